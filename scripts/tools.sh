@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Installs the external tools duban needs into a cache outside the repo, keyed by
+# version, and prints the absolute path of the requested tool on stdout.
+#
+#   bash scripts/tools.sh temporal      -> path of a Temporal CLI binary (>= 1.5)
+#   bash scripts/tools.sh test-server   -> path of a wrapper running the Java time-skipping test server
+#   bash scripts/tools.sh postgres      -> bin dir of PostgreSQL (initdb, pg_ctl, ...)
+#   bash scripts/tools.sh all           -> ensures all three, prints nothing on stdout
+#
+# Progress goes to stderr; only the path goes to stdout, so callers can do
+# TEMPORAL=$(bash scripts/tools.sh temporal).
+#
+# The machine is offline except for package registries: vendor downloads (what
+# @temporalio/testing does by default) fail, so everything is built or fetched
+# from the Go module proxy, Maven Central or Debian.
+set -euo pipefail
+
+TOOLS_DIR="${DUBAN_TOOLS_DIR:-$HOME/.cache/duban/tools}"
+TEMPORAL_CLI_VERSION="1.5.1"
+TEST_SERVER_VERSION="1.32.1"
+
+log() { echo "[tools] $*" >&2; }
+die() {
+  echo "[tools] ERROR: $*" >&2
+  exit 1
+}
+
+# Run "$@" while holding an exclusive lock named $1, so parallel invocations
+# (jest workers, npm start + npm test) never build the same tool twice.
+with_lock() {
+  local name="$1"
+  shift
+  mkdir -p "$TOOLS_DIR"
+  local lockfile="$TOOLS_DIR/.$name.lock"
+  (
+    flock -x 9
+    "$@"
+  ) 9>"$lockfile"
+}
+
+# True if version $1 (x.y.z) >= $2 (x.y.z).
+version_ge() {
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# ---------------------------------------------------------------- temporal CLI
+
+temporal_hint() {
+  cat >&2 <<EOF
+[tools] To fix this, one of:
+  - put a Temporal CLI >= 1.5 on PATH (build it: GOBIN=/usr/local/bin go install github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION, needs Go >= 1.23),
+  - or set TEMPORAL_ADDRESS=host:port to an already running Temporal server (npm start / npm test then use it).
+EOF
+}
+
+# The version reported by "temporal --version", e.g. "temporal version 1.5.1 (Server 1.29.1, UI 2.41.0)".
+temporal_version_of() {
+  "$1" --version 2>/dev/null | sed -n 's/^temporal version \([0-9][0-9.]*\).*/\1/p' | head -n1
+}
+
+build_temporal() {
+  local dir="$TOOLS_DIR/temporal-cli-v$TEMPORAL_CLI_VERSION"
+  local bin="$dir/bin/temporal"
+  [ -x "$bin" ] && return 0
+
+  # Another process (outside this lock, e.g. a build started by hand) may
+  # already be compiling the same version: wait for it rather than starting a
+  # second multi-minute build on a 2-core machine.
+  local waited=0
+  while pgrep -f "go install github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" >/dev/null 2>&1; do
+    if [ $((waited % 60)) -eq 0 ]; then
+      log "waiting for a running build of temporal CLI v$TEMPORAL_CLI_VERSION to finish (${waited}s)..."
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+  [ -x "$bin" ] && return 0
+
+  command -v go >/dev/null 2>&1 || {
+    log "Temporal CLI not found and Go is not installed, so it cannot be built."
+    temporal_hint
+    exit 1
+  }
+  log "building Temporal CLI v$TEMPORAL_CLI_VERSION with $(go version) (first build takes several minutes)..."
+  # Build into a temporary GOBIN and move into place, so an interrupted build
+  # never leaves a half-written binary at the cached path.
+  local tmpbin="$dir/bin.tmp.$$"
+  rm -rf "$tmpbin"
+  mkdir -p "$tmpbin"
+  if ! GOBIN="$tmpbin" go install "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" >&2; then
+    rm -rf "$tmpbin"
+    log "go install of the Temporal CLI failed (see above)."
+    temporal_hint
+    exit 1
+  fi
+  mkdir -p "$dir/bin"
+  mv "$tmpbin/temporal" "$bin"
+  rm -rf "$tmpbin"
+  log "built $bin"
+}
+
+tool_temporal() {
+  local onpath
+  if onpath="$(command -v temporal 2>/dev/null)"; then
+    local v
+    v="$(temporal_version_of "$onpath")"
+    if [ -n "$v" ] && version_ge "$v" "1.5.0"; then
+      echo "$onpath"
+      return 0
+    fi
+    log "ignoring $onpath (version '${v:-unknown}', need >= 1.5)"
+  fi
+  local bin="$TOOLS_DIR/temporal-cli-v$TEMPORAL_CLI_VERSION/bin/temporal"
+  if [ ! -x "$bin" ]; then
+    with_lock "temporal-cli-v$TEMPORAL_CLI_VERSION" build_temporal
+  fi
+  [ -x "$bin" ] || {
+    log "Temporal CLI missing at $bin after build."
+    temporal_hint
+    exit 1
+  }
+  echo "$bin"
+}
+
+# ---------------------------------------------------------- java test server
+
+test_server_hint() {
+  cat >&2 <<EOF
+[tools] To fix this, one of:
+  - install a JDK >= 11 and Maven (as root: apt-get install -y openjdk-17-jre-headless maven) and rerun,
+  - or set TEMPORAL_TEST_SERVER_PATH to an existing executable of the Temporal time-skipping test server.
+EOF
+}
+
+fetch_test_server() {
+  local dir="$TOOLS_DIR/temporal-test-server-$TEST_SERVER_VERSION"
+  [ -f "$dir/.complete" ] && return 0
+  command -v mvn >/dev/null 2>&1 || {
+    log "Maven (mvn) is not installed."
+    test_server_hint
+    exit 1
+  }
+  log "fetching io.temporal:temporal-test-server:$TEST_SERVER_VERSION from Maven Central..."
+  mkdir -p "$dir"
+  rm -rf "$dir/lib"
+  # A throwaway pom whose only purpose is to let Maven resolve the artifact and
+  # its transitive runtime dependencies into lib/.
+  cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>duban.tools</groupId>
+  <artifactId>temporal-test-server-fetch</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>$TEST_SERVER_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  if ! mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$dir/lib" >&2; then
+    log "Maven could not fetch the test server (see above)."
+    test_server_hint
+    exit 1
+  fi
+  cat >"$dir/temporal-test-server" <<EOF
+#!/usr/bin/env bash
+# Temporal time-skipping test server $TEST_SERVER_VERSION (Java), args: <port> [--enable-time-skipping]
+exec java \${TEMPORAL_TEST_SERVER_JAVA_OPTS:-} -cp '$dir/lib/*' io.temporal.testserver.TestServer "\$@"
+EOF
+  chmod +x "$dir/temporal-test-server"
+  touch "$dir/.complete"
+  log "test server ready in $dir"
+}
+
+tool_test_server() {
+  if [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+    [ -x "$TEMPORAL_TEST_SERVER_PATH" ] || die "TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH is not an executable file."
+    echo "$TEMPORAL_TEST_SERVER_PATH"
+    return 0
+  fi
+  command -v java >/dev/null 2>&1 || {
+    log "Java is not installed; the time-skipping test server is a Java program."
+    test_server_hint
+    exit 1
+  }
+  local dir="$TOOLS_DIR/temporal-test-server-$TEST_SERVER_VERSION"
+  if [ ! -f "$dir/.complete" ]; then
+    with_lock "temporal-test-server-$TEST_SERVER_VERSION" fetch_test_server
+  fi
+  echo "$dir/temporal-test-server"
+}
+
+# ------------------------------------------------------------------ postgres
+
+newest_pg_bin() {
+  local d
+  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
+  if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
+    echo "$d"
+  fi
+}
+
+install_postgres() {
+  [ -n "$(newest_pg_bin)" ] && return 0
+  log "PostgreSQL not found; installing Debian's postgresql package..."
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update >&2 && apt-get install -y --no-install-recommends postgresql >&2; }; then
+    die "apt-get install postgresql failed. Install PostgreSQL (>= 14) by hand, or set DATABASE_URL to an existing database."
+  fi
+}
+
+tool_postgres() {
+  local d
+  d="$(newest_pg_bin)"
+  if [ -z "$d" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      with_lock postgres-apt install_postgres
+      d="$(newest_pg_bin)"
+    else
+      die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them (Debian/Ubuntu: sudo apt-get install -y postgresql), or set DATABASE_URL to an existing database."
+    fi
+  fi
+  [ -n "$d" ] || die "PostgreSQL still not found after install. Install it by hand, or set DATABASE_URL to an existing database."
+  echo "$d"
+}
+
+# ---------------------------------------------------------------------- main
+
+case "${1:-}" in
+temporal) tool_temporal ;;
+test-server) tool_test_server ;;
+postgres) tool_postgres ;;
+all)
+  tool_postgres >/dev/null
+  tool_test_server >/dev/null
+  tool_temporal >/dev/null
+  ;;
+*)
+  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|all" >&2
+  exit 2
+  ;;
+esac
