@@ -54,8 +54,15 @@ EOF
 }
 
 # The version reported by "temporal --version", e.g. "temporal version 1.5.1 (Server 1.29.1, UI 2.41.0)".
+# A CLI built with "go install" reports 0.0.0-DEV; then read the module
+# version from the Go build info instead.
 temporal_version_of() {
-  "$1" --version 2>/dev/null | sed -n 's/^temporal version \([0-9][0-9.]*\).*/\1/p' | head -n1
+  local v
+  v="$("$1" --version 2>/dev/null | sed -n 's/^temporal version \([0-9][0-9.]*\).*/\1/p' | head -n1)"
+  if [ "$v" = "0.0.0" ] && command -v go >/dev/null 2>&1; then
+    v="$(go version -m "$1" 2>/dev/null | awk '$1 == "mod" && $2 == "github.com/temporalio/cli" { sub(/^v/, "", $3); print $3 }')"
+  fi
+  echo "$v"
 }
 
 build_temporal() {
@@ -161,7 +168,7 @@ fetch_test_server() {
   </dependencies>
 </project>
 EOF
-  if ! mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies \
+  if ! mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$dir/lib" >&2; then
     log "Maven could not fetch the test server (see above)."
     test_server_hint
