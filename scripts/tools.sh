@@ -168,9 +168,11 @@ fetch_test_server() {
   </dependencies>
 </project>
 EOF
-  if ! mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$dir/lib" >&2; then
-    log "Maven could not fetch the test server (see above)."
+  # Maven's output is noise on success; keep it in a log shown on failure.
+  if ! mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$dir/lib" >"$dir/mvn.log" 2>&1; then
+    cat "$dir/mvn.log" >&2
+    log "Maven could not fetch the test server (see above; log in $dir/mvn.log)."
     test_server_hint
     exit 1
   fi
