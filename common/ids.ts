@@ -1,0 +1,11 @@
+// Workflow ids are derived from business identities so that a repeated
+// arrival finds the running workflow instead of starting a second one.
+
+export function documentWorkflowId(docNumber: string): string {
+  return `document:${docNumber.trim()}`;
+}
+
+/** A notice's business key: workflow id + step, never the run id (which changes on continue-as-new). */
+export function noticeKey(workflowId: string, step: string): string {
+  return `${workflowId}:${step}`;
+}

@@ -1,0 +1,52 @@
+// Calendar-aware durations for policy values. "One month" (第五条) is a
+// calendar month, not 30 days, so durations are objects, not millisecond counts.
+// Pure functions without dependencies: safe inside workflow code (the zod
+// schema lives in ./schema.ts so the workflow bundle stays small).
+
+export interface DurationSpec {
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+}
+
+// Asia/Shanghai has no daylight saving: a fixed +08:00 offset is exact.
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+/** Adds a duration to an instant; months are counted on the Shanghai calendar (Jan 31 + 1 month = Feb 28/29). */
+export function addDuration(from: Date, d: DurationSpec): Date {
+  const local = new Date(from.getTime() + SHANGHAI_OFFSET_MS);
+  if (d.months) {
+    const day = local.getUTCDate();
+    local.setUTCDate(1);
+    local.setUTCMonth(local.getUTCMonth() + d.months);
+    const lastDay = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0)).getUTCDate();
+    local.setUTCDate(Math.min(day, lastDay));
+  }
+  const extra = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000;
+  return new Date(local.getTime() + extra - SHANGHAI_OFFSET_MS);
+}
+
+export function subtractDuration(from: Date, d: DurationSpec): Date {
+  if (d.months) throw new Error('subtracting months is not supported');
+  const ms = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000;
+  return new Date(from.getTime() - ms);
+}
+
+/** Chinese label for notices, e.g. {weeks:3} → "3周". */
+export function describeDuration(d: DurationSpec): string {
+  const parts: string[] = [];
+  if (d.months) parts.push(`${d.months}个月`);
+  if (d.weeks) parts.push(`${d.weeks}周`);
+  if (d.days) parts.push(`${d.days}天`);
+  if (d.hours) parts.push(`${d.hours}小时`);
+  return parts.join('');
+}
+
+/** Formats an instant as a Shanghai date-time for officials, e.g. "2026年11月21日 13:30". */
+export function formatShanghai(at: Date | string): string {
+  const local = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}

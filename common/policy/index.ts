@@ -1,0 +1,32 @@
+// The versioned, validated policy a workflow receives when it starts. Rule
+// durations and thresholds live here, never in workflow code; a district may
+// adopt its own values (第二十一条) as a new policy version in its scope.
+import { z } from 'zod';
+import { DocumentPolicy, defaultDocumentPolicy } from './document';
+
+export const POLICY_SCHEMA_VERSION = 1;
+
+export const Policy = z
+  .object({
+    schemaVersion: z.literal(POLICY_SCHEMA_VERSION),
+    /** Human-readable identity, e.g. "zibo-2017" or "zhangdian-2026-03". */
+    version: z.string().min(1).max(100),
+    /** "city" or a unit id (第二十一条). */
+    scope: z.string().min(1).max(100),
+    timeZone: z.literal('Asia/Shanghai'),
+    document: DocumentPolicy,
+  })
+  .strict();
+export type Policy = z.infer<typeof Policy>;
+
+export const defaultPolicy: Policy = {
+  schemaVersion: POLICY_SCHEMA_VERSION,
+  version: 'zibo-2017',
+  scope: 'city',
+  timeZone: 'Asia/Shanghai',
+  document: defaultDocumentPolicy,
+};
+
+export * from './duration';
+export * from './schema';
+export * from './document';
