@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 
 export { startSmtpSink, type SmtpSink, type SmtpSinkOptions, type SinkMessage } from './smtp-sink';
@@ -429,8 +430,6 @@ export interface TemporalDevHandle {
 
 /** Waits until a Temporal frontend at `address` serves `namespace`. */
 export async function waitForTemporal(address: string, namespace: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
-  // Loaded lazily: the client pulls in gRPC, which scripts that only need PostgreSQL should not pay for.
-  const { Connection } = await import('@temporalio/client');
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   const [host, portStr] = [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)];
@@ -498,11 +497,13 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Tempor
 }
 
 /** Reads SEARCH_ATTRIBUTES from common/searchAttributes.ts if the app defines it. */
-export async function loadSearchAttributes(log: Log = defaultLog): Promise<Record<string, string>> {
+export function loadSearchAttributes(log: Log = defaultLog): Record<string, string> {
   const file = path.join(REPO_ROOT, 'common/searchAttributes.ts');
   if (!fs.existsSync(file)) return {};
   try {
-    const mod = (await import(file)) as { SEARCH_ATTRIBUTES?: Record<string, string> };
+    // require, not import(): works the same under tsx and under jest's transform (CJS).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(file) as { SEARCH_ATTRIBUTES?: Record<string, string> };
     return mod.SEARCH_ATTRIBUTES ?? {};
   } catch (err) {
     log(`could not load ${file}: ${String(err)}; registering no search attributes`);
