@@ -1,0 +1,25 @@
+# Shared shell helpers for scripts/test.sh and scripts/start.sh (sourced, not run).
+
+# Installs node_modules when missing or when package-lock.json changed since
+# the last install (its hash is kept in node_modules/.duban-lock-hash).
+ensure_node_modules() {
+  local want have=""
+  if [ -f package-lock.json ]; then
+    want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  else
+    want="no-lock:$(sha256sum package.json | cut -d' ' -f1)"
+  fi
+  [ -f node_modules/.duban-lock-hash ] && have="$(cat node_modules/.duban-lock-hash)"
+  if [ -d node_modules ] && [ "$want" = "$have" ]; then
+    return 0
+  fi
+  if [ -f package-lock.json ]; then
+    echo "[deps] npm ci (node_modules missing or package-lock.json changed)" >&2
+    npm ci --no-audit --no-fund >&2
+  else
+    echo "[deps] npm install (no package-lock.json)" >&2
+    npm install --no-audit --no-fund >&2
+    want="no-lock:$(sha256sum package.json | cut -d' ' -f1)"
+  fi
+  echo "$want" >node_modules/.duban-lock-hash
+}
