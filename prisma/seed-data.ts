@@ -7,9 +7,7 @@ import type { Role, UnitKind } from '../generated/prisma/client';
 export interface SeedUnit { id: string; name: string; kind: UnitKind; parentId?: string }
 export interface SeedOfficial { id: string; name: string; email: string; unitId: string; roles: Role[]; title: string }
 
-export const REFORM_OFFICE_ID = 'reform-office';
-export const LEADERSHIP_ID = 'leading-group';
-export const PROPAGANDA_ID = 'dept-propaganda';
+import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID } from '../common/org';
 
 const specialGroups: Array<[string, string]> = [
   ['sg-economy', '经济体制和生态文明体制改革专项小组'],

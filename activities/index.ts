@@ -1,0 +1,16 @@
+// All activities, built from their dependencies (the samples' dependency-
+// injection idiom). Workflows import only the type of createActivities.
+import type { Db } from '../common/db';
+import { createDocumentActivities } from './document';
+import type { Mailer } from './mailer';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+}
+
+export function createActivities({ db, mailer }: ActivityDeps) {
+  return {
+    ...createDocumentActivities(db, mailer),
+  };
+}

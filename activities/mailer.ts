@@ -1,0 +1,37 @@
+// The e-mail sender activities use: a pooled nodemailer transport over SMTP.
+import nodemailer from 'nodemailer';
+
+export interface Mail {
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+  close(): void;
+}
+
+/** Error raised by the SMTP server: `responseCode` tells 4xx (retry) from 5xx (give up). */
+export interface SmtpError extends Error {
+  responseCode?: number;
+}
+
+export function createMailer(smtpUrl: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(mail) {
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        // Deterministic Message-ID: a resend after a crash carries the same id,
+        // so receiving systems can tell it is the same message.
+        messageId: mail.messageId,
+      });
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,140 @@
+// Notices: stored once per business key, e-mailed once per recipient, and
+// placed in each recipient's in-app inbox (the NoticeRecipient row).
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Db } from '../common/db';
+import { formatShanghai } from '../common/policy/duration';
+import type { Mailer, SmtpError } from './mailer';
+
+/** Why a notice exists: shown with it and printed in the e-mail. */
+export interface NoticeExplanation {
+  rule: string; // 第N条
+  startEvent: string; // e.g. "交办单下发"
+  startedAt: string; // ISO instant of the start event
+  offset: string; // e.g. "3周"
+  dueAt?: string; // computed due date
+}
+
+export interface NoticeDraft {
+  key: string;
+  workflowId: string;
+  kind: string;
+  subjectType: string;
+  subjectId: string;
+  rule: string;
+  title: string;
+  body: string;
+  explanation: NoticeExplanation;
+  dueAt?: string;
+  to: string[]; // official ids
+  cc?: string[];
+  createdBy?: string;
+}
+
+/** Deterministic per notice and recipient, so a resend carries the same Message-ID. */
+export function messageIdFor(noticeKey: string, officialId: string): string {
+  const digest = createHash('sha256').update(noticeKey).digest('hex').slice(0, 32);
+  return `<${digest}.${officialId}@duban.local>`;
+}
+
+function explanationText(e: NoticeExplanation): string {
+  const lines = [`依据：${e.rule}`, `起算事件：${e.startEvent}（${formatShanghai(e.startedAt)}）`, `期限：${e.offset}`];
+  if (e.dueAt) lines.push(`计算截止时间：${formatShanghai(e.dueAt)}`);
+  return lines.join('\n');
+}
+
+/**
+ * Stores a notice and its recipients in one transaction, or returns the one
+ * already stored under the same key (a retried activity writes nothing new).
+ */
+export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
+  const existing = await db.notice.findUnique({ where: { key: draft.key }, select: { id: true } });
+  if (existing) return existing.id;
+  const ids = [...new Set([...draft.to, ...(draft.cc ?? [])])];
+  const officials = await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
+  const email = new Map(officials.map((o) => [o.id, o.email]));
+  const ccSet = new Set((draft.cc ?? []).filter((id) => !draft.to.includes(id)));
+  try {
+    const notice = await db.notice.create({
+      data: {
+        key: draft.key,
+        workflowId: draft.workflowId,
+        kind: draft.kind,
+        subjectType: draft.subjectType,
+        subjectId: draft.subjectId,
+        rule: draft.rule,
+        title: draft.title,
+        body: `${draft.body}\n\n—— 督办依据 ——\n${explanationText(draft.explanation)}`,
+        explanation: { ...draft.explanation },
+        dueAt: draft.dueAt ? new Date(draft.dueAt) : null,
+        createdBy: draft.createdBy ?? null,
+        recipients: {
+          create: ids
+            .filter((id) => email.has(id))
+            .map((officialId) => ({
+              officialId,
+              email: email.get(officialId)!,
+              role: ccSet.has(officialId) ? 'CC' : 'TO',
+              messageId: messageIdFor(draft.key, officialId),
+            })),
+        },
+      },
+      select: { id: true },
+    });
+    return notice.id;
+  } catch (err) {
+    // Two attempts raced on the unique key: the other one won, use its row.
+    if ((err as { code?: string }).code === 'P2002') {
+      const row = await db.notice.findUniqueOrThrow({ where: { key: draft.key }, select: { id: true } });
+      return row.id;
+    }
+    throw err;
+  }
+}
+
+export interface DeliveryResult {
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * E-mails every recipient not yet SENT or FAILED. SMTP 4xx → the activity
+ * fails and Temporal retries (recipients already SENT are skipped); 5xx → the
+ * recipient is marked FAILED with the reason, never retried.
+ */
+export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): Promise<DeliveryResult> {
+  const notice = await db.notice.findUniqueOrThrow({ where: { id: noticeId }, include: { recipients: true } });
+  const result: DeliveryResult = { sent: 0, skipped: 0, failed: 0 };
+  let temporary: SmtpError | undefined;
+  for (const r of notice.recipients) {
+    if (r.status !== 'PENDING') {
+      result.skipped++;
+      continue;
+    }
+    try {
+      await mailer.send({ messageId: r.messageId, to: r.email, subject: notice.title, text: notice.body });
+      await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, error: null } });
+      result.sent++;
+    } catch (err) {
+      const e = err as SmtpError;
+      const code = e.responseCode;
+      if (code !== undefined && code >= 500) {
+        await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'FAILED', error: `${code} ${e.message}`.slice(0, 500), attempts: { increment: 1 } } });
+        log.warn('permanent SMTP failure', { noticeId, recipient: r.officialId, code });
+        result.failed++;
+      } else {
+        await db.noticeRecipient.update({ where: { id: r.id }, data: { attempts: { increment: 1 }, error: `${code ?? ''} ${e.message}`.trim().slice(0, 500) } });
+        temporary = e; // keep delivering to the others, then fail the attempt
+      }
+    }
+  }
+  if (temporary) {
+    throw ApplicationFailure.retryable(`temporary SMTP failure: ${temporary.message}`, 'SmtpTemporaryFailure');
+  }
+  const after = await db.noticeRecipient.groupBy({ by: ['status'], where: { noticeId }, _count: true });
+  const count = (s: string) => after.find((a) => a.status === s)?._count ?? 0;
+  const status = count('FAILED') === 0 ? 'SENT' : count('SENT') > 0 ? 'PARTIAL' : 'FAILED';
+  await db.notice.update({ where: { id: noticeId }, data: { status } });
+  return result;
+}

@@ -1,0 +1,28 @@
+// Append-only audit of every official action through the API: who, when,
+// what, from which address, and the outcome. Reads are not audited.
+import type { RequestHandler } from 'express';
+import type { Db } from '../common/db';
+
+export function auditTrail(db: Db): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    res.on('finish', () => {
+      const subjectId = typeof req.params?.id === 'string' ? req.params.id : undefined;
+      db.auditLog
+        .create({
+          data: {
+            officialId: req.caller?.officialId ?? null,
+            method: req.method,
+            path: req.originalUrl.slice(0, 500),
+            ip: req.ip ?? null,
+            action: `${req.method} ${req.route?.path ?? req.path}`.slice(0, 200),
+            subjectId: subjectId ?? null,
+            status: res.statusCode,
+            detail: { idempotencyKey: req.header('idempotency-key') ?? null },
+          },
+        })
+        .catch((err: unknown) => console.error('audit write failed', err));
+    });
+    next();
+  };
+}

@@ -1,0 +1,49 @@
+// Bearer-token authentication: every request belongs to an official.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../common/db';
+import { REFORM_OFFICE_ID } from '../common/org';
+import { hashToken } from '../common/tokens';
+import type { Role } from '../generated/prisma/client';
+import { ApiError } from './errors';
+
+export interface Caller {
+  officialId: string;
+  name: string;
+  unitId: string;
+  roles: Role[];
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      caller?: Caller;
+    }
+  }
+}
+
+export function authenticate(db: Db): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new ApiError('UNAUTHORIZED', '缺少访问令牌（Authorization: Bearer <token>）');
+    const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(m[1]) }, include: { official: true } });
+    if (!token || token.revokedAt || !token.official.active) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');
+    req.caller = { officialId: token.official.id, name: token.official.name, unitId: token.official.unitId, roles: token.official.roles };
+    next();
+  };
+}
+
+export function caller(req: Request): Caller {
+  if (!req.caller) throw new ApiError('UNAUTHORIZED', '未认证');
+  return req.caller;
+}
+
+/** Reform-office administrators see and may do everything. */
+export function isAdmin(c: Caller): boolean {
+  return c.roles.includes('ADMIN') && c.unitId === REFORM_OFFICE_ID;
+}
+
+export function requireAdmin(c: Caller): void {
+  if (!isAdmin(c)) throw new ApiError('FORBIDDEN', '仅市委改革办管理员可以执行此操作');
+}

@@ -1,0 +1,59 @@
+// One error shape for every failure: { error: { code, message, details? } }.
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+/** True for failures that mean "a backing service is down", answered 503, not 500. */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
+  const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1017|DatabaseNotReachable|Connection terminated|ServiceError|UNAVAILABLE|Can't reach database/i.test(text)) return true;
+  return e?.cause ? isUnavailable(e.cause) : false;
+}
+
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  let e: ApiError;
+  if (err instanceof ApiError) e = err;
+  else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
+  else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
+  else if ((err as { type?: string }).type === 'entity.too.large') e = new ApiError('VALIDATION_FAILED', '请求体过大');
+  else if (isUnavailable(err)) e = new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
+  else {
+    console.error('unhandled API error', err);
+    e = new ApiError('INTERNAL', '服务器内部错误');
+  }
+  res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+};

@@ -1,0 +1,27 @@
+// The API process.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../common/config';
+import { createDb } from '../common/db';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const server = createApp({ db, client }).listen(config.API_PORT, '0.0.0.0', () => {
+    console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
+  });
+  const stop = () => {
+    server.close(() => {
+      void Promise.all([db.$disconnect(), connection.close()]).then(() => process.exit(0));
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// The thin API officials use for the document lifecycle (第四条, 第五条).
+// Each step is a Temporal update: the workflow's validator refuses an
+// impossible step (409) before anything is recorded.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import type { z } from 'zod';
+import type { Db } from '../../common/db';
+import { REFORM_OFFICE_ID } from '../../common/org';
+import { trafficLight } from '../../common/trafficLight';
+import type { Document } from '../../generated/prisma/client';
+import * as m from '../../workflows/document/messages';
+import { caller, isAdmin, type Caller } from '../auth';
+import { registerDocument } from '../documentArrival';
+import { ApiError } from '../errors';
+import { resolvePolicy } from '../policies';
+import * as s from '../schemas/documents';
+
+/** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
+type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
+const JUSTICE_UNIT_ID = 'dept-justice'; // 合法性审查 (市司法局)
+const GOVERNMENT_UNIT_ID = 'dept-gov-office'; // 政府常务会议 (市政府办公室)
+
+function mayAct(c: Caller, doc: Document, who: Actor): boolean {
+  if (isAdmin(c)) return true;
+  switch (who) {
+    case 'lead':
+      return doc.leadUnitId === c.unitId;
+    case 'justice':
+      return c.unitId === JUSTICE_UNIT_ID;
+    case 'government':
+      return c.unitId === GOVERNMENT_UNIT_ID;
+    case 'reformOffice':
+      return false;
+  }
+}
+
+function mayView(c: Caller, doc: Document): boolean {
+  return isAdmin(c) || c.unitId === REFORM_OFFICE_ID || doc.leadUnitId === c.unitId || doc.participantUnitIds.includes(c.unitId);
+}
+
+export async function documentDetail(db: Db, id: string) {
+  const doc = await db.document.findUniqueOrThrow({
+    where: { id },
+    include: {
+      events: { orderBy: { at: 'asc' } },
+      ledgerTasks: { orderBy: { id: 'asc' } },
+    },
+  });
+  const [notices, obligations, policy] = await Promise.all([
+    db.notice.findMany({
+      where: { subjectType: 'document', subjectId: id },
+      orderBy: { createdAt: 'asc' },
+      include: { recipients: { select: { officialId: true, email: true, role: true, status: true, sentAt: true, error: true, acknowledgedAt: true } } },
+    }),
+    db.obligation.findMany({ where: { subjectId: id, status: 'OPEN' }, orderBy: { dueAt: 'asc' } }),
+    resolvePolicy(db),
+  ]);
+  const now = new Date();
+  return {
+    ...doc,
+    notices,
+    obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.document.warningWindow) })),
+  };
+}
+
+export function documentsRouter(db: Db, client: Client): Router {
+  const r = Router();
+
+  async function load(req: Request): Promise<Document> {
+    const key = String(req.params.id);
+    const doc = await db.document.findFirst({ where: { OR: [{ id: key }, { docNumber: key }] } });
+    if (!doc) throw new ApiError('NOT_FOUND', `文件 ${key} 不存在`);
+    if (!mayView(caller(req), doc)) throw new ApiError('FORBIDDEN', '无权查看该文件');
+    return doc;
+  }
+
+  /** Runs a step as an update; the Idempotency-Key header becomes the update id. */
+  function step<B extends z.ZodType, A>(
+    path: string,
+    who: Actor,
+    schema: B,
+    def: UpdateDefinition<m.DocumentView, [A]>,
+    toArgs: (body: z.infer<B>, actor: m.Actor, req: Request) => A | Promise<A>,
+  ) {
+    r.post(`/documents/:id/${path}`, async (req, res) => {
+      const body = schema.parse(req.body ?? {});
+      const doc = await load(req);
+      const c = caller(req);
+      if (!mayAct(c, doc, who)) throw new ApiError('FORBIDDEN', '只有责任单位或市委改革办可以办理此环节');
+      const args = await toArgs(body, { officialId: c.officialId, unitId: c.unitId }, req);
+      const updateId = req.header('idempotency-key') || undefined;
+      try {
+        await client.workflow.getHandle(doc.workflowId).executeUpdate(def, { args: [args], updateId });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
+        }
+        if (err instanceof WorkflowNotFoundError) throw new ApiError('CONFLICT', '该文件的流程已结束，不能再办理');
+        throw err;
+      }
+      res.json(await documentDetail(db, doc.id));
+    });
+  }
+
+  async function checkOfficials(ids: string[]): Promise<void> {
+    const found = await db.official.count({ where: { id: { in: ids }, active: true } });
+    if (found !== new Set(ids).size) throw new ApiError('VALIDATION_FAILED', '责任人不存在', [{ path: ['officialId'], message: 'unknown official' }]);
+  }
+
+  r.post('/documents', async (req, res) => {
+    const body = s.DocumentArrival.parse(req.body ?? {});
+    const c = caller(req);
+    if (!isAdmin(c)) throw new ApiError('FORBIDDEN', '只有市委改革办可以登记上级文件');
+    const { document, created } = await registerDocument(db, client, body);
+    res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id) });
+  });
+
+  r.get('/documents/:id', async (req, res) => {
+    const doc = await load(req);
+    res.json(await documentDetail(db, doc.id));
+  });
+
+  step('acknowledge', 'lead', s.StepBody, m.acknowledgeUpdate, (b, actor) => ({ actor, note: b.note }));
+  step('ledger', 'lead', s.OpenLedgerBody, m.openLedgerUpdate, async (b, actor) => {
+    await checkOfficials([b.leadLeaderId, ...b.tasks.map((t) => t.ownerId)]);
+    return { actor, ...b };
+  });
+  step('draft', 'lead', s.StepBody, m.submitDraftUpdate, (b, actor) => ({ actor, note: b.note }));
+  step('legal-review', 'justice', s.ReviewBody, m.legalReviewUpdate, (b, actor) => ({ actor, ...b }));
+  step('executive-meeting', 'government', s.ReviewBody, m.executiveMeetingUpdate, (b, actor) => ({ actor, ...b }));
+  step('adoption', 'reformOffice', s.ReviewBody, m.adoptionUpdate, (b, actor) => ({ actor, ...b }));
+  step('issuance', 'lead', s.IssuanceBody, m.issuanceUpdate, (b, actor) => ({ actor, ...b }));
+  step('exemption', 'reformOffice', s.ExemptionBody, m.exemptionUpdate, (b, actor) => ({ actor, reason: b.reason }));
+  step('manual-chase', 'reformOffice', s.ManualChaseBody, m.manualChaseUpdate, (b, actor) => ({ actor, ...b }));
+  step('reassign', 'lead', s.ReassignBody, m.reassignUpdate, async (b, actor, req) => {
+    const c = caller(req);
+    // The unit's leaders or the reform office reassign, not any official of the unit.
+    if (!isAdmin(c) && !c.roles.some((role) => role === 'HEAD' || role === 'LEADER_IN_CHARGE')) {
+      throw new ApiError('FORBIDDEN', '只有单位领导或市委改革办可以调整责任人');
+    }
+    await checkOfficials(b.toOfficialIds);
+    return { actor, ...b };
+  });
+  step('ledger-tasks', 'lead', s.LedgerTaskBody, m.addLedgerTaskUpdate, async (b, actor) => {
+    await checkOfficials([b.ownerId]);
+    return { actor, ...b };
+  });
+  step('ledger-tasks/:taskId/progress', 'lead', s.TaskNoteBody, m.ledgerProgressUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
+  step('ledger-tasks/:taskId/close', 'lead', s.TaskNoteBody, m.closeLedgerTaskUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
+
+  return r;
+}

@@ -1,0 +1,34 @@
+// The worker process: runs every workflow and activity of duban.
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../common/config';
+import { createDb } from '../common/db';
+import { createMailer } from '../activities/mailer';
+import { createWorker } from './createWorker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // SIGINT/SIGTERM start a graceful shutdown: in-flight activities get
+  // shutdownGraceTime to finish before being cancelled.
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  // Every activity slot may hold one connection, plus headroom for transactions.
+  const db = createDb(config.DATABASE_URL, Math.max(config.DATABASE_POOL_SIZE, config.WORKER_ACTIVITY_CONCURRENCY + 2));
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createWorker(
+    { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH },
+    config,
+  );
+  console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`);
+  try {
+    await worker.run();
+  } finally {
+    mailer.close();
+    await db.$disconnect();
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// Every workflow the worker runs; this file is the root of the workflow bundle.
+export { documentWorkflow } from './document/workflow';
