@@ -1,0 +1,45 @@
+// The OpenAPI 3.1 document is generated from the same zod schemas the routes
+// validate with: each route module registers its paths here, next to the route.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+export const registry = new OpenAPIRegistry();
+registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+/** The one error shape of every failure. */
+export const ErrorBody = registry.register(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.enum(['VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  }),
+);
+
+const errorResponses = Object.fromEntries(
+  [400, 401, 403, 404, 409, 429, 503].map((status) => [status, { description: 'error', content: { 'application/json': { schema: ErrorBody } } }]),
+);
+
+/**
+ * Registers a route. `path` uses express syntax (`/documents/:id`); it is
+ * rewritten to OpenAPI's `{id}`. Every route gets the common error responses.
+ */
+export function describe(route: Omit<RouteConfig, 'responses'> & { responses?: RouteConfig['responses']; public?: boolean }): void {
+  const { public: isPublic, ...rest } = route;
+  registry.registerPath({
+    ...rest,
+    path: `/api${route.path.replace(/:(\w+)/g, '{$1}')}`,
+    security: isPublic ? [] : [{ bearer: [] }],
+    responses: { 200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } }, ...errorResponses, ...route.responses },
+  });
+}
+
+export function openApiDocument() {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'duban 督办 API', version: '1' },
+    servers: [{ url: '/' }],
+  });
+}
