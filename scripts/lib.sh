@@ -15,7 +15,13 @@ ensure_node_modules() {
   fi
   if [ -f package-lock.json ]; then
     echo "[deps] npm ci (node_modules missing or package-lock.json changed)" >&2
-    npm ci --no-audit --no-fund >&2
+    # npm 11 can reject its own lockfile over platform-specific optional
+    # packages ("Missing: @unrs/resolver-binding-... from lock file", npm/cli
+    # #8805, #9846); `npm install` honours the same lockfile, so fall back to it.
+    if ! npm ci --no-audit --no-fund >&2; then
+      echo "[deps] npm ci failed; falling back to npm install with the same lockfile" >&2
+      npm install --no-audit --no-fund >&2
+    fi
   else
     echo "[deps] npm install (no package-lock.json)" >&2
     npm install --no-audit --no-fund >&2

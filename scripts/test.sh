@@ -11,7 +11,10 @@ ensure_node_modules
 
 if [ -f prisma.config.ts ]; then
   echo "[test] prisma generate" >&2
-  npx --no-install prisma generate >/dev/null
+  # Prisma reads the schema's env("DATABASE_URL") before deciding which engine
+  # to use; unset, it falls back to downloading the Rust query engine (fails
+  # offline). generate never connects, so any well-formed URL will do.
+  DATABASE_URL="${DATABASE_URL:-postgresql://generate@127.0.0.1:5432/generate}" npx --no-install prisma generate >/dev/null
 fi
 
 if [ -f tsconfig.json ]; then
