@@ -9,3 +9,8 @@ export function documentWorkflowId(docNumber: string): string {
 export function noticeKey(workflowId: string, step: string): string {
   return `${workflowId}:${step}`;
 }
+
+/** The monthly 六个一 cycle (第六条): one workflow per month, e.g. "cycle:2026-11". */
+export function cycleWorkflowId(month: string): string {
+  return `cycle:${month}`;
+}

@@ -3,6 +3,8 @@
 // adopt its own values (第二十一条) as a new policy version in its scope.
 import { z } from 'zod';
 import { DocumentPolicy, defaultDocumentPolicy } from './document';
+import { InnovationPolicy, defaultInnovationPolicy } from './innovation';
+import { CyclePolicy, defaultCyclePolicy } from './cycle';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -15,6 +17,8 @@ export const Policy = z
     scope: z.string().min(1).max(100),
     timeZone: z.literal('Asia/Shanghai'),
     document: DocumentPolicy,
+    innovation: InnovationPolicy,
+    cycle: CyclePolicy,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -25,8 +29,12 @@ export const defaultPolicy: Policy = {
   scope: 'city',
   timeZone: 'Asia/Shanghai',
   document: defaultDocumentPolicy,
+  innovation: defaultInnovationPolicy,
+  cycle: defaultCyclePolicy,
 };
 
 export * from './duration';
 export * from './schema';
 export * from './document';
+export * from './innovation';
+export * from './cycle';

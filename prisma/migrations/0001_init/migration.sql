@@ -17,6 +17,168 @@ CREATE TYPE "UnitKind" AS ENUM ('REFORM_OFFICE', 'LEADERSHIP', 'SPECIAL_GROUP', 
 CREATE TYPE "Role" AS ENUM ('ADMIN', 'DIRECTOR', 'DEPUTY_DIRECTOR', 'HEAD', 'LEADER_IN_CHARGE', 'LIAISON', 'DRAFTER', 'INSPECTOR', 'CITY_LEADER');
 
 -- CreateTable
+CREATE TABLE "CycleRoadmapTask" (
+    "id" TEXT NOT NULL,
+    "year" INTEGER NOT NULL,
+    "code" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "milestones" JSONB NOT NULL DEFAULT '[]',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CycleRoadmapTask_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleIndicatorSet" (
+    "year" INTEGER NOT NULL,
+    "body" JSONB NOT NULL,
+    "createdBy" TEXT,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CycleIndicatorSet_pkey" PRIMARY KEY ("year")
+);
+
+-- CreateTable
+CREATE TABLE "Cycle" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "year" INTEGER NOT NULL,
+    "month" INTEGER NOT NULL,
+    "phase" TEXT NOT NULL,
+    "seed" TEXT NOT NULL,
+    "targetUnitIds" TEXT[],
+    "policyVersion" TEXT NOT NULL,
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "reportDueAt" TIMESTAMP(3) NOT NULL,
+    "scoringAt" TIMESTAMP(3) NOT NULL,
+    "rankedAt" TIMESTAMP(3),
+    "briefingHtml" TEXT,
+    "briefing" JSONB,
+    "teamRanking" JSONB,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Cycle_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleEvent" (
+    "id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "step" TEXT NOT NULL,
+    "actorId" TEXT,
+    "at" TIMESTAMP(3) NOT NULL,
+    "data" JSONB,
+
+    CONSTRAINT "CycleEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleReport" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "submittedBy" TEXT NOT NULL,
+    "submittedAt" TIMESTAMP(3) NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
+    "onTime" BOOLEAN NOT NULL,
+    "summary" TEXT NOT NULL,
+    "items" JSONB NOT NULL,
+
+    CONSTRAINT "CycleReport_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleInspection" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "teamName" TEXT NOT NULL,
+    "leaderId" TEXT NOT NULL,
+    "reformOfficeIds" TEXT[],
+    "specialGroupId" TEXT,
+    "departmentIds" TEXT[],
+    "issues" JSONB NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "unitSignedBy" TEXT,
+    "unitSignedAt" TIMESTAMP(3),
+    "leaderSignedBy" TEXT,
+    "leaderSignedAt" TIMESTAMP(3),
+
+    CONSTRAINT "CycleInspection_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleScoreEntry" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "indicatorCode" TEXT NOT NULL,
+    "value" DOUBLE PRECISION NOT NULL,
+    "override" BOOLEAN NOT NULL,
+    "reason" TEXT,
+    "enteredBy" TEXT NOT NULL,
+    "enteredAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CycleScoreEntry_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleScore" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "year" INTEGER NOT NULL,
+    "month" INTEGER NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "unitKind" TEXT NOT NULL,
+    "total" DOUBLE PRECISION NOT NULL,
+    "rank" INTEGER NOT NULL,
+    "items" JSONB NOT NULL,
+    "tieNote" TEXT,
+    "monthsCounted" INTEGER NOT NULL,
+    "annualAverage" DOUBLE PRECISION NOT NULL,
+    "annualFigure" DOUBLE PRECISION,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CycleScore_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleTeamRating" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "raterId" TEXT NOT NULL,
+    "raterUnitId" TEXT NOT NULL,
+    "teamName" TEXT NOT NULL,
+    "fairMethod" INTEGER NOT NULL,
+    "fairOrder" INTEGER NOT NULL,
+    "thorough" INTEGER NOT NULL,
+    "clean" INTEGER NOT NULL,
+    "comment" TEXT,
+    "at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CycleTeamRating_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleDiagnosis" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "visitAt" TIMESTAMP(3) NOT NULL,
+    "dueAt" TIMESTAMP(3) NOT NULL,
+    "report" TEXT,
+    "filedBy" TEXT,
+    "filedAt" TIMESTAMP(3),
+
+    CONSTRAINT "CycleDiagnosis_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Document" (
     "id" TEXT NOT NULL,
     "docNumber" TEXT NOT NULL,
@@ -66,6 +228,99 @@ CREATE TABLE "LedgerTask" (
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "LedgerTask_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "InnovationSelection" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "phase" TEXT NOT NULL,
+    "phaseDueAt" TIMESTAMP(3),
+    "rounds" JSONB NOT NULL DEFAULT '{}',
+    "policyVersion" TEXT NOT NULL,
+    "approvedAt" TIMESTAMP(3),
+    "approvedBy" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "InnovationSelection_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "InnovationCandidate" (
+    "id" TEXT NOT NULL,
+    "selectionId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "material" JSONB NOT NULL,
+    "leadUnitId" TEXT NOT NULL,
+    "leaderInChargeId" TEXT,
+    "townshipApplies" BOOLEAN NOT NULL DEFAULT true,
+    "submittedBy" TEXT NOT NULL,
+    "submittedAt" TIMESTAMP(3) NOT NULL,
+    "mutualVotes" INTEGER NOT NULL DEFAULT 0,
+    "secondVotes" INTEGER NOT NULL DEFAULT 0,
+    "publicVotes" INTEGER NOT NULL DEFAULT 0,
+    "shortlistRank" INTEGER,
+    "finalRank" INTEGER,
+    "approved" BOOLEAN NOT NULL DEFAULT false,
+    "opinions" JSONB NOT NULL DEFAULT '[]',
+    "rolloutId" TEXT,
+
+    CONSTRAINT "InnovationCandidate_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "InnovationBallot" (
+    "id" TEXT NOT NULL,
+    "selectionId" TEXT NOT NULL,
+    "round" TEXT NOT NULL,
+    "voterKey" TEXT NOT NULL,
+    "voterUnitId" TEXT,
+    "officialId" TEXT,
+    "ipHash" TEXT,
+    "candidateIds" TEXT[],
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "InnovationBallot_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "InnovationRollout" (
+    "id" TEXT NOT NULL,
+    "selectionId" TEXT NOT NULL,
+    "candidateId" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "leadUnitId" TEXT NOT NULL,
+    "leaderInChargeId" TEXT,
+    "districtIds" TEXT[],
+    "townshipApplies" BOOLEAN NOT NULL,
+    "state" TEXT NOT NULL,
+    "board" JSONB NOT NULL DEFAULT '{}',
+    "reportDueAt" TIMESTAMP(3),
+    "summaryDueAt" TIMESTAMP(3),
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "acceptedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "InnovationRollout_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "InnovationEvent" (
+    "id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "subjectType" TEXT NOT NULL,
+    "subjectId" TEXT NOT NULL,
+    "step" TEXT NOT NULL,
+    "actorId" TEXT,
+    "at" TIMESTAMP(3) NOT NULL,
+    "data" JSONB,
+
+    CONSTRAINT "InnovationEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -192,6 +447,45 @@ CREATE TABLE "ApiToken" (
 );
 
 -- CreateIndex
+CREATE INDEX "CycleRoadmapTask_year_unitId_idx" ON "CycleRoadmapTask"("year", "unitId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleRoadmapTask_year_code_key" ON "CycleRoadmapTask"("year", "code");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Cycle_workflowId_key" ON "Cycle"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "Cycle_year_month_idx" ON "Cycle"("year", "month");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleEvent_key_key" ON "CycleEvent"("key");
+
+-- CreateIndex
+CREATE INDEX "CycleEvent_cycleId_at_idx" ON "CycleEvent"("cycleId", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleReport_cycleId_unitId_key" ON "CycleReport"("cycleId", "unitId");
+
+-- CreateIndex
+CREATE INDEX "CycleInspection_cycleId_unitId_idx" ON "CycleInspection"("cycleId", "unitId");
+
+-- CreateIndex
+CREATE INDEX "CycleScoreEntry_cycleId_unitId_idx" ON "CycleScoreEntry"("cycleId", "unitId");
+
+-- CreateIndex
+CREATE INDEX "CycleScore_year_month_idx" ON "CycleScore"("year", "month");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleScore_cycleId_unitId_key" ON "CycleScore"("cycleId", "unitId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleTeamRating_cycleId_raterUnitId_teamName_key" ON "CycleTeamRating"("cycleId", "raterUnitId", "teamName");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CycleDiagnosis_cycleId_unitId_key" ON "CycleDiagnosis"("cycleId", "unitId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Document_docNumber_key" ON "Document"("docNumber");
 
 -- CreateIndex
@@ -214,6 +508,36 @@ CREATE INDEX "LedgerTask_documentId_idx" ON "LedgerTask"("documentId");
 
 -- CreateIndex
 CREATE INDEX "LedgerTask_ownerId_idx" ON "LedgerTask"("ownerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InnovationSelection_workflowId_key" ON "InnovationSelection"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "InnovationCandidate_selectionId_idx" ON "InnovationCandidate"("selectionId");
+
+-- CreateIndex
+CREATE INDEX "InnovationBallot_selectionId_round_ipHash_idx" ON "InnovationBallot"("selectionId", "round", "ipHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InnovationBallot_selectionId_round_voterKey_key" ON "InnovationBallot"("selectionId", "round", "voterKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InnovationRollout_candidateId_key" ON "InnovationRollout"("candidateId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InnovationRollout_workflowId_key" ON "InnovationRollout"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "InnovationRollout_selectionId_idx" ON "InnovationRollout"("selectionId");
+
+-- CreateIndex
+CREATE INDEX "InnovationRollout_leadUnitId_idx" ON "InnovationRollout"("leadUnitId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "InnovationEvent_key_key" ON "InnovationEvent"("key");
+
+-- CreateIndex
+CREATE INDEX "InnovationEvent_subjectType_subjectId_at_idx" ON "InnovationEvent"("subjectType", "subjectId", "at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Notice_key_key" ON "Notice"("key");
@@ -283,6 +607,9 @@ ALTER TABLE "DocumentEvent" ADD CONSTRAINT "DocumentEvent_documentId_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "LedgerTask" ADD CONSTRAINT "LedgerTask_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "InnovationCandidate" ADD CONSTRAINT "InnovationCandidate_selectionId_fkey" FOREIGN KEY ("selectionId") REFERENCES "InnovationSelection"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "NoticeRecipient" ADD CONSTRAINT "NoticeRecipient_noticeId_fkey" FOREIGN KEY ("noticeId") REFERENCES "Notice"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
