@@ -1,19 +1,26 @@
 // The HTTP API: authentication, audit, routes, one error shape.
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import type { Db } from '../common/db';
 import { auditTrail } from './audit';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
+import { adminRouter } from './routes/admin';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
+import { openApiRouter } from './routes/openapi';
 
 export interface ApiDeps {
   db: Db;
   client: Client;
+  /** Base URL of the Temporal Web UI for links (default: TEMPORAL_UI_URL). */
+  temporalUiUrl?: string;
+  /** The API's clock for deadlines (default: the wall clock; time-skipping tests pass the server's). */
+  now?: () => Date | Promise<Date>;
 }
 
-export function createApp({ db, client }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -21,10 +28,12 @@ export function createApp({ db, client }: ApiDeps): Express {
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
   const api = express.Router();
+  api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db));
   api.use(authenticate(db));
   api.use(documentsRouter(db, client));
   api.use(inboxRouter(db));
+  api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));
   app.use('/api', api);
 
   app.use((req, _res, next) => next(new ApiError('NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));

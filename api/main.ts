@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const server = createApp({ db, client }).listen(config.API_PORT, '0.0.0.0', () => {
+  const server = createApp({ db, client, temporalUiUrl: config.TEMPORAL_UI_URL }).listen(config.API_PORT, '0.0.0.0', () => {
     console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
   });
   const stop = () => {

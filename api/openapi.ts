@@ -22,15 +22,21 @@ const errorResponses = Object.fromEntries(
   [400, 401, 403, 404, 409, 429, 503].map((status) => [status, { description: 'error', content: { 'application/json': { schema: ErrorBody } } }]),
 );
 
+const registered = new Set<string>();
+
 /**
  * Registers a route. `path` uses express syntax (`/documents/:id`); it is
  * rewritten to OpenAPI's `{id}`. Every route gets the common error responses.
  */
 export function describe(route: Omit<RouteConfig, 'responses'> & { responses?: RouteConfig['responses']; public?: boolean }): void {
   const { public: isPublic, ...rest } = route;
+  const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
+  // Routers built inside factories describe their routes once per app: keep the first.
+  if (registered.has(`${route.method} ${path}`)) return;
+  registered.add(`${route.method} ${path}`);
   registry.registerPath({
     ...rest,
-    path: `/api${route.path.replace(/:(\w+)/g, '{$1}')}`,
+    path,
     security: isPublic ? [] : [{ bearer: [] }],
     responses: { 200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } }, ...errorResponses, ...route.responses },
   });

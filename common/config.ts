@@ -2,12 +2,15 @@
 // default can be overridden so the same worker and API run against production.
 import { z } from 'zod';
 
+/** The dev server's Web UI; also the API's fallback when it is built without a config (tests). */
+export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
+
 const Env = z.object({
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  TEMPORAL_UI_URL: z.string().url().default(TEMPORAL_UI_URL_DEFAULT),
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().min(3).default('市委改革办督办系统 <duban@reform.zibo.gov.cn>'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

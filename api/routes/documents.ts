@@ -4,7 +4,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '../../common/db';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { trafficLight } from '../../common/trafficLight';
@@ -12,9 +12,20 @@ import type { Document } from '../../generated/prisma/client';
 import * as m from '../../workflows/document/messages';
 import { caller, isAdmin, type Caller } from '../auth';
 import { registerDocument } from '../documentArrival';
+import { labelsFor } from '../admin/labels';
 import { ApiError } from '../errors';
+import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
 import * as s from '../schemas/documents';
+
+const tags = ['上级文件'];
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+/** Path parameters of an express path, as a zod object (`/documents/:id/x/:taskId` → { id, taskId }). */
+const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
+const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
+
+describe({ method: 'post', path: '/documents', summary: '登记上级改革文件并启动办理流程（第四条、第五条）', tags, request: { body: json(s.DocumentArrival) } });
+describe({ method: 'get', path: '/documents/:id', summary: '查看文件办理详情（按 id 或文号）', tags, request: { params: paramsOf('/documents/:id') } });
 
 /** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
 type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
@@ -83,6 +94,14 @@ export function documentsRouter(db: Db, client: Client): Router {
     def: UpdateDefinition<m.DocumentView, [A]>,
     toArgs: (body: z.infer<B>, actor: m.Actor, req: Request) => A | Promise<A>,
   ) {
+    const label = labelsFor('documentWorkflow')?.updates?.[def.name];
+    describe({
+      method: 'post',
+      path: `/documents/:id/${path}`,
+      summary: `${label?.label ?? def.name}${label?.rule ? `（${label.rule}）` : ''}`,
+      tags,
+      request: { params: paramsOf(`/documents/:id/${path}`), headers: IdempotencyHeaders, body: json(schema) },
+    });
     r.post(`/documents/:id/${path}`, async (req, res) => {
       const body = schema.parse(req.body ?? {});
       const doc = await load(req);

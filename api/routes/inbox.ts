@@ -4,11 +4,21 @@ import { z } from 'zod';
 import type { Db } from '../../common/db';
 import { caller } from '../auth';
 import { ApiError } from '../errors';
+import { describe } from '../openapi';
 
 const InboxQuery = z.object({
   unacknowledged: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(100).optional(),
+});
+
+describe({ method: 'get', path: '/inbox', summary: '我的收件箱：发给本人的全部督办通知', tags: ['收件箱'], request: { query: InboxQuery } });
+describe({
+  method: 'post',
+  path: '/notices/:noticeId/acknowledge',
+  summary: '签收通知',
+  tags: ['收件箱'],
+  request: { params: z.object({ noticeId: z.string().min(1) }) },
 });
 
 export function inboxRouter(db: Db): Router {

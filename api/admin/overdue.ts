@@ -1,0 +1,85 @@
+// The overdue board: every OPEN obligation of every family that is past its
+// deadline or falls due within N days, with the responsible unit and official
+// and its traffic light. Obligations are written by each family's activities
+// (CONTRIBUTING: "Open obligations with due dates go to the Obligation table").
+import type { Db } from '../../common/db';
+import type { Policy } from '../../common/policy';
+import { trafficLight } from '../../common/trafficLight';
+import { labelsFor } from './labels';
+
+export interface OverdueItem {
+  obligationId: string;
+  key: string;
+  workflowId: string;
+  family: string;
+  familyTitle?: string;
+  subjectId: string;
+  subject?: { title: string; reference: string };
+  title: string;
+  rule: string;
+  unit: { id: string; name: string };
+  official: { id: string; name: string; title?: string; email: string } | null;
+  dueAt: string;
+  light: 'GREEN' | 'YELLOW' | 'RED';
+  overdue: boolean;
+  /** Whole days past due (positive) or left (negative), by the clock of `now`. */
+  daysOverdue: number;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+export async function overdueBoard(
+  db: Db,
+  policy: Policy,
+  opts: { withinDays: number; unitId?: string; family?: string; now: Date },
+): Promise<{ now: string; withinDays: number; items: OverdueItem[]; counts: { red: number; yellow: number; green: number } }> {
+  const { now } = opts;
+  const horizon = new Date(now.getTime() + opts.withinDays * DAY);
+  const rows = await db.obligation.findMany({
+    where: {
+      status: 'OPEN',
+      dueAt: { lte: horizon },
+      ...(opts.unitId ? { unitId: opts.unitId } : {}),
+      ...(opts.family ? { family: opts.family } : {}),
+    },
+    orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+    take: 2000,
+  });
+  const [units, officials, documents] = await Promise.all([
+    db.unit.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.unitId))] } }, select: { id: true, name: true } }),
+    db.official.findMany({
+      where: { id: { in: [...new Set(rows.map((r) => r.officialId).filter((x): x is string => !!x))] } },
+      select: { id: true, name: true, title: true, email: true },
+    }),
+    db.document.findMany({ where: { id: { in: rows.filter((r) => r.family === 'document').map((r) => r.subjectId) } }, select: { id: true, title: true, docNumber: true } }),
+  ]);
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const official = new Map(officials.map((o) => [o.id, o]));
+  const doc = new Map(documents.map((d) => [d.id, d]));
+  // A family's own warning window when its policy section has one (第二十一条: policy, not constants).
+  const windowFor = (family: string) =>
+    ((policy as unknown as Record<string, { warningWindow?: Policy['document']['warningWindow'] }>)[family]?.warningWindow ?? policy.document.warningWindow);
+  const items = rows.map((r): OverdueItem => {
+    const o = r.officialId ? official.get(r.officialId) : undefined;
+    const d = doc.get(r.subjectId);
+    return {
+      obligationId: r.id,
+      key: r.key,
+      workflowId: r.workflowId,
+      family: r.family,
+      familyTitle: labelsFor(undefined, r.family)?.title,
+      subjectId: r.subjectId,
+      subject: d ? { title: d.title, reference: d.docNumber } : undefined,
+      title: r.title,
+      rule: r.rule,
+      unit: { id: r.unitId, name: unitName.get(r.unitId) ?? r.unitId },
+      official: o ? { id: o.id, name: o.name, title: o.title ?? undefined, email: o.email } : null,
+      dueAt: r.dueAt.toISOString(),
+      light: trafficLight(r.dueAt, now, windowFor(r.family)),
+      overdue: r.dueAt.getTime() < now.getTime(),
+      daysOverdue: Math.floor((now.getTime() - r.dueAt.getTime()) / DAY),
+    };
+  });
+  const count = (l: string) => items.filter((i) => i.light === l).length;
+  return { now: now.toISOString(), withinDays: opts.withinDays, items, counts: { red: count('RED'), yellow: count('YELLOW'), green: count('GREEN') } };
+}

@@ -1,0 +1,544 @@
+// One readable timeline per workflow, for administrators: the Temporal event
+// history of every run (continue-as-new runs stitched together) merged with
+// what the database knows — notices sent, step records (DocumentEvent) and the
+// API's audit trail — into a single ordered list of Chinese events, each with
+// its time, actor and the rule (第N条) behind it.
+//
+// Temporal keeps the truth of what ran; the database adds who and what was
+// sent. Payloads are decoded with the client's own data converter, so a payload
+// codec (encryption) added later keeps working here.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import {
+  decodeFromPayloadsAtIndex,
+  decodeOptionalFailureToOptionalError,
+} from '@temporalio/common/lib/internal-non-workflow';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import type { Db } from '../../common/db';
+import { formatShanghai } from '../../common/policy/duration';
+import { ApiError } from '../errors';
+import { labelsFor, NOTICE_KIND_LABELS, type FamilyLabels, type TimelineLabel } from './labels';
+import { routeSummary } from './routes';
+
+/** Continue-as-new chains longer than this are cut (the oldest runs are left out, and said so). */
+const MAX_RUNS = 50;
+
+export interface TimelineActor {
+  officialId?: string;
+  /** Official's name, or "系统" for the workflow's own timers and activities. */
+  name: string;
+  unitName?: string;
+  title?: string;
+}
+
+export type TimelineKind =
+  | 'started'
+  | 'timer-started'
+  | 'timer-fired'
+  | 'update'
+  | 'signal'
+  | 'activity'
+  | 'notice'
+  | 'state'
+  | 'record'
+  | 'request'
+  | 'continued-as-new'
+  | 'closed';
+
+export interface TimelineEvent {
+  at: string;
+  kind: TimelineKind;
+  /** One Chinese sentence: who did what. */
+  title: string;
+  detail?: string;
+  actor: TimelineActor;
+  rule?: string;
+  source: 'temporal' | 'database' | 'audit';
+  runId?: string;
+  eventId?: number;
+  /** Extra facts, e.g. retry attempts, update id, notice id and recipients, request outcome. */
+  data?: Record<string, unknown>;
+}
+
+export interface Timeline {
+  workflowId: string;
+  workflowType?: string;
+  family?: string;
+  familyTitle?: string;
+  status: string;
+  runs: Array<{ runId: string; startedAt?: string; closedAt?: string; status: string }>;
+  temporalUiUrl: string;
+  subject?: { type: string; id: string; title?: string; reference?: string };
+  /** Every unit the workflow concerns (search attribute, subject, obligations): used for access control. */
+  unitIds: string[];
+  events: TimelineEvent[];
+}
+
+export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string, runId?: string): string {
+  const base = `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}
+
+interface Run {
+  runId: string;
+  history: History;
+}
+
+/**
+ * Every run of the workflow id, oldest first. Walks back from the newest run
+ * through `continuedExecutionRunId`: this needs no visibility store, so it
+ * also works on the time-skipping test server.
+ */
+async function loadRuns(client: Client, workflowId: string): Promise<{ runs: Run[]; truncated: boolean }> {
+  const runs: Run[] = [];
+  let runId: string | undefined;
+  for (;;) {
+    let history: History;
+    try {
+      history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') {
+        if (runs.length === 0) throw new ApiError('NOT_FOUND', `流程 ${workflowId} 不存在（或已超过保留期限）`);
+        return { runs: runs.reverse(), truncated: true }; // older runs past retention
+      }
+      throw err;
+    }
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    runs.push({ runId: started?.originalExecutionRunId ?? runId ?? '', history });
+    const previous = started?.continuedExecutionRunId;
+    if (!previous) return { runs: runs.reverse(), truncated: false };
+    if (runs.length >= MAX_RUNS) return { runs: runs.reverse(), truncated: true };
+    runId = previous;
+  }
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const iso = (ts: unknown): string | undefined => {
+  const ms = optionalTsToMs(ts as never);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+};
+const durationMs = (d: unknown): number => optionalTsToMs(d as never) ?? 0;
+
+const CLOSE_STATUS: Record<string, string> = {
+  workflowExecutionCompletedEventAttributes: '流程办结',
+  workflowExecutionFailedEventAttributes: '流程失败',
+  workflowExecutionTerminatedEventAttributes: '流程被终止',
+  workflowExecutionCanceledEventAttributes: '流程被取消',
+  workflowExecutionTimedOutEventAttributes: '流程超时',
+};
+
+const SYSTEM: TimelineActor = { name: '系统' };
+
+/** A record of the things to join from the database, gathered while reading history. */
+interface Pending {
+  event: TimelineEvent;
+  officialIds: string[];
+  noticeIds: string[];
+  updateId?: string;
+}
+
+export interface TimelineDeps {
+  db: Db;
+  client: Client;
+  temporalUiUrl: string;
+}
+
+export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<Timeline> {
+  const converter = client.options.loadedDataConverter;
+  const decodeArg = async (payloads: unknown, index = 0): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      return await decodeFromPayloadsAtIndex(converter, index, payloads as never);
+    } catch {
+      return undefined; // an undecodable payload still leaves its event on the timeline
+    }
+  };
+  const failureText = async (failure: unknown): Promise<string | undefined> => {
+    try {
+      const err = await decodeOptionalFailureToOptionalError(converter, failure as never);
+      return err?.message;
+    } catch {
+      return (failure as { message?: string } | undefined)?.message;
+    }
+  };
+
+  const { runs, truncated } = await loadRuns(client, workflowId);
+  const first = runs[0].history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const workflowType = first?.workflowType?.name ?? undefined;
+  let family: string | undefined;
+  const searchUnits = new Set<string>();
+  const pending: Pending[] = [];
+  const runInfo: Timeline['runs'] = [];
+  let status = '运行中';
+
+  // Decide the family from the start event's search attributes, then labels.
+  const startSa = decodeSearchAttributes(first?.searchAttributes?.indexedFields);
+  family = (startSa.DubanFamily?.[0] as string | undefined) ?? undefined;
+  let labels: FamilyLabels | undefined = labelsFor(workflowType, family);
+  const rule = (l?: TimelineLabel) => l?.rule ?? labels?.rule;
+  let lastState: string | undefined;
+
+  for (const [runIndex, run] of runs.entries()) {
+    const activities = new Map<number, { type: string; input: unknown; scheduledAt?: string; attempt?: number; lastFailure?: string }>();
+    const updates = new Map<string, Pending>();
+    const timers = new Map<string, string>(); // timerId → due time
+    let runStarted: string | undefined;
+    let runClosed: string | undefined;
+    let runStatus = '运行中';
+    for (const e of run.history.events ?? []) {
+      const at = iso(e.eventTime) ?? new Date(0).toISOString();
+      const base = { at, runId: run.runId, eventId: num(e.eventId), source: 'temporal' as const };
+      const push = (event: Omit<TimelineEvent, 'at' | 'runId' | 'eventId' | 'source'>, extra: Partial<Pending> = {}) => {
+        const p: Pending = { event: { ...base, ...event }, officialIds: [], noticeIds: [], ...extra };
+        pending.push(p);
+        return p;
+      };
+
+      if (e.workflowExecutionStartedEventAttributes) {
+        const a = e.workflowExecutionStartedEventAttributes;
+        runStarted = at;
+        const sa = decodeSearchAttributes(a.searchAttributes?.indexedFields);
+        family ??= sa.DubanFamily?.[0] as string | undefined;
+        labels ??= labelsFor(workflowType, family);
+        for (const u of (sa.DubanUnits as string[] | undefined) ?? []) searchUnits.add(u);
+        if (runIndex === 0) {
+          const input = await decodeArg(a.input?.payloads);
+          const subject = input?.docNumber ? `《${input.title ?? ''}》（${input.docNumber}）` : '';
+          push({
+            kind: 'started',
+            title: `${labels?.title ?? `流程 ${workflowType ?? ''}`}启动${subject ? `：${subject}` : ''}`,
+            actor: SYSTEM,
+            rule: labels?.rule,
+            detail: truncated ? '注意：更早的运行已超过保留期限或数量上限，未列出' : undefined,
+          });
+        }
+      } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
+        const sa = decodeSearchAttributes(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields);
+        family ??= sa.DubanFamily?.[0] as string | undefined;
+        labels ??= labelsFor(workflowType, family);
+        for (const u of (sa.DubanUnits as string[] | undefined) ?? []) searchUnits.add(u);
+        const state = sa.DubanState?.[0] as string | undefined;
+        if (state && state !== lastState) {
+          lastState = state;
+          push({ kind: 'state', title: `状态变为“${labels?.states?.[state] ?? state}”`, actor: SYSTEM, rule: labels?.rule, data: { state } });
+        }
+      } else if (e.timerStartedEventAttributes) {
+        const a = e.timerStartedEventAttributes;
+        const due = new Date(Date.parse(at) + durationMs(a.startToFireTimeout)).toISOString();
+        timers.set(a.timerId ?? '', due);
+        push({ kind: 'timer-started', title: `设定期限计时，将于 ${formatShanghai(due)} 到点检查`, actor: SYSTEM, rule: labels?.rule, data: { timerId: a.timerId, fireAt: due } });
+      } else if (e.timerFiredEventAttributes) {
+        const a = e.timerFiredEventAttributes;
+        push({ kind: 'timer-fired', title: '期限计时到点，流程检查是否需要提醒、催办或责令', actor: SYSTEM, rule: labels?.rule, data: { timerId: a.timerId, fireAt: timers.get(a.timerId ?? '') } });
+      } else if (e.activityTaskScheduledEventAttributes) {
+        const a = e.activityTaskScheduledEventAttributes;
+        activities.set(num(e.eventId), { type: a.activityType?.name ?? '', input: await decodeArg(a.input?.payloads), scheduledAt: at });
+      } else if (e.activityTaskStartedEventAttributes) {
+        const a = e.activityTaskStartedEventAttributes;
+        const act = activities.get(num(a.scheduledEventId));
+        if (act) {
+          act.attempt = a.attempt ?? 1;
+          act.lastFailure = a.lastFailure ? await failureText(a.lastFailure) : undefined;
+        }
+      } else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) {
+        const a = (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes)!;
+        const act = activities.get(num(a.scheduledEventId));
+        activities.delete(num(a.scheduledEventId));
+        const l = labels?.activities?.[act?.type ?? ''];
+        const label = l?.label ?? `执行活动 ${act?.type ?? ''}`;
+        const what = l?.describe?.(act?.input);
+        const attempts = act?.attempt ?? 1;
+        const retryNote = attempts > 1 ? `第 ${attempts} 次尝试${e.activityTaskCompletedEventAttributes ? '成功' : ''}（此前失败：${act?.lastFailure ?? '原因未记录'}）` : undefined;
+        const noticeIds: string[] = [];
+        let failure: string | undefined;
+        if (e.activityTaskCompletedEventAttributes) {
+          const result = await decodeArg(e.activityTaskCompletedEventAttributes.result?.payloads);
+          // Activities that send notices return their id(s): join the Notice row.
+          if (typeof result?.noticeId === 'string') noticeIds.push(result.noticeId);
+          if (Array.isArray(result?.noticeIds)) noticeIds.push(...result.noticeIds.filter((x: unknown) => typeof x === 'string'));
+        } else if (e.activityTaskFailedEventAttributes) {
+          failure = await failureText(e.activityTaskFailedEventAttributes.failure);
+        } else {
+          failure = '执行超时';
+        }
+        push(
+          {
+            kind: 'activity',
+            title: `${label}${what ? `（${what}）` : ''}${failure ? '失败' : ''}`,
+            detail: [failure && `原因：${failure}`, retryNote].filter(Boolean).join('；') || undefined,
+            actor: SYSTEM,
+            rule: rule(l),
+            data: { activityType: act?.type, attempts, scheduledAt: act?.scheduledAt, ...(failure ? { failure } : {}) },
+          },
+          { noticeIds },
+        );
+      } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+        const a = e.workflowExecutionUpdateAcceptedEventAttributes;
+        const name = a.acceptedRequest?.input?.name ?? '';
+        const updateId = a.acceptedRequest?.meta?.updateId ?? a.protocolInstanceId ?? '';
+        const arg = await decodeArg(a.acceptedRequest?.input?.args?.payloads);
+        const l = labels?.updates?.[name];
+        const actorId: string | undefined = typeof arg?.actor?.officialId === 'string' ? arg.actor.officialId : undefined;
+        const p = push(
+          {
+            kind: 'update',
+            title: l?.label ?? `办理“${name}”`,
+            detail: l?.describe?.(arg) || undefined,
+            actor: actorId ? { officialId: actorId, name: actorId } : SYSTEM,
+            rule: rule(l),
+            data: { update: name, updateId },
+          },
+          { officialIds: actorId ? [actorId] : [], updateId },
+        );
+        updates.set(updateId, p);
+      } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+        const a = e.workflowExecutionUpdateCompletedEventAttributes;
+        const p = updates.get(a.meta?.updateId ?? '');
+        if (p) {
+          p.event.data = { ...p.event.data, completedAt: at };
+          if (a.outcome?.failure) {
+            const why = await failureText(a.outcome.failure);
+            p.event.title += '（办理失败）';
+            p.event.detail = [p.event.detail, why && `原因：${why}`].filter(Boolean).join('；');
+          }
+        }
+      } else if (e.workflowExecutionSignaledEventAttributes) {
+        const a = e.workflowExecutionSignaledEventAttributes;
+        const name = a.signalName ?? '';
+        const arg = await decodeArg(a.input?.payloads);
+        const l = labels?.signals?.[name];
+        const actorId: string | undefined = typeof arg?.actor?.officialId === 'string' ? arg.actor.officialId : undefined;
+        push(
+          {
+            kind: 'signal',
+            title: l?.label ?? `收到信号“${name}”`,
+            detail: l?.describe?.(arg) || undefined,
+            actor: actorId ? { officialId: actorId, name: actorId } : SYSTEM,
+            rule: rule(l),
+            data: { signal: name },
+          },
+          { officialIds: actorId ? [actorId] : [] },
+        );
+      } else if (e.workflowExecutionContinuedAsNewEventAttributes) {
+        const a = e.workflowExecutionContinuedAsNewEventAttributes;
+        runClosed = at;
+        runStatus = '已延续为新运行';
+        push({
+          kind: 'continued-as-new',
+          title: '流程历史较长，延续为新的运行（continue-as-new），办理状态完整带入',
+          actor: SYSTEM,
+          data: { newRunId: a.newExecutionRunId },
+        });
+      } else {
+        const closeKey = Object.keys(CLOSE_STATUS).find((k) => (e as Record<string, unknown>)[k]);
+        if (closeKey) {
+          runClosed = at;
+          runStatus = CLOSE_STATUS[closeKey];
+          const failure = e.workflowExecutionFailedEventAttributes ? await failureText(e.workflowExecutionFailedEventAttributes.failure) : undefined;
+          const reason = e.workflowExecutionTerminatedEventAttributes?.reason ?? undefined;
+          push({ kind: 'closed', title: CLOSE_STATUS[closeKey], detail: failure ?? reason, actor: SYSTEM, rule: labels?.rule });
+        }
+      }
+    }
+    // Activities still scheduled (or retrying) when the history was read.
+    for (const act of activities.values()) {
+      const l = labels?.activities?.[act.type];
+      const what = l?.describe?.(act.input);
+      pending.push({
+        event: {
+          at: act.scheduledAt ?? runStarted ?? new Date(0).toISOString(),
+          kind: 'activity',
+          title: `${l?.label ?? `执行活动 ${act.type}`}${what ? `（${what}）` : ''}：进行中`,
+          actor: SYSTEM,
+          rule: rule(l),
+          source: 'temporal',
+          runId: run.runId,
+          data: { activityType: act.type, pending: true },
+        },
+        officialIds: [],
+        noticeIds: [],
+      });
+    }
+    runInfo.push({ runId: run.runId, startedAt: runStarted, closedAt: runClosed, status: runStatus });
+    status = runStatus;
+  }
+
+  // ---- the database side -----------------------------------------------------
+
+  const [document, notices, obligations] = await Promise.all([
+    db.document.findUnique({ where: { workflowId } }),
+    db.notice.findMany({ where: { workflowId }, include: { recipients: { select: { officialId: true, role: true, status: true, error: true } } }, orderBy: { createdAt: 'asc' } }),
+    db.obligation.findMany({ where: { workflowId }, select: { subjectId: true, unitId: true } }),
+  ]);
+  const events = document ? await db.documentEvent.findMany({ where: { documentId: document.id }, orderBy: { at: 'asc' } }) : [];
+
+  // Audit rows about this workflow's subject: their path names the subject
+  // (document id or number) or one of its notices, or their subjectId does.
+  const subjects = new Set<string>([
+    ...(document ? [document.id, document.docNumber] : []),
+    ...obligations.map((o) => o.subjectId),
+    ...notices.map((n) => n.subjectId),
+    ...notices.map((n) => n.id),
+  ]);
+  const fragments = [...subjects].map((s) => `/${encodeURIComponent(s)}`);
+  const auditRows = subjects.size
+    ? await db.auditLog.findMany({
+        where: { OR: [{ subjectId: { in: [...subjects] } }, ...fragments.map((f) => ({ path: { contains: f } }))] },
+        orderBy: { at: 'asc' },
+        take: 2000,
+      })
+    : [];
+  const audits = auditRows.filter((r) => {
+    if (r.subjectId && subjects.has(r.subjectId)) return true;
+    const segments = r.path.split('?')[0].split('/').map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+    return segments.some((s) => subjects.has(s));
+  });
+
+  // Join notices to the activity that sent them; the others stand alone.
+  const noticeById = new Map(notices.map((n) => [n.id, n]));
+  const joinedNotices = new Set<string>();
+  const noticeText = (n: (typeof notices)[number]) => `${NOTICE_KIND_LABELS[n.kind] ?? n.kind}：${n.title}`;
+  for (const p of pending) {
+    for (const id of p.noticeIds) {
+      const n = noticeById.get(id);
+      if (!n) continue;
+      joinedNotices.add(id);
+      p.event.kind = 'notice';
+      p.event.title = `发出${noticeText(n)}`;
+      p.event.rule = n.rule || p.event.rule;
+      p.event.actor = n.createdBy ? { officialId: n.createdBy, name: n.createdBy } : SYSTEM;
+      if (n.createdBy) p.officialIds.push(n.createdBy);
+      p.officialIds.push(...n.recipients.map((r) => r.officialId));
+      p.event.data = { ...p.event.data, noticeId: n.id, noticeKind: n.kind, dueAt: n.dueAt?.toISOString(), delivery: n.status, recipients: n.recipients };
+    }
+  }
+  for (const n of notices) {
+    if (joinedNotices.has(n.id)) continue;
+    pending.push({
+      event: {
+        at: n.createdAt.toISOString(),
+        kind: 'notice',
+        title: `发出${noticeText(n)}`,
+        actor: n.createdBy ? { officialId: n.createdBy, name: n.createdBy } : SYSTEM,
+        rule: n.rule,
+        source: 'database',
+        data: { noticeId: n.id, noticeKind: n.kind, dueAt: n.dueAt?.toISOString(), delivery: n.status, recipients: n.recipients },
+      },
+      officialIds: [...(n.createdBy ? [n.createdBy] : []), ...n.recipients.map((r) => r.officialId)],
+      noticeIds: [],
+    });
+  }
+
+  // Step records are written by the workflow keyed `${workflowId}:${updateId}`:
+  // join them to their update; the others (e.g. "linked") stand alone.
+  const byUpdate = new Map(pending.filter((p) => p.updateId).map((p) => [`${workflowId}:${p.updateId}`, p]));
+  for (const ev of events) {
+    const p = byUpdate.get(ev.key);
+    if (p) {
+      p.event.data = { ...p.event.data, recordedAt: ev.at.toISOString(), record: ev.data };
+      continue;
+    }
+    const l = labels?.updates?.[ev.step] ?? labels?.signals?.[ev.step];
+    pending.push({
+      event: {
+        at: ev.at.toISOString(),
+        kind: 'record',
+        title: `办理记录：${l?.label ?? ev.step}`,
+        actor: ev.actorId ? { officialId: ev.actorId, name: ev.actorId } : SYSTEM,
+        rule: rule(l),
+        source: 'database',
+        data: { step: ev.step, record: ev.data },
+      },
+      officialIds: ev.actorId ? [ev.actorId] : [],
+      noticeIds: [],
+    });
+  }
+
+  // Audit rows: a request whose Idempotency-Key became an update id is the
+  // same act as that update (enrich it); any other request — above all a
+  // refused one (4xx), which never reaches history — stands alone.
+  const byUpdateId = new Map(pending.filter((p) => p.updateId).map((p) => [p.updateId!, p]));
+  for (const r of audits) {
+    const key = (r.detail as { idempotencyKey?: string | null } | null)?.idempotencyKey ?? undefined;
+    const p = key ? byUpdateId.get(key) : undefined;
+    const request = { auditId: r.id, method: r.method, path: r.path, status: r.status, ip: r.ip, at: r.at.toISOString() };
+    if (p && r.status < 400) {
+      p.event.data = { ...p.event.data, request };
+      continue;
+    }
+    const summary = routeSummary(r.method, r.path) ?? r.action;
+    const refused = r.status >= 400;
+    pending.push({
+      event: {
+        at: r.at.toISOString(),
+        kind: 'request',
+        title: refused ? `请求被拒绝（HTTP ${r.status}）：${summary}` : `提交请求：${summary}`,
+        actor: r.officialId ? { officialId: r.officialId, name: r.officialId } : { name: '未认证的调用方' },
+        rule: labels?.rule,
+        source: 'audit',
+        data: { request },
+      },
+      officialIds: r.officialId ? [r.officialId] : [],
+      noticeIds: [],
+    });
+  }
+
+  // Names instead of ids.
+  const ids = [...new Set(pending.flatMap((p) => p.officialIds))];
+  const officials = ids.length
+    ? await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, title: true, unit: { select: { name: true } } } })
+    : [];
+  const who = new Map(officials.map((o) => [o.id, o]));
+  const nameOf = (id: string) => who.get(id)?.name ?? id;
+  for (const p of pending) {
+    const id = p.event.actor.officialId;
+    const o = id ? who.get(id) : undefined;
+    if (o) p.event.actor = { officialId: o.id, name: o.name, unitName: o.unit.name, title: o.title ?? undefined };
+    const recipients = p.event.data?.recipients as Array<{ officialId: string; role: string; status: string; error: string | null }> | undefined;
+    if (recipients) {
+      const to = recipients.filter((r) => r.role === 'TO').map((r) => nameOf(r.officialId));
+      const cc = recipients.filter((r) => r.role === 'CC').map((r) => nameOf(r.officialId));
+      const failed = recipients.filter((r) => r.status === 'FAILED').map((r) => nameOf(r.officialId));
+      p.event.detail = [p.event.detail, to.length && `送达：${to.join('、')}`, cc.length && `抄送：${cc.join('、')}`, failed.length && `投递失败：${failed.join('、')}`]
+        .filter(Boolean)
+        .join('；');
+      p.event.data = { ...p.event.data, recipients: recipients.map((r) => ({ ...r, name: nameOf(r.officialId) })) };
+    }
+    if (p.event.kind === 'update' || p.event.kind === 'request' || p.event.kind === 'record') {
+      const a = p.event.actor;
+      if (a.officialId && p.event.kind === 'update') p.event.title = `${a.name}${a.unitName ? `（${a.unitName}）` : ''}${p.event.title}`;
+    }
+  }
+
+  // One order: by time, then by the order we read them (history order within a run).
+  const ordered = pending
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => Date.parse(a.p.event.at) - Date.parse(b.p.event.at) || a.i - b.i)
+    .map(({ p }) => p.event);
+
+  const unitIds = new Set<string>(searchUnits);
+  if (document) {
+    if (document.leadUnitId) unitIds.add(document.leadUnitId);
+    for (const u of document.participantUnitIds) unitIds.add(u);
+  }
+  for (const o of obligations) unitIds.add(o.unitId);
+
+  return {
+    workflowId,
+    workflowType,
+    family,
+    familyTitle: labels?.title,
+    status,
+    runs: runInfo,
+    temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId),
+    subject: document ? { type: 'document', id: document.id, title: document.title, reference: document.docNumber } : undefined,
+    unitIds: [...unitIds],
+    events: ordered,
+  };
+}

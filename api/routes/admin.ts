@@ -1,0 +1,108 @@
+// Administrators inspect everything (issue #6): a readable timeline of any
+// workflow, workflow search over Temporal visibility, the overdue board across
+// families, and the append-only audit log (read-only: there is no route that
+// changes it). Reform-office administrators see everything; a unit's
+// officials see the overdue board and timelines of their own unit's items.
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Db } from '../../common/db';
+import { Prisma } from '../../generated/prisma/client';
+import { overdueBoard } from '../admin/overdue';
+import { searchWorkflows } from '../admin/search';
+import { buildTimeline } from '../admin/timeline';
+import { caller, isAdmin, requireAdmin } from '../auth';
+import { ApiError } from '../errors';
+import { describe } from '../openapi';
+import { resolvePolicy } from '../policies';
+import { AdminWorkflowQuery, AuditQuery, OverdueQuery, WorkflowIdParams } from '../schemas/admin';
+
+export interface AdminDeps {
+  db: Db;
+  client: Client;
+  temporalUiUrl: string;
+  /** The clock of "overdue"; tests on the time-skipping server pass the server's time. */
+  now: () => Date | Promise<Date>;
+}
+
+const tags = ['管理'];
+
+describe({
+  method: 'get',
+  path: '/admin/workflows',
+  summary: '按流程类别、状态、单位、文件层级、是否逾期、时间范围检索流程（Temporal 检索属性）',
+  tags,
+  request: { query: AdminWorkflowQuery },
+});
+describe({
+  method: 'get',
+  path: '/admin/workflows/:workflowId/timeline',
+  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序',
+  tags,
+  request: { params: WorkflowIdParams },
+});
+describe({ method: 'get', path: '/admin/overdue', summary: '逾期与临期督办事项看板（全部流程类别）', tags, request: { query: OverdueQuery } });
+describe({ method: 'get', path: '/admin/audit', summary: '审计日志查询（只读）', tags, request: { query: AuditQuery } });
+
+export function adminRouter(deps: AdminDeps): Router {
+  const { db } = deps;
+  const r = Router();
+
+  r.get('/admin/workflows', async (req, res) => {
+    requireAdmin(caller(req));
+    const q = AdminWorkflowQuery.parse(req.query);
+    res.json(await searchWorkflows(deps, q, await deps.now()));
+  });
+
+  r.get('/admin/workflows/:workflowId/timeline', async (req, res) => {
+    const c = caller(req);
+    const { workflowId } = WorkflowIdParams.parse(req.params);
+    const timeline = await buildTimeline(deps, workflowId);
+    // A unit's officials see the timelines of items that concern their unit.
+    if (!isAdmin(c) && !timeline.unitIds.includes(c.unitId)) throw new ApiError('FORBIDDEN', '只能查看本单位相关事项的时间线');
+    res.json(timeline);
+  });
+
+  r.get('/admin/overdue', async (req, res) => {
+    const c = caller(req);
+    const q = OverdueQuery.parse(req.query);
+    let unitId = q.unit;
+    if (!isAdmin(c)) {
+      if (unitId && unitId !== c.unitId) throw new ApiError('FORBIDDEN', '只能查看本单位的逾期事项');
+      unitId = c.unitId;
+    }
+    const policy = await resolvePolicy(db);
+    res.json(await overdueBoard(db, policy, { withinDays: q.withinDays, unitId, family: q.family, now: await deps.now() }));
+  });
+
+  r.get('/admin/audit', async (req, res) => {
+    requireAdmin(caller(req));
+    const q = AuditQuery.parse(req.query);
+    const where: Prisma.AuditLogWhereInput = {};
+    if (q.official) where.officialId = q.official;
+    if (q.from || q.to) where.at = { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) };
+    if (q.status) {
+      where.status = q.status.endsWith('xx') ? { gte: Number(q.status[0]) * 100, lte: Number(q.status[0]) * 100 + 99 } : Number(q.status);
+    }
+    if (q.action) where.action = { contains: q.action, mode: 'insensitive' };
+    if (q.subject) where.OR = [{ subjectId: q.subject }, { path: { contains: `/${encodeURIComponent(q.subject)}` } }];
+    const rows = await db.auditLog.findMany({
+      where,
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+      ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+    });
+    const page = rows.slice(0, q.limit);
+    const ids = [...new Set(page.map((p) => p.officialId).filter((x): x is string => !!x))];
+    const officials = await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, unit: { select: { name: true } } } });
+    const who = new Map(officials.map((o) => [o.id, o]));
+    res.json({
+      items: page.map((p) => {
+        const o = p.officialId ? who.get(p.officialId) : undefined;
+        return { ...p, official: o ? { id: o.id, name: o.name, unitName: o.unit.name } : null, outcome: p.status < 400 ? '成功' : '被拒绝或失败' };
+      }),
+      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+    });
+  });
+
+  return r;
+}
