@@ -2,6 +2,7 @@
 // injection idiom). Workflows import only the type of createActivities.
 import type { Db } from '../common/db';
 import { createDocumentActivities } from './document';
+import { createCycleActivities } from './cycle';
 import type { Mailer } from './mailer';
 
 export interface ActivityDeps {
@@ -12,5 +13,6 @@ export interface ActivityDeps {
 export function createActivities({ db, mailer }: ActivityDeps) {
   return {
     ...createDocumentActivities(db, mailer),
+    ...createCycleActivities(db, mailer),
   };
 }

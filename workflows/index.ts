@@ -1,2 +1,3 @@
 // Every workflow the worker runs; this file is the root of the workflow bundle.
 export { documentWorkflow } from './document/workflow';
+export { cycleWorkflow, cycleScheduleWorkflow } from './cycle/workflow';
