@@ -2,6 +2,7 @@
 // injection idiom). Workflows import only the type of createActivities.
 import type { Db } from '../common/db';
 import { createDocumentActivities } from './document';
+import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import type { Mailer } from './mailer';
 
@@ -13,6 +14,7 @@ export interface ActivityDeps {
 export function createActivities({ db, mailer }: ActivityDeps) {
   return {
     ...createDocumentActivities(db, mailer),
+    ...createInnovationActivities(db, mailer),
     ...createCycleActivities(db, mailer),
   };
 }

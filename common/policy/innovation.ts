@@ -1,0 +1,124 @@
+// Policy for workflow family 3, innovation experiences: the semiannual
+// selection and each experience's rollout (第十二条, 第十四条). A district may
+// adopt its own values (第二十一条); nothing here is a constant in workflow code.
+import { z } from 'zod';
+import { addDuration } from './duration';
+import { DurationSchema as DurationSpec } from './schema';
+
+const count = (max: number) => z.number().int().min(1).max(max);
+
+export const InnovationSelectionPolicy = z
+  .object({
+    /** 第十四条: the call for candidates stays open this long. */
+    callWindow: DurationSpec,
+    /** Mutual voting among districts and special groups. */
+    mutualVoteWindow: DurationSpec,
+    /** Second vote by districts and departments, together with the public vote. */
+    secondVoteWindow: DurationSpec,
+    /** Opinions of the city leaders in charge and the lead departments. */
+    opinionWindow: DurationSpec,
+    /** Final approval by the director. */
+    approvalWindow: DurationSpec,
+    /** Reminders this long before each round's deadline. */
+    remindBefore: z.array(DurationSpec).max(5),
+    /** 第十四条: the shortlist after the mutual vote (20). */
+    shortlistSize: count(100),
+    /** 第十四条: experiences selected every half year (10). */
+    selectedCount: count(50),
+    /** How many candidates one district or special group may put forward. */
+    maxCandidatesPerUnit: count(20),
+    /** Most candidates one ballot may name, per round. */
+    mutualVoteChoices: count(100),
+    secondVoteChoices: count(100),
+    publicVoteChoices: count(100),
+    /** Abuse limits of the public vote: per client address per hour (burst) and per round (stored). */
+    publicVotesPerIpPerHour: count(100000),
+    publicVotesPerIpPerRound: count(1000000),
+  })
+  .strict()
+  .refine((p) => p.selectedCount <= p.shortlistSize, { message: 'selectedCount must not exceed shortlistSize', path: ['selectedCount'] });
+export type InnovationSelectionPolicy = z.infer<typeof InnovationSelectionPolicy>;
+
+export const InnovationRolloutPolicy = z
+  .object({
+    /** 第十四条: the lead department's 实施方案 within one week of the reform office's 实施意见. */
+    leadPlanWithin: DurationSpec,
+    /** 第十四条: the deployment meeting within two weeks of the approved 实施方案. */
+    meetingWithin: DurationSpec,
+    /** 第十四条: each district's 实施意见 and 实施方案 within one month. */
+    districtPlanWithin: DurationSpec,
+    /** Townships named by each district within this time, where township rollout applies. */
+    townshipWithin: DurationSpec,
+    /** 第十四条: at least 2–3 townships per district (the lower bound). */
+    minTownships: z.number().int().min(1).max(20),
+    /** A rectification plan is due this long after a problem is recorded (consolidation). */
+    rectificationWithin: DurationSpec,
+    /** Tracking: a bulletin of every district's progress this often. */
+    bulletinEvery: DurationSpec,
+    /** Reminders before each deadline. */
+    remindBefore: z.array(DurationSpec).max(5),
+    /** After a missed deadline: chase at once, then every chaseEvery, at most maxChases times (the board stays red after). */
+    chaseEvery: DurationSpec,
+    maxChases: z.number().int().min(1).max(52),
+    /** From this many chases on, the unit's head is copied. */
+    escalateAfter: z.number().int().min(1).max(52),
+    acceptance: z
+      .object({
+        /** 第十四条: reports at the end of June and December (months 1–12, Shanghai calendar). */
+        reportMonths: z.array(z.number().int().min(1).max(12)).min(1).max(12),
+        /** The reform office's summary is due on this day of the following month (10 July / 10 January). */
+        summaryDay: z.number().int().min(1).max(28),
+        /** The first acceptance is the first report date at least this long after the rollout starts. */
+        firstAfter: DurationSpec,
+      })
+      .strict(),
+    /** Traffic light: an obligation due within this window is yellow. */
+    warningWindow: DurationSpec,
+  })
+  .strict()
+  .refine(
+    (p) => {
+      const t0 = new Date('2026-01-31T00:00:00Z');
+      return addDuration(t0, p.leadPlanWithin) <= addDuration(t0, p.districtPlanWithin);
+    },
+    { message: 'leadPlanWithin must not exceed districtPlanWithin', path: ['leadPlanWithin'] },
+  );
+export type InnovationRolloutPolicy = z.infer<typeof InnovationRolloutPolicy>;
+
+export const InnovationPolicy = z.object({ selection: InnovationSelectionPolicy, rollout: InnovationRolloutPolicy }).strict();
+export type InnovationPolicy = z.infer<typeof InnovationPolicy>;
+
+/** The values of 《淄博市全面深化改革运行规则》 第十四条 (windows of the selection rounds: the office's practice). */
+export const defaultInnovationPolicy: InnovationPolicy = {
+  selection: {
+    callWindow: { weeks: 2 },
+    mutualVoteWindow: { weeks: 1 },
+    secondVoteWindow: { weeks: 1 },
+    opinionWindow: { weeks: 1 },
+    approvalWindow: { weeks: 1 },
+    remindBefore: [{ days: 2 }],
+    shortlistSize: 20,
+    selectedCount: 10,
+    maxCandidatesPerUnit: 3,
+    mutualVoteChoices: 20,
+    secondVoteChoices: 10,
+    publicVoteChoices: 10,
+    publicVotesPerIpPerHour: 30,
+    publicVotesPerIpPerRound: 500,
+  },
+  rollout: {
+    leadPlanWithin: { weeks: 1 },
+    meetingWithin: { weeks: 2 },
+    districtPlanWithin: { months: 1 },
+    townshipWithin: { months: 3 },
+    minTownships: 2,
+    rectificationWithin: { weeks: 2 },
+    bulletinEvery: { months: 1 },
+    remindBefore: [{ days: 2 }],
+    chaseEvery: { weeks: 1 },
+    maxChases: 4,
+    escalateAfter: 2,
+    acceptance: { reportMonths: [6, 12], summaryDay: 10, firstAfter: { months: 3 } },
+    warningWindow: { days: 3 },
+  },
+};

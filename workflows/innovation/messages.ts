@@ -1,0 +1,210 @@
+// Inputs and messages of the innovation selection and rollout workflows,
+// shared by the workflows, the API and the tests. No side effects.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Policy } from '../../common/policy';
+import type { AcceptancePeriod, Duty, RolloutState, SelectionPhase } from './state';
+
+export interface Actor {
+  officialId: string;
+  unitId: string;
+}
+
+// ---- selection ---------------------------------------------------------------
+
+export interface MaterialItem {
+  name: string;
+  url?: string;
+  text?: string;
+}
+
+export interface CandidateView {
+  id: string;
+  unitId: string;
+  title: string;
+  summary: string;
+  material: MaterialItem[];
+  leadUnitId: string;
+  leaderInChargeId?: string;
+  townshipApplies: boolean;
+  submittedBy: string;
+  submittedAt: string;
+  mutualVotes: number;
+  secondVotes: number;
+  publicVotes: number;
+  shortlistRank?: number;
+  finalRank?: number;
+  approved: boolean;
+  opinions: OpinionView[];
+  rolloutId?: string;
+}
+
+export interface OpinionView {
+  by: string;
+  unitId: string;
+  role: 'LEADER' | 'LEAD_DEPARTMENT';
+  agree: boolean;
+  comment?: string;
+  at: string;
+}
+
+/** What a closed round produced: kept so the result can be explained. */
+export interface RoundResult {
+  round: 'MUTUAL' | 'SECOND';
+  closedAt: string;
+  ballots: Record<string, number>; // per ballot round (MUTUAL | SECOND | PUBLIC)
+  counts: Record<string, Record<string, number>>; // round → candidate → votes
+  tieRule: string;
+}
+
+export interface SelectionCarried {
+  phase: SelectionPhase;
+  phaseStartedAt: string;
+  phaseDueAt: string;
+  candidates: CandidateView[];
+  seq: number;
+  results: RoundResult[];
+  fired: string[];
+  rolloutIds: string[];
+  approvedBy?: string;
+  batchOpinion?: { docNumber: string; title: string };
+}
+
+export interface SelectionInputV1 {
+  version: 1;
+  selectionId: string; // "2026-H2"
+  policy: Policy;
+  carried?: SelectionCarried;
+}
+export type SelectionInput = SelectionInputV1;
+
+export interface SelectionView extends Omit<SelectionCarried, 'fired' | 'seq'> {
+  selectionId: string;
+  policyVersion: string;
+}
+
+export interface SubmitCandidateArgs {
+  actor: Actor;
+  title: string;
+  summary: string;
+  material: MaterialItem[];
+  leadUnitId: string;
+  leaderInChargeId?: string;
+  townshipApplies: boolean;
+}
+export interface OpinionArgs {
+  actor: Actor;
+  candidateId: string;
+  role: OpinionView['role'];
+  agree: boolean;
+  comment?: string;
+}
+export interface ApproveArgs {
+  actor: Actor;
+  /** The final list in order; defaults to the ranked top N. */
+  candidateIds?: string[];
+  /** The reform office's 实施意见 for the batch (第十四条 rollout step 1). */
+  opinionDocNumber: string;
+  opinionTitle: string;
+  note?: string;
+}
+export interface CloseRoundArgs {
+  actor: Actor;
+  phase: SelectionPhase;
+  note?: string;
+}
+
+export const submitCandidateUpdate = defineUpdate<SelectionView, [SubmitCandidateArgs]>('submitCandidate');
+export const recordOpinionUpdate = defineUpdate<SelectionView, [OpinionArgs]>('recordOpinion');
+export const approveSelectionUpdate = defineUpdate<SelectionView, [ApproveArgs]>('approveSelection');
+export const closeRoundUpdate = defineUpdate<SelectionView, [CloseRoundArgs]>('closeRound');
+export const selectionQuery = defineQuery<SelectionView>('selection');
+
+// ---- rollout -----------------------------------------------------------------
+
+export interface RolloutCarried {
+  state: RolloutState;
+  startedAt: string;
+  duties: Duty[];
+  fired: string[];
+  bulletins: number;
+  problemSeq: number;
+  meetingAt?: string;
+  acceptedAt?: string;
+}
+
+export interface RolloutInputV1 {
+  version: 1;
+  rolloutId: string; // "2026-H2-01"
+  selectionId: string;
+  candidateId: string;
+  title: string;
+  leadUnitId: string;
+  leaderInChargeId?: string;
+  districtIds: string[];
+  townshipApplies: boolean;
+  /** The reform office's 实施意见 that starts the clocks. */
+  opinion: { docNumber: string; title: string };
+  policy: Policy;
+  carried?: RolloutCarried;
+}
+export type RolloutInput = RolloutInputV1;
+
+export interface RolloutView {
+  rolloutId: string;
+  title: string;
+  state: RolloutState;
+  startedAt: string;
+  acceptance: AcceptancePeriod;
+  duties: Duty[];
+  bulletins: number;
+  policyVersion: string;
+}
+
+export interface RolloutStepArgs {
+  actor: Actor;
+  note?: string;
+}
+export interface DocumentArgs extends RolloutStepArgs {
+  docNumber?: string;
+  title: string;
+}
+export interface ApprovalArgs extends RolloutStepArgs {
+  approved: boolean;
+}
+export interface DistrictArgs extends RolloutStepArgs {
+  districtId: string;
+}
+export interface DistrictPlanArgs extends DistrictArgs {
+  opinionTitle: string;
+  planTitle: string;
+}
+export interface TownshipArgs extends DistrictArgs {
+  townshipIds: string[];
+}
+export interface MeetingArgs extends RolloutStepArgs {
+  heldAt: string;
+  place?: string;
+}
+export interface ProblemsArgs extends RolloutStepArgs {
+  problems: Array<{ unitId: string; description: string }>;
+}
+export interface RectificationArgs extends RolloutStepArgs {
+  dutyName: string;
+  plan: string;
+}
+export interface AcceptanceReportArgs extends RolloutStepArgs {
+  unitId: string;
+  report: string;
+}
+
+export const submitLeadPlanUpdate = defineUpdate<RolloutView, [DocumentArgs]>('submitLeadPlan');
+export const approveLeadPlanUpdate = defineUpdate<RolloutView, [ApprovalArgs]>('approveLeadPlan');
+export const recordMeetingUpdate = defineUpdate<RolloutView, [MeetingArgs]>('recordMeeting');
+export const submitDistrictPlanUpdate = defineUpdate<RolloutView, [DistrictPlanArgs]>('submitDistrictPlan');
+export const approveDistrictPlanUpdate = defineUpdate<RolloutView, [DistrictArgs & ApprovalArgs]>('approveDistrictPlan');
+export const reportTownshipsUpdate = defineUpdate<RolloutView, [TownshipArgs]>('reportTownships');
+export const recordProblemsUpdate = defineUpdate<RolloutView, [ProblemsArgs]>('recordProblems');
+export const submitRectificationUpdate = defineUpdate<RolloutView, [RectificationArgs]>('submitRectification');
+export const submitAcceptanceReportUpdate = defineUpdate<RolloutView, [AcceptanceReportArgs]>('submitAcceptanceReport');
+export const submitSummaryUpdate = defineUpdate<RolloutView, [DocumentArgs]>('submitSummary');
+export const rolloutQuery = defineQuery<RolloutView>('rollout');

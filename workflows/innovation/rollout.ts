@@ -1,0 +1,410 @@
+// One workflow per selected innovation experience runs its city-wide rollout
+// (第十四条): the reform office's 实施意见 starts the clocks → the lead
+// department's 实施方案 within one week, approved by the city leader in charge
+// → the deployment meeting within two weeks of it → every district's 实施意见
+// and 实施方案 within one month, approved by its reform office director →
+// tracking with monthly bulletins → consolidation (problems → rectification
+// plans) → township rollout (at least 2 per district) → acceptance reports at
+// the end of June / December and the reform office's summary by 10 July /
+// 10 January. Every open duty is reminded before and chased after its
+// deadline; durations come from the policy in the input.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import type { RolloutNoticeKind } from '../../activities/innovationTexts';
+import { REFORM_OFFICE_ID } from '../../common/org';
+import { addDuration, describeDuration, formatShanghai, subtractDuration, type DurationSpec } from '../../common/policy/duration';
+import {
+  approveDistrictPlanUpdate,
+  approveLeadPlanUpdate,
+  recordMeetingUpdate,
+  recordProblemsUpdate,
+  reportTownshipsUpdate,
+  rolloutQuery,
+  submitAcceptanceReportUpdate,
+  submitDistrictPlanUpdate,
+  submitLeadPlanUpdate,
+  submitRectificationUpdate,
+  submitSummaryUpdate,
+  type Actor,
+  type RolloutCarried,
+  type RolloutInput,
+  type RolloutView,
+} from './messages';
+import { acceptancePeriod, DUTY_LABELS, townshipRefusal, type Duty, type DutyKind } from './state';
+
+const { recordRollout, sendRolloutNotice } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** History length after which the rollout continues as new: it runs for months. */
+const MAX_HISTORY_EVENTS = 5000;
+const RULE = '第十四条';
+
+interface Alarm {
+  key: string;
+  at: number;
+  fire: () => Promise<void>;
+}
+
+export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView> {
+  const p = input.policy.innovation.rollout;
+  const workflowId = workflowInfo().workflowId;
+  const s: RolloutCarried = input.carried ?? initial(input, new Date());
+  const fired = new Set(s.fired);
+  const acceptance = acceptancePeriod(new Date(s.startedAt), p.acceptance);
+  let rev = 0;
+
+  const view = (): RolloutView => ({
+    rolloutId: input.rolloutId,
+    title: input.title,
+    state: s.state,
+    startedAt: s.startedAt,
+    acceptance,
+    duties: s.duties,
+    bulletins: s.bulletins,
+    policyVersion: input.policy.version,
+  });
+  const duty = (name: string) => s.duties.find((d) => d.name === name);
+  const openDuty = (name: string, what: string): Duty => {
+    if (s.state === 'ACCEPTED') throw new Error('该经验已完成验收，不能再办理');
+    const d = duty(name);
+    if (!d) throw new Error(`没有“${what}”这项任务`);
+    if (d.doneAt) throw new Error(`“${d.title}”已完成`);
+    return d;
+  };
+
+  /** The duties the rollout starts with (第十四条); the meeting and rectifications are added later. */
+  function initial(i: RolloutInput, now: Date): RolloutCarried {
+    const at = now.toISOString();
+    const acc = acceptancePeriod(now, i.policy.innovation.rollout.acceptance);
+    const start = `市委改革办印发实施意见（${i.opinion.docNumber}）`;
+    const duties: Duty[] = [
+      timed('lead-plan', 'LEAD_PLAN', i.leadUnitId, start, at, p.leadPlanWithin),
+      ...i.districtIds.map((d) => timed(`district-plan:${d}`, 'DISTRICT_PLAN', d, start, at, p.districtPlanWithin)),
+      ...(i.townshipApplies ? i.districtIds.map((d) => timed(`township:${d}`, 'TOWNSHIP', d, start, at, p.townshipWithin)) : []),
+      ...[i.leadUnitId, ...i.districtIds].map((u) => fixed(`acceptance-report:${u}`, 'ACCEPTANCE_REPORT', u, at, acc.reportDueAt, `${acc.label}验收，6月底、12月底前报送`)),
+      fixed('summary', 'SUMMARY', REFORM_OFFICE_ID, at, acc.summaryDueAt, `${acc.label}验收，7月10日、1月10日前完成`),
+    ];
+    return { state: 'RUNNING', startedAt: at, duties, fired: [], bulletins: 0, problemSeq: 0 };
+  }
+
+  function timed(name: string, kind: DutyKind, unitId: string, startEvent: string, startedAt: string, within: DurationSpec, title = DUTY_LABELS[kind]): Duty {
+    return { name, kind, unitId, title, startEvent, startedAt, offset: describeDuration(within), dueAt: addDuration(new Date(startedAt), within).toISOString(), chases: 0 };
+  }
+  function fixed(name: string, kind: DutyKind, unitId: string, startedAt: string, dueAt: string, offset: string): Duty {
+    return { name, kind, unitId, title: DUTY_LABELS[kind], startEvent: '创新改革经验推广实施', startedAt, offset, dueAt, chases: 0 };
+  }
+
+  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
+    const update = currentUpdateInfo();
+    await recordRollout({
+      rolloutId: input.rolloutId,
+      workflowId,
+      meta: {
+        selectionId: input.selectionId,
+        candidateId: input.candidateId,
+        title: input.title,
+        leadUnitId: input.leadUnitId,
+        leaderInChargeId: input.leaderInChargeId,
+        districtIds: input.districtIds,
+        townshipApplies: input.townshipApplies,
+        startedAt: s.startedAt,
+        reportDueAt: acceptance.reportDueAt,
+        summaryDueAt: acceptance.summaryDueAt,
+      },
+      state: s.state,
+      duties: s.duties,
+      acceptedAt: s.acceptedAt,
+      event: event && {
+        key: `${workflowId}:${update?.id ?? event.step}`,
+        step: event.step,
+        actorId: event.actor?.officialId,
+        at: new Date().toISOString(),
+        data: event.data,
+      },
+    });
+    upsertSearchAttributes({ DubanState: [s.state] });
+  }
+
+  async function notify(kind: RolloutNoticeKind, step: string, d?: Duty, extra: { chase?: number; escalate?: boolean } = {}): Promise<void> {
+    await sendRolloutNotice({
+      rolloutId: input.rolloutId,
+      workflowId,
+      kind,
+      step,
+      duty: d,
+      title: input.title,
+      leadUnitId: input.leadUnitId,
+      leaderInChargeId: input.leaderInChargeId,
+      districtIds: input.districtIds,
+      opinion: input.opinion,
+      duties: kind === 'BULLETIN' ? s.duties : undefined,
+      asOf: new Date().toISOString(),
+      explanation: d
+        ? { rule: RULE, startEvent: d.startEvent, startedAt: d.startedAt, offset: d.offset, dueAt: d.dueAt }
+        : { rule: RULE, startEvent: '创新改革经验推广实施', startedAt: s.startedAt, offset: kind === 'BULLETIN' ? `每${describeDuration(p.bulletinEvery)}` : '即时' },
+      ...extra,
+    });
+  }
+
+  /** Every step: change state before the first await (a concurrent validator sees it), then record. */
+  async function done(step: string, actor: Actor, data: Record<string, unknown>): Promise<RolloutView> {
+    rev++;
+    await persist({ step, actor, data });
+    return view();
+  }
+
+  // ---- steps (updates) -------------------------------------------------------
+
+  setHandler(rolloutQuery, view);
+
+  setHandler(
+    submitLeadPlanUpdate,
+    (a) => {
+      const d = duty('lead-plan')!;
+      d.submittedAt = new Date().toISOString();
+      d.data = { docNumber: a.docNumber, title: a.title };
+      return done('submitLeadPlan', a.actor, { docNumber: a.docNumber, title: a.title, note: a.note });
+    },
+    {
+      validator: (_a) => {
+        const d = openDuty('lead-plan', '实施方案');
+        if (d.submittedAt) throw new Error('实施方案已报送，正待市分管领导审定');
+      },
+    },
+  );
+  setHandler(
+    approveLeadPlanUpdate,
+    (a) => {
+      const d = duty('lead-plan')!;
+      const now = new Date().toISOString();
+      if (a.approved) {
+        d.doneAt = now;
+        // 第十四条: the deployment meeting within two weeks (policy) of the approved plan.
+        s.duties.push(timed('meeting', 'MEETING', input.leadUnitId, '市分管领导审定实施方案', now, p.meetingWithin));
+      } else {
+        d.submittedAt = undefined;
+      }
+      return done('approveLeadPlan', a.actor, { approved: a.approved, note: a.note });
+    },
+    {
+      validator: (_a) => {
+        const d = openDuty('lead-plan', '实施方案');
+        if (!d.submittedAt) throw new Error('牵头部门尚未报送实施方案');
+      },
+    },
+  );
+  setHandler(
+    recordMeetingUpdate,
+    (a) => {
+      const d = duty('meeting')!;
+      d.doneAt = new Date().toISOString();
+      d.data = { heldAt: a.heldAt, place: a.place };
+      s.meetingAt = a.heldAt;
+      return done('recordMeeting', a.actor, { heldAt: a.heldAt, place: a.place, note: a.note });
+    },
+    { validator: (_a) => void openDuty('meeting', '部署会（须先审定实施方案）') },
+  );
+  setHandler(
+    submitDistrictPlanUpdate,
+    (a) => {
+      const d = duty(`district-plan:${a.districtId}`)!;
+      d.submittedAt = new Date().toISOString();
+      d.data = { opinionTitle: a.opinionTitle, planTitle: a.planTitle };
+      return done('submitDistrictPlan', a.actor, { districtId: a.districtId, opinionTitle: a.opinionTitle, planTitle: a.planTitle, note: a.note });
+    },
+    {
+      validator: (a) => {
+        const d = openDuty(`district-plan:${a.districtId}`, '区县实施意见和实施方案');
+        if (d.submittedAt) throw new Error('实施意见和实施方案已报送，正待区县改革办主任审定');
+      },
+    },
+  );
+  setHandler(
+    approveDistrictPlanUpdate,
+    (a) => {
+      const d = duty(`district-plan:${a.districtId}`)!;
+      if (a.approved) d.doneAt = new Date().toISOString();
+      else d.submittedAt = undefined;
+      return done('approveDistrictPlan', a.actor, { districtId: a.districtId, approved: a.approved, note: a.note });
+    },
+    {
+      validator: (a) => {
+        const d = openDuty(`district-plan:${a.districtId}`, '区县实施意见和实施方案');
+        if (!d.submittedAt) throw new Error('该区县尚未报送实施意见和实施方案');
+      },
+    },
+  );
+  setHandler(
+    reportTownshipsUpdate,
+    (a) => {
+      const d = duty(`township:${a.districtId}`)!;
+      d.doneAt = new Date().toISOString();
+      d.data = { townshipIds: a.townshipIds };
+      return done('reportTownships', a.actor, { districtId: a.districtId, townshipIds: a.townshipIds, note: a.note });
+    },
+    {
+      validator: (a) => {
+        if (!input.townshipApplies) throw new Error('该经验不需要在镇办推广');
+        openDuty(`township:${a.districtId}`, '报送推广镇办');
+        // 第十四条: each district rolls the experience out in at least 2 (policy) townships.
+        const why = townshipRefusal(a.townshipIds, p.minTownships);
+        if (why) throw new Error(why);
+      },
+    },
+  );
+  setHandler(
+    recordProblemsUpdate,
+    async (a) => {
+      const now = new Date().toISOString();
+      const added = a.problems.map((pr) => {
+        s.problemSeq += 1;
+        const d = timed(`rectification:${s.problemSeq}`, 'RECTIFICATION', pr.unitId, '督查发现问题', now, p.rectificationWithin);
+        d.data = { problem: pr.description };
+        s.duties.push(d);
+        return d;
+      });
+      const v = await done('recordProblems', a.actor, { problems: a.problems, note: a.note });
+      for (const d of added) await notify('PROBLEM', `${d.name}:notice`, d);
+      return v;
+    },
+    {
+      validator: (a) => {
+        if (s.state === 'ACCEPTED') throw new Error('该经验已完成验收');
+        if (a.problems.length === 0) throw new Error('至少列出一个问题');
+      },
+    },
+  );
+  setHandler(
+    submitRectificationUpdate,
+    (a) => {
+      const d = duty(a.dutyName)!;
+      d.doneAt = new Date().toISOString();
+      d.data = { ...d.data, plan: a.plan };
+      return done('submitRectification', a.actor, { dutyName: a.dutyName, plan: a.plan, note: a.note });
+    },
+    {
+      validator: (a) => {
+        const d = openDuty(a.dutyName, '整改方案');
+        if (d.kind !== 'RECTIFICATION') throw new Error(`“${d.title}”不是整改任务`);
+      },
+    },
+  );
+  setHandler(
+    submitAcceptanceReportUpdate,
+    (a) => {
+      const d = duty(`acceptance-report:${a.unitId}`)!;
+      d.doneAt = new Date().toISOString();
+      d.data = { report: a.report };
+      return done('submitAcceptanceReport', a.actor, { unitId: a.unitId, note: a.note });
+    },
+    { validator: (a) => void openDuty(`acceptance-report:${a.unitId}`, '验收报告') },
+  );
+  setHandler(
+    submitSummaryUpdate,
+    (a) => {
+      const now = new Date().toISOString();
+      const d = duty('summary')!;
+      d.doneAt = now;
+      d.data = { docNumber: a.docNumber, title: a.title };
+      s.state = 'ACCEPTED';
+      s.acceptedAt = now;
+      return done('submitSummary', a.actor, { docNumber: a.docNumber, title: a.title, note: a.note });
+    },
+    {
+      validator: (_a) => {
+        openDuty('summary', '验收总结');
+        // The summary covers every report: it waits for them, or for their deadline to pass.
+        const missing = s.duties.filter((d) => d.kind === 'ACCEPTANCE_REPORT' && !d.doneAt);
+        if (missing.length && Date.now() <= new Date(acceptance.reportDueAt).getTime()) {
+          throw new Error(`尚有${missing.length}个单位未报送验收报告，报送截止时间为${formatShanghai(acceptance.reportDueAt)}`);
+        }
+      },
+    },
+  );
+
+  // ---- start -----------------------------------------------------------------
+
+  if (!input.carried) {
+    upsertSearchAttributes({ DubanFamily: ['innovation-rollout'], DubanUnits: [input.leadUnitId, ...input.districtIds] });
+    await persist({ step: 'start', data: { opinion: input.opinion } });
+    await notify('START', 'start');
+  }
+
+  // ---- timers ----------------------------------------------------------------
+
+  /** Reminders before, chases after each open duty's deadline, and the monthly bulletin. */
+  function alarms(): Alarm[] {
+    const out: Alarm[] = [];
+    for (const d of s.duties) {
+      if (d.doneAt) continue;
+      const due = new Date(d.dueAt);
+      p.remindBefore.forEach((before, i) => {
+        const at = subtractDuration(due, before).getTime();
+        if (at > new Date(d.startedAt).getTime()) out.push({ key: `${d.name}:reminder-${i}`, at, fire: () => notify('REMINDER', `${d.name}:reminder-${i}`, d) });
+      });
+      // Chase at the deadline, then every chaseEvery, up to maxChases (policy); the board stays red after.
+      const n = d.chases + 1;
+      if (n <= p.maxChases) {
+        let at = due;
+        for (let k = 1; k < n; k++) at = addDuration(at, p.chaseEvery);
+        out.push({
+          key: `${d.name}:chase-${n}`,
+          at: at.getTime(),
+          fire: async () => {
+            d.chases = n;
+            await notify('CHASE', `${d.name}:chase-${n}`, d, { chase: n, escalate: n >= p.escalateAfter });
+          },
+        });
+      }
+    }
+    // Tracking supervision: a bulletin of every district's progress (policy: monthly).
+    const k = s.bulletins + 1;
+    let at = new Date(s.startedAt);
+    for (let i = 0; i < k; i++) at = addDuration(at, p.bulletinEvery);
+    out.push({
+      key: `bulletin-${k}`,
+      at: at.getTime(),
+      fire: async () => {
+        s.bulletins = k;
+        await notify('BULLETIN', `bulletin-${k}`);
+      },
+    });
+    return out.filter((a) => !fired.has(a.key));
+  }
+
+  for (;;) {
+    if (s.state === 'ACCEPTED') break;
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof rolloutWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
+    }
+    const pending = alarms();
+    const now = Date.now();
+    const ready = pending.filter((a) => a.at <= now).sort((a, b) => a.at - b.at);
+    if (ready.length) {
+      for (const a of ready) {
+        fired.add(a.key);
+        await a.fire();
+      }
+      // Chase counts show on the board.
+      await persist();
+      continue;
+    }
+    const next = Math.min(...pending.map((a) => a.at));
+    const seen = rev;
+    await condition(() => rev !== seen, Math.max(next - Date.now(), 1));
+  }
+  await condition(allHandlersFinished);
+  return view();
+}
