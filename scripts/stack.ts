@@ -97,8 +97,18 @@ export function toolPath(tool: 'temporal' | 'test-server' | 'postgres'): string 
 
 /** Children still running; killed on exit so a crash never leaves orphans behind. */
 const liveChildren = new Set<ChildProcess>();
+/** Children started in their own process group (kill the group, not just the leader). */
+const groupLeaders = new WeakSet<ChildProcess>();
+function hardKill(child: ChildProcess) {
+  try {
+    if (groupLeaders.has(child) && child.pid) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
 process.once('exit', () => {
-  for (const c of liveChildren) c.kill('SIGKILL');
+  for (const c of liveChildren) hardKill(c);
 });
 
 export interface ManagedProcess {
@@ -119,6 +129,11 @@ export interface SpawnOptions {
   cwd?: string;
   /** Receives each output line; default: drop (kept in tail()). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Own process group: a Ctrl-C in the terminal then reaches only the parent,
+   * which stops children in its chosen order. SIGKILL goes to the whole group.
+   */
+  detached?: boolean;
 }
 
 /** Spawns a long-running child, splitting its output into lines. */
@@ -127,8 +142,10 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
     cwd: opts.cwd ?? REPO_ROOT,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   liveChildren.add(child);
+  if (opts.detached) groupLeaders.add(child);
   const lines: string[] = [];
   const feed = (stream: 'stdout' | 'stderr') => {
     let buf = '';
@@ -163,8 +180,11 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
     tail: () => lines.slice(-40).join('\n'),
     async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null || !liveChildren.has(child)) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      // The signal goes to the child only (tsx relays it to its node process);
+      // the group gets SIGKILL if the grace period runs out.
+      if (signal === 'SIGKILL') hardKill(child);
+      else child.kill(signal);
+      const timer = setTimeout(() => hardKill(child), graceMs);
       await exited;
       clearTimeout(timer);
     },
@@ -419,6 +439,8 @@ export interface TemporalDevOptions {
   /** Receives the server's own output lines (default: dropped, shown on failure). */
   onLine?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Run in its own process group (see SpawnOptions.detached). */
+  detached?: boolean;
 }
 
 export interface TemporalDevHandle {
@@ -472,7 +494,7 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Tempor
   for (const [name, type] of Object.entries(opts.searchAttributes ?? {})) args.push('--search-attribute', `${name}=${type}`);
 
   log(`starting Temporal dev server on 127.0.0.1:${port}${opts.dbFile ? ` (${opts.dbFile})` : ' (in-memory)'}`);
-  const proc = spawnManaged({ name: 'temporal', command: binary, args, onLine: opts.onLine });
+  const proc = spawnManaged({ name: 'temporal', command: binary, args, onLine: opts.onLine, detached: opts.detached });
   const address = `127.0.0.1:${port}`;
   try {
     await Promise.race([

@@ -67,6 +67,11 @@ export default async function globalSetup(): Promise<void> {
         const e = err as { stdout?: string; stderr?: string };
         throw new Error(`prisma migrate deploy failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
       }
+      // Seed the organisation once per run, before test files run in parallel.
+      const { createDb } = await import('../../common/db');
+      const { seed } = await import('../../prisma/seed');
+      const db = createDb(dbUrl.toString(), 2);
+      await seed(db).finally(() => db.$disconnect());
     } else {
       log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
     }
