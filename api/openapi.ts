@@ -1,7 +1,11 @@
 // The OpenAPI 3.1 document is generated from the same zod schemas the routes
 // validate with: each route module registers its paths here, next to the route.
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+
+// registry.register() names schemas through zod's `.openapi()`, which exists
+// only once zod is extended (zod-to-openapi 8 with zod 4).
+extendZodWithOpenApi(z);
 
 export const registry = new OpenAPIRegistry();
 registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -56,7 +56,9 @@ export function buildVisibilityQuery(q: AdminWorkflowQuery, now: Date): string {
   if (q.to) parts.push(`StartTime <= ${quote(new Date(q.to).toISOString())}`);
   // Only duban's workflows (they all carry a family).
   if (!q.family) parts.push(`${FAMILY.name} IS NOT NULL`);
-  return `${parts.join(' AND ')} ORDER BY StartTime DESC`;
+  // No ORDER BY: only Elasticsearch visibility supports it; the SQL stores
+  // (dev server, PostgreSQL) already return the newest runs first.
+  return parts.join(' AND ');
 }
 
 export interface WorkflowSummary {

@@ -21,6 +21,8 @@ import { ApiError } from '../errors';
 import { labelsFor, NOTICE_KIND_LABELS, type FamilyLabels, type TimelineLabel } from './labels';
 import { routeSummary } from './routes';
 
+const GRPC_NOT_FOUND = 5;
+
 /** Continue-as-new chains longer than this are cut (the oldest runs are left out, and said so). */
 const MAX_RUNS = 50;
 
@@ -98,7 +100,8 @@ async function loadRuns(client: Client, workflowId: string): Promise<{ runs: Run
     try {
       history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') {
+      // fetchHistory surfaces an unknown id as a raw gRPC NOT_FOUND (code 5).
+      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === GRPC_NOT_FOUND) {
         if (runs.length === 0) throw new ApiError('NOT_FOUND', `流程 ${workflowId} 不存在（或已超过保留期限）`);
         return { runs: runs.reverse(), truncated: true }; // older runs past retention
       }

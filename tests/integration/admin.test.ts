@@ -1,0 +1,307 @@
+/**
+ * Administrators inspect everything (issue #6), through the real API on the
+ * real Temporal dev server, PostgreSQL and SMTP sink: a document's timeline
+ * reads in order with the right actors, search by unit and status over
+ * Temporal visibility, audit rows for allowed and refused requests, roles,
+ * and the OpenAPI document (valid, and listing every route).
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { TimelineEvent } from '../../api/admin/timeline';
+import { seed } from '../../prisma/seed';
+import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { expressRoutes } from '../support/expressRoutes';
+
+jest.setTimeout(120_000);
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('admin API (dev server)', () => {
+  let deps: TestDeps;
+  let connection: Connection;
+  let nativeConnection: NativeConnection;
+  let client: Client;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: Express;
+  const tokens: Record<string, string> = {};
+  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+
+  // One PROVINCIAL document, driven through the API, shared by the tests below.
+  let docId: string;
+  let docNumber: string;
+  let workflowId: string;
+  // Idempotency keys are HTTP header values: ASCII, unlike the document number.
+  const keyTag = `admin-it-${Date.now()}`;
+
+  beforeAll(async () => {
+    deps = testDeps();
+    await seed(deps.db);
+    const address = process.env.TEMPORAL_ADDRESS!;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace });
+    nativeConnection = await NativeConnection.connect({ address });
+    worker = await testWorker(nativeConnection, deps, {}, namespace);
+    running = worker.run();
+    app = createApp({ db: deps.db, client, temporalUiUrl: 'http://ui.test:8233' });
+    for (const who of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-finance-liaison', 'district-zhangdian-director']) {
+      tokens[who] = await tokenFor(deps.db, who);
+    }
+
+    docNumber = uniqueDocNumber('鲁改办发');
+    const arrival = await request(app)
+      .post('/api/documents')
+      .set(auth('ro-director'))
+      .send({ level: 'PROVINCIAL', title: '关于深化营商环境改革的实施意见', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+    expect(arrival.status).toBe(201);
+    docId = arrival.body.document.id;
+    workflowId = arrival.body.document.workflowId;
+    // The assignment is sent before the lead can act on it.
+    await eventually(() => deps.db.notice.count({ where: { workflowId, kind: 'ASSIGNMENT', status: 'SENT' } }), (n) => n === 1);
+
+    const step = (who: string, path: string, body: object, key?: string, ref = docId) => {
+      const req = request(app).post(`/api/documents/${encodeURIComponent(ref)}/${path}`).set(auth(who));
+      return (key ? req.set('Idempotency-Key', key) : req).send(body);
+    };
+    expect((await step('dept-health-liaison', 'acknowledge', { note: '已签收' }, `${keyTag}-ack`)).status).toBe(200);
+    // Refused: a department that is not the lead (403) and an impossible step (409).
+    expect((await step('district-zhangdian-director', 'draft', {})).status).toBe(403);
+    expect((await step('dept-health-liaison', 'draft', {})).status).toBe(409);
+    // By document number in the path, like an official would type it.
+    const ledger = await step(
+      'dept-health-liaison',
+      'ledger',
+      { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] },
+      `${keyTag}-ledger`,
+      docNumber,
+    );
+    expect(ledger.status).toBe(200);
+    expect((await step('dept-health-liaison', 'draft', { note: '初稿已报送' }, `${keyTag}-draft`)).status).toBe(200);
+    // Not authenticated at all (401): audited without an official.
+    expect((await request(app).post(`/api/documents/${docId}/acknowledge`).send({})).status).toBe(401);
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await deps?.close();
+  });
+
+  it("reads a document's timeline in order, with names, rules and the Temporal UI link", async () => {
+    const res = await eventually(
+      () => request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(auth('ro-director')),
+      (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitDraft' && e.data?.recordedAt),
+    );
+    expect(res.status).toBe(200);
+    const t = res.body;
+    expect(t.family).toBe('document');
+    expect(t.subject).toMatchObject({ type: 'document', id: docId, reference: docNumber });
+    expect(t.temporalUiUrl).toBe(`http://ui.test:8233/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+    const events: TimelineEvent[] = t.events;
+    // Ordered by time.
+    const times = events.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    const liaison = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-liaison' } });
+    const zhangdian = await deps.db.official.findUniqueOrThrow({ where: { id: 'district-zhangdian-director' } });
+    const index = (pred: (e: TimelineEvent) => boolean) => events.findIndex(pred);
+    const started = index((e) => e.kind === 'started');
+    const assignment = index((e) => e.kind === 'notice' && e.data?.noticeKind === 'ASSIGNMENT');
+    const ack = index((e) => e.kind === 'update' && e.data?.update === 'acknowledge');
+    const refused403 = index((e) => e.kind === 'request' && e.title.includes('HTTP 403'));
+    const refused409 = index((e) => e.kind === 'request' && e.title.includes('HTTP 409'));
+    const ledger = index((e) => e.kind === 'update' && e.data?.update === 'openLedger');
+    const draft = index((e) => e.kind === 'update' && e.data?.update === 'submitDraft');
+    const unauthenticated = index((e) => e.kind === 'request' && e.title.includes('HTTP 401'));
+    for (const i of [started, assignment, ack, refused403, refused409, ledger, draft, unauthenticated]) expect(i).toBeGreaterThanOrEqual(0);
+    expect(started).toBeLessThan(assignment);
+    expect(assignment).toBeLessThan(ack);
+    expect(ack).toBeLessThan(refused403);
+    expect(refused403).toBeLessThan(refused409);
+    expect(refused409).toBeLessThan(ledger);
+    expect(ledger).toBeLessThan(draft);
+    expect(draft).toBeLessThan(unauthenticated);
+
+    // Actors are officials by name; the rule is cited; the notice lists its recipients by name.
+    expect(events[ack]).toMatchObject({ actor: { officialId: 'dept-health-liaison', name: liaison.name, unitName: '市卫生健康委' }, rule: '第五条' });
+    expect(events[ack].title).toBe(`${liaison.name}（市卫生健康委）签收`);
+    expect(events[ack].detail).toBe('附言：已签收');
+    // The request that carried the update is joined to it (same Idempotency-Key), not listed twice.
+    expect(events[ack].data?.request).toMatchObject({ status: 200, method: 'POST' });
+    expect(events[draft].title).toBe(`${liaison.name}（市卫生健康委）报送上会文件初稿`);
+    expect(events[refused403]).toMatchObject({ actor: { officialId: 'district-zhangdian-director', name: zhangdian.name } });
+    expect(events[refused403].title).toBe('请求被拒绝（HTTP 403）：报送上会文件初稿（第五条）');
+    expect(events[unauthenticated].actor.name).toBe('未认证的调用方');
+    expect(events[assignment].title).toMatch(/^发出交办单：/);
+    expect(events[assignment].rule).toBe('第五条');
+    const health = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-leader' } });
+    expect(events[assignment].detail).toContain(health.name);
+    // The activity behind each notice shows, with its attempts.
+    expect(events[assignment].data).toMatchObject({ activityType: 'sendDocumentNotice', attempts: 1, delivery: 'SENT' });
+    expect(events.some((e) => e.kind === 'timer-started')).toBe(true);
+    expect(events.some((e) => e.kind === 'state' && e.title === '状态变为“已报送上会文件初稿”')).toBe(true);
+  });
+
+  it('searches workflows by unit and status over Temporal visibility, with pagination', async () => {
+    const list = (query: string, who = 'ro-director') => request(app).get(`/api/admin/workflows?${query}`).set(auth(who));
+    const mine = await eventually(
+      () => list('family=document&unit=dept-health&status=running'),
+      (r) => r.status === 200 && r.body.items.some((i: { workflowId: string }) => i.workflowId === workflowId),
+    );
+    expect(mine.status).toBe(200);
+    const item = mine.body.items.find((i: { workflowId: string }) => i.workflowId === workflowId);
+    expect(item).toMatchObject({
+      family: 'document',
+      status: 'RUNNING',
+      statusLabel: '运行中',
+      state: 'DRAFT_SUBMITTED',
+      stateLabel: '已报送上会文件初稿',
+      level: 'PROVINCIAL',
+      units: expect.arrayContaining(['dept-health', 'dept-finance']),
+      overdue: false,
+      subject: { type: 'document', id: docId, reference: docNumber },
+    });
+    expect(mine.body.query).toContain("DubanUnits = 'dept-health'");
+
+    // Another unit, another status, another state: not listed.
+    for (const q of ['unit=district-zhangdian', 'status=completed', 'state=ASSIGNED', 'level=CENTRAL', 'overdue=true']) {
+      const r = await list(`family=document&${q}`);
+      expect(r.status).toBe(200);
+      expect(r.body.items.map((i: { workflowId: string }) => i.workflowId)).not.toContain(workflowId);
+    }
+    const byState = await list('state=DRAFT_SUBMITTED&from=2020-01-01');
+    expect(byState.body.items.map((i: { workflowId: string }) => i.workflowId)).toContain(workflowId);
+
+    // Pagination: a second document on the same unit, page size 1.
+    const other = await request(app)
+      .post('/api/documents')
+      .set(auth('ro-director'))
+      .send({ level: 'PROVINCIAL', title: '第二份文件', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: '2026-11-02', leadUnitId: 'dept-health' });
+    expect(other.status).toBe(201);
+    await eventually(
+      () => list('family=document&unit=dept-health'),
+      (r) => r.body.items.some((i: { workflowId: string }) => i.workflowId === other.body.document.workflowId),
+    );
+    const page1 = await list('family=document&unit=dept-health&pageSize=1');
+    expect(page1.body.items).toHaveLength(1);
+    expect(page1.body.nextPageToken).toEqual(expect.any(String));
+    const page2 = await list(`family=document&unit=dept-health&pageSize=1&nextPageToken=${page1.body.nextPageToken}`);
+    expect(page2.status).toBe(200);
+    expect(page2.body.items).toHaveLength(1);
+    expect(page2.body.items[0].workflowId).not.toBe(page1.body.items[0].workflowId);
+
+    // Values that could break out of the query are refused before Temporal sees them.
+    const injection = await list(`unit=${encodeURIComponent("x' OR WorkflowId != '")}`);
+    expect(injection.status).toBe(400);
+    expect(injection.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('audits allowed and refused requests, filterable, and offers no way to change them', async () => {
+    const audit = (query: string) => request(app).get(`/api/admin/audit?${query}`).set(auth('ro-director'));
+    const refused = await eventually(
+      () => audit('official=district-zhangdian-director&status=4xx'),
+      (r) => r.body.items?.length >= 1,
+    );
+    expect(refused.status).toBe(200);
+    expect(refused.body.items[0]).toMatchObject({
+      officialId: 'district-zhangdian-director',
+      method: 'POST',
+      status: 403,
+      outcome: '被拒绝或失败',
+      official: { id: 'district-zhangdian-director', unitName: '张店区' },
+    });
+    expect(refused.body.items[0].path).toBe(`/api/documents/${docId}/draft`);
+    expect(refused.body.items[0].ip).toBeTruthy();
+
+    const allowed = await audit('official=dept-health-liaison&status=200&action=acknowledge');
+    expect(allowed.body.items).toHaveLength(1);
+    expect(allowed.body.items[0].detail).toEqual({ idempotencyKey: `${keyTag}-ack` });
+
+    const conflict = await audit('official=dept-health-liaison&status=409');
+    expect(conflict.body.items.map((i: { path: string }) => i.path)).toContain(`/api/documents/${docId}/draft`);
+
+    const unauthenticated = await audit(`status=401&subject=${docId}`);
+    expect(unauthenticated.body.items.length).toBeGreaterThanOrEqual(1);
+    expect(unauthenticated.body.items[0].officialId).toBeNull();
+
+    // Cursor pagination walks every row once.
+    const all = await audit(`subject=${docId}&limit=100`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await audit(`subject=${docId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.items.map((i: { id: string }) => i.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.body.items.map((i: { id: string }) => i.id));
+
+    // Append-only: no route changes the audit log.
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const r = await request(app)[method]('/api/admin/audit').set(auth('ro-director')).send({});
+      expect(r.status).toBe(404);
+    }
+  });
+
+  it("refuses non-admins the admin routes; a unit's officials see only their unit's items", async () => {
+    const outsider = auth('district-zhangdian-director');
+    for (const path of ['/api/admin/workflows', '/api/admin/audit', `/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`, '/api/admin/overdue?unit=dept-health']) {
+      const r = await request(app).get(path).set(outsider);
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('FORBIDDEN');
+    }
+    // The lead department sees its document's timeline and its own overdue board, not search or audit.
+    const lead = auth('dept-health-head');
+    expect((await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(lead)).status).toBe(200);
+    expect((await request(app).get('/api/admin/workflows').set(lead)).status).toBe(403);
+    expect((await request(app).get('/api/admin/audit').set(lead)).status).toBe(403);
+    const board = await request(app).get('/api/admin/overdue?withinDays=60').set(lead);
+    expect(board.status).toBe(200);
+    expect(board.body.items.length).toBeGreaterThan(0);
+    expect(board.body.items.every((i: { unit: { id: string } }) => i.unit.id === 'dept-health')).toBe(true);
+    // A participating department also sees the timeline (the document concerns it).
+    expect((await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(auth('dept-finance-liaison'))).status).toBe(200);
+    // No token at all: 401.
+    expect((await request(app).get('/api/admin/overdue')).status).toBe(401);
+    // An unknown workflow: 404 with the one error shape.
+    const missing = await request(app).get('/api/admin/workflows/document:nope/timeline').set(auth('ro-director'));
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('serves a valid OpenAPI 3.1 document, publicly, listing every route', async () => {
+    const res = await request(app).get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeTruthy();
+
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    const served = expressRoutes(app).filter((r) => r.includes(' /api/'));
+    expect(served.length).toBeGreaterThan(15);
+    expect(documented).toEqual(served);
+
+    // Every failure shares one error shape; protected routes require the bearer token.
+    const timeline = doc.paths['/api/admin/workflows/{workflowId}/timeline'].get;
+    expect(timeline.responses['403'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(timeline.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/openapi.json'].get.security).toEqual([]);
+    const search = doc.paths['/api/admin/workflows'].get.parameters.map((p: { name: string }) => p.name);
+    expect(search).toEqual(expect.arrayContaining(['family', 'status', 'unit', 'level', 'overdue', 'from', 'to', 'pageSize', 'nextPageToken']));
+  });
+});
