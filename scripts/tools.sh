@@ -18,6 +18,8 @@ set -euo pipefail
 TOOLS_DIR="${DUBAN_TOOLS_DIR:-$HOME/.cache/duban/tools}"
 TEMPORAL_CLI_VERSION="1.5.1"
 TEST_SERVER_VERSION="1.32.1"
+# Bump when the way the test server is fetched changes, to refetch cached copies.
+TEST_SERVER_RECIPE="2"
 
 log() { echo "[tools] $*" >&2; }
 die() {
@@ -141,7 +143,7 @@ EOF
 
 fetch_test_server() {
   local dir="$TOOLS_DIR/temporal-test-server-$TEST_SERVER_VERSION"
-  [ -f "$dir/.complete" ] && return 0
+  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$TEST_SERVER_RECIPE" ] && return 0
   command -v mvn >/dev/null 2>&1 || {
     log "Maven (mvn) is not installed."
     test_server_hint
@@ -165,6 +167,12 @@ fetch_test_server() {
       <artifactId>temporal-test-server</artifactId>
       <version>$TEST_SERVER_VERSION</version>
     </dependency>
+    <!-- Silences SLF4J's "no binding" warning the server prints on every start. -->
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>1.7.36</version>
+    </dependency>
   </dependencies>
 </project>
 EOF
@@ -182,7 +190,7 @@ EOF
 exec java \${TEMPORAL_TEST_SERVER_JAVA_OPTS:-} -cp '$dir/lib/*' io.temporal.testserver.TestServer "\$@"
 EOF
   chmod +x "$dir/temporal-test-server"
-  touch "$dir/.complete"
+  echo "$TEST_SERVER_RECIPE" >"$dir/.complete"
   log "test server ready in $dir"
 }
 
@@ -198,7 +206,7 @@ tool_test_server() {
     exit 1
   }
   local dir="$TOOLS_DIR/temporal-test-server-$TEST_SERVER_VERSION"
-  if [ ! -f "$dir/.complete" ]; then
+  if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$TEST_SERVER_RECIPE" ]; then
     with_lock "temporal-test-server-$TEST_SERVER_VERSION" fetch_test_server
   fi
   echo "$dir/temporal-test-server"
