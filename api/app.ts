@@ -9,6 +9,7 @@ import { ApiError, errorHandler } from './errors';
 import { adminRouter } from './routes/admin';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
+import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
 
 export interface ApiDeps {
@@ -27,12 +28,15 @@ export function createApp({ db, client, temporalUiUrl, now }: ApiDeps): Express 
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
+  // The public vote (第十四条) needs no official's token: mounted before authentication.
+  app.use('/api/public', innovationPublicRouter(db));
   const api = express.Router();
   api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db));
   api.use(authenticate(db));
   api.use(documentsRouter(db, client));
   api.use(inboxRouter(db));
+  api.use(innovationRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));
   app.use('/api', api);
 

@@ -336,7 +336,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   // ---- start -----------------------------------------------------------------
 
   if (!input.carried) {
-    upsertSearchAttributes({ DubanFamily: ['innovation-rollout'], DubanUnits: [input.leadUnitId, ...input.districtIds] });
+    upsertSearchAttributes({ DubanFamily: ['rollout'], DubanUnits: [input.leadUnitId, ...input.districtIds] });
     await persist({ step: 'start', data: { opinion: input.opinion } });
     await notify('START', 'start');
   }

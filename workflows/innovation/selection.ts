@@ -330,7 +330,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   // ---- start -----------------------------------------------------------------
 
   if (!input.carried) {
-    upsertSearchAttributes({ DubanFamily: ['innovation-selection'] });
+    upsertSearchAttributes({ DubanFamily: ['selection'] });
     await persist({ step: 'call' });
     await notify('CALL', 'call', describeDuration(p.callWindow));
   }

@@ -1,0 +1,413 @@
+// The API of the innovation experiences (第十四条): the semiannual selection
+// (candidates, votes, opinions, approval) and each experience's rollout
+// (plans, meeting, district plans, townships, rectification, acceptance).
+// Steps that change a running workflow are Temporal updates whose validators
+// refuse impossible steps (409); the route checks the caller's unit (403) and
+// the body (400). Ballots go straight to PostgreSQL (api/innovationVoting.ts).
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../common/db';
+import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../../common/org';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import { trafficLight } from '../../common/trafficLight';
+import type { InnovationRollout, InnovationSelection } from '../../generated/prisma/client';
+import { selectionWorkflowId } from '../../workflows/innovation/ids';
+import * as m from '../../workflows/innovation/messages';
+import { selectionWorkflow } from '../../workflows/innovation/selection';
+import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
+import { registerTimelineLabels } from '../admin/labels';
+import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
+import { ApiError } from '../errors';
+import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
+import { describe } from '../openapi';
+import { resolvePolicy } from '../policies';
+import * as s from '../schemas/innovation';
+
+const tags = ['创新改革经验'];
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
+const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
+
+function post(path: string, summary: string, body: z.ZodType, isPublic = false): void {
+  describe({ method: 'post', path, summary, tags, public: isPublic, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) } });
+}
+function get(path: string, summary: string, isPublic = false): void {
+  describe({ method: 'get', path, summary, tags, public: isPublic, request: { params: paramsOf(path) } });
+}
+
+/** Runs an update; the Idempotency-Key header becomes the update id. Validator refusals → 409. */
+async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request): Promise<R> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [args], updateId: req.header('idempotency-key') || undefined });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('CONFLICT', '该流程已结束，不能再办理');
+    throw err;
+  }
+}
+
+const actorOf = (c: Caller): m.Actor => ({ officialId: c.officialId, unitId: c.unitId });
+const isLeader = (c: Caller) => c.roles.includes('CITY_LEADER') || (c.unitId === LEADERSHIP_ID && c.roles.includes('LEADER_IN_CHARGE'));
+
+export async function selectionDetail(db: Db, id: string) {
+  const sel = await db.innovationSelection.findUnique({
+    where: { id },
+    include: { candidates: { orderBy: [{ finalRank: { sort: 'asc', nulls: 'last' } }, { shortlistRank: { sort: 'asc', nulls: 'last' } }, { submittedAt: 'asc' }] } },
+  });
+  if (!sel) throw new ApiError('NOT_FOUND', `评选 ${id} 不存在`);
+  const rollouts = await db.innovationRollout.findMany({ where: { selectionId: id }, orderBy: { id: 'asc' }, select: { id: true, title: true, state: true, workflowId: true } });
+  return { ...sel, phaseLabel: PHASE_LABELS[sel.phase as SelectionPhase] ?? sel.phase, tieRule: FINAL_TIE_RULE, rollouts };
+}
+
+export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date()) {
+  const policy = await resolvePolicy(db);
+  const duties = ((r.board as { duties?: Duty[] }).duties ?? []) as Duty[];
+  const [obligations, notices] = await Promise.all([
+    db.obligation.findMany({ where: { subjectId: r.id, family: 'rollout', status: 'OPEN' }, orderBy: { dueAt: 'asc' } }),
+    db.notice.groupBy({ by: ['kind'], where: { subjectType: 'rollout', subjectId: r.id }, _count: true }),
+  ]);
+  return {
+    ...r,
+    board: boardOf(duties, r.districtIds, now),
+    obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.innovation.rollout.warningWindow) })),
+    notices: Object.fromEntries(notices.map((n) => [n.kind, n._count])),
+  };
+}
+
+// ---- OpenAPI ---------------------------------------------------------------------
+
+post('/innovation/selections', '启动半年度创新改革经验评选（管理员）', s.StartSelectionBody);
+get('/innovation/selections/:id', '查看评选进展、候选经验和各轮计票');
+post('/innovation/selections/:id/candidates', '区县或专项小组申报候选经验（附材料）', s.CandidateBody);
+post('/innovation/selections/:id/votes', '区县、专项小组或部门投票（不得为本单位经验投票）', s.BallotBody);
+post('/innovation/selections/:id/opinions', '市分管领导或牵头部门对入选经验提出意见', s.OpinionBody);
+post('/innovation/selections/:id/close-round', '提前结束当前轮次（管理员）', s.CloseRoundBody);
+post('/innovation/selections/:id/approve', '市委改革办主任审定推广名单，启动推广', s.ApproveBody);
+describe({ method: 'get', path: '/innovation/rollouts', summary: '推广中的经验列表', tags, request: { query: z.object({ selectionId: z.string().optional() }) } });
+get('/innovation/rollouts/:id', '查看经验推广详情：各区县完成和逾期情况、待办义务、通知');
+get('/innovation/rollouts/:id/board', '经验推广看板：各区县完成和逾期情况');
+post('/innovation/rollouts/:id/lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody);
+post('/innovation/rollouts/:id/lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody);
+post('/innovation/rollouts/:id/meeting', '登记部署会（审定后两周内）', s.MeetingBody);
+post('/innovation/rollouts/:id/district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody);
+post('/innovation/rollouts/:id/district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody);
+post('/innovation/rollouts/:id/townships', '区县报送推广镇办（至少2个）', s.TownshipBody);
+post('/innovation/rollouts/:id/problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody);
+post('/innovation/rollouts/:id/rectification', '报送整改方案', s.RectificationBody);
+post('/innovation/rollouts/:id/acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody);
+post('/innovation/rollouts/:id/summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody);
+get('/public/innovation/selections/:id', '公开投票：查看入围经验', true);
+post('/public/innovation/selections/:id/votes', '公开投票（每个手机号或身份证号每轮一次）', s.PublicBallotBody, true);
+
+registerTimelineLabels('selectionWorkflow', {
+  family: 'selection',
+  title: '创新改革经验评选流程',
+  rule: '第十四条',
+  updates: {
+    submitCandidate: { label: '申报候选经验', describe: (a) => a?.title },
+    recordOpinion: { label: '提出意见', describe: (a) => (a ? `${a.agree ? '同意' : '不同意'}${a.comment ? `：${a.comment}` : ''}` : undefined) },
+    closeRound: { label: '结束当前轮次', describe: (a) => (a ? PHASE_LABELS[a.phase as SelectionPhase] : undefined) },
+    approveSelection: { label: '主任审定推广名单', describe: (a) => a?.opinionTitle },
+  },
+  states: PHASE_LABELS,
+});
+registerTimelineLabels('rolloutWorkflow', {
+  family: 'rollout',
+  title: '创新改革经验推广流程',
+  rule: '第十四条',
+  updates: {
+    submitLeadPlan: { label: '报送实施方案' },
+    approveLeadPlan: { label: '市分管领导审定实施方案' },
+    recordMeeting: { label: '召开部署会' },
+    submitDistrictPlan: { label: '区县报送实施意见和实施方案', describe: (a) => a?.districtId },
+    approveDistrictPlan: { label: '区县改革办主任审定', describe: (a) => a?.districtId },
+    reportTownships: { label: '报送推广镇办', describe: (a) => a?.townshipIds?.join('、') },
+    recordProblems: { label: '登记问题' },
+    submitRectification: { label: '报送整改方案' },
+    submitAcceptanceReport: { label: '报送验收报告', describe: (a) => a?.unitId },
+    submitSummary: { label: '验收总结' },
+  },
+  states: { RUNNING: '推广中', ACCEPTED: '已验收' },
+});
+
+// ---- officials ---------------------------------------------------------------------
+
+export function innovationRouter(db: Db, client: Client): Router {
+  const r = Router();
+
+  async function unitKind(unitId: string): Promise<UnitKind | undefined> {
+    return (await db.unit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind as UnitKind | undefined;
+  }
+  async function loadSelection(req: Request): Promise<InnovationSelection> {
+    const id = String(req.params.id);
+    const sel = await db.innovationSelection.findUnique({ where: { id } });
+    if (!sel) throw new ApiError('NOT_FOUND', `评选 ${id} 不存在`);
+    return sel;
+  }
+  async function loadRollout(req: Request): Promise<InnovationRollout> {
+    const id = String(req.params.id);
+    const row = await db.innovationRollout.findUnique({ where: { id } });
+    if (!row) throw new ApiError('NOT_FOUND', `推广事项 ${id} 不存在`);
+    return row;
+  }
+
+  r.post('/innovation/selections', async (req, res) => {
+    const body = s.StartSelectionBody.parse(req.body ?? {});
+    requireAdmin(caller(req));
+    const workflowId = selectionWorkflowId(body.half);
+    const policy = await resolvePolicy(db);
+    const input: m.SelectionInput = { version: 1, selectionId: body.half, policy };
+    let created = true;
+    await client.workflow
+      .start(selectionWorkflow, {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      })
+      .catch((err: Error) => {
+        if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+        created = false;
+      });
+    // The query answers once the workflow's first task ran (it persists the row).
+    const view = await client.workflow.getHandle(workflowId).query(m.selectionQuery).catch(() => undefined);
+    res.status(created ? 201 : 200).json({ workflowId, selection: view });
+  });
+
+  r.get('/innovation/selections/:id', async (req, res) => {
+    const sel = await loadSelection(req);
+    res.json(await selectionDetail(db, sel.id));
+  });
+
+  r.post('/innovation/selections/:id/candidates', async (req, res) => {
+    const body = s.CandidateBody.parse(req.body ?? {});
+    const sel = await loadSelection(req);
+    const c = caller(req);
+    if (!SUBMITTER_KINDS.includes((await unitKind(c.unitId))!)) throw new ApiError('FORBIDDEN', '只有区县和专项小组可以申报创新改革经验');
+    if ((await unitKind(body.leadUnitId)) !== 'DEPARTMENT') {
+      throw new ApiError('VALIDATION_FAILED', '牵头部门应为市直部门', [{ path: ['leadUnitId'], message: 'not a department' }]);
+    }
+    if (body.leaderInChargeId) {
+      const o = await db.official.findUnique({ where: { id: body.leaderInChargeId } });
+      if (!o || !o.active || !(o.roles.includes('CITY_LEADER') || o.roles.includes('LEADER_IN_CHARGE'))) {
+        throw new ApiError('VALIDATION_FAILED', '市分管领导不存在', [{ path: ['leaderInChargeId'], message: 'not a city leader' }]);
+      }
+    }
+    const view = await runUpdate(client, sel.workflowId, m.submitCandidateUpdate, { actor: actorOf(c), ...body }, req);
+    const mine = view.candidates.filter((x) => x.submittedBy === c.officialId).at(-1);
+    res.status(201).json({ candidate: mine, selection: await selectionDetail(db, sel.id) });
+  });
+
+  r.post('/innovation/selections/:id/votes', async (req, res) => {
+    const body = s.BallotBody.parse(req.body ?? {});
+    const sel = await loadSelection(req);
+    const c = caller(req);
+    // One ballot per unit per round: the unit is the voter (第十四条 mutual voting).
+    const result = await castBallot(db, {
+      selectionId: sel.id,
+      public: false,
+      voterKey: c.unitId,
+      voterUnitId: c.unitId,
+      voterKind: await unitKind(c.unitId),
+      officialId: c.officialId,
+      candidateIds: body.candidateIds,
+    });
+    res.status(201).json(result);
+  });
+
+  r.post('/innovation/selections/:id/opinions', async (req, res) => {
+    const body = s.OpinionBody.parse(req.body ?? {});
+    const sel = await loadSelection(req);
+    const c = caller(req);
+    const cand = await db.innovationCandidate.findFirst({ where: { id: body.candidateId, selectionId: sel.id } });
+    if (!cand) throw new ApiError('VALIDATION_FAILED', '候选经验不存在', [{ path: ['candidateId'], message: 'unknown candidate' }]);
+    const role: m.OpinionView['role'] | undefined =
+      c.unitId === cand.leadUnitId ? 'LEAD_DEPARTMENT' : c.officialId === cand.leaderInChargeId || isLeader(c) ? 'LEADER' : undefined;
+    if (!role) throw new ApiError('FORBIDDEN', '只有市分管领导和牵头部门可以提出意见');
+    await runUpdate(client, sel.workflowId, m.recordOpinionUpdate, { actor: actorOf(c), role, ...body }, req);
+    res.json(await selectionDetail(db, sel.id));
+  });
+
+  r.post('/innovation/selections/:id/close-round', async (req, res) => {
+    const body = s.CloseRoundBody.parse(req.body ?? {});
+    const sel = await loadSelection(req);
+    const c = caller(req);
+    requireAdmin(c);
+    await runUpdate(client, sel.workflowId, m.closeRoundUpdate, { actor: actorOf(c), ...body }, req);
+    res.json(await selectionDetail(db, sel.id));
+  });
+
+  r.post('/innovation/selections/:id/approve', async (req, res) => {
+    const body = s.ApproveBody.parse(req.body ?? {});
+    const sel = await loadSelection(req);
+    const c = caller(req);
+    if (!(c.unitId === REFORM_OFFICE_ID && c.roles.includes('DIRECTOR'))) throw new ApiError('FORBIDDEN', '推广名单由市委改革办主任审定');
+    await runUpdate(client, sel.workflowId, m.approveSelectionUpdate, { actor: actorOf(c), ...body }, req);
+    res.json(await selectionDetail(db, sel.id));
+  });
+
+  r.get('/innovation/rollouts', async (req, res) => {
+    const selectionId = typeof req.query.selectionId === 'string' ? req.query.selectionId : undefined;
+    const rows = await db.innovationRollout.findMany({ where: selectionId ? { selectionId } : {}, orderBy: { id: 'asc' } });
+    const now = new Date();
+    res.json({
+      items: rows.map((row) => {
+        const b = boardOf(((row.board as { duties?: Duty[] }).duties ?? []) as Duty[], row.districtIds, now);
+        const late = [...b.city, ...b.districts].reduce((n, x) => n + x.late, 0);
+        return { id: row.id, title: row.title, state: row.state, leadUnitId: row.leadUnitId, startedAt: row.startedAt, late };
+      }),
+    });
+  });
+
+  r.get('/innovation/rollouts/:id', async (req, res) => {
+    res.json(await rolloutDetail(db, await loadRollout(req)));
+  });
+  r.get('/innovation/rollouts/:id/board', async (req, res) => {
+    const row = await loadRollout(req);
+    const { board } = await rolloutDetail(db, row);
+    res.json({ id: row.id, title: row.title, state: row.state, board });
+  });
+
+  /** A rollout step: parse (400), load, authorise (403), run the update (409 on refusal). */
+  function step<B extends z.ZodType, A>(
+    path: string,
+    schema: B,
+    def: UpdateDefinition<m.RolloutView, [A]>,
+    build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
+  ) {
+    r.post(`/innovation/rollouts/:id/${path}`, async (req, res) => {
+      const body = schema.parse(req.body ?? {});
+      const row = await loadRollout(req);
+      const args = await build(body, caller(req), row);
+      await runUpdate(client, row.workflowId, def, args, req);
+      res.json(await rolloutDetail(db, await db.innovationRollout.findUniqueOrThrow({ where: { id: row.id } })));
+    });
+  }
+  const forbid = (message: string): never => {
+    throw new ApiError('FORBIDDEN', message);
+  };
+  const leadOnly = (c: Caller, row: InnovationRollout) => {
+    if (!isAdmin(c) && c.unitId !== row.leadUnitId) forbid('只有牵头部门可以办理此环节');
+  };
+  const isRolloutLeader = (c: Caller, row: InnovationRollout) =>
+    row.leaderInChargeId ? c.officialId === row.leaderInChargeId : c.unitId === LEADERSHIP_ID && c.roles.includes('LEADER_IN_CHARGE');
+  /** The district the caller acts for: its own, or any for the reform office's administrators. */
+  const districtOf = (c: Caller, row: InnovationRollout, given?: string): string => {
+    const d = given ?? c.unitId;
+    if (!row.districtIds.includes(d)) throw new ApiError('VALIDATION_FAILED', '区县不在推广范围内', [{ path: ['districtId'], message: 'unknown district' }]);
+    if (!isAdmin(c) && c.unitId !== d) forbid('只能办理本区县的事项');
+    return d;
+  };
+
+  step('lead-plan', s.DocumentBody, m.submitLeadPlanUpdate, (b, c, row) => {
+    leadOnly(c, row);
+    return { actor: actorOf(c), ...b };
+  });
+  step('lead-plan/approval', s.ApprovalBody, m.approveLeadPlanUpdate, (b, c, row) => {
+    // 第十四条: the lead department's plan is approved by the city leader in charge.
+    if (!isRolloutLeader(c, row)) forbid('实施方案由市分管领导审定');
+    return { actor: actorOf(c), ...b };
+  });
+  step('meeting', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
+    if (!isRolloutLeader(c, row)) leadOnly(c, row);
+    return { actor: actorOf(c), ...b };
+  });
+  step('district-plan', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
+  step('district-plan/approval', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
+    const districtId = b.districtId ?? c.unitId;
+    // 第十四条: approved by the district's reform office director.
+    if (c.unitId !== districtId || !c.roles.includes('DIRECTOR')) forbid('区县实施意见和实施方案由本区县改革办主任审定');
+    return { actor: actorOf(c), ...b, districtId: districtOf(c, row, districtId) };
+  });
+  step('townships', s.TownshipBody, m.reportTownshipsUpdate, async (b, c, row) => {
+    const districtId = districtOf(c, row, b.districtId);
+    const found = await db.unit.count({ where: { id: { in: b.townshipIds }, parentId: districtId, kind: 'TOWNSHIP' } });
+    if (found !== new Set(b.townshipIds).size) {
+      throw new ApiError('VALIDATION_FAILED', '镇办不属于该区县', [{ path: ['townshipIds'], message: 'not townships of the district' }]);
+    }
+    return { actor: actorOf(c), ...b, districtId };
+  });
+  step('problems', s.ProblemsBody, m.recordProblemsUpdate, async (b, c, row) => {
+    requireAdmin(c);
+    const units = [row.leadUnitId, ...row.districtIds];
+    const bad = b.problems.filter((p) => !units.includes(p.unitId));
+    if (bad.length) throw new ApiError('VALIDATION_FAILED', '整改单位应为牵头部门或区县', bad.map((p) => ({ path: ['problems', 'unitId'], message: p.unitId })));
+    return { actor: actorOf(c), ...b };
+  });
+  step('rectification', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
+    const d = (((row.board as { duties?: Duty[] }).duties ?? []) as Duty[]).find((x) => x.name === b.dutyName);
+    if (d && !isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
+    return { actor: actorOf(c), ...b };
+  });
+  step('acceptance-report', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {
+    const unitId = b.unitId ?? c.unitId;
+    if (!isAdmin(c) && unitId !== c.unitId) forbid('只能报送本单位的验收报告');
+    if (unitId !== row.leadUnitId && !row.districtIds.includes(unitId)) forbid('只有牵头部门和各区县报送验收报告');
+    return { actor: actorOf(c), ...b, unitId };
+  });
+  step('summary', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
+    requireAdmin(c);
+    return { actor: actorOf(c), ...b };
+  });
+
+  return r;
+}
+
+// ---- the public vote (no official's token) -------------------------------------------
+
+/**
+ * Mounted before authentication. One ballot per phone/ID number per round (the
+ * unique key on its hash); abuse limited per client address: a burst limit per
+ * hour in this process, and a per-round cap stored with the ballots.
+ */
+export function innovationPublicRouter(db: Db): Router {
+  const r = Router();
+  const hits = new Map<string, number[]>();
+  const HOUR_MS = 3600_000;
+
+  function rateLimit(ip: string, perHour: number): void {
+    const now = Date.now();
+    const recent = (hits.get(ip) ?? []).filter((t) => now - t < HOUR_MS);
+    if (recent.length >= perHour) throw new ApiError('RATE_LIMITED', '投票过于频繁，请稍后再试');
+    recent.push(now);
+    hits.set(ip, recent);
+    if (hits.size > 100_000) hits.clear(); // bounded memory under a flood of addresses
+  }
+
+  r.get('/innovation/selections/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const sel = await db.innovationSelection.findUnique({ where: { id } });
+    if (!sel) throw new ApiError('NOT_FOUND', `评选 ${id} 不存在`);
+    const candidates = await db.innovationCandidate.findMany({ where: { selectionId: id, shortlistRank: { not: null } }, orderBy: { shortlistRank: 'asc' } });
+    const units = await db.unit.findMany({ where: { id: { in: candidates.map((c) => c.unitId) } }, select: { id: true, name: true } });
+    res.json({
+      id,
+      phase: sel.phase,
+      phaseLabel: PHASE_LABELS[sel.phase as SelectionPhase] ?? sel.phase,
+      open: sel.phase === 'SECOND_VOTE',
+      dueAt: sel.phaseDueAt,
+      candidates: candidates.map((c) => ({ id: c.id, title: c.title, summary: c.summary, unitName: units.find((u) => u.id === c.unitId)?.name })),
+    });
+  });
+
+  r.post('/innovation/selections/:id/votes', async (req, res) => {
+    const body = s.PublicBallotBody.parse(req.body ?? {});
+    const selectionId = String(req.params.id);
+    const policy = (await resolvePolicy(db)).innovation.selection;
+    const ip = req.ip ?? 'unknown';
+    rateLimit(ip, policy.publicVotesPerIpPerHour);
+    const result = await castBallot(db, {
+      selectionId,
+      public: true,
+      voterKey: publicVoterKey(selectionId, body.phone ?? body.idNumber!),
+      ipHash: ipHash(ip),
+      candidateIds: body.candidateIds,
+    });
+    res.status(201).json({ round: result.round, accepted: true });
+  });
+
+  return r;
+}

@@ -1,0 +1,55 @@
+// Request bodies of the innovation routes (zod; 第十四条). The OpenAPI
+// document is generated from these schemas.
+import { z } from 'zod';
+import { HALF_YEAR } from '../../workflows/innovation/ids';
+
+const id = z.string().trim().min(1).max(100);
+const note = z.string().trim().max(2000).optional();
+const title = z.string().trim().min(1).max(300);
+const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+export const StartSelectionBody = z.object({ half: z.string().regex(HALF_YEAR, 'e.g. 2026-H2') }).strict();
+
+export const CandidateBody = z
+  .object({
+    title,
+    summary: z.string().trim().min(10).max(5000),
+    material: z
+      .array(z.object({ name: z.string().trim().min(1).max(200), url: z.url().max(1000).optional(), text: z.string().max(20000).optional() }).strict())
+      .min(1)
+      .max(20),
+    leadUnitId: id,
+    leaderInChargeId: id.optional(),
+    townshipApplies: z.boolean().default(true),
+  })
+  .strict();
+
+export const BallotBody = z.object({ candidateIds: z.array(id).min(1).max(100) }).strict();
+
+/** A citizen's vote: the phone or ID number identifies the voter (only its salted hash is stored). */
+export const PublicBallotBody = z
+  .object({
+    phone: z.string().trim().regex(/^1\d{10}$/, '11 digits').optional(),
+    idNumber: z.string().trim().regex(/^\d{17}[\dXx]$/, '18 characters').optional(),
+    candidateIds: z.array(id).min(1).max(100),
+  })
+  .strict()
+  .refine((b) => !!b.phone !== !!b.idNumber, { message: 'give exactly one of phone or idNumber', path: ['phone'] });
+
+export const OpinionBody = z.object({ candidateId: id, agree: z.boolean(), comment: note }).strict();
+export const CloseRoundBody = z.object({ phase: z.enum(['CALL', 'MUTUAL_VOTE', 'SECOND_VOTE', 'OPINIONS']), note }).strict();
+export const ApproveBody = z
+  .object({ candidateIds: z.array(id).min(1).max(100).optional(), opinionDocNumber: z.string().trim().min(1).max(100), opinionTitle: title, note })
+  .strict();
+
+export const DocumentBody = z.object({ docNumber: z.string().trim().min(1).max(100).optional(), title, note }).strict();
+export const ApprovalBody = z.object({ approved: z.boolean(), note }).strict();
+export const MeetingBody = z.object({ heldAt: instant, place: z.string().trim().max(300).optional(), note }).strict();
+export const DistrictPlanBody = z.object({ districtId: id.optional(), opinionTitle: title, planTitle: title, note }).strict();
+export const DistrictApprovalBody = z.object({ districtId: id.optional(), approved: z.boolean(), note }).strict();
+export const TownshipBody = z.object({ districtId: id.optional(), townshipIds: z.array(id).min(1).max(50), note }).strict();
+export const ProblemsBody = z
+  .object({ problems: z.array(z.object({ unitId: id, description: z.string().trim().min(2).max(2000) }).strict()).min(1).max(50), note })
+  .strict();
+export const RectificationBody = z.object({ dutyName: z.string().trim().min(1).max(200), plan: z.string().trim().min(2).max(20000), note }).strict();
+export const AcceptanceReportBody = z.object({ unitId: id.optional(), report: z.string().trim().min(2).max(50000), note }).strict();
