@@ -1,5 +1,7 @@
 // Append-only audit of every official action through the API: who, when,
-// what, from which address, and the outcome. Reads are not audited.
+// what, from which address, and the outcome — refused requests (401, 403,
+// 409...) included: the middleware runs before authentication and writes when
+// the response is finished, whatever answered it. Reads are not audited.
 import type { RequestHandler } from 'express';
 import type { Db } from '../common/db';
 
@@ -18,7 +20,11 @@ export function auditTrail(db: Db): RequestHandler {
             action: `${req.method} ${req.route?.path ?? req.path}`.slice(0, 200),
             subjectId: subjectId ?? null,
             status: res.statusCode,
-            detail: { idempotencyKey: req.header('idempotency-key') ?? null },
+            detail: {
+              idempotencyKey: req.header('idempotency-key') ?? null,
+              // A refused or failed request keeps its reason (set by errorHandler).
+              ...(res.locals.error ? { error: res.locals.error } : {}),
+            },
           },
         })
         .catch((err: unknown) => console.error('audit write failed', err));

@@ -55,5 +55,7 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     console.error('unhandled API error', err);
     e = new ApiError('INTERNAL', '服务器内部错误');
   }
+  // The audit trail records why a request was refused (api/audit.ts).
+  res.locals.error = { code: e.code, message: e.message };
   res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
 };

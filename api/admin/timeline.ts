@@ -50,6 +50,8 @@ export type TimelineKind =
 
 export interface TimelineEvent {
   at: string;
+  /** The workflow the event belongs to (a linked document's events are merged in). */
+  workflowId: string;
   kind: TimelineKind;
   /** One Chinese sentence: who did what. */
   title: string;
@@ -59,6 +61,8 @@ export interface TimelineEvent {
   source: 'temporal' | 'database' | 'audit';
   runId?: string;
   eventId?: number;
+  /** Bookkeeping an administrator rarely needs (state writes, re-armed timers): hidden with `brief=true`. */
+  minor?: boolean;
   /** Extra facts, e.g. retry attempts, update id, notice id and recipients, request outcome. */
   data?: Record<string, unknown>;
 }
@@ -74,6 +78,8 @@ export interface Timeline {
   subject?: { type: string; id: string; title?: string; reference?: string };
   /** Every unit the workflow concerns (search attribute, subject, obligations): used for access control. */
   unitIds: string[];
+  /** Linked workflows whose events are merged in (a CENTRAL document and its PROVINCIAL one). */
+  related: Array<{ workflowId: string; reference?: string; title?: string }>;
   events: TimelineEvent[];
 }
 
@@ -147,7 +153,52 @@ export interface TimelineDeps {
   temporalUiUrl: string;
 }
 
-export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<Timeline> {
+export interface TimelineOptions {
+  /** Leave out bookkeeping events (minor). */
+  brief?: boolean;
+  /** Merge the events of linked workflows (default true). */
+  related?: boolean;
+}
+
+/**
+ * The timeline of a workflow. A document's story may span two workflows — a
+ * CENTRAL document is prompted (提示单), then its PROVINCIAL document carries
+ * the assignment, chase and order (第五条) — so linked documents' events are
+ * merged in, each marked with the linked document's number.
+ */
+export async function buildTimeline(deps: TimelineDeps, workflowId: string, opts: TimelineOptions = {}): Promise<Timeline> {
+  const t = await buildOne(deps, workflowId);
+  if (opts.related !== false && t.subject?.type === 'document') {
+    const doc = await deps.db.document.findUnique({ where: { id: t.subject.id }, select: { docNumber: true, linkedDocNumber: true } });
+    const partners = doc
+      ? await deps.db.document.findMany({
+          where: {
+            workflowId: { not: workflowId },
+            OR: [...(doc.linkedDocNumber ? [{ docNumber: doc.linkedDocNumber }] : []), { linkedDocNumber: doc.docNumber }],
+          },
+          take: 5,
+          select: { workflowId: true, docNumber: true, title: true },
+        })
+      : [];
+    for (const p of partners) {
+      let other: Timeline;
+      try {
+        other = await buildOne(deps, p.workflowId);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'NOT_FOUND') continue;
+        throw err;
+      }
+      t.related.push({ workflowId: p.workflowId, reference: p.docNumber, title: p.title });
+      t.events.push(...other.events.map((e) => ({ ...e, title: `【关联文件 ${p.docNumber}】${e.title}` })));
+    }
+    // Stable: events at the same instant keep their reading order.
+    t.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  }
+  if (opts.brief) t.events = t.events.filter((e) => !e.minor);
+  return t;
+}
+
+async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<Timeline> {
   const converter = client.options.loadedDataConverter;
   const decodeArg = async (payloads: unknown, index = 0): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
     try {
@@ -185,13 +236,14 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
     const activities = new Map<number, { type: string; input: unknown; scheduledAt?: string; attempt?: number; lastFailure?: string }>();
     const updates = new Map<string, Pending>();
     const timers = new Map<string, string>(); // timerId → due time
+    let armedFor: string | undefined;
     let runStarted: string | undefined;
     let runClosed: string | undefined;
     let runStatus = '运行中';
     for (const e of run.history.events ?? []) {
       const at = iso(e.eventTime) ?? new Date(0).toISOString();
-      const base = { at, runId: run.runId, eventId: num(e.eventId), source: 'temporal' as const };
-      const push = (event: Omit<TimelineEvent, 'at' | 'runId' | 'eventId' | 'source'>, extra: Partial<Pending> = {}) => {
+      const base = { at, workflowId, runId: run.runId, eventId: num(e.eventId), source: 'temporal' as const };
+      const push = (event: Omit<TimelineEvent, 'at' | 'workflowId' | 'runId' | 'eventId' | 'source'>, extra: Partial<Pending> = {}) => {
         const p: Pending = { event: { ...base, ...event }, officialIds: [], noticeIds: [], ...extra };
         pending.push(p);
         return p;
@@ -223,15 +275,19 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
         const state = sa.DubanState?.[0] as string | undefined;
         if (state && state !== lastState) {
           lastState = state;
-          push({ kind: 'state', title: `状态变为“${labels?.states?.[state] ?? state}”`, actor: SYSTEM, rule: labels?.rule, data: { state } });
+          push({ kind: 'state', title: `状态变为“${labels?.states?.[state] ?? state}”`, actor: SYSTEM, rule: labels?.rule, minor: true, data: { state } });
         }
       } else if (e.timerStartedEventAttributes) {
         const a = e.timerStartedEventAttributes;
         const due = new Date(Date.parse(at) + durationMs(a.startToFireTimeout)).toISOString();
         timers.set(a.timerId ?? '', due);
-        push({ kind: 'timer-started', title: `设定期限计时，将于 ${formatShanghai(due)} 到点检查`, actor: SYSTEM, rule: labels?.rule, data: { timerId: a.timerId, fireAt: due } });
+        // The workflow re-arms its timer after every step; the same deadline again is bookkeeping.
+        const rearmed = Math.abs(Date.parse(due) - Date.parse(armedFor ?? '')) < 1000;
+        armedFor = due;
+        push({ kind: 'timer-started', title: `设定期限计时，将于 ${formatShanghai(due)} 到点检查`, actor: SYSTEM, rule: labels?.rule, minor: rearmed || undefined, data: { timerId: a.timerId, fireAt: due } });
       } else if (e.timerFiredEventAttributes) {
         const a = e.timerFiredEventAttributes;
+        armedFor = undefined;
         push({ kind: 'timer-fired', title: '期限计时到点，流程检查是否需要提醒、催办或责令', actor: SYSTEM, rule: labels?.rule, data: { timerId: a.timerId, fireAt: timers.get(a.timerId ?? '') } });
       } else if (e.activityTaskScheduledEventAttributes) {
         const a = e.activityTaskScheduledEventAttributes;
@@ -271,6 +327,8 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
             detail: [failure && `原因：${failure}`, retryNote].filter(Boolean).join('；') || undefined,
             actor: SYSTEM,
             rule: rule(l),
+            // A first-attempt success is bookkeeping; a retry or a failure is news.
+            minor: (!failure && attempts === 1 && noticeIds.length === 0) || undefined,
             data: { activityType: act?.type, attempts, scheduledAt: act?.scheduledAt, ...(failure ? { failure } : {}) },
           },
           { noticeIds },
@@ -355,6 +413,7 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
           actor: SYSTEM,
           rule: rule(l),
           source: 'temporal',
+          workflowId,
           runId: run.runId,
           data: { activityType: act.type, pending: true },
         },
@@ -406,7 +465,10 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
   // Join notices to the activity that sent them; the others stand alone.
   const noticeById = new Map(notices.map((n) => [n.id, n]));
   const joinedNotices = new Set<string>();
-  const noticeText = (n: (typeof notices)[number]) => `${NOTICE_KIND_LABELS[n.kind] ?? n.kind}：${n.title}`;
+  const noticeText = (n: (typeof notices)[number]) => {
+    const kind = NOTICE_KIND_LABELS[n.kind] ?? n.kind;
+    return n.title.includes(kind) ? n.title : `${kind}：${n.title}`;
+  };
   for (const p of pending) {
     for (const id of p.noticeIds) {
       const n = noticeById.get(id);
@@ -431,6 +493,7 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
         actor: n.createdBy ? { officialId: n.createdBy, name: n.createdBy } : SYSTEM,
         rule: n.rule,
         source: 'database',
+        workflowId,
         data: { noticeId: n.id, noticeKind: n.kind, dueAt: n.dueAt?.toISOString(), delivery: n.status, recipients: n.recipients },
       },
       officialIds: [...(n.createdBy ? [n.createdBy] : []), ...n.recipients.map((r) => r.officialId)],
@@ -456,6 +519,7 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
         actor: ev.actorId ? { officialId: ev.actorId, name: ev.actorId } : SYSTEM,
         rule: rule(l),
         source: 'database',
+        workflowId,
         data: { step: ev.step, record: ev.data },
       },
       officialIds: ev.actorId ? [ev.actorId] : [],
@@ -477,15 +541,18 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
     }
     const summary = routeSummary(r.method, r.path) ?? r.action;
     const refused = r.status >= 400;
+    const error = (r.detail as { error?: { code: string; message: string } } | null)?.error;
     pending.push({
       event: {
         at: r.at.toISOString(),
         kind: 'request',
         title: refused ? `请求被拒绝（HTTP ${r.status}）：${summary}` : `提交请求：${summary}`,
+        detail: error ? `原因：${error.message}` : undefined,
         actor: r.officialId ? { officialId: r.officialId, name: r.officialId } : { name: '未认证的调用方' },
         rule: labels?.rule,
         source: 'audit',
-        data: { request },
+        workflowId,
+        data: { request: { ...request, error } },
       },
       officialIds: r.officialId ? [r.officialId] : [],
       noticeIds: [],
@@ -542,6 +609,7 @@ export async function buildTimeline({ db, client, temporalUiUrl }: TimelineDeps,
     temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId),
     subject: document ? { type: 'document', id: document.id, title: document.title, reference: document.docNumber } : undefined,
     unitIds: [...unitIds],
+    related: [],
     events: ordered,
   };
 }

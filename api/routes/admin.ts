@@ -14,7 +14,7 @@ import { caller, isAdmin, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
-import { AdminWorkflowQuery, AuditQuery, OverdueQuery, WorkflowIdParams } from '../schemas/admin';
+import { AdminWorkflowQuery, AuditQuery, OverdueQuery, TimelineQuery, WorkflowIdParams } from '../schemas/admin';
 
 export interface AdminDeps {
   db: Db;
@@ -38,7 +38,7 @@ describe({
   path: '/admin/workflows/:workflowId/timeline',
   summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序',
   tags,
-  request: { params: WorkflowIdParams },
+  request: { params: WorkflowIdParams, query: TimelineQuery },
 });
 describe({ method: 'get', path: '/admin/overdue', summary: '逾期与临期督办事项看板（全部流程类别）', tags, request: { query: OverdueQuery } });
 describe({ method: 'get', path: '/admin/audit', summary: '审计日志查询（只读）', tags, request: { query: AuditQuery } });
@@ -56,7 +56,8 @@ export function adminRouter(deps: AdminDeps): Router {
   r.get('/admin/workflows/:workflowId/timeline', async (req, res) => {
     const c = caller(req);
     const { workflowId } = WorkflowIdParams.parse(req.params);
-    const timeline = await buildTimeline(deps, workflowId);
+    const q = TimelineQuery.parse(req.query);
+    const timeline = await buildTimeline(deps, workflowId, { brief: q.brief === 'true', related: q.related !== 'false' });
     // A unit's officials see the timelines of items that concern their unit.
     if (!isAdmin(c) && !timeline.unitIds.includes(c.unitId)) throw new ApiError('FORBIDDEN', '只能查看本单位相关事项的时间线');
     res.json(timeline);

@@ -8,6 +8,15 @@ const bool = z.enum(['true', 'false']);
 
 export const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(300) });
 
+export const TimelineQuery = z
+  .object({
+    /** true: leave out bookkeeping events (state writes, re-armed timers, first-try activity successes). */
+    brief: bool.optional(),
+    /** false: only this workflow, without the linked document's events. */
+    related: bool.optional(),
+  })
+  .strict();
+
 export const AdminWorkflowQuery = z
   .object({
     family: code.optional(),

@@ -146,7 +146,10 @@ describe('admin API (dev server)', () => {
     expect(events[refused403]).toMatchObject({ actor: { officialId: 'district-zhangdian-director', name: zhangdian.name } });
     expect(events[refused403].title).toBe('请求被拒绝（HTTP 403）：报送上会文件初稿（第五条）');
     expect(events[unauthenticated].actor.name).toBe('未认证的调用方');
-    expect(events[assignment].title).toMatch(/^发出交办单：/);
+    expect(events[assignment].title).toMatch(/^发出【交办单】/);
+    // Why a request was refused, in the words the official saw.
+    expect(events[refused409].detail).toBe('原因：当前状态为“已签收”，不能报送上会文件初稿（需处于“起草中”）');
+    expect(events[unauthenticated].detail).toContain('缺少访问令牌');
     expect(events[assignment].rule).toBe('第五条');
     const health = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-leader' } });
     expect(events[assignment].detail).toContain(health.name);
@@ -154,6 +157,14 @@ describe('admin API (dev server)', () => {
     expect(events[assignment].data).toMatchObject({ activityType: 'sendDocumentNotice', attempts: 1, delivery: 'SENT' });
     expect(events.some((e) => e.kind === 'timer-started')).toBe(true);
     expect(events.some((e) => e.kind === 'state' && e.title === '状态变为“已报送上会文件初稿”')).toBe(true);
+
+    // brief=true leaves out bookkeeping (state writes, re-armed timers) but keeps every act and notice.
+    const brief = await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline?brief=true`).set(auth('ro-director'));
+    expect(brief.body.events.length).toBeLessThan(events.length);
+    expect(brief.body.events.some((e: TimelineEvent) => e.kind === 'state')).toBe(false);
+    expect(brief.body.events.filter((e: TimelineEvent) => e.kind === 'update' || e.kind === 'notice' || e.kind === 'request')).toHaveLength(
+      events.filter((e) => e.kind === 'update' || e.kind === 'notice' || e.kind === 'request').length,
+    );
   });
 
   it('searches workflows by unit and status over Temporal visibility, with pagination', async () => {
