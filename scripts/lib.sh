@@ -18,10 +18,16 @@ ensure_node_modules() {
     # npm 11 can reject its own lockfile over platform-specific optional
     # packages ("Missing: @unrs/resolver-binding-... from lock file", npm/cli
     # #8805, #9846); `npm install` honours the same lockfile, so fall back to it.
-    if ! npm ci --no-audit --no-fund >&2; then
-      echo "[deps] npm ci failed; falling back to npm install with the same lockfile" >&2
+    local log
+    log="$(mktemp)"
+    if npm ci --no-audit --no-fund >"$log" 2>&1; then
+      cat "$log" >&2
+    else
+      grep -m 5 'npm error' "$log" >&2 || true
+      echo "[deps] npm ci failed (above); falling back to npm install with the same lockfile" >&2
       npm install --no-audit --no-fund >&2
     fi
+    rm -f "$log"
   else
     echo "[deps] npm install (no package-lock.json)" >&2
     npm install --no-audit --no-fund >&2
