@@ -5,8 +5,6 @@
  * ports, and exports their addresses through process.env, which the test
  * workers inherit. Handles are kept on globalThis for globalTeardown.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import {
   REPO_ROOT,
@@ -21,8 +19,10 @@ import {
 } from '../../scripts/stack';
 import globalTeardown from './globalTeardown';
 import { dropStaleTestDatabases, type TestStack } from './stackState';
+import { createFromTemplate, ensureMigratedTemplate, hasMigrations, migrateDeploy } from './testDatabase';
 
-const log = (msg: string) => process.stderr.write(`[test-stack] ${msg}\n`);
+const setupStart = Date.now();
+const log = (msg: string) => process.stderr.write(`[test-stack +${((Date.now() - setupStart) / 1000).toFixed(1)}s] ${msg}\n`);
 
 export default async function globalSetup(): Promise<void> {
   const t0 = Date.now();
@@ -38,7 +38,8 @@ export default async function globalSetup(): Promise<void> {
     // --- PostgreSQL: an existing server (DATABASE_URL) or the project's test cluster
     const dbName = `duban_test_${Date.now()}_${process.pid}`;
     let serverUrl: string;
-    if (process.env.DATABASE_URL) {
+    const ownCluster = !process.env.DATABASE_URL;
+    if (!ownCluster && process.env.DATABASE_URL) {
       serverUrl = process.env.DATABASE_URL;
       log(`using the PostgreSQL server of DATABASE_URL for database ${dbName}`);
     } else {
@@ -49,23 +50,17 @@ export default async function globalSetup(): Promise<void> {
     await dropStaleTestDatabases(serverUrl, log);
     const dbUrl = new URL(serverUrl);
     dbUrl.pathname = `/${dbName}`;
-    await createDatabase(dbUrl.toString(), dbName);
-    state.databaseUrl = dbUrl.toString();
-    process.env.DATABASE_URL = dbUrl.toString();
 
-    // --- schema
-    const hasMigrations = fs.existsSync(path.join(REPO_ROOT, 'prisma/migrations')) && fs.existsSync(path.join(REPO_ROOT, 'prisma.config.ts'));
-    if (hasMigrations) {
-      try {
-        execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
-          cwd: REPO_ROOT,
-          env: process.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          encoding: 'utf8',
-        });
-      } catch (err) {
-        const e = err as { stdout?: string; stderr?: string };
-        throw new Error(`prisma migrate deploy failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    // --- schema: a copy of the migrated template on our own cluster, else migrate in place
+    if (hasMigrations()) {
+      if (ownCluster) {
+        const template = await ensureMigratedTemplate(serverUrl, log);
+        await createFromTemplate(dbUrl.toString(), template);
+        state.databaseUrl = dbUrl.toString();
+      } else {
+        await createDatabase(dbUrl.toString(), dbName);
+        state.databaseUrl = dbUrl.toString();
+        migrateDeploy(dbUrl.toString());
       }
       // Seed the organisation once per run, before test files run in parallel.
       const { createDb } = await import('../../common/db');
@@ -73,8 +68,12 @@ export default async function globalSetup(): Promise<void> {
       const db = createDb(dbUrl.toString(), 2);
       await seed(db).finally(() => db.$disconnect());
     } else {
+      await createDatabase(dbUrl.toString(), dbName);
+      state.databaseUrl = dbUrl.toString();
       log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
     }
+    process.env.DATABASE_URL = dbUrl.toString();
+    log(`database ${dbName} ready`);
 
     // --- Temporal
     process.env.TEMPORAL_NAMESPACE ||= 'default';
