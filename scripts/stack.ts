@@ -136,9 +136,30 @@ export interface SpawnOptions {
   detached?: boolean;
 }
 
+/**
+ * `setpriv --pdeathsig TERM` (util-linux) makes the kernel send SIGTERM to the
+ * child when we die without cleaning up (SIGKILL, a Ctrl-C'd jest), so no
+ * server is left running behind. Checked once; without it we rely on the
+ * exit handler above.
+ */
+let pdeathsigPrefix: string[] | undefined;
+function dieWithParentPrefix(): string[] {
+  if (pdeathsigPrefix === undefined) {
+    try {
+      execFileSync('setpriv', ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore' });
+      pdeathsigPrefix = ['setpriv', '--pdeathsig', 'TERM', '--'];
+    } catch {
+      pdeathsigPrefix = [];
+    }
+  }
+  return pdeathsigPrefix;
+}
+
 /** Spawns a long-running child, splitting its output into lines. */
 export function spawnManaged(opts: SpawnOptions): ManagedProcess {
-  const child = spawn(opts.command, opts.args, {
+  // setpriv execs the command, so the pid and signals are the command's own.
+  const [command, ...args] = [...dieWithParentPrefix(), opts.command, ...opts.args];
+  const child = spawn(command as string, args, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
