@@ -442,6 +442,17 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresHand
   };
 }
 
+/**
+ * Stops a cluster started by startPostgres on dataDir, whoever started it
+ * (e.g. the last of several test runs sharing it). No-op if it is not running.
+ */
+export async function stopPostgres(dataDir: string, opts: { binDir?: string; log?: Log } = {}): Promise<void> {
+  const real = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : dataDir;
+  if (!runningPostmaster(real)) return;
+  (opts.log ?? defaultLog)('stopping PostgreSQL');
+  await runPg(opts.binDir ?? toolPath('postgres'), 'pg_ctl', ['-D', real, '-m', 'fast', '-w', '-t', '60', 'stop']);
+}
+
 // ---------------------------------------------------------------- temporal
 
 export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';

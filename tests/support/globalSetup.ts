@@ -1,13 +1,11 @@
 /**
  * Jest globalSetup: starts the real services the tests talk to — a PostgreSQL
- * cluster (fresh database per run, migrated), an in-memory Temporal dev server
+ * cluster (fresh database per run, migrated and seeded), an in-memory Temporal dev server
  * with duban's search attributes, and an SMTP sink — all on free loopback
  * ports, and exports their addresses through process.env, which the test
  * workers inherit. Handles are kept on globalThis for globalTeardown.
  */
-import path from 'node:path';
 import {
-  REPO_ROOT,
   createDatabase,
   freePort,
   loadSearchAttributes,
@@ -18,7 +16,7 @@ import {
   waitForTemporal,
 } from '../../scripts/stack';
 import globalTeardown from './globalTeardown';
-import { dropStaleTestDatabases, type TestStack } from './stackState';
+import { TEST_PG_DIR, dropStaleTestDatabases, withClusterLock, type TestStack } from './stackState';
 import { createFromTemplate, ensureMigratedTemplate, hasMigrations, migrateDeploy } from './testDatabase';
 
 const setupStart = Date.now();
@@ -27,7 +25,7 @@ const log = (msg: string) => process.stderr.write(`[test-stack +${((Date.now() -
 export default async function globalSetup(): Promise<void> {
   const t0 = Date.now();
   const stops: Array<() => Promise<void>> = [];
-  const state: TestStack = { stops, databaseUrl: undefined };
+  const state: TestStack = { stops, databaseUrl: undefined, ownClusterUrl: undefined };
   (globalThis as { __dubanTestStack?: TestStack }).__dubanTestStack = state;
   log('starting services...');
 
@@ -35,44 +33,49 @@ export default async function globalSetup(): Promise<void> {
     // --- tools (fetched/built once into the cache outside the repo)
     process.env.TEMPORAL_TEST_SERVER_PATH ||= toolPath('test-server');
 
-    // --- PostgreSQL: an existing server (DATABASE_URL) or the project's test cluster
+    // --- PostgreSQL: an existing server (DATABASE_URL) or the project's test
+    // cluster, shared by concurrent runs (each with its own database).
     const dbName = `duban_test_${Date.now()}_${process.pid}`;
-    let serverUrl: string;
     const ownCluster = !process.env.DATABASE_URL;
-    if (!ownCluster && process.env.DATABASE_URL) {
-      serverUrl = process.env.DATABASE_URL;
-      log(`using the PostgreSQL server of DATABASE_URL for database ${dbName}`);
-    } else {
-      const pg = await startPostgres({ dataDir: path.join(REPO_ROOT, '.data/test-pg'), port: await freePort(), database: 'postgres', log });
-      stops.push(() => pg.stop());
-      serverUrl = pg.url;
-    }
-    await dropStaleTestDatabases(serverUrl, log);
-    const dbUrl = new URL(serverUrl);
-    dbUrl.pathname = `/${dbName}`;
-
-    // --- schema: a copy of the migrated template on our own cluster, else migrate in place
-    if (hasMigrations()) {
-      if (ownCluster) {
-        const template = await ensureMigratedTemplate(serverUrl, log);
-        await createFromTemplate(dbUrl.toString(), template);
-        state.databaseUrl = dbUrl.toString();
+    const prepareDatabase = async (serverUrl: string) => {
+      await dropStaleTestDatabases(serverUrl, log, ownCluster);
+      const dbUrl = new URL(serverUrl);
+      dbUrl.pathname = `/${dbName}`;
+      const url = dbUrl.toString();
+      if (!hasMigrations()) {
+        await createDatabase(url, dbName);
+        state.databaseUrl = url;
+        log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
+      } else if (ownCluster) {
+        // A copy of the template migrated once per migrations hash.
+        await createFromTemplate(url, await ensureMigratedTemplate(serverUrl, log));
+        state.databaseUrl = url;
       } else {
-        await createDatabase(dbUrl.toString(), dbName);
-        state.databaseUrl = dbUrl.toString();
-        migrateDeploy(dbUrl.toString());
+        await createDatabase(url, dbName);
+        state.databaseUrl = url;
+        migrateDeploy(url);
       }
+      return url;
+    };
+    let dbUrl: string;
+    if (ownCluster) {
+      dbUrl = await withClusterLock(async () => {
+        const pg = await startPostgres({ dataDir: TEST_PG_DIR, port: await freePort(), database: 'postgres', log });
+        state.ownClusterUrl = pg.url;
+        return prepareDatabase(pg.url);
+      });
+    } else {
+      log(`using the PostgreSQL server of DATABASE_URL for database ${dbName}`);
+      dbUrl = await prepareDatabase(process.env.DATABASE_URL as string);
+    }
+    if (hasMigrations()) {
       // Seed the organisation once per run, before test files run in parallel.
       const { createDb } = await import('../../common/db');
       const { seed } = await import('../../prisma/seed');
-      const db = createDb(dbUrl.toString(), 2);
+      const db = createDb(dbUrl, 2);
       await seed(db).finally(() => db.$disconnect());
-    } else {
-      await createDatabase(dbUrl.toString(), dbName);
-      state.databaseUrl = dbUrl.toString();
-      log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
     }
-    process.env.DATABASE_URL = dbUrl.toString();
+    process.env.DATABASE_URL = dbUrl;
     log(`database ${dbName} ready`);
 
     // --- Temporal

@@ -74,9 +74,10 @@ async function adminQuery<T extends object>(serverUrl: string, sql: string, para
 export async function ensureMigratedTemplate(serverUrl: string, log: (m: string) => void): Promise<string> {
   const name = `duban_tpl_${migrationsHash()}`;
   const existing = await adminQuery<{ datname: string }>(serverUrl, "SELECT datname FROM pg_database WHERE datname LIKE 'duban\\_tpl\\_%'");
-  // Templates of older migrations are of no further use.
+  // Templates of older migrations are of no further use (and we hold the
+  // cluster lock, so a "_building_" one is left by a dead run).
   for (const { datname } of existing) {
-    if (datname !== name && !datname.includes('_building_')) {
+    if (datname !== name) {
       await dropDatabase(withUrlDb(serverUrl, datname)).catch(() => {});
     }
   }
