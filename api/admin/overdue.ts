@@ -18,7 +18,8 @@ export interface OverdueItem {
   title: string;
   rule: string;
   unit: { id: string; name: string };
-  official: { id: string; name: string; title?: string; email: string } | null;
+  /** The named responsible official; without one, the unit's liaison (联络员), who receives its notices. */
+  official: { id: string; name: string; title?: string; email: string; byDefault?: boolean } | null;
   dueAt: string;
   light: 'GREEN' | 'YELLOW' | 'RED';
   overdue: boolean;
@@ -53,6 +54,17 @@ export async function overdueBoard(
     }),
     db.document.findMany({ where: { id: { in: rows.filter((r) => r.family === 'document').map((r) => r.subjectId) } }, select: { id: true, title: true, docNumber: true } }),
   ]);
+  // Obligations without a named official fall to the unit's liaison, as its notices do (activities/document.ts).
+  const unnamed = [...new Set(rows.filter((r) => !r.officialId).map((r) => r.unitId))];
+  const liaisons = unnamed.length
+    ? await db.official.findMany({
+        where: { unitId: { in: unnamed }, active: true, roles: { has: 'LIAISON' } },
+        orderBy: { id: 'asc' },
+        select: { id: true, name: true, title: true, email: true, unitId: true },
+      })
+    : [];
+  const liaisonOf = new Map<string, (typeof liaisons)[number]>();
+  for (const l of liaisons) if (!liaisonOf.has(l.unitId)) liaisonOf.set(l.unitId, l);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const official = new Map(officials.map((o) => [o.id, o]));
   const doc = new Map(documents.map((d) => [d.id, d]));
@@ -61,6 +73,7 @@ export async function overdueBoard(
     ((policy as unknown as Record<string, { warningWindow?: Policy['document']['warningWindow'] }>)[family]?.warningWindow ?? policy.document.warningWindow);
   const items = rows.map((r): OverdueItem => {
     const o = r.officialId ? official.get(r.officialId) : undefined;
+    const fallback = !r.officialId ? liaisonOf.get(r.unitId) : undefined;
     const d = doc.get(r.subjectId);
     return {
       obligationId: r.id,
@@ -73,7 +86,11 @@ export async function overdueBoard(
       title: r.title,
       rule: r.rule,
       unit: { id: r.unitId, name: unitName.get(r.unitId) ?? r.unitId },
-      official: o ? { id: o.id, name: o.name, title: o.title ?? undefined, email: o.email } : null,
+      official: o
+        ? { id: o.id, name: o.name, title: o.title ?? undefined, email: o.email }
+        : fallback
+          ? { id: fallback.id, name: fallback.name, title: fallback.title ?? undefined, email: fallback.email, byDefault: true }
+          : null,
       dueAt: r.dueAt.toISOString(),
       light: trafficLight(r.dueAt, now, windowFor(r.family)),
       overdue: r.dueAt.getTime() < now.getTime(),

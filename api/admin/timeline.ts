@@ -465,6 +465,14 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
   // Join notices to the activity that sent them; the others stand alone.
   const noticeById = new Map(notices.map((n) => [n.id, n]));
   const joinedNotices = new Set<string>();
+  // Why the notice exists, as printed in it: rule, start event, period, due date.
+  const why = (n: (typeof notices)[number]) => {
+    const e = n.explanation as { startEvent?: string; startedAt?: string; offset?: string; dueAt?: string } | null;
+    if (!e?.startEvent) return undefined;
+    return [`依据${n.rule}：${e.startEvent}${e.startedAt ? `（${formatShanghai(e.startedAt)}）` : ''}起${e.offset ?? ''}`, e.dueAt && `截止 ${formatShanghai(e.dueAt)}`]
+      .filter(Boolean)
+      .join('，');
+  };
   const noticeText = (n: (typeof notices)[number]) => {
     const kind = NOTICE_KIND_LABELS[n.kind] ?? n.kind;
     return n.title.includes(kind) ? n.title : `${kind}：${n.title}`;
@@ -476,6 +484,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       joinedNotices.add(id);
       p.event.kind = 'notice';
       p.event.title = `发出${noticeText(n)}`;
+      p.event.detail = why(n);
       p.event.rule = n.rule || p.event.rule;
       p.event.actor = n.createdBy ? { officialId: n.createdBy, name: n.createdBy } : SYSTEM;
       if (n.createdBy) p.officialIds.push(n.createdBy);
@@ -490,6 +499,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         at: n.createdAt.toISOString(),
         kind: 'notice',
         title: `发出${noticeText(n)}`,
+        detail: why(n),
         actor: n.createdBy ? { officialId: n.createdBy, name: n.createdBy } : SYSTEM,
         rule: n.rule,
         source: 'database',
@@ -516,6 +526,8 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         at: ev.at.toISOString(),
         kind: 'record',
         title: `办理记录：${l?.label ?? ev.step}`,
+        // A record of a signal repeats the signal's own event.
+        minor: labels?.signals?.[ev.step] ? true : undefined,
         actor: ev.actorId ? { officialId: ev.actorId, name: ev.actorId } : SYSTEM,
         rule: rule(l),
         source: 'database',
