@@ -1,0 +1,54 @@
+/**
+ * The real dependencies tests run activities with: the run's PostgreSQL
+ * database and the SMTP sink (both started by globalSetup), plus helpers to
+ * build a worker and to mint bearer tokens for seeded officials.
+ */
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { createDb, type Db } from '../../common/db';
+import { hashToken } from '../../common/tokens';
+import { createMailer, type Mailer } from '../../activities/mailer';
+import { createWorker } from '../../worker/createWorker';
+import { TASK_QUEUE } from '../../common/taskQueues';
+
+export interface TestDeps {
+  db: Db;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+export function testDeps(): TestDeps {
+  const url = process.env.DATABASE_URL;
+  const smtp = process.env.SMTP_URL;
+  if (!url || !smtp) throw new Error('DATABASE_URL and SMTP_URL are set by jest globalSetup');
+  const db = createDb(url, 10);
+  const mailer = createMailer(smtp, '市委改革办督办系统 <duban@test.local>');
+  return {
+    db,
+    mailer,
+    async close() {
+      mailer.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+/** A worker on the real task queue with the real activities. */
+export function testWorker(connection: NativeConnection, deps: TestDeps, overrides: Partial<WorkerOptions> = {}, namespace = 'default'): Promise<Worker> {
+  return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, overrides }, {
+    WORKER_ACTIVITY_CONCURRENCY: 8,
+    WORKER_MAX_CACHED_WORKFLOWS: 100,
+    WORKER_SHUTDOWN_GRACE: '5s',
+  });
+}
+
+/** Mints a bearer token for a seeded official (stored hashed, like real tokens). */
+export async function tokenFor(db: Db, officialId: string): Promise<string> {
+  const token = `test-${officialId}-${Math.random().toString(36).slice(2)}`;
+  await db.apiToken.create({ data: { tokenHash: hashToken(token), officialId, label: 'test' } });
+  return token;
+}
+
+/** A document number unique to this test run, so parallel test files never collide. */
+export function uniqueDocNumber(prefix: string): string {
+  return `${prefix}〔2026〕${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}号`;
+}

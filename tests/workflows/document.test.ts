@@ -1,0 +1,226 @@
+/**
+ * The document lifecycle on the time-skipping server with the real policy
+ * durations (第五条: chase at three weeks, order at one month), the real
+ * activities, the run's PostgreSQL database and the SMTP sink.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { registerDocument } from '../../api/documentArrival';
+import * as m from '../../workflows/document/messages';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { listMail } from '../support/mailbox';
+
+const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const admin: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+
+describe('document lifecycle (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    deps = testDeps();
+    worker = await testWorker(env.nativeConnection, deps);
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.close();
+    await env?.teardown();
+  });
+
+  async function arrive(level: 'CENTRAL' | 'PROVINCIAL', extra: Partial<Parameters<typeof registerDocument>[2]> = {}) {
+    const docNumber = uniqueDocNumber(level === 'CENTRAL' ? '中发' : '鲁发');
+    const { document, created } = await registerDocument(deps.db, env.client, {
+      level,
+      title: `测试文件 ${docNumber}`,
+      docNumber,
+      issuedAt: '2026-11-01',
+      leadUnitId: 'dept-health',
+      participantUnitIds: ['dept-finance'],
+      ...extra,
+    });
+    expect(created).toBe(true);
+    return { document, handle: env.client.workflow.getHandle(document.workflowId) };
+  }
+
+  const kinds = async (documentId: string) =>
+    (await deps.db.notice.findMany({ where: { subjectId: documentId }, orderBy: { createdAt: 'asc' } })).map((n) => n.kind);
+
+  /** Waits until the workflow has handled everything up to the current (skipped) time. */
+  async function settle(handle: { query: (q: typeof m.stateQuery) => Promise<m.DocumentView> }) {
+    await handle.query(m.stateQuery);
+  }
+
+  it('no draft by day 21 → exactly one 催办单 on day 21; nothing by day 30 → 责令书, then weekly follow-ups', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    await env.sleep('1 hour');
+    await settle(handle);
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
+
+    await env.sleep(20 * DAY + 22 * HOUR); // day 20 + 23h: still no chase (the draft reminder came at day 18)
+    await settle(handle);
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT', 'REMINDER']);
+
+    await env.sleep('2 hours'); // past day 21
+    await settle(handle);
+    expect((await kinds(document.id)).filter((k) => k === 'CHASE')).toHaveLength(1);
+
+    await env.sleep('9 days'); // past the one-month deadline (30 days from 2026-11-21 to 12-21)
+    await settle(handle);
+    const afterOrder = await kinds(document.id);
+    expect(afterOrder.filter((k) => k === 'CHASE')).toHaveLength(1);
+    expect(afterOrder.filter((k) => k === 'ORDER')).toHaveLength(1);
+
+    await env.sleep('7 days'); // policy: a follow-up each week until issued
+    await settle(handle);
+    const state = await handle.query(m.stateQuery);
+    expect(state.followUps).toBe(1);
+    expect((await kinds(document.id)).filter((k) => k === 'ORDER_FOLLOW_UP')).toHaveLength(1);
+
+    const chase = await deps.db.notice.findFirstOrThrow({ where: { subjectId: document.id, kind: 'CHASE' }, include: { recipients: true } });
+    expect(chase.rule).toBe('第五条');
+    expect(chase.body).toContain('依据：第五条');
+    expect(chase.body).toContain('期限：3周');
+    // The chase goes to the lead department's liaison and its leader in charge.
+    expect(chase.recipients.map((r) => r.officialId).sort()).toEqual(['dept-health-leader', 'dept-health-liaison']);
+    const order = await deps.db.notice.findFirstOrThrow({ where: { subjectId: document.id, kind: 'ORDER' }, include: { recipients: true } });
+    expect(order.recipients.map((r) => `${r.role}:${r.officialId}`).sort()).toEqual(['CC:ro-director', 'TO:dept-health-head']);
+    const mail = (await listMail()).filter((x) => x.subject.includes(document.docNumber));
+    expect(mail.filter((x) => x.subject.startsWith('【催办单】'))).toHaveLength(2);
+    expect(mail.filter((x) => x.subject.startsWith('【责令书】'))).toHaveLength(2); // head + CC to the reform office
+  });
+
+  it('draft on day 10 → no chase, ever', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    await env.sleep('10 days');
+    await handle.executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] });
+    await handle.executeUpdate(m.openLedgerUpdate, {
+      args: [{ actor: lead, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] }],
+    });
+    const view = await handle.executeUpdate(m.submitDraftUpdate, { args: [{ actor: lead }] });
+    expect(view.state).toBe('DRAFT_SUBMITTED');
+    await env.sleep('40 days');
+    await settle(handle);
+    const k = await kinds(document.id);
+    expect(k).not.toContain('CHASE');
+    expect(k).toContain('ORDER'); // not issued by the deadline: the order still comes
+  });
+
+  it('refuses impossible steps before recording anything', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    await expect(handle.executeUpdate(m.submitDraftUpdate, { args: [{ actor: lead }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(m.issuanceUpdate, { args: [{ actor: lead, municipalDocNumber: 'x', municipalTitle: 'x', districtIds: ['district-zhangdian'] }] })).rejects.toThrow();
+    await handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '国家层面已统一部署，无须市级配套' }] });
+    await expect(handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '再次认定' }] })).rejects.toThrow();
+    const events = await deps.db.documentEvent.findMany({ where: { documentId: document.id } });
+    expect(events.map((e) => e.step)).toEqual(['exemption']);
+  });
+
+  it('exemption stops everything', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    await env.sleep('5 days');
+    await handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '无须市级配套：省级文件直接适用' }] });
+    const result = await handle.result();
+    expect(result.state).toBe('EXEMPT');
+    await env.sleep('60 days');
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
+    const row = await deps.db.document.findUniqueOrThrow({ where: { id: document.id } });
+    expect(row.state).toBe('EXEMPT');
+    expect(row.exemptReason).toContain('直接适用');
+    expect(await deps.db.obligation.count({ where: { subjectId: document.id, status: 'OPEN' } })).toBe(0);
+  });
+
+  it('links central then provincial, and provincial then central', async () => {
+    // CENTRAL first: 提示单, then the provincial document arrives and carries the assignment.
+    const central = await arrive('CENTRAL');
+    await env.sleep('1 hour');
+    await settle(central.handle);
+    expect(await kinds(central.document.id)).toEqual(['PROMPT']);
+    const provincial = await arrive('PROVINCIAL', { implementsDocNumber: central.document.docNumber });
+    expect((await central.handle.result()).state).toBe('LINKED');
+    await env.sleep('1 hour');
+    await settle(provincial.handle);
+    expect(await kinds(provincial.document.id)).toEqual(['ASSIGNMENT']);
+
+    // PROVINCIAL first: the central document arrives already linked, with no prompt.
+    const centralNumber = uniqueDocNumber('中发');
+    const p2 = await arrive('PROVINCIAL', { implementsDocNumber: centralNumber });
+    const c2 = await arrive('CENTRAL', { docNumber: centralNumber, title: '中央文件' });
+    expect((await c2.handle.result()).state).toBe('LINKED');
+    expect(await kinds(c2.document.id)).toEqual([]);
+    expect((await deps.db.document.findUniqueOrThrow({ where: { id: c2.document.id } })).linkedDocNumber).toBe(p2.document.docNumber);
+  });
+
+  it('a repeated arrival starts nothing', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    const firstRun = (await handle.describe()).runId;
+    const again = await registerDocument(deps.db, env.client, {
+      level: 'PROVINCIAL',
+      title: '重复推送',
+      docNumber: document.docNumber,
+      issuedAt: '2026-11-01',
+      participantUnitIds: [],
+    });
+    expect(again.created).toBe(false);
+    expect(again.document.id).toBe(document.id);
+    await env.sleep('1 hour');
+    await settle(handle);
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
+    expect((await handle.describe()).runId).toBe(firstRun);
+    expect(await deps.db.document.count({ where: { docNumber: document.docNumber } })).toBe(1);
+  });
+
+  it('walks every step to issuance, dispatches the ledger monthly and completes when all tasks close', async () => {
+    const { document, handle } = await arrive('PROVINCIAL');
+    const u = <A,>(def: UpdateDefinition<m.DocumentView, [A]>, arg: A) => handle.executeUpdate(def, { args: [arg] });
+    await u(m.acknowledgeUpdate, { actor: lead });
+    await u(m.openLedgerUpdate, {
+      actor: lead,
+      leadLeaderId: 'dept-health-leader',
+      draftingUnitId: 'dept-health',
+      timeline: [{ milestone: '完成初稿', dueAt: '2026-12-05' }],
+      tasks: [
+        { title: '制定医保支付方式改革细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-03-31' },
+        { title: '测算财政补助资金', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: '2027-02-28' },
+      ],
+    });
+    await u(m.submitDraftUpdate, { actor: lead });
+    // A returned draft goes back to drafting (第五条 review chain).
+    expect((await u(m.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' })).state).toBe('DRAFTING');
+    await u(m.submitDraftUpdate, { actor: lead });
+    await u(m.legalReviewUpdate, { actor: admin, approved: true });
+    await u(m.executiveMeetingUpdate, { actor: admin, approved: true });
+    await u(m.adoptionUpdate, { actor: admin, approved: true });
+    const issued = await u(m.issuanceUpdate, { actor: lead, municipalDocNumber: '淄发〔2026〕30号', municipalTitle: '淄博市贯彻落实意见', districtIds: ['district-zhangdian', 'district-zichuan'] });
+    expect(issued.state).toBe('ISSUED');
+
+    await env.sleep('31 days');
+    await settle(handle);
+    const dispatches = await deps.db.notice.findMany({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' }, include: { recipients: true } });
+    expect(dispatches.flatMap((n) => n.recipients.map((r) => r.officialId)).sort()).toEqual(['dept-finance-liaison', 'dept-health-drafter']);
+
+    const [t1, t2] = issued.tasks;
+    await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t1.id, note: '已完成' });
+    await env.sleep('31 days');
+    await settle(handle);
+    expect(await deps.db.notice.count({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' } })).toBe(3); // month 2: only the open task
+    const done = await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t2.id });
+    expect(done.state).toBe('COMPLETED');
+    expect((await handle.result()).state).toBe('COMPLETED');
+    const k = await kinds(document.id);
+    expect(k).not.toContain('CHASE');
+    expect(k).not.toContain('ORDER');
+    const steps = (await deps.db.documentEvent.findMany({ where: { documentId: document.id }, orderBy: { at: 'asc' } })).map((e) => e.step);
+    expect(steps).toEqual(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'closeLedgerTask', 'closeLedgerTask']);
+  });
+});
