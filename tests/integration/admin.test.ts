@@ -7,7 +7,7 @@
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -15,6 +15,7 @@ import type { TimelineEvent } from '../../api/admin/timeline';
 import { seed } from '../../prisma/seed';
 import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { expressRoutes } from '../support/expressRoutes';
+import { chainWorkflow, pokeUpdate } from '../support/fixtures/chainWorkflow';
 
 jest.setTimeout(120_000);
 
@@ -314,5 +315,37 @@ describe('admin API (dev server)', () => {
     expect(doc.paths['/api/openapi.json'].get.security).toEqual([]);
     const search = doc.paths['/api/admin/workflows'].get.parameters.map((p: { name: string }) => p.name);
     expect(search).toEqual(expect.arrayContaining(['family', 'status', 'unit', 'level', 'overdue', 'from', 'to', 'pageSize', 'nextPageToken']));
+  });
+
+  it('shows activity retries with the failure that caused them, across continue-as-new runs', async () => {
+    const taskQueue = `admin-chain-${Date.now()}`;
+    let calls = 0;
+    const chainWorker = await Worker.create({
+      connection: nativeConnection,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue,
+      workflowsPath: require.resolve('../support/fixtures/chainWorkflow'),
+      activities: {
+        async flaky(label: string) {
+          calls += 1;
+          if (calls === 1) throw new Error('数据库暂时不可用');
+          return label;
+        },
+      },
+    });
+    const id = `admin-chain-${Date.now()}`;
+    await chainWorker.runUntil(async () => {
+      const handle = await client.workflow.start(chainWorkflow, { taskQueue, workflowId: id, args: [2, false, '1 second'] });
+      await handle.executeUpdate(pokeUpdate, { args: [{ actor: { officialId: 'ro-deputy', unitId: 'reform-office' } }] });
+      await client.workflow.getHandle(id).result();
+    });
+    const res = await request(app).get(`/api/admin/workflows/${id}/timeline`).set(auth('ro-director'));
+    expect(res.status).toBe(200);
+    expect(res.body.runs).toHaveLength(2);
+    const activities = res.body.events.filter((e: TimelineEvent) => e.kind === 'activity');
+    expect(activities[0].detail).toBe('第 2 次尝试成功（此前失败：数据库暂时不可用）');
+    expect(res.body.events.filter((e: TimelineEvent) => e.kind === 'continued-as-new')).toHaveLength(1);
+    // Not a duban family: a unit's official may not read it; only administrators.
+    expect((await request(app).get(`/api/admin/workflows/${id}/timeline`).set(auth('dept-health-head'))).status).toBe(403);
   });
 });

@@ -6,16 +6,18 @@
  * the overdue board by the server's clock.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { TimelineEvent } from '../../api/admin/timeline';
 import type { OverdueItem } from '../../api/admin/overdue';
+import { buildTimeline } from '../../api/admin/timeline';
 import { createApp } from '../../api/app';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/document/messages';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { chainWorkflow, pokeUpdate } from '../support/fixtures/chainWorkflow';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -183,5 +185,55 @@ describe('admin views after time skips (time-skipping)', () => {
     await request(app).post(`/api/documents/${encodeURIComponent(provincial)}/draft`).set(auth('dept-health-liaison')).send({}).expect(200);
     const after = await request(app).get('/api/admin/overdue?withinDays=3').set(auth('ro-director'));
     expect(after.body.items.filter((i: OverdueItem) => i.workflowId === provincialWf).map((i: OverdueItem) => i.title)).toEqual(['出台市级配套文件并印发到区县']);
+  });
+
+  it('stitches continue-as-new runs into one timeline, with update callers and activity retries', async () => {
+    const taskQueue = `timeline-chain-${Date.now()}`;
+    let calls = 0;
+    const chainWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../support/fixtures/chainWorkflow'),
+      activities: {
+        async flaky(label: string) {
+          // The first call fails: Temporal retries it; the timeline shows the attempts and the reason.
+          calls += 1;
+          if (calls === 1) throw new Error('数据库暂时不可用');
+          return label;
+        },
+      },
+    });
+    const workflowId = `chain-${Date.now()}`;
+    await chainWorker.runUntil(async () => {
+      const handle = await env.client.workflow.start(chainWorkflow, { taskQueue, workflowId, args: [3] });
+      await handle.executeUpdate(pokeUpdate, { args: [{ actor: { officialId: 'ro-deputy', unitId: 'reform-office' }, note: '请继续' }] });
+      await env.client.workflow.getHandle(workflowId).result();
+    });
+
+    const t = await buildTimeline({ db: deps.db, client: env.client, temporalUiUrl: 'http://ui.test' }, workflowId);
+    expect(t.runs).toHaveLength(3);
+    expect(t.runs.map((r) => r.status)).toEqual(['已延续为新运行', '已延续为新运行', '流程办结']);
+    expect(new Set(t.runs.map((r) => r.runId)).size).toBe(3);
+    const kinds = t.events.map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'continued-as-new')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'started')).toHaveLength(1);
+    expect(kinds[kinds.length - 1]).toBe('closed');
+    // Unregistered names still read as Chinese, generically.
+    const poke = t.events.find((e) => e.kind === 'update')!;
+    const deputy = await deps.db.official.findUniqueOrThrow({ where: { id: 'ro-deputy' } });
+    expect(poke.actor).toMatchObject({ officialId: 'ro-deputy', name: deputy.name, unitName: '市委改革办' });
+    expect(poke.title).toBe(`${deputy.name}（市委改革办）办理“poke”`);
+    const activities = t.events.filter((e) => e.kind === 'activity');
+    expect(activities).toHaveLength(3);
+    expect(activities[0].data).toMatchObject({ activityType: 'flaky', attempts: 2 });
+    // (The time-skipping server does not keep the last failure; the dev-server test checks its text.)
+    expect(activities[0].detail).toMatch(/^第 2 次尝试成功（此前失败：.+）$/);
+    expect(activities[0].minor).toBeUndefined();
+    expect(activities[1].minor).toBe(true);
+    expect(t.events.filter((e) => e.kind === 'timer-fired')).toHaveLength(3);
+    // In order across runs.
+    const times = t.events.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(t.events.findIndex((e) => e.kind === 'continued-as-new')).toBeGreaterThan(t.events.findIndex((e) => e.kind === 'timer-fired'));
   });
 });
