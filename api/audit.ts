@@ -5,11 +5,21 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../common/db';
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function auditTrail(db: Db): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     res.on('finish', () => {
-      const subjectId = typeof req.params?.id === 'string' ? req.params.id : undefined;
+      // From the URL, not req.params: an error answered outside the router has lost its params.
+      const segment = /^\/api\/[^/]+\/([^/?]+)/.exec(req.originalUrl)?.[1];
+      const subjectId = segment ? safeDecode(segment) : undefined;
       db.auditLog
         .create({
           data: {

@@ -1,0 +1,182 @@
+/**
+ * The document API against the real Temporal dev server, PostgreSQL and SMTP
+ * sink: arrival, idempotent re-arrival, validation, authentication and
+ * authorisation, impossible steps, Idempotency-Key, inbox, manual chase,
+ * reassignment and the bulk import.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { importDocuments, readRows } from '../../scripts/import-documents';
+import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { listMail, waitForMail } from '../support/mailbox';
+
+describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
+  let deps: TestDeps;
+  let connection: Connection;
+  let client: Client;
+  let native: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: Express;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    deps = testDeps();
+    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+    worker = await testWorker(native, deps);
+    running = worker.run();
+    app = createApp({ db: deps.db, client });
+    for (const id of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-health-drafter', 'dept-finance-liaison']) {
+      tokens[id] = await tokenFor(deps.db, id);
+    }
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await native?.close();
+    await connection?.close();
+    await deps?.close();
+  });
+
+  const as = (id: string) => ({ Authorization: `Bearer ${tokens[id]}` });
+
+  async function arrive(docNumber = uniqueDocNumber('鲁政发')) {
+    const res = await request(app)
+      .post('/api/documents')
+      .set(as('ro-director'))
+      .send({ level: 'PROVINCIAL', title: '关于推进数字政府建设的实施意见', docNumber, issuedAt: '2026-11-10', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+    return res;
+  }
+
+  async function waitForState(id: string, state: string) {
+    for (let i = 0; i < 100; i++) {
+      const doc = await deps.db.document.findUniqueOrThrow({ where: { id } });
+      if (doc.state === state) return doc;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`document ${id} never reached ${state}`);
+  }
+
+  it('a PROVINCIAL document starts its workflow: 交办单 stored, e-mailed in Chinese, in the inbox; a repeat changes nothing', async () => {
+    const res = await arrive();
+    expect(res.status).toBe(201);
+    const { id, docNumber, workflowId } = res.body.document;
+    const mail = await waitForMail((m) => m.subject.startsWith('【交办单】') && m.subject.includes(docNumber) && m.to.includes('dept-health-liaison@zibo.example.cn'));
+    expect(mail.text).toContain('务必于');
+    expect(mail.text).toContain('依据：第五条');
+
+    const again = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '重复推送', docNumber, issuedAt: '2026-11-10' });
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(false);
+    expect(again.body.document.id).toBe(id);
+
+    const desc = await client.workflow.getHandle(workflowId).describe();
+    expect(desc.status.name).toBe('RUNNING');
+    await waitForState(id, 'ASSIGNED');
+    const detail = await request(app).get(`/api/documents/${id}`).set(as('dept-health-liaison'));
+    expect(detail.status).toBe(200);
+    expect(detail.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['ASSIGNMENT']);
+    expect(detail.body.obligations.map((o: { light: string }) => o.light)).toEqual(['GREEN', 'GREEN']);
+    expect((await listMail()).filter((m) => m.subject.includes(docNumber) && m.subject.startsWith('【交办单】'))).toHaveLength(3);
+
+    const inbox = await request(app).get('/api/inbox').set(as('dept-health-liaison'));
+    const item = inbox.body.items.find((i: { notice: { subjectId: string } }) => i.notice.subjectId === id);
+    expect(item.notice.kind).toBe('ASSIGNMENT');
+    const ack = await request(app).post(`/api/notices/${item.notice.id}/acknowledge`).set(as('dept-health-liaison'));
+    expect(ack.status).toBe(200);
+    expect(ack.body.acknowledgedAt).toBeTruthy();
+  });
+
+  it('bad input is 400 with the zod issues and writes nothing; no token 401; a non-admin 403', async () => {
+    const docNumber = uniqueDocNumber('鲁发');
+    const bad = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'MUNICIPAL', title: '', docNumber, issuedAt: 'yesterday' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.error.details.map((i: { path: string[] }) => i.path[0]).sort()).toEqual(['issuedAt', 'level', 'title']);
+    const unknownUnit = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-nowhere' });
+    expect(unknownUnit.status).toBe(400);
+    expect(await deps.db.document.count({ where: { docNumber } })).toBe(0);
+
+    expect((await request(app).post('/api/documents').send({})).status).toBe(401);
+    expect((await request(app).get('/api/inbox').set('Authorization', 'Bearer not-a-token')).status).toBe(401);
+    const forbidden = await request(app).post('/api/documents').set(as('dept-health-liaison')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01' });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('a step by the wrong unit is 403, in the wrong state 409; Idempotency-Key gives one effect', async () => {
+    const { body } = await arrive();
+    const id = body.document.id;
+    await waitForState(id, 'ASSIGNED');
+    const wrongUnit = await request(app).post(`/api/documents/${id}/acknowledge`).set(as('dept-finance-liaison')).send({});
+    expect(wrongUnit.status).toBe(403);
+    const wrongState = await request(app).post(`/api/documents/${id}/draft`).set(as('dept-health-liaison')).send({});
+    expect(wrongState.status).toBe(409);
+    expect(wrongState.body.error.message).toContain('不能报送上会文件初稿');
+
+    const key = `ack-${id}`;
+    const first = await request(app).post(`/api/documents/${id}/acknowledge`).set(as('dept-health-liaison')).set('Idempotency-Key', key).send({ note: '已签收' });
+    const retry = await request(app).post(`/api/documents/${id}/acknowledge`).set(as('dept-health-liaison')).set('Idempotency-Key', key).send({ note: '已签收' });
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.body.state).toBe('ACKNOWLEDGED');
+    expect(await deps.db.documentEvent.count({ where: { documentId: id, step: 'acknowledge' } })).toBe(1);
+    const event = await deps.db.documentEvent.findFirstOrThrow({ where: { documentId: id, step: 'acknowledge' } });
+    expect(event.actorId).toBe('dept-health-liaison');
+  });
+
+  it('manual chase by the reform office is audited and reaches the reassigned official', async () => {
+    const { body } = await arrive();
+    const id = body.document.id;
+    await waitForState(id, 'ASSIGNED');
+    expect((await request(app).post(`/api/documents/${id}/manual-chase`).set(as('dept-health-liaison')).send({ obligation: 'draft' })).status).toBe(403);
+    // Only the unit's leaders reassign (or the reform office).
+    expect((await request(app).post(`/api/documents/${id}/reassign`).set(as('dept-health-liaison')).send({ toOfficialIds: ['dept-health-drafter'] })).status).toBe(403);
+    const reassigned = await request(app).post(`/api/documents/${id}/reassign`).set(as('dept-health-head')).send({ toOfficialIds: ['dept-health-drafter'], note: '改由起草人负责' });
+    expect(reassigned.status).toBe(200);
+
+    const chase = await request(app).post(`/api/documents/${id}/manual-chase`).set(as('ro-director')).send({ obligation: 'draft', note: '请本周内报送初稿' });
+    expect(chase.status).toBe(200);
+    const notice = chase.body.notices.find((n: { kind: string }) => n.kind === 'MANUAL_CHASE');
+    expect(notice.createdBy).toBe('ro-director');
+    expect(notice.recipients.map((r: { officialId: string }) => r.officialId).sort()).toEqual(['dept-health-drafter', 'dept-health-leader']);
+    await waitForMail((m) => m.subject.startsWith('【催办】') && m.to.includes('dept-health-drafter@zibo.example.cn') && m.text.includes('请本周内报送初稿'));
+    // The audit row is written when the response finishes: give it a moment.
+    let audit: Array<{ status: number }> = [];
+    for (let i = 0; i < 50 && audit.length < 2; i++) {
+      audit = await deps.db.auditLog.findMany({ where: { path: { contains: '/manual-chase' }, subjectId: id } });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(audit.map((a) => a.status).sort()).toEqual([200, 403]);
+    const reassignEvent = await deps.db.documentEvent.findFirstOrThrow({ where: { documentId: id, step: 'reassign' } });
+    expect(reassignEvent.data).toMatchObject({ from: [], to: ['dept-health-drafter'] });
+  });
+
+  it('bulk import: good rows arrive, bad rows are reported, a re-run is harmless', async () => {
+    const n1 = uniqueDocNumber('鲁办发');
+    const n2 = uniqueDocNumber('鲁政办字');
+    const csv = [
+      'level,title,docNumber,issuedAt,leadUnitId,participantUnitIds',
+      `PROVINCIAL,关于深化养老服务改革的意见,${n1},2026-11-02,dept-hrss,dept-finance;dept-health`,
+      `PROVINCIAL,,bad-row-no-title,2026-11-02,dept-hrss,`,
+      `CENTRAL,关于健全社会信用体系的意见,${n2},2026-11-03,dept-ndrc,`,
+      `PROVINCIAL,未知单位,${uniqueDocNumber('鲁发')},2026-11-03,dept-nowhere,`,
+    ].join('\n');
+    const rows = readRows('export.csv', csv);
+    const progress: number[] = [];
+    const first = await importDocuments(deps.db, client, rows, { concurrency: 2, onProgress: (d) => progress.push(d) });
+    expect(first).toMatchObject({ total: 4, created: 2, existing: 0 });
+    expect(first.rejected.map((r) => r.line)).toEqual([3, 5]);
+    expect(progress).toHaveLength(4);
+    const second = await importDocuments(deps.db, client, rows);
+    expect(second).toMatchObject({ created: 0, existing: 2 });
+    const doc = await deps.db.document.findUniqueOrThrow({ where: { docNumber: n1 } });
+    expect(doc.participantUnitIds).toEqual(['dept-finance', 'dept-health']);
+    await waitForMail((m) => m.subject.startsWith('【提示单】') && m.subject.includes(n2));
+  });
+});
