@@ -190,7 +190,10 @@ describe('admin API (dev server)', () => {
     expect(mine.body.query).toContain("DubanUnits = 'dept-health'");
 
     // Another unit, another status, another state: not listed.
-    for (const q of ['unit=district-zhangdian', 'status=completed', 'state=ASSIGNED', 'level=CENTRAL', 'overdue=true']) {
+    const notOverdue = await list('family=document&overdue=false&to=2099-01-01');
+    expect(notOverdue.status).toBe(200);
+    expect(notOverdue.body.items.map((i: { workflowId: string }) => i.workflowId)).toContain(workflowId);
+    for (const q of ['unit=district-zhangdian', 'status=completed', 'state=ASSIGNED', 'level=CENTRAL', 'overdue=true', 'from=2099-01-01']) {
       const r = await list(`family=document&${q}`);
       expect(r.status).toBe(200);
       expect(r.body.items.map((i: { workflowId: string }) => i.workflowId)).not.toContain(workflowId);
@@ -237,6 +240,9 @@ describe('admin API (dev server)', () => {
       official: { id: 'district-zhangdian-director', unitName: '张店区' },
     });
     expect(refused.body.items[0].path).toBe(`/api/documents/${docId}/draft`);
+    expect(refused.body.items[0].action).toBe('POST /documents/:id/draft');
+    expect(refused.body.items[0].subjectId).toBe(docId);
+    expect(refused.body.items[0].detail.error).toEqual({ code: 'FORBIDDEN', message: '无权查看该文件' });
     expect(refused.body.items[0].ip).toBeTruthy();
 
     const allowed = await audit('official=dept-health-liaison&status=200&action=acknowledge');
