@@ -23,7 +23,7 @@ export const ErrorBody = registry.register(
 );
 
 const errorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 409, 429, 503].map((status) => [status, { description: 'error', content: { 'application/json': { schema: ErrorBody } } }]),
+  [400, 401, 403, 404, 409, 429, 500, 503].map((status) => [status, { description: 'error', content: { 'application/json': { schema: ErrorBody } } }]),
 );
 
 const registered = new Set<string>();
