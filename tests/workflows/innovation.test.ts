@@ -1,0 +1,382 @@
+/**
+ * Innovation experiences (第十四条) on the time-skipping server with the real
+ * policy durations, the real activities, the run's PostgreSQL database and the
+ * SMTP sink: a full selection with votes, and rollouts on time, late, idle,
+ * with the township rule and the June acceptance date.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { castBallot, publicVoterKey } from '../../api/innovationVoting';
+import { defaultPolicy } from '../../common/policy';
+import { addDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
+import * as m from '../../workflows/innovation/messages';
+import { rolloutWorkflow } from '../../workflows/innovation/rollout';
+import { selectionWorkflow } from '../../workflows/innovation/selection';
+import { boardOf } from '../../workflows/innovation/state';
+import { mailTo } from '../support/mailbox';
+import { testDeps, testWorker, type TestDeps } from '../support/deps';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+
+const policy = defaultPolicy;
+const sp = policy.innovation.selection;
+const rp = policy.innovation.rollout;
+const HOUR = 3600_000;
+const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
+const SPECIAL_GROUPS = ['sg-economy', 'sg-democracy', 'sg-culture', 'sg-society', 'sg-party', 'sg-discipline', 'sg-rural', 'sg-soe'];
+const DEPARTMENTS = ['dept-ndrc', 'dept-finance', 'dept-justice', 'dept-education', 'dept-health', 'dept-hrss'];
+const LEADER = 'city-deputy-secretary';
+const director: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
+const leader: m.Actor = { officialId: LEADER, unitId: 'leading-group' };
+const districtActor = (d: string): m.Actor => ({ officialId: `${d}-deputy`, unitId: d });
+const districtDirector = (d: string): m.Actor => ({ officialId: `${d}-director`, unitId: d });
+
+describe('innovation experiences (time-skipping, 第十四条)', () => {
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+  let worker: Worker;
+  let running: Promise<void>;
+  let seq = 0;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    deps = testDeps();
+    worker = await testWorker(env.nativeConnection, deps);
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.close();
+    await env?.teardown();
+  });
+
+  /** Polls (in real time) until `fn` returns a truthy value: activities run in real time while the clock is skipped. */
+  async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  async function sleepUntil(at: Date): Promise<void> {
+    const ms = at.getTime() - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  }
+  const plus = (from: string | Date, d: DurationSpec, extraMs = 0) => new Date(addDuration(new Date(from), d).getTime() + extraMs);
+
+  const notices = (subjectId: string, kind?: string) =>
+    deps.db.notice.findMany({ where: { subjectId, ...(kind ? { kind } : {}) }, orderBy: { createdAt: 'asc' }, include: { recipients: true } });
+
+  async function startRollout(districtIds: string[], townshipApplies = true) {
+    seq += 1;
+    const rolloutId = `T${Date.now() % 1_000_000}-${seq}`;
+    const input: m.RolloutInput = {
+      version: 1,
+      rolloutId,
+      selectionId: 'test',
+      candidateId: `cand-${rolloutId}`,
+      title: `测试经验${rolloutId}`,
+      leadUnitId: 'dept-health',
+      leaderInChargeId: LEADER,
+      districtIds,
+      townshipApplies,
+      opinion: { docNumber: `淄改办发〔2026〕${seq}号`, title: '关于推广创新改革经验的实施意见' },
+      policy,
+    };
+    const handle = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
+    const row = await eventually(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), 'rollout row');
+    return { handle, rolloutId, startedAt: row.startedAt.toISOString() };
+  }
+
+  it('the June acceptance date: reports due end of June, summary by 10 July; a missing report is chased after June 30', async () => {
+    const [a, b] = DISTRICTS;
+    const { handle, rolloutId, startedAt } = await startRollout([a, b], false);
+    const view = await handle.query(m.rolloutQuery);
+    // Started in November 2026 (the test server starts at the wall clock) + 3 months → first acceptance in June.
+    expect(formatShanghai(view.acceptance.reportDueAt)).toMatch(/^20\d\d年(6月30日|12月31日) 23:59$/);
+    const started = new Date(startedAt);
+    if (started.getUTCMonth() >= 9 || started.getUTCMonth() <= 1) {
+      // October–February starts: the June acceptance (第十四条: end of June, summary by 10 July).
+      expect(view.acceptance.label).toMatch(/上半年/);
+      expect(formatShanghai(view.acceptance.reportDueAt)).toMatch(/6月30日 23:59$/);
+      expect(formatShanghai(view.acceptance.summaryDueAt)).toMatch(/7月10日 23:59$/);
+    }
+    // Everything else on time.
+    await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
+    await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
+    for (const d of [a, b]) {
+      await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
+      await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
+    }
+    // The summary waits for the reports or their deadline.
+    await expect(handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, title: '验收总结' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+    await sleepUntil(new Date(new Date(view.acceptance.reportDueAt).getTime() - 24 * HOUR));
+    await handle.executeUpdate(m.submitAcceptanceReportUpdate, { args: [{ actor: lead, unitId: 'dept-health', report: '牵头部门验收报告' }] });
+    await handle.executeUpdate(m.submitAcceptanceReportUpdate, { args: [{ actor: districtActor(a), unitId: a, report: '区县验收报告' }] });
+    expect((await notices(rolloutId, 'CHASE')).length).toBe(0);
+
+    await sleepUntil(new Date(new Date(view.acceptance.reportDueAt).getTime() + HOUR));
+    const chases = await eventually(async () => {
+      const n = await notices(rolloutId, 'CHASE');
+      return n.length ? n : undefined;
+    }, 'acceptance chase');
+    expect(chases).toHaveLength(1);
+    expect(chases[0].key).toBe(`${rolloutWorkflowId(rolloutId)}:acceptance-report:${b}:chase-1`);
+    expect(chases[0].recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining([`${b}-director`, `${b}-deputy`]));
+
+    // After the report deadline the summary may go ahead; the rollout is accepted and ends.
+    const done = await handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, docNumber: '淄改办字〔2027〕1号', title: '验收总结' }] });
+    expect(done.state).toBe('ACCEPTED');
+    expect((await handle.result()).state).toBe('ACCEPTED');
+    const row = await deps.db.innovationRollout.findUniqueOrThrow({ where: { id: rolloutId } });
+    expect(row.state).toBe('ACCEPTED');
+    expect(row.reportDueAt?.toISOString()).toBe(view.acceptance.reportDueAt);
+    expect(row.summaryDueAt?.toISOString()).toBe(view.acceptance.summaryDueAt);
+    // The missing report stays visible as not done; nothing is left open.
+    expect(await deps.db.obligation.count({ where: { subjectId: rolloutId, status: 'OPEN' } })).toBe(0);
+    expect(await deps.db.obligation.findUniqueOrThrow({ where: { key: `${rolloutWorkflowId(rolloutId)}:acceptance-report:${b}` } })).toMatchObject({ status: 'CANCELLED' });
+  });
+
+  it('a full selection: candidates, mutual vote (no self-vote), shortlist, second and public vote (no repeat), top 10, opinions, approval → 10 rollouts', async () => {
+    const selectionId = `${2030 + (Date.now() % 50)}-H${1 + (Date.now() % 2)}`;
+    const workflowId = selectionWorkflowId(selectionId);
+    const handle = await env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, selectionId, policy }] });
+    await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'selection row');
+    await eventually(async () => (await notices(selectionId, 'CALL')).length === 1, 'call notice');
+
+    // Two candidates from every district (22 > the shortlist of 20).
+    const ids: string[] = [];
+    for (const d of DISTRICTS) {
+      for (const k of [1, 2]) {
+        const v = await handle.executeUpdate(m.submitCandidateUpdate, {
+          args: [{ actor: districtActor(d), title: `${d}经验${k}`, summary: '经验做法和成效简介', material: [{ name: '经验材料', text: '……' }], leadUnitId: DEPARTMENTS[ids.length % DEPARTMENTS.length], townshipApplies: true }],
+        });
+        ids.push(v.candidates.at(-1)!.id);
+      }
+    }
+    const candidates = await deps.db.innovationCandidate.findMany({ where: { selectionId } });
+    expect(candidates).toHaveLength(22);
+    const unitOf = (id: string) => candidates.find((c) => c.id === id)!.unitId;
+
+    // Ballots outside the voting period are refused.
+    await expect(castBallot(deps.db, { selectionId, public: false, voterKey: 'sg-economy', voterUnitId: 'sg-economy', voterKind: 'SPECIAL_GROUP', candidateIds: [ids[0]] })).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    const call = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
+    await sleepUntil(new Date(call.phaseDueAt!.getTime() + HOUR));
+    await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'MUTUAL_VOTE' && (await deps.db.innovationSelection.findUnique({ where: { id: selectionId } }))?.phase === 'MUTUAL_VOTE', 'mutual vote');
+
+    // Mutual vote: candidate i gets a distinct number of votes (the first ones most); the last two get none.
+    const voters = [...DISTRICTS, ...SPECIAL_GROUPS].map((u) => ({ u, kind: u.startsWith('sg-') ? ('SPECIAL_GROUP' as const) : ('DISTRICT' as const) }));
+    // A unit voting for its own experience is refused (第十四条).
+    await expect(
+      castBallot(deps.db, { selectionId, public: false, voterKey: DISTRICTS[0], voterUnitId: DISTRICTS[0], voterKind: 'DISTRICT', candidateIds: [ids[0]] }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const [vi, { u, kind }] of voters.entries()) {
+      const choice = ids.slice(0, 20).filter((id, i) => i < 20 - (vi % 5) && unitOf(id) !== u);
+      await castBallot(deps.db, { selectionId, public: false, voterKey: u, voterUnitId: u, voterKind: kind, candidateIds: choice });
+    }
+    // One ballot per unit per round.
+    await expect(
+      castBallot(deps.db, { selectionId, public: false, voterKey: 'sg-economy', voterUnitId: 'sg-economy', voterKind: 'SPECIAL_GROUP', candidateIds: [ids[3]] }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Departments do not vote in the mutual round.
+    await expect(castBallot(deps.db, { selectionId, public: false, voterKey: 'dept-finance', voterUnitId: 'dept-finance', voterKind: 'DEPARTMENT', candidateIds: [ids[3]] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    const mutual = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
+    await sleepUntil(new Date(mutual.phaseDueAt!.getTime() + HOUR));
+    const second = await eventually(async () => {
+      const v = await handle.query(m.selectionQuery);
+      return v.phase === 'SECOND_VOTE' ? v : undefined;
+    }, 'second vote');
+    const shortlisted = second.candidates.filter((c) => c.shortlistRank !== undefined);
+    expect(shortlisted).toHaveLength(sp.shortlistSize);
+    expect(second.candidates.filter((c) => c.shortlistRank === undefined).map((c) => c.id).sort()).toEqual([ids[20], ids[21]].sort());
+    expect(second.results[0]).toMatchObject({ round: 'MUTUAL', ballots: { MUTUAL: voters.length } });
+    const mutualCounts = second.results[0].counts.MUTUAL;
+    expect(Object.values(mutualCounts).reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    // Rows carry the counts: explainable.
+    expect((await deps.db.innovationCandidate.findUniqueOrThrow({ where: { id: ids[5] } })).mutualVotes).toBe(mutualCounts[ids[5]]);
+
+    // Second vote: districts and departments, each for up to 10 shortlisted others.
+    for (const u of [...DISTRICTS, ...DEPARTMENTS]) {
+      const kind = u.startsWith('dept-') ? ('DEPARTMENT' as const) : ('DISTRICT' as const);
+      const choice = shortlisted.map((c) => c.id).filter((id) => unitOf(id) !== u).slice(0, sp.secondVoteChoices);
+      await castBallot(deps.db, { selectionId, public: false, voterKey: u, voterUnitId: u, voterKind: kind, candidateIds: choice });
+    }
+    // Public vote: candidate at shortlist position i gets i+1 public votes, except positions 18 and 19 tie (a tie rule case).
+    const byRank = [...shortlisted].sort((x, y) => x.shortlistRank! - y.shortlistRank!);
+    let phone = 13800000000;
+    for (const [i, c] of byRank.entries()) {
+      const n = i === 19 ? 19 : i + 1;
+      for (let k = 0; k < n; k++) {
+        phone += 1;
+        await castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, String(phone)), ipHash: `ip-${k % 7}`, candidateIds: [c.id] });
+      }
+    }
+    // The same phone again: refused.
+    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, String(phone)), candidateIds: [byRank[0].id] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // A candidate not on the shortlist cannot get public votes.
+    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, '13999999999'), candidateIds: [ids[21]] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    await sleepUntil(new Date(new Date(second.phaseDueAt).getTime() + HOUR));
+    const opinions = await eventually(async () => {
+      const v = await handle.query(m.selectionQuery);
+      return v.phase === 'OPINIONS' ? v : undefined;
+    }, 'opinions');
+    const finalists = opinions.candidates.filter((c) => c.finalRank !== undefined).sort((x, y) => x.finalRank! - y.finalRank!);
+    expect(finalists).toHaveLength(sp.selectedCount);
+    // Ordered by the public vote: shortlist positions 19 and 18 (tied at 19 votes) come first; the tie goes to more second-round votes.
+    expect(finalists.every((c, i) => i === 0 || c.publicVotes <= finalists[i - 1].publicVotes)).toBe(true);
+    const [first, second2] = finalists;
+    expect(first.publicVotes).toBe(19);
+    expect(second2.publicVotes).toBe(19);
+    expect(first.secondVotes > second2.secondVotes || (first.secondVotes === second2.secondVotes && first.mutualVotes >= second2.mutualVotes)).toBe(true);
+    expect(opinions.results[1]).toMatchObject({ round: 'SECOND', ballots: { SECOND: DISTRICTS.length + DEPARTMENTS.length } });
+    expect(opinions.results[1].ballots.PUBLIC).toBe(byRank.reduce((n, _c, i) => n + (i === 19 ? 19 : i + 1), 0));
+
+    // Opinions from the lead department and the city leader in charge of every finalist → approval phase.
+    for (const c of finalists) {
+      await handle.executeUpdate(m.recordOpinionUpdate, { args: [{ actor: { officialId: `${c.leadUnitId}-leader`, unitId: c.leadUnitId }, candidateId: c.id, role: 'LEAD_DEPARTMENT', agree: true }] });
+      await handle.executeUpdate(m.recordOpinionUpdate, { args: [{ actor: leader, candidateId: c.id, role: 'LEADER', agree: true, comment: '同意推广' }] });
+    }
+    await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'APPROVAL', 'approval phase');
+    const request = await eventually(async () => (await notices(selectionId, 'APPROVAL_REQUEST'))[0], 'approval request');
+    expect(request.recipients.map((r) => r.officialId)).toEqual(['ro-director']);
+
+    const approved = await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, opinionDocNumber: '淄改办发〔2026〕9号', opinionTitle: '关于推广创新改革经验的实施意见' }] });
+    expect(approved.phase).toBe('APPROVED');
+    expect(approved.rolloutIds).toHaveLength(sp.selectedCount);
+    await handle.result();
+    // The 10 rollouts run as children that outlive the selection.
+    const rows = await eventually(async () => {
+      const r = await deps.db.innovationRollout.findMany({ where: { selectionId } });
+      return r.length === sp.selectedCount ? r : undefined;
+    }, '10 rollouts');
+    expect(rows.map((r) => r.candidateId).sort()).toEqual(finalists.map((c) => c.id).sort());
+    for (const id of approved.rolloutIds) {
+      const d = await env.client.workflow.getHandle(rolloutWorkflowId(id)).describe();
+      expect(d.status.name).toBe('RUNNING');
+      expect(d.parentExecution?.workflowId).toBe(workflowId);
+    }
+    await eventually(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
+    // Quiet the children so the other tests' skipped months do not chase them.
+    for (const id of approved.rolloutIds) await env.client.workflow.getHandle(rolloutWorkflowId(id)).terminate('test done');
+  });
+
+  it('a rollout on time: no chases, the board all green', async () => {
+    const ds = DISTRICTS.slice(0, 3);
+    const { handle, rolloutId, startedAt } = await startRollout(ds);
+    await eventually(async () => (await notices(rolloutId, 'START')).length === 1, 'start notice');
+    await env.sleep('2 days');
+    await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, docNumber: '淄卫发〔2026〕1号', title: '实施方案' }] });
+    await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    await env.sleep('5 days');
+    await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await env.currentTimeMs()).toISOString(), place: '市委会议室' }] });
+    for (const d of ds) {
+      await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
+      await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
+      await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
+    }
+    await sleepUntil(plus(startedAt, rp.townshipWithin, HOUR));
+    const v = await handle.query(m.rolloutQuery);
+    expect(v.bulletins).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (await notices(rolloutId, 'BULLETIN')).length >= 1, 'bulletin');
+    expect(await notices(rolloutId, 'CHASE')).toHaveLength(0);
+    const board = boardOf(v.duties, ds, new Date(await env.currentTimeMs()));
+    for (const row of board.districts) {
+      expect(row.late).toBe(0);
+      expect(row.items.filter((i) => i.kind !== 'ACCEPTANCE_REPORT').every((i) => i.status === 'DONE')).toBe(true);
+    }
+    await handle.terminate('test done');
+  });
+
+  it('the lead department late by a day → exactly one chase', async () => {
+    const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(0, 2), false);
+    const due = plus(startedAt, rp.leadPlanWithin);
+    await sleepUntil(new Date(due.getTime() + 24 * HOUR));
+    const key = `${rolloutWorkflowId(rolloutId)}:lead-plan:chase-1`;
+    const chase = await eventually(() => deps.db.notice.findUnique({ where: { key }, include: { recipients: true } }), 'lead plan chase');
+    expect(chase.recipients.map((r) => r.officialId).sort()).toEqual(expect.arrayContaining(['dept-health-leader', 'dept-health-liaison']));
+    await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
+    await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    // Well past the next chase time: still only one.
+    await sleepUntil(plus(due, rp.chaseEvery, 2 * 24 * HOUR));
+    await handle.query(m.rolloutQuery);
+    const leadChases = (await notices(rolloutId, 'CHASE')).filter((n) => n.key.includes(':lead-plan:chase-'));
+    expect(leadChases).toHaveLength(1);
+    const v = await handle.query(m.rolloutQuery);
+    expect(v.duties.find((d) => d.name === 'lead-plan')).toMatchObject({ chases: 1 });
+    expect(boardOf(v.duties, [], new Date(await env.currentTimeMs())).city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'lead-plan')!.status).toBe('DONE_LATE');
+    const mails = await mailTo('dept-health-liaison@zibo.example.cn');
+    expect(mails.filter((mm) => mm.subject.includes('【催办单】') && mm.subject.includes(`测试经验${rolloutId}`))).toHaveLength(1);
+    await handle.terminate('test done');
+  });
+
+  it('a district that never files is chased per policy (then the board stays red)', async () => {
+    const [good, idle] = DISTRICTS.slice(3, 5);
+    const { handle, rolloutId, startedAt } = await startRollout([good, idle], false);
+    await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
+    await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
+    await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(good), districtId: good, opinionTitle: '实施意见', planTitle: '实施方案' }] });
+    await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(good), districtId: good, approved: true }] });
+
+    const due = plus(startedAt, rp.districtPlanWithin);
+    // Past every chase (at the deadline, then every chaseEvery, maxChases in all) and some more.
+    let last = due;
+    for (let k = 1; k < rp.maxChases; k++) last = addDuration(last, rp.chaseEvery);
+    await sleepUntil(plus(last, rp.chaseEvery, HOUR));
+    const name = `district-plan:${idle}`;
+    const chases = await eventually(async () => {
+      const n = (await notices(rolloutId, 'CHASE')).filter((x) => x.key.includes(`:${name}:chase-`));
+      return n.length === rp.maxChases ? n : undefined;
+    }, 'all chases');
+    expect(chases.map((c) => c.key.split(':').at(-1))).toEqual(Array.from({ length: rp.maxChases }, (_x, i) => `chase-${i + 1}`));
+    expect(chases[0].dueAt?.toISOString()).toBe(due.toISOString());
+    // Escalation: from chase `escalateAfter` on, the district head and the reform office director are copied.
+    const cc = chases[rp.escalateAfter - 1].recipients.filter((r) => r.role === 'CC').map((r) => r.officialId);
+    expect(cc).toEqual(expect.arrayContaining([`${idle}-head`, 'ro-director']));
+    expect(chases[0].recipients.filter((r) => r.role === 'TO').map((r) => r.officialId).sort()).toEqual([`${idle}-deputy`, `${idle}-director`]);
+    // Shown late: on the board, in the Obligation table (overdue board) and in the mail sink.
+    const row = await deps.db.innovationRollout.findUniqueOrThrow({ where: { id: rolloutId } });
+    const board = boardOf((row.board as unknown as { duties: m.RolloutView['duties'] }).duties, row.districtIds, new Date(await env.currentTimeMs()));
+    expect(board.districts.find((r) => r.unitId === idle)!.items.find((i) => i.name === name)).toMatchObject({ status: 'LATE', chases: rp.maxChases });
+    expect(board.districts.find((r) => r.unitId === good)!.late).toBe(0);
+    const ob = await deps.db.obligation.findUniqueOrThrow({ where: { key: `${rolloutWorkflowId(rolloutId)}:${name}` } });
+    expect(ob).toMatchObject({ status: 'OPEN', unitId: idle, family: 'rollout' });
+    expect(ob.dueAt.getTime()).toBeLessThan(await env.currentTimeMs());
+    const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`测试经验${rolloutId}`) && mm.subject.includes('【催办单】'));
+    expect(mails).toHaveLength(rp.maxChases);
+    await handle.terminate('test done');
+  });
+
+  it('township rule: fewer than the policy minimum is refused; townships are then shown done', async () => {
+    const [d] = DISTRICTS.slice(5, 6);
+    const { handle, rolloutId } = await startRollout([d]);
+    const err = await handle
+      .executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`] }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((err as WorkflowUpdateFailedError).cause as Error).message).toContain(`至少在${rp.minTownships}个镇办`);
+    const v = await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
+    expect(v.duties.find((x) => x.name === `township:${d}`)?.doneAt).toBeTruthy();
+    const events = await deps.db.innovationEvent.findMany({ where: { subjectId: rolloutId, step: 'reportTownships' } });
+    expect(events).toHaveLength(1);
+    // Where township rollout does not apply, there is nothing to report.
+    const other = await startRollout([d], false);
+    await expect(other.handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
+    await handle.terminate('test done');
+    await other.handle.terminate('test done');
+  });
+});
