@@ -36,7 +36,7 @@ describe({
 describe({
   method: 'get',
   path: '/admin/workflows/:workflowId/timeline',
-  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序',
+  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号或文件 id 代替流程 id）',
   tags,
   request: { params: WorkflowIdParams, query: TimelineQuery },
 });
@@ -55,8 +55,11 @@ export function adminRouter(deps: AdminDeps): Router {
 
   r.get('/admin/workflows/:workflowId/timeline', async (req, res) => {
     const c = caller(req);
-    const { workflowId } = WorkflowIdParams.parse(req.params);
+    const { workflowId: key } = WorkflowIdParams.parse(req.params);
     const q = TimelineQuery.parse(req.query);
+    // A document's number (文号) or id also names its workflow: one call answers "what happened to document X".
+    const doc = key.startsWith('document:') ? null : await db.document.findFirst({ where: { OR: [{ docNumber: key }, { id: key }] }, select: { workflowId: true } });
+    const workflowId = doc?.workflowId ?? key;
     const timeline = await buildTimeline(deps, workflowId, { brief: q.brief === 'true', related: q.related !== 'false' });
     // A unit's officials see the timelines of items that concern their unit.
     if (!isAdmin(c) && !timeline.unitIds.includes(c.unitId)) throw new ApiError('FORBIDDEN', '只能查看本单位相关事项的时间线');

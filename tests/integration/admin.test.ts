@@ -159,6 +159,11 @@ describe('admin API (dev server)', () => {
     expect(events.some((e) => e.kind === 'timer-started')).toBe(true);
     expect(events.some((e) => e.kind === 'state' && e.title === '状态变为“已报送上会文件初稿”')).toBe(true);
 
+    // The document number alone finds the same timeline.
+    const byNumber = await request(app).get(`/api/admin/workflows/${encodeURIComponent(docNumber)}/timeline`).set(auth('ro-director'));
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.body.workflowId).toBe(workflowId);
+
     // brief=true leaves out bookkeeping (state writes, re-armed timers) but keeps every act and notice.
     const brief = await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline?brief=true`).set(auth('ro-director'));
     expect(brief.body.events.length).toBeLessThan(events.length);
