@@ -159,7 +159,8 @@ export function innovationRouter(db: Db, client: Client): Router {
     const workflowId = selectionWorkflowId(body.half);
     const policy = await resolvePolicy(db);
     const input: m.SelectionInput = { version: 1, selectionId: body.half, policy };
-    let created = true;
+    // The workflow writes the row on its first task: an existing row means an existing selection.
+    let created = !(await db.innovationSelection.findUnique({ where: { id: body.half }, select: { id: true } }));
     await client.workflow
       .start(selectionWorkflow, {
         taskQueue: TASK_QUEUE,

@@ -80,6 +80,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   let closeRequested: { phase: SelectionPhase; actor: Actor; note?: string } | undefined;
   let approval: ApproveArgs | undefined;
   let closing = false;
+  let approvalRecorded = false;
   let rev = 0;
 
   const view = (): SelectionView => {
@@ -223,6 +224,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     s.phaseStartedAt = new Date().toISOString();
     rev++;
     await persist({ step: 'approved', actor: a.actor, data: { candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle, note: a.note } });
+    approvalRecorded = true;
     await notify('RESULT', 'result', '即时');
   }
 
@@ -289,7 +291,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     async (a) => {
       closeRequested = { phase: a.phase, actor: a.actor, note: a.note };
       rev++;
-      await condition(() => s.phase !== a.phase);
+      // Answer once the next phase is recorded, so the caller reads it back from the database.
+      await condition(() => s.phase !== a.phase && !closing);
       return view();
     },
     {
@@ -307,7 +310,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       approval = a;
       s.approvedBy = a.actor.officialId;
       rev++;
-      await condition(() => s.phase === 'APPROVED');
+      await condition(() => s.phase === 'APPROVED' && approvalRecorded);
       return view();
     },
     {

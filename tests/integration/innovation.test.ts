@@ -1,0 +1,273 @@
+/**
+ * Innovation experiences (第十四条) through the HTTP API on the real Temporal
+ * dev server, PostgreSQL and SMTP sink, as a new user would drive them: a
+ * half-year selection (candidates, mutual vote, public vote without a token,
+ * opinions, approval) ends with 10 running rollouts; one rollout is walked to
+ * acceptance. Refusals: 400 (body), 403 (wrong unit), 409 (impossible step).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { defaultPolicy } from '../../common/policy';
+import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
+import { mailTo } from '../support/mailbox';
+import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
+
+jest.setTimeout(180_000);
+
+const sp = defaultPolicy.innovation.selection;
+const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
+const LEADS = ['dept-health', 'dept-education'];
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('innovation API (dev server)', () => {
+  let deps: TestDeps;
+  let connection: Connection;
+  let nativeConnection: NativeConnection;
+  let client: Client;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: Express;
+  const tokens: Record<string, string> = {};
+  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const half = '2026-H2';
+  const base = `/api/innovation/selections/${half}`;
+  let rolloutIds: string[] = [];
+
+  beforeAll(async () => {
+    deps = testDeps();
+    const address = process.env.TEMPORAL_ADDRESS!;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace });
+    nativeConnection = await NativeConnection.connect({ address });
+    worker = await testWorker(nativeConnection, deps, {}, namespace);
+    running = worker.run();
+    app = createApp({ db: deps.db, client });
+    const people = [
+      'ro-director',
+      'ro-deputy',
+      'city-deputy-secretary',
+      'sg-economy-liaison',
+      'dept-finance-liaison',
+      ...LEADS.map((d) => `${d}-liaison`),
+      ...DISTRICTS.flatMap((d) => [`${d}-deputy`, `${d}-director`]),
+    ];
+    for (const who of people) tokens[who] = await tokenFor(deps.db, who);
+  });
+
+  afterAll(async () => {
+    // The rollouts run for months: end them so the dev server is left quiet.
+    for (const id of rolloutIds) await client.workflow.getHandle(rolloutWorkflowId(id)).terminate('test done').catch(() => undefined);
+    worker?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await deps?.close();
+  });
+
+  it('a half-year selection driven through the API ends with 10 running rollouts', async () => {
+    // Only administrators start a selection; the half year is validated.
+    expect((await request(app).post('/api/innovation/selections').set(auth('dept-finance-liaison')).send({ half })).status).toBe(403);
+    expect((await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half: '2026-H3' })).status).toBe(400);
+    const started = await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half });
+    expect(started.status).toBe(201);
+    expect(started.body.workflowId).toBe(selectionWorkflowId(half));
+    await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: half } }), (s) => s?.phase === 'CALL');
+    // Starting again finds the running selection.
+    expect((await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half })).status).toBe(200);
+
+    // Candidates: every district and one special group (12 ≥ 10).
+    const submit = (who: string, i: number) =>
+      request(app)
+        .post(`${base}/candidates`)
+        .set(auth(who))
+        .send({ title: `创新经验${i}`, summary: '经验做法、成效和可推广性的简要说明', material: [{ name: '经验材料', url: 'https://example.cn/m.pdf' }], leadUnitId: LEADS[i % 2], leaderInChargeId: 'city-deputy-secretary' });
+    expect((await submit('dept-finance-liaison', 0)).status).toBe(403); // departments do not submit
+    expect((await request(app).post(`${base}/candidates`).set(auth('district-zhangdian-deputy')).send({ title: '' })).status).toBe(400);
+    const bad = await request(app).post(`${base}/candidates`).set(auth('district-zhangdian-deputy')).send({ title: '经验', summary: '经验做法和成效的简介', material: [{ name: 'm' }], leadUnitId: 'district-linzi' });
+    expect(bad.status).toBe(400);
+    const candidates: Record<string, string> = {};
+    for (const [i, who] of [...DISTRICTS.map((d) => `${d}-deputy`), 'sg-economy-liaison'].entries()) {
+      const res = await submit(who, i);
+      expect(res.status).toBe(201);
+      candidates[res.body.candidate.unitId] = res.body.candidate.id;
+    }
+    expect(Object.keys(candidates)).toHaveLength(12);
+
+    // Voting before the round opens → 409; the administrator closes the call early.
+    expect((await request(app).post(`${base}/votes`).set(auth('district-linzi-director')).send({ candidateIds: [candidates['district-zhangdian']] })).status).toBe(409);
+    expect((await request(app).post(`${base}/close-round`).set(auth('ro-director')).send({ phase: 'MUTUAL_VOTE' })).status).toBe(409);
+    const closed = await request(app).post(`${base}/close-round`).set(auth('ro-director')).send({ phase: 'CALL', note: '征集完毕' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.phase).toBe('MUTUAL_VOTE');
+
+    // Mutual vote: a unit voting for its own → 403; once per unit per round → 409; departments → 403.
+    expect((await request(app).post(`${base}/votes`).set(auth('district-linzi-director')).send({ candidateIds: [candidates['district-linzi']] })).status).toBe(403);
+    expect((await request(app).post(`${base}/votes`).set(auth('dept-finance-liaison')).send({ candidateIds: [candidates['district-linzi']] })).status).toBe(403);
+    const others = (u: string) => Object.entries(candidates).filter(([unit]) => unit !== u).map(([, id]) => id);
+    for (const d of DISTRICTS) {
+      const res = await request(app).post(`${base}/votes`).set(auth(`${d}-director`)).send({ candidateIds: others(d).slice(0, 5) });
+      expect(res.status).toBe(201);
+    }
+    expect((await request(app).post(`${base}/votes`).set(auth('district-linzi-deputy')).send({ candidateIds: [candidates['district-zhangdian']] })).status).toBe(409);
+    const ballots = await deps.db.innovationBallot.count({ where: { selectionId: half, round: 'MUTUAL' } });
+    expect(ballots).toBe(DISTRICTS.length);
+    // The unit's voting obligation is met.
+    expect(await deps.db.obligation.findUnique({ where: { key: `${selectionWorkflowId(half)}:vote-MUTUAL:district-linzi` } })).toMatchObject({ status: 'DONE' });
+
+    const second = await request(app).post(`${base}/close-round`).set(auth('ro-director')).send({ phase: 'MUTUAL_VOTE' });
+    expect(second.status).toBe(200);
+    expect(second.body.phase).toBe('SECOND_VOTE');
+    expect(second.body.rounds.MUTUAL.ballots.MUTUAL).toBe(DISTRICTS.length);
+    const shortlisted = (second.body.candidates as Array<{ id: string; shortlistRank: number | null; mutualVotes: number }>).filter((c) => c.shortlistRank !== null);
+    expect(shortlisted).toHaveLength(Math.min(12, sp.shortlistSize));
+
+    // Second round: districts and departments; special groups may not.
+    expect((await request(app).post(`${base}/votes`).set(auth('sg-economy-liaison')).send({ candidateIds: [candidates['district-linzi']] })).status).toBe(403);
+    expect((await request(app).post(`${base}/votes`).set(auth('dept-finance-liaison')).send({ candidateIds: others('dept-finance').slice(0, 3) })).status).toBe(201);
+
+    // The public vote needs no token; one vote per phone per round; ordered by the public vote.
+    const pub = `/api/public/innovation/selections/${half}`;
+    const view = await request(app).get(pub);
+    expect(view.status).toBe(200);
+    expect(view.body.open).toBe(true);
+    expect(view.body.candidates).toHaveLength(12);
+    const order = [candidates['sg-economy'], candidates['district-wenchanghu'], candidates['district-econdev']];
+    let phone = 13900000000;
+    for (const [i, id] of order.entries()) {
+      for (let k = 0; k < 3 - i + 1; k++) {
+        phone += 1;
+        const res = await request(app).post(`${pub}/votes`).send({ phone: String(phone), candidateIds: [id] });
+        expect(res.status).toBe(201);
+      }
+    }
+    const again = await request(app).post(`${pub}/votes`).send({ phone: String(phone), candidateIds: [order[0]] });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain('只能投一次');
+    expect((await request(app).post(`${pub}/votes`).send({ phone: '12', candidateIds: [order[0]] })).status).toBe(400);
+    const stored = await deps.db.innovationBallot.findMany({ where: { selectionId: half, round: 'PUBLIC' } });
+    expect(stored.every((b) => !b.voterKey.includes('139'))).toBe(true); // only the hash is stored
+
+    const opinions = await request(app).post(`${base}/close-round`).set(auth('ro-director')).send({ phase: 'SECOND_VOTE' });
+    expect(opinions.body.phase).toBe('OPINIONS');
+    const finalists = (opinions.body.candidates as Array<{ id: string; finalRank: number | null; leadUnitId: string; publicVotes: number }>)
+      .filter((c) => c.finalRank !== null)
+      .sort((a, b) => a.finalRank! - b.finalRank!);
+    expect(finalists).toHaveLength(sp.selectedCount);
+    expect(finalists.slice(0, 3).map((c) => c.id)).toEqual(order);
+    expect(opinions.body.rounds.SECOND.ballots).toMatchObject({ SECOND: 1, PUBLIC: 9 });
+
+    // Opinions: an unrelated department → 403; approving before the opinions are in → 409.
+    expect((await request(app).post(`${base}/opinions`).set(auth('dept-finance-liaison')).send({ candidateId: finalists[0].id, agree: true })).status).toBe(403);
+    const early = { opinionDocNumber: '淄改办发〔2026〕20号', opinionTitle: '关于推广2026年下半年创新改革经验的实施意见' };
+    expect((await request(app).post(`${base}/approve`).set(auth('ro-director')).send(early)).status).toBe(409);
+    for (const c of finalists) {
+      expect((await request(app).post(`${base}/opinions`).set(auth(`${c.leadUnitId}-liaison`)).send({ candidateId: c.id, agree: true, comment: '同意牵头推广' })).status).toBe(200);
+      expect((await request(app).post(`${base}/opinions`).set(auth('city-deputy-secretary')).send({ candidateId: c.id, agree: true })).status).toBe(200);
+    }
+    await eventually(() => deps.db.innovationSelection.findUniqueOrThrow({ where: { id: half } }), (s) => s.phase === 'APPROVAL');
+
+    // Only the director approves; an administrator who is not the director → 403.
+    expect((await request(app).post(`${base}/approve`).set(auth('ro-deputy')).send(early)).status).toBe(403);
+    const approved = await request(app).post(`${base}/approve`).set(auth('ro-director')).send(early);
+    expect(approved.status).toBe(200);
+    expect(approved.body.phase).toBe('APPROVED');
+    rolloutIds = (approved.body.rollouts as Array<{ id: string }>).map((r) => r.id);
+    const rows = await eventually(() => deps.db.innovationRollout.findMany({ where: { selectionId: half } }), (r) => r.length === sp.selectedCount);
+    expect(rows).toHaveLength(sp.selectedCount);
+    rolloutIds = rows.map((r) => r.id).sort();
+    for (const id of rolloutIds) {
+      const d = await client.workflow.getHandle(rolloutWorkflowId(id)).describe();
+      expect(d.status.name).toBe('RUNNING');
+    }
+    // The result went out by e-mail.
+    const mails = await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('【公布】')));
+    expect(mails.some((x) => x.subject.includes('【公布】2026年下半年创新改革经验推广名单'))).toBe(true);
+  });
+
+  it('one rollout walked to acceptance through the API, with its per-district board', async () => {
+    const id = rolloutIds[0];
+    expect(id).toBeTruthy();
+    const row = await deps.db.innovationRollout.findUniqueOrThrow({ where: { id } });
+    const leadWho = `${row.leadUnitId}-liaison`;
+    const otherLead = `${LEADS.find((l) => l !== row.leadUnitId)}-liaison`;
+    const step = (who: string, path: string, body: object, key?: string) => {
+      const r = request(app).post(`/api/innovation/rollouts/${id}/${path}`).set(auth(who));
+      return (key ? r.set('Idempotency-Key', key) : r).send(body);
+    };
+
+    expect((await step(otherLead, 'lead-plan', { title: '实施方案' })).status).toBe(403);
+    expect((await step(leadWho, 'lead-plan/approval', { approved: true })).status).toBe(403); // the leader approves, not the department
+    expect((await step('city-deputy-secretary', 'lead-plan/approval', { approved: true })).status).toBe(409); // nothing submitted yet
+    expect((await step(leadWho, 'lead-plan', { docNumber: '淄卫发〔2026〕8号', title: '推广实施方案' }, `plan-${id}`)).status).toBe(200);
+    // The same Idempotency-Key again is the same update: no second submission, no 409.
+    expect((await step(leadWho, 'lead-plan', { docNumber: '淄卫发〔2026〕8号', title: '推广实施方案' }, `plan-${id}`)).status).toBe(200);
+    expect((await step('city-deputy-secretary', 'lead-plan/approval', { approved: true })).status).toBe(200);
+    expect((await step(leadWho, 'meeting', { heldAt: new Date().toISOString(), place: '市民中心' })).status).toBe(200);
+
+    for (const d of DISTRICTS) {
+      if (d === DISTRICTS[0]) {
+        expect((await step(`${d}-deputy`, 'district-plan', { districtId: DISTRICTS[1], opinionTitle: '意见', planTitle: '方案' })).status).toBe(403);
+      }
+      expect((await step(`${d}-deputy`, 'district-plan', { opinionTitle: `${d}实施意见`, planTitle: `${d}实施方案` })).status).toBe(200);
+      if (d === DISTRICTS[0]) expect((await step(`${d}-deputy`, 'district-plan/approval', { approved: true })).status).toBe(403); // the director approves
+      expect((await step(`${d}-director`, 'district-plan/approval', { approved: true })).status).toBe(200);
+      if (row.townshipApplies) {
+        if (d === DISTRICTS[0]) {
+          expect((await step(`${d}-deputy`, 'townships', { townshipIds: [`${d}-t1`] })).status).toBe(409); // 第十四条: at least 2
+          expect((await step(`${d}-deputy`, 'townships', { townshipIds: [`${d}-t1`, `${DISTRICTS[1]}-t1`] })).status).toBe(400); // not its townships
+        }
+        expect((await step(`${d}-deputy`, 'townships', { townshipIds: [`${d}-t1`, `${d}-t2`] })).status).toBe(200);
+      }
+    }
+
+    // Consolidation: a problem → a rectification plan from that district.
+    const problems = await step('ro-director', 'problems', { problems: [{ unitId: DISTRICTS[2], description: '宣传发动不够充分' }] });
+    expect(problems.status).toBe(200);
+    const duty = (problems.body.board.districts as Array<{ unitId: string; items: Array<{ name: string; kind: string }> }>)
+      .find((r) => r.unitId === DISTRICTS[2])!
+      .items.find((i) => i.kind === 'RECTIFICATION')!;
+    expect((await step(`${DISTRICTS[3]}-deputy`, 'rectification', { dutyName: duty.name, plan: '整改方案' })).status).toBe(403);
+    expect((await step(`${DISTRICTS[2]}-deputy`, 'rectification', { dutyName: duty.name, plan: '加强宣传，限期整改' })).status).toBe(200);
+
+    // Acceptance: the lead department and every district report; then the reform office's summary.
+    expect((await step('ro-director', 'summary', { title: '验收总结' })).status).toBe(409); // reports missing, before their deadline
+    expect((await step(leadWho, 'acceptance-report', { report: '牵头部门验收报告' })).status).toBe(200);
+    for (const d of DISTRICTS) expect((await step(`${d}-deputy`, 'acceptance-report', { report: `${d}验收报告` })).status).toBe(200);
+    const board = await request(app).get(`/api/innovation/rollouts/${id}/board`).set(auth('ro-director'));
+    expect(board.status).toBe(200);
+    expect(board.body.board.districts).toHaveLength(DISTRICTS.length);
+    for (const r of board.body.board.districts) {
+      expect(r.late).toBe(0);
+      expect(r.open).toBe(0);
+    }
+    const summary = await step('ro-director', 'summary', { docNumber: '淄改办字〔2027〕2号', title: '创新改革经验推广验收总结' });
+    expect(summary.status).toBe(200);
+    expect(summary.body.state).toBe('ACCEPTED');
+    expect((await step(leadWho, 'meeting', { heldAt: new Date().toISOString() })).status).toBe(409);
+    await eventually(() => client.workflow.getHandle(rolloutWorkflowId(id)).describe(), (d) => d.status.name === 'COMPLETED');
+
+    // What happened is in the database: one event per step (the repeated idempotent submission is one), no open obligations, the start notice e-mailed.
+    const events = await deps.db.innovationEvent.findMany({ where: { subjectType: 'rollout', subjectId: id } });
+    expect(events.filter((e) => e.step === 'submitLeadPlan')).toHaveLength(1);
+    expect(events.filter((e) => e.step === 'approveDistrictPlan')).toHaveLength(DISTRICTS.length);
+    expect(await deps.db.obligation.count({ where: { subjectId: id, status: 'OPEN' } })).toBe(0);
+    const start = await deps.db.notice.findUniqueOrThrow({ where: { key: `${rolloutWorkflowId(id)}:start` }, include: { recipients: true } });
+    expect(start.status).toBe('SENT');
+    const mails = await mailTo(`${DISTRICTS[5]}-director@zibo.example.cn`);
+    expect(mails.some((x) => x.subject === start.title)).toBe(true);
+    const list = await request(app).get(`/api/innovation/rollouts?selectionId=${half}`).set(auth('ro-director'));
+    expect(list.body.items.find((x: { id: string }) => x.id === id).state).toBe('ACCEPTED');
+  });
+});
