@@ -29,8 +29,12 @@ export interface RecordCycleArgs {
   year: number;
   month: number;
   policyVersion: string;
-  state: CycleState;
+  /** The cycle's own fields (the Cycle row). */
+  cycle: Pick<CycleState, 'phase' | 'seed' | 'targets' | 'startedAt' | 'reportDueAt' | 'scoringAt'> & { rankedAt?: string };
+  /** Only the records this step changed: a month has hundreds, rewriting all on every step would be quadratic. */
+  delta?: Partial<Pick<CycleState, 'reports' | 'inspections' | 'entries' | 'ratings' | 'diagnoses'>>;
   event?: { key: string; step: string; actorId?: string; at: string; data?: Record<string, unknown> };
+  /** Every obligation of the cycle with its status; only the changed ones are written. */
   obligations: CycleObligation[];
 }
 
@@ -157,7 +161,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
     },
 
     async recordCycle(a: RecordCycleArgs): Promise<void> {
-      const s = a.state;
+      const s = { reports: [], inspections: [], entries: [], ratings: [], diagnoses: [], ...a.delta, ...a.cycle };
       await db.$transaction(async (tx) => {
         if (a.event) {
           const seen = await tx.cycleEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
@@ -178,7 +182,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
           startedAt: new Date(s.startedAt),
           reportDueAt: new Date(s.reportDueAt),
           scoringAt: new Date(s.scoringAt),
-          rankedAt: s.ranking ? new Date(s.ranking.rankedAt) : null,
+          rankedAt: s.rankedAt ? new Date(s.rankedAt) : null,
         };
         await tx.cycle.upsert({ where: { id: a.cycleId }, create: { id: a.cycleId, ...cycle }, update: cycle });
         for (const r of s.reports) {
@@ -220,15 +224,18 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
           const data = { visitAt: new Date(d.visitAt), dueAt: new Date(d.dueAt), report: d.report ?? null, filedBy: d.filedBy ?? null, filedAt: d.filedAt ? new Date(d.filedAt) : null };
           await tx.cycleDiagnosis.upsert({ where: { cycleId_unitId: { cycleId: a.cycleId, unitId: d.unitId } }, create: { cycleId: a.cycleId, unitId: d.unitId, ...data }, update: data });
         }
+        const existing = new Map(
+          (await tx.obligation.findMany({ where: { workflowId: a.workflowId }, select: { key: true, status: true, dueAt: true, doneAt: true } })).map((o) => [o.key, o]),
+        );
         for (const o of a.obligations) {
-          const done = o.status !== 'OPEN';
-          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: o.status };
-          const existing = await tx.obligation.findUnique({ where: { key: o.key }, select: { status: true, doneAt: true } });
-          const doneAt = done ? (existing?.doneAt ?? new Date()) : null;
+          const before = existing.get(o.key);
+          if (before && before.status === o.status && before.dueAt.toISOString() === new Date(o.dueAt).toISOString()) continue;
+          const doneAt = o.status === 'OPEN' ? null : (before?.doneAt ?? new Date());
+          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: o.status, doneAt };
           await tx.obligation.upsert({
             where: { key: o.key },
-            create: { key: o.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, ...data, doneAt },
-            update: { ...data, doneAt },
+            create: { key: o.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, ...data },
+            update: data,
           });
         }
       });

@@ -109,6 +109,12 @@ export function renderCycleNotice(kind: CycleNoticeKind, c: CycleNoticeContext):
         body: `${unit}：\n\n根据第六条（六），市委改革办定于${c.at ? formatShanghai(c.at) : ''}到你单位集中调研会诊，与你单位一起分析落后原因，研究摆脱落后的措施。会诊情况形成书面报告，于${due}前报有关市领导及市直有关部门。请做好准备。${SIGNATURE}`,
       };
     case 'DIAGNOSIS_CHASE':
+      if (!c.chase) {
+        return {
+          title: `【到期提醒】${ym}${unit}会诊书面报告将于${due}截止`,
+          body: `会诊组：\n\n${ym}到${unit}调研会诊的书面报告应于${due}前提交，请抓紧完成。${SIGNATURE}`,
+        };
+      }
       return {
         title: `【催报·第${c.chase ?? 1}次】${ym}${unit}会诊书面报告逾期未报`,
         body: `会诊组：\n\n${ym}到${unit}调研会诊的书面报告应于${due}前提交，至今未提交。请立即在系统中提交。${SIGNATURE}`,

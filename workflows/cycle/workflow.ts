@@ -72,6 +72,8 @@ const RULE = '第六条';
 /** History length after which the workflow continues as new (Temporal's hard limit is 51,200 events). */
 const MAX_HISTORY_EVENTS = 5000;
 
+type RecordDelta = Parameters<ReturnType<typeof createActivities>['recordCycle']>[0]['delta'];
+
 interface Alarm {
   key: string;
   at: number;
@@ -142,7 +144,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     return out;
   }
 
-  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
+  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, delta?: RecordDelta): Promise<void> {
     const update = currentUpdateInfo();
     await acts.recordCycle({
       cycleId,
@@ -150,7 +152,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       year,
       month,
       policyVersion: input.policy.version,
-      state: { ...s, fired: [...fired] },
+      cycle: { phase: s.phase, seed: s.seed, targets: s.targets, startedAt: s.startedAt, reportDueAt: s.reportDueAt, scoringAt: s.scoringAt, rankedAt: s.ranking?.rankedAt },
+      delta,
       event: event && {
         // The update id (the HTTP Idempotency-Key when given) makes the event row idempotent.
         key: `${workflowId}:${update?.id ?? event.step}`,
@@ -204,7 +207,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       } else {
         s.reports.push({ unitId: a.unitId, submittedBy: a.actor.officialId, submittedAt: now, onTime: now <= s.reportDueAt, summary: a.summary, items: a.items });
       }
-      await persist({ step: 'submitReport', actor: a.actor, data: { unitId: a.unitId, items: a.items.length, correction: !!prior } });
+      await persist({ step: 'submitReport', actor: a.actor, data: { unitId: a.unitId, items: a.items.length, correction: !!prior } }, { reports: s.reports.filter((r) => r.unitId === a.unitId) });
       return view();
     },
     {
@@ -221,7 +224,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       s.seq += 1;
       const insp = { id: `${cycleId}:insp-${s.seq}`, unitId: a.unitId, teamName: a.teamName, leaderId: a.leaderId, reformOfficeIds: a.reformOfficeIds, specialGroupId: a.specialGroupId, departmentIds: a.departmentIds, issues: a.issues, createdBy: a.actor.officialId, createdAt: new Date().toISOString() };
       s.inspections.push(insp);
-      await persist({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, issues: a.issues.length } });
+      await persist({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, issues: a.issues.length } }, { inspections: [insp] });
       await notify(
         'ISSUE_LIST',
         `issue-list:${insp.id}`,
@@ -252,7 +255,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         i.leaderSignedBy = a.actor.officialId;
         i.leaderSignedAt = now;
       }
-      await persist({ step: 'signInspection', actor: a.actor, data: { inspectionId: i.id, party: a.party, complete: !!(i.unitSignedAt && i.leaderSignedAt) } });
+      await persist({ step: 'signInspection', actor: a.actor, data: { inspectionId: i.id, party: a.party, complete: !!(i.unitSignedAt && i.leaderSignedAt) } }, { inspections: [i] });
       return view();
     },
     {
@@ -275,8 +278,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     enterScoreUpdate,
     async (a) => {
       s.seq += 1;
-      s.entries.push({ id: `${cycleId}:score-${s.seq}`, unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, override: a.override, reason: a.reason, enteredBy: a.actor.officialId, enteredAt: new Date().toISOString() });
-      await persist({ step: a.override ? 'overrideScore' : 'enterScore', actor: a.actor, data: { unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, reason: a.reason } });
+      const entry = { id: `${cycleId}:score-${s.seq}`, unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, override: a.override, reason: a.reason, enteredBy: a.actor.officialId, enteredAt: new Date().toISOString() };
+      s.entries.push(entry);
+      await persist({ step: a.override ? 'overrideScore' : 'enterScore', actor: a.actor, data: { unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, reason: a.reason } }, { entries: [entry] });
       return view();
     },
     {
@@ -300,7 +304,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       const r = { raterId: a.actor.officialId, raterUnitId: a.actor.unitId, teamName: a.teamName, fairMethod: a.fairMethod, fairOrder: a.fairOrder, thorough: a.thorough, clean: a.clean, comment: a.comment, at: new Date().toISOString() };
       // One rating per district and team: a second one replaces the first.
       s.ratings = [...s.ratings.filter((x) => !(x.raterUnitId === r.raterUnitId && x.teamName === r.teamName)), r];
-      await persist({ step: 'rateTeam', actor: a.actor, data: { teamName: a.teamName } });
+      await persist({ step: 'rateTeam', actor: a.actor, data: { teamName: a.teamName } }, { ratings: [r] });
       return view();
     },
     {
@@ -333,7 +337,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       d.report = a.report;
       d.filedBy = a.actor.officialId;
       d.filedAt = new Date().toISOString();
-      await persist({ step: 'fileDiagnosis', actor: a.actor, data: { unitId: a.unitId } });
+      await persist({ step: 'fileDiagnosis', actor: a.actor, data: { unitId: a.unitId } }, { diagnoses: [d] });
       // 第六条（六）(2): the written report goes to the city leaders and the departments concerned.
       const departments = [...new Set(s.inspections.filter((i) => i.unitId === a.unitId).flatMap((i) => i.departmentIds))];
       await notify(
@@ -364,18 +368,21 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     s.units = setup.units; // last: validators accept updates from here on
     upsertSearchAttributes({ DubanUnits: s.units.map((u) => u.id), DubanDueAt: [new Date(s.scoringAt)] });
     await persist({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, targets: s.targets, policyVersion: input.policy.version } });
-    for (const u of s.units) {
+    // Notices to different units are independent: send them concurrently (the worker bounds the concurrency).
+    await Promise.all([
       // 第六条（一）: every district and special group reports on the year's roadmap.
-      await notify(
-        'DISPATCH',
-        `dispatch:${u.id}`,
-        { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt },
-        { unitId: u.id, context: { dueAt: s.reportDueAt } },
-      );
-    }
-    for (const t of s.targets) {
-      await notify('INSPECTION', `inspection:${t}`, { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: s.startedAt, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt }, { unitId: t });
-    }
+      ...s.units.map((u) =>
+        notify(
+          'DISPATCH',
+          `dispatch:${u.id}`,
+          { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt },
+          { unitId: u.id, context: { dueAt: s.reportDueAt } },
+        ),
+      ),
+      ...s.targets.map((t) =>
+        notify('INSPECTION', `inspection:${t}`, { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: s.startedAt, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt }, { unitId: t }),
+      ),
+    ]);
     if (quarter) {
       await notify(
         'TEAM_RATING_CALL',
@@ -506,8 +513,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       specialGroups: groups.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
     };
     const why = { rule: '第六条（四）', startEvent: '月度排名发布', startedAt: rankedAt, offset: '即时' };
-    await notify('BRIEFING', 'briefing', why, { context: { ranking, briefingUrl } });
-    await notify('MEETING', 'meeting', { ...why, offset: describeDuration(p.briefingMeetingAfter) }, {
+    const distribution = notify('BRIEFING', 'briefing', why, { context: { ranking, briefingUrl } });
+    const meeting = notify('MEETING', 'meeting', { ...why, offset: describeDuration(p.briefingMeetingAfter) }, {
       officialIds: attendees,
       context: { at: meetingAt, attendees: groupsOfAttendees.map((g) => g.label), typical: speakers.typical.map(unitName), commitment: speakers.commitment.map(unitName) },
     });
@@ -521,23 +528,26 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         if (best) winners.push(`${best.unitName}（${label}排名第一）`);
       }
     }
-    await notify('PUBLICITY', 'publicity', { ...why, rule: '第六条（五）' }, {
+    const publicity = notify('PUBLICITY', 'publicity', { ...why, rule: '第六条（五）' }, {
       context: { top: [...speakers.typical.map(unitName)], improved: improved.map((x) => unitName(x.unitId)), winners, briefingUrl },
     });
+    await Promise.all([distribution, meeting, publicity]);
 
     // 一月一会诊: the last-ranked district(s).
     const dueAt = addDuration(new Date(visitAt), p.diagnosisReportDueAfter).toISOString();
     s.diagnoses = diagnosisUnits.map((unitId) => ({ unitId, visitAt, dueAt }));
     s.phase = s.diagnoses.length ? 'DIAGNOSIS' : 'DONE';
-    await persist({ step: 'briefing', data: { meetingAt, attendees: attendees.length, diagnoses: diagnosisUnits } });
-    for (const d of s.diagnoses) {
-      await notify(
-        'DIAGNOSIS_VISIT',
-        `diagnosis:${d.unitId}`,
-        { rule: '第六条（六）', startEvent: '月度排名发布', startedAt: rankedAt, offset: describeDuration(p.diagnosisVisitAfter), dueAt: d.dueAt },
-        { unitId: d.unitId, context: { at: d.visitAt, dueAt: d.dueAt } },
-      );
-    }
+    await persist({ step: 'briefing', data: { meetingAt, attendees: attendees.length, diagnoses: diagnosisUnits } }, { diagnoses: s.diagnoses });
+    await Promise.all(
+      s.diagnoses.map((d) =>
+        notify(
+          'DIAGNOSIS_VISIT',
+          `diagnosis:${d.unitId}`,
+          { rule: '第六条（六）', startEvent: '月度排名发布', startedAt: rankedAt, offset: describeDuration(p.diagnosisVisitAfter), dueAt: d.dueAt },
+          { unitId: d.unitId, context: { at: d.visitAt, dueAt: d.dueAt } },
+        ),
+      ),
+    );
   }
 
   // ---- timers ---------------------------------------------------------------------------
@@ -552,9 +562,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
           key: `report-reminder-${i}`,
           at: subtractDuration(due, before).getTime(),
           fire: async () => {
-            for (const u of missing()) {
-              await notify('REPORT_REMINDER', `report-reminder-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt } });
-            }
+            await Promise.all(
+              missing().map((u) =>
+                notify('REPORT_REMINDER', `report-reminder-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt } }),
+              ),
+            );
           },
         });
       });
@@ -563,9 +575,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
           key: `report-chase-${i}`,
           at: addDuration(due, after).getTime(),
           fire: async () => {
-            for (const u of missing()) {
-              await notify('REPORT_CHASE', `report-chase-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: s.reportDueAt, offset: `逾期${describeDuration(after)}`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt, chase: i + 1 } });
-            }
+            await Promise.all(
+              missing().map((u) =>
+                notify('REPORT_CHASE', `report-chase-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: s.reportDueAt, offset: `逾期${describeDuration(after)}`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt, chase: i + 1 } }),
+              ),
+            );
           },
         });
       });

@@ -1,0 +1,306 @@
+/**
+ * The monthly 六个一 cycle (第六条) on the time-skipping server with the real
+ * policy durations, the real activities, the run's PostgreSQL database and the
+ * SMTP sink: a whole month with every step, a unit that never reports, ties,
+ * the three-in-a-row rule, the quarter's attendees and the annual 50% figure.
+ */
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { cycleWorkflowId } from '../../common/ids';
+import { defaultPolicy, type Policy } from '../../common/policy';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import { seed } from '../../prisma/seed';
+import * as m from '../../workflows/cycle/messages';
+import { monthStart, previousMonth, shanghaiMonth } from '../../workflows/cycle/state';
+import { cycleWorkflow } from '../../workflows/cycle/workflow';
+import { testDeps, testWorker, type TestDeps } from '../support/deps';
+import { mailTo } from '../support/mailbox';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+
+const admin: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+const inspector: m.Actor = { officialId: 'ro-inspector', unitId: 'reform-office' };
+const DAY = 24 * 3600_000;
+
+describe('六个一 cycle (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+  let worker: Worker;
+  let running: Promise<void>;
+  let districts: string[];
+  let groups: string[];
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    deps = testDeps();
+    await seed(deps.db); // idempotent: the organisation the cycle supervises
+    districts = (await deps.db.unit.findMany({ where: { kind: 'DISTRICT' }, orderBy: { id: 'asc' } })).map((u) => u.id);
+    groups = (await deps.db.unit.findMany({ where: { kind: 'SPECIAL_GROUP' }, orderBy: { id: 'asc' } })).map((u) => u.id);
+    worker = await testWorker(env.nativeConnection, deps);
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.close();
+    await env?.teardown();
+  });
+
+  async function start(month: string, policy: Policy = defaultPolicy): Promise<WorkflowHandle<typeof cycleWorkflow>> {
+    const handle = await env.client.workflow.start(cycleWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: cycleWorkflowId(month),
+      args: [{ version: 1, month, policy, seed: `seed-${month}` }],
+    });
+    await settle(handle);
+    return handle;
+  }
+
+  /** A query is answered after every task up to the current (skipped) time. */
+  async function settle(handle: WorkflowHandle<typeof cycleWorkflow>): Promise<m.CycleView> {
+    for (;;) {
+      const v = await handle.query(m.cycleStateQuery);
+      if (v.units.length) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Retries an assertion until activities started by the last step have finished (queries do not wait for them). */
+  async function eventually<T>(check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await check();
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  const kinds = async (month: string) =>
+    (await deps.db.notice.findMany({ where: { subjectType: 'cycle', subjectId: month }, orderBy: { createdAt: 'asc' } })).map((n) => n.kind);
+  const notices = (month: string, kind: string) =>
+    deps.db.notice.findMany({ where: { subjectType: 'cycle', subjectId: month, kind }, include: { recipients: true }, orderBy: { createdAt: 'asc' } });
+
+  const report = (h: WorkflowHandle<typeof cycleWorkflow>, unitId: string) =>
+    h.executeUpdate(m.submitReportUpdate, { args: [{ actor: { officialId: `${unitId}-liaison`, unitId }, unitId, summary: '本月改革任务按计划推进', items: [{ taskCode: 'T1', progress: '已完成阶段目标', status: 'ON_TRACK' }] }] });
+  const inspectorScore = (h: WorkflowHandle<typeof cycleWorkflow>, unitId: string, value: number) =>
+    h.executeUpdate(m.enterScoreUpdate, { args: [{ actor: inspector, unitId, indicatorCode: 'INSPECTION', value, override: false, reason: '实地督查' }] });
+
+  /** Publishes the ranking now and completes the diagnosis, so the next month's cycle sees this one's ranking. */
+  async function closeMonth(h: WorkflowHandle<typeof cycleWorkflow>): Promise<m.CycleView> {
+    const v = await h.executeUpdate(m.closeScoringUpdate, { args: [{ actor: admin }] });
+    for (const d of v.diagnoses) {
+      await h.executeUpdate(m.fileDiagnosisUpdate, { args: [{ actor: inspector, unitId: d.unitId, report: '落后原因：改革统筹力度不够。改进措施：建立周调度机制。' }] });
+    }
+    return h.result();
+  }
+
+  it('runs a whole month: dispatch, reminder and chase, inspection signed by both, scores, ranking, briefing, publicity, diagnosis', async () => {
+    // The previous month of the test clock, so document obligations due in it are already assessable.
+    const month = previousMonth(shanghaiMonth(new Date(await env.currentTimeMs())));
+    const t0 = monthStart(month).getTime();
+    // Facts the system scores (第五条 obligations): 张店区 did its document on time, 淄川区 late.
+    await deps.db.obligation.createMany({
+      data: [
+        { key: `test:${month}:zd`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zhangdian', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', doneAt: new Date(t0 + 9 * DAY) },
+        { key: `test:${month}:zc`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zichuan', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', doneAt: new Date(t0 + 12 * DAY) },
+      ],
+    });
+    const h = await start(month);
+    let v = await settle(h);
+    expect(v.targets).toHaveLength(19); // policy: inspect all 11 districts and 8 special groups
+    expect(v.seed).toBe(`seed-${month}`);
+    await eventually(async () => expect((await notices(month, 'DISPATCH')).length).toBe(19));
+    await eventually(async () => expect((await notices(month, 'INSPECTION')).length).toBe(19));
+    const dispatchMail = await eventually(async () => {
+      const mail = await mailTo('district-zhangdian-director@zibo.example.cn');
+      expect(mail.some((x) => x.subject.startsWith('【一月一调度】'))).toBe(true);
+      return mail;
+    });
+    expect(dispatchMail.find((x) => x.subject.startsWith('【一月一调度】'))!.text).toContain('依据：第六条（一）');
+
+    // Everyone reports on time except 文昌湖 (never reports).
+    for (const u of [...districts, ...groups].filter((u) => u !== 'district-wenchanghu')) await report(h, u);
+
+    // 一月一督查: a "1+1+n" team inspects 博山区; the list counts only when both sign.
+    v = await h.executeUpdate(m.createInspectionUpdate, {
+      args: [{ actor: inspector, unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc'], issues: [{ title: '台账更新不及时' }, { title: '专项小组例会未按月召开', detail: '10月未召开' }] }],
+    });
+    const inspectionId = v.inspections[0].id;
+    await expect(h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-zichuan-director', unitId: 'district-zichuan' }, inspectionId, party: 'UNIT' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: inspector, inspectionId, party: 'LEADER' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-boshan-director', unitId: 'district-boshan' }, inspectionId, party: 'UNIT' }] });
+    v = await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'ro-supervisor', unitId: 'reform-office' }, inspectionId, party: 'LEADER' }] });
+    expect(v.inspections[0].unitSignedBy).toBe('district-boshan-director');
+    expect(v.inspections[0].leaderSignedBy).toBe('ro-supervisor');
+    // An inspection of a unit outside the month's targets is refused (none here: all are targets), a bad score too.
+    await expect(inspectorScore(h, 'district-linzi', 41)).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(h.executeUpdate(m.enterScoreUpdate, { args: [{ actor: inspector, unitId: 'district-linzi', indicatorCode: 'REPORT_ON_TIME', value: 5, override: false }] })).rejects.toThrow();
+
+    // Inspector scores: 张店区 best; 淄川区 40 but its late document costs 20, so it ties 文昌湖 at 80 and
+    // the tie rule (REPORT_ON_TIME first) puts 文昌湖 last; 临淄区 gets an override with a reason.
+    for (const u of [...districts, ...groups]) await inspectorScore(h, u, u === 'district-zhangdian' || u === 'district-zichuan' ? 40 : u === 'sg-soe' ? 20 : 30);
+    await h.executeUpdate(m.enterScoreUpdate, { args: [{ actor: admin, unitId: 'district-linzi', indicatorCode: 'LEDGER_CLOSED', value: 15, override: true, reason: '台账任务延期未经批准' }] });
+
+    // The unit that never reports: a reminder the day before, chases after the due date (policy).
+    await env.sleep(4 * DAY + 3600_000);
+    await settle(h);
+    const reminders = await eventually(async () => {
+      const r = await notices(month, 'REPORT_REMINDER');
+      expect(r.map((n) => n.key)).toEqual([`cycle:${month}:report-reminder-0:district-wenchanghu`]);
+      return r;
+    });
+    expect(reminders[0].title).toContain('到期提醒');
+    await env.sleep(4 * DAY);
+    await settle(h);
+    const chases = await eventually(async () => {
+      const c = await notices(month, 'REPORT_CHASE');
+      expect(c).toHaveLength(2);
+      return c;
+    });
+    expect(chases[0].recipients.map((r) => r.officialId).sort()).toEqual(['district-wenchanghu-deputy', 'district-wenchanghu-director', 'district-wenchanghu-head']);
+    expect(chases[0].body).toContain('依据：第六条（一）');
+    const open = await deps.db.obligation.findMany({ where: { workflowId: cycleWorkflowId(month), key: { contains: ':report:' }, status: 'OPEN' } });
+    expect(open.map((o) => o.unitId)).toEqual(['district-wenchanghu']);
+
+    // Scoring closes at the policy's day 25: the ranking is published by itself.
+    await env.sleep(17 * DAY);
+    v = await eventually(async () => {
+      const x = await settle(h);
+      expect(x.phase).toBe('DIAGNOSIS');
+      expect(await deps.db.notice.count({ where: { subjectId: month, kind: 'DIAGNOSIS_VISIT' } })).toBe(1);
+      return x;
+    });
+    const rows = await deps.db.cycleScore.findMany({ where: { cycleId: month, unitKind: 'DISTRICT' }, orderBy: [{ rank: 'asc' }, { unitId: 'asc' }] });
+    expect(rows[0].unitId).toBe('district-zhangdian');
+    expect(rows[rows.length - 1].unitId).toBe('district-wenchanghu'); // no report → REPORT_ON_TIME 0 → last
+    expect(rows.find((r) => r.unitId === 'district-zichuan')!.total).toBe(rows[rows.length - 1].total);
+    expect(rows[rows.length - 1].tieNote).toContain('按比较项得分确定名次');
+    type Item = { code: string; value: number; facts: string; rule: string; computed?: number };
+    const items = (unitId: string) => rows.find((r) => r.unitId === unitId)!.items as unknown as Item[];
+    const item = (unitId: string, code: string) => items(unitId).find((i) => i.code === code)!;
+    expect(item('district-wenchanghu', 'REPORT_ON_TIME')).toMatchObject({ value: 0 });
+    expect(item('district-wenchanghu', 'REPORT_ON_TIME').facts).toContain('未报送');
+    expect(item('district-zhangdian', 'DOCUMENTS_ON_TIME')).toMatchObject({ value: 20 });
+    expect(item('district-zichuan', 'DOCUMENTS_ON_TIME')).toMatchObject({ value: 0 });
+    expect(item('district-zichuan', 'DOCUMENTS_ON_TIME').facts).toContain('按期完成0项');
+    expect(item('district-boshan', 'ISSUES')).toMatchObject({ value: 8 });
+    expect(item('district-linzi', 'LEDGER_CLOSED')).toMatchObject({ value: 15, computed: 20 });
+    expect(item('district-linzi', 'LEDGER_CLOSED').facts).toContain('台账任务延期未经批准');
+    expect(rows.every((r) => r.annualFigure === Math.round(r.total * 50) / 100)).toBe(true); // first month: 50% of it
+
+    // 一月一通报: the printable briefing with its speakers, the meeting and the distribution.
+    const cycle = await deps.db.cycle.findUniqueOrThrow({ where: { id: month } });
+    expect(cycle.briefingHtml).toContain('督导情况通报');
+    expect(cycle.briefingHtml).toContain('张店区');
+    expect(cycle.briefingHtml).toContain('台账更新不及时');
+    const b = cycle.briefing as unknown as { speakers: m.Ranking['speakers'] };
+    expect(b.speakers.typical).toContain('district-zhangdian');
+    expect(b.speakers.commitment).toEqual(['district-wenchanghu']);
+    const meeting = (await notices(month, 'MEETING'))[0];
+    const attendees = meeting.recipients.map((r) => r.officialId);
+    expect(attendees).toContain('district-boshan-director');
+    expect(attendees).toContain('sg-rural-liaison');
+    expect(attendees.some((id) => id.startsWith('dept-'))).toBe(Number(month.slice(5)) % 3 === 0); // quarter months only
+    const briefing = (await notices(month, 'BRIEFING'))[0];
+    expect(briefing.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['city-secretary', 'district-zhangdian-head', 'dept-ndrc-head']));
+    // 一月一宣传 and 一月一会诊.
+    const publicity = (await notices(month, 'PUBLICITY'))[0];
+    expect(publicity.body).toContain('张店区');
+    expect(publicity.recipients.map((r) => r.officialId)).toContain('dept-propaganda-head');
+    expect((await notices(month, 'DIAGNOSIS_VISIT'))[0].recipients.map((r) => r.officialId)).toContain('district-wenchanghu-head');
+
+    // The diagnosis report is chased until filed.
+    await env.sleep(14 * DAY);
+    await settle(h);
+    await eventually(async () => expect((await notices(month, 'DIAGNOSIS_CHASE')).length).toBeGreaterThanOrEqual(2)); // reminder, then chases
+    await expect(h.executeUpdate(m.fileDiagnosisUpdate, { args: [{ actor: inspector, unitId: 'district-zhangdian', report: 'x' }] })).rejects.toThrow();
+    await h.executeUpdate(m.fileDiagnosisUpdate, { args: [{ actor: inspector, unitId: 'district-wenchanghu', report: '落后原因：调度不及时。措施：专人负责，每周调度。' }] });
+    expect((await h.result()).phase).toBe('DONE');
+    const filed = (await eventually(async () => {
+      const n = await notices(month, 'DIAGNOSIS_REPORT');
+      expect(n).toHaveLength(1);
+      return n;
+    }))[0];
+    expect(filed.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['city-secretary', 'city-mayor']));
+    expect(await deps.db.obligation.count({ where: { workflowId: cycleWorkflowId(month), status: 'OPEN' } })).toBe(0);
+    const diag = await deps.db.cycleDiagnosis.findFirstOrThrow({ where: { cycleId: month } });
+    expect(diag.report).toContain('每周调度');
+    const k = await kinds(month);
+    for (const kind of ['DISPATCH', 'INSPECTION', 'ISSUE_LIST', 'REPORT_REMINDER', 'REPORT_CHASE', 'BRIEFING', 'MEETING', 'PUBLICITY', 'DIAGNOSIS_VISIT', 'DIAGNOSIS_CHASE', 'DIAGNOSIS_REPORT']) {
+      expect(k).toContain(kind);
+    }
+  }, 300_000);
+
+  it('ties: broken by the stated indicators, else shared; tied first-ranked both speak', async () => {
+    const month = '2032-05';
+    const h = await start(month);
+    // 临淄区 reports late (REPORT_ON_TIME 5) but scores 40; 博山区 on time and 35: equal totals, 博山区 ahead by the tie rule.
+    for (const u of [...districts, ...groups].filter((u) => u !== 'district-linzi')) await report(h, u);
+    for (const u of [...districts, ...groups]) {
+      const value = { 'district-zhangdian': 40, 'district-zichuan': 40, 'district-linzi': 40, 'district-boshan': 35 }[u] ?? 20;
+      await inspectorScore(h, u, value);
+    }
+    await env.sleep(6 * DAY);
+    await report(h, 'district-linzi');
+    const done = await closeMonth(h);
+    const d = done.ranking!.districts;
+    const rank = (id: string) => d.find((x) => x.unitId === id)!.rank;
+    expect(rank('district-zhangdian')).toBe(1);
+    expect(rank('district-zichuan')).toBe(1); // equal on every compared item: shared
+    expect(rank('district-boshan')).toBe(3);
+    expect(rank('district-linzi')).toBe(4);
+    expect(d.find((x) => x.unitId === 'district-linzi')!.total).toBe(d.find((x) => x.unitId === 'district-boshan')!.total);
+    expect(done.ranking!.tieRule).toContain('按时报送月度调度情况');
+    expect(done.ranking!.speakers.typical).toEqual(expect.arrayContaining(['district-zhangdian', 'district-zichuan']));
+    // The seven tied last districts are all visited.
+    expect(done.diagnoses.length).toBe(7);
+  }, 300_000);
+
+  it('three cycles: a special group last three months in a row speaks; quarter month; the annual 50% figure', async () => {
+    const totals: Record<string, number> = {};
+    for (const [i, month] of ['2031-01', '2031-02', '2031-03'].entries()) {
+      const h = await start(month);
+      for (const u of [...districts, ...groups]) {
+        // 张店区: 40, 30, 20 over the three months; 沂源县 always last; 国资国企组 always last among the groups.
+        const value = u === 'district-zhangdian' ? 40 - 10 * i : u === 'district-yiyuan' || u === 'sg-soe' ? 0 : 25;
+        await inspectorScore(h, u, value);
+      }
+      if (month === '2031-03') {
+        // 第六条（三）(2): the quarter's team rating by district heads; a non-district is refused.
+        await h.executeUpdate(m.rateTeamUpdate, { args: [{ actor: { officialId: 'district-zhangdian-head', unitId: 'district-zhangdian' }, teamName: '第一督查组', fairMethod: 9, fairOrder: 9, thorough: 8, clean: 10 }] });
+        await h.executeUpdate(m.rateTeamUpdate, { args: [{ actor: { officialId: 'district-boshan-head', unitId: 'district-boshan' }, teamName: '第二督查组', fairMethod: 10, fairOrder: 10, thorough: 10, clean: 10 }] });
+        await expect(h.executeUpdate(m.rateTeamUpdate, { args: [{ actor: { officialId: 'sg-soe-leader', unitId: 'sg-soe' }, teamName: '第一督查组', fairMethod: 9, fairOrder: 9, thorough: 9, clean: 9 }] })).rejects.toThrow();
+      } else {
+        await expect(h.executeUpdate(m.rateTeamUpdate, { args: [{ actor: { officialId: 'district-zhangdian-head', unitId: 'district-zhangdian' }, teamName: '第一督查组', fairMethod: 9, fairOrder: 9, thorough: 9, clean: 9 }] })).rejects.toThrow();
+      }
+      const done = await closeMonth(h);
+      totals[month] = done.ranking!.districts.find((x) => x.unitId === 'district-zhangdian')!.total;
+      const commitment = done.ranking!.speakers.commitment;
+      expect(commitment).toContain('district-yiyuan');
+      // Only in the third month has 国资国企组 been last three times in a row.
+      expect(commitment.includes('sg-soe')).toBe(month === '2031-03');
+    }
+
+    // 第六条（三）(1): the running annual figure is 50% of the mean monthly score.
+    const row = await deps.db.cycleScore.findUniqueOrThrow({ where: { cycleId_unitId: { cycleId: '2031-03', unitId: 'district-zhangdian' } } });
+    const mean = (totals['2031-01'] + totals['2031-02'] + totals['2031-03']) / 3;
+    expect(row.monthsCounted).toBe(3);
+    expect(row.annualAverage).toBeCloseTo(mean, 2);
+    expect(row.annualFigure).toBeCloseTo(mean * 0.5, 2);
+    const sg = await deps.db.cycleScore.findUniqueOrThrow({ where: { cycleId_unitId: { cycleId: '2031-03', unitId: 'sg-economy' } } });
+    expect(sg.annualFigure).toBeNull(); // only districts' scores count toward the year-end assessment
+
+    // Quarter month: department leaders in charge attend; the teams are ranked.
+    const meeting = (await notices('2031-03', 'MEETING'))[0];
+    expect(meeting.recipients.map((r) => r.officialId)).toContain('dept-ndrc-leader');
+    expect((await notices('2031-02', 'MEETING'))[0].recipients.some((r) => r.officialId.startsWith('dept-'))).toBe(false);
+    expect((await notices('2031-03', 'TEAM_RATING_CALL'))[0].recipients.map((r) => r.officialId)).toContain('district-zhangdian-head');
+    const cycle = await deps.db.cycle.findUniqueOrThrow({ where: { id: '2031-03' } });
+    expect((cycle.teamRanking as Array<{ teamName: string; rank: number }>).map((t) => [t.teamName, t.rank])).toEqual([['第二督查组', 1], ['第一督查组', 2]]);
+    expect(cycle.briefingHtml).toContain('区县对市督查组季度测评');
+  }, 600_000);
+});
