@@ -316,7 +316,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
         where: { id: a.cycleId },
         data: {
           briefingHtml: html,
-          briefing: { speakers: a.speakers, attendees: a.attendees, meetingAt: a.meetingAt, highlights: a.highlights, problems: a.problems, improved: a.improved } as unknown as Prisma.InputJsonValue,
+          briefing: { speakers: a.speakers, tieRule: a.tieRule, attendees: a.attendees, meetingAt: a.meetingAt, highlights: a.highlights, problems: a.problems, improved: a.improved } as unknown as Prisma.InputJsonValue,
         },
       });
     },

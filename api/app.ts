@@ -7,6 +7,7 @@ import { auditTrail } from './audit';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { adminRouter } from './routes/admin';
+import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
@@ -35,6 +36,7 @@ export function createApp({ db, client, temporalUiUrl, now }: ApiDeps): Express 
   api.use(auditTrail(db));
   api.use(authenticate(db));
   api.use(documentsRouter(db, client));
+  api.use(cyclesRouter(db, client));
   api.use(inboxRouter(db));
   api.use(innovationRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config';
 import { createDb } from '../common/db';
+import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
   const server = createApp({ db, client, temporalUiUrl: config.TEMPORAL_UI_URL }).listen(config.API_PORT, '0.0.0.0', () => {
     console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
   });

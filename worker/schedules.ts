@@ -1,0 +1,47 @@
+// The Temporal Schedules duban relies on, created idempotently when the API
+// starts (api/main.ts). A Schedule, not a cron workflow: it can be paused,
+// triggered by hand and described (next action times) from the UI and CLI.
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { TASK_QUEUE } from '../common/taskQueues';
+import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';
+
+/** 第六条 一月一调度: the monthly 六个一 cycle starts at 00:00 on the 1st, Beijing time. */
+export const CYCLE_SCHEDULE_ID = 'duban-cycle-monthly';
+
+function cycleSchedule(taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: CYCLE_SCHEDULE_ID,
+    spec: {
+      calendars: [{ dayOfMonth: 1, hour: 0, minute: 0, comment: '每月1日0时启动“六个一”督导（第六条）' }],
+      timezone: 'Asia/Shanghai',
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: cycleScheduleWorkflow,
+      args: [],
+      taskQueue,
+      // The schedule appends the nominal time; the starter gives the cycle its business id.
+      workflowId: 'cycle-schedule',
+    },
+    policies: {
+      // A month missed while the server was down is still started within a day.
+      catchupWindow: '1 day',
+      overlap: ScheduleOverlapPolicy.ALLOW_ALL,
+    },
+    memo: { family: 'cycle', rule: '第六条' },
+  };
+}
+
+/**
+ * Creates duban's schedules, or brings an existing one's spec and action up to
+ * date (a redeploy may change them). Safe to call at every start.
+ */
+export async function ensureSchedules(client: Client, taskQueue: string = TASK_QUEUE): Promise<void> {
+  const options = cycleSchedule(taskQueue);
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+  }
+}
