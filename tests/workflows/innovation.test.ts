@@ -354,6 +354,15 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const ob = await deps.db.obligation.findUniqueOrThrow({ where: { key: `${rolloutWorkflowId(rolloutId)}:${name}` } });
     expect(ob).toMatchObject({ status: 'OPEN', unitId: idle, family: 'rollout' });
     expect(ob.dueAt.getTime()).toBeLessThan(await env.currentTimeMs());
+    // …and in the workflow history: one notice activity per chase.
+    const history = await handle.fetchHistory();
+    const chaseActivities = (history.events ?? []).filter((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name !== 'sendRolloutNotice') return false;
+      const arg = JSON.parse(Buffer.from(a.input!.payloads![0].data!).toString('utf8')) as { kind: string; step: string };
+      return arg.kind === 'CHASE' && arg.step.startsWith(`${name}:chase-`);
+    });
+    expect(chaseActivities).toHaveLength(rp.maxChases);
     const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`测试经验${rolloutId}`) && mm.subject.includes('【催办单】'));
     expect(mails).toHaveLength(rp.maxChases);
     await handle.terminate('test done');
