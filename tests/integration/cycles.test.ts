@@ -1,0 +1,258 @@
+/**
+ * The monthly 六个一 cycle (第六条) on the real Temporal dev server,
+ * PostgreSQL and the SMTP sink. The schedule: created idempotently, next
+ * actions at 00:00 on the 1st (Asia/Shanghai), trigger() starts the month's
+ * cycle. Then a month driven through the HTTP API as a new user would:
+ * roadmap and indicators loaded, the month started by hand, reports, an
+ * inspection signed by both parties, scores and an override, a quarterly team
+ * rating, the ranking published, the briefing downloaded, the diagnosis filed.
+ * Refusals: 400 (body), 403 (wrong unit or role), 409 (impossible step).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { cycleWorkflowId } from '../../common/ids';
+import { seed } from '../../prisma/seed';
+import { shanghaiMonth } from '../../workflows/cycle/state';
+import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
+import { mailTo } from '../support/mailbox';
+import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
+
+jest.setTimeout(240_000);
+
+const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
+const GROUPS = ['sg-economy', 'sg-democracy', 'sg-culture', 'sg-society', 'sg-party', 'sg-discipline', 'sg-rural', 'sg-soe'];
+const reporter = (u: string) => (u.startsWith('district-') ? `${u}-deputy` : `${u}-liaison`);
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('六个一 cycle (dev server)', () => {
+  let deps: TestDeps;
+  let connection: Connection;
+  let nativeConnection: NativeConnection;
+  let client: Client;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: Express;
+  const started: string[] = [];
+  const tokens: Record<string, string> = {};
+  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+
+  beforeAll(async () => {
+    deps = testDeps();
+    await seed(deps.db);
+    const address = process.env.TEMPORAL_ADDRESS!;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    connection = await Connection.connect({ address });
+    client = new Client({ connection, namespace });
+    nativeConnection = await NativeConnection.connect({ address });
+    worker = await testWorker(nativeConnection, deps, {}, namespace);
+    running = worker.run();
+    app = createApp({ db: deps.db, client });
+    const people = ['ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', ...[...DISTRICTS, ...GROUPS].map(reporter)];
+    for (const who of people) tokens[who] = await tokenFor(deps.db, who);
+  });
+
+  afterAll(async () => {
+    // Leave the dev server quiet: the schedule and any cycle still running.
+    await client.schedule.getHandle(CYCLE_SCHEDULE_ID).delete().catch(() => undefined);
+    for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+    worker?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await deps?.close();
+  });
+
+  it('the schedule exists once, fires at 00:00 on the 1st in Asia/Shanghai, and trigger() starts the month', async () => {
+    await ensureSchedules(client);
+    await ensureSchedules(client); // idempotent: a second API start changes nothing
+    const ids: string[] = [];
+    for await (const sch of client.schedule.list()) ids.push(sch.scheduleId);
+    expect(ids.filter((id) => id === CYCLE_SCHEDULE_ID)).toHaveLength(1);
+
+    const handle = client.schedule.getHandle(CYCLE_SCHEDULE_ID);
+    const d = await handle.describe();
+    expect(d.spec.timezone).toBe('Asia/Shanghai');
+    expect(d.action.type).toBe('startWorkflow');
+    expect(d.info.nextActionTimes.length).toBeGreaterThan(0);
+    for (const t of d.info.nextActionTimes) {
+      // 00:00 Beijing time on the 1st = 16:00 UTC on the last day of the previous month.
+      const local = new Date(t.getTime() + 8 * 3600_000);
+      expect([local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()]).toEqual([1, 0, 0, 0]);
+    }
+    const nextMonth = shanghaiMonth(d.info.nextActionTimes[0]);
+    expect(nextMonth > shanghaiMonth(new Date())).toBe(true);
+
+    // Trigger now: the starter gives the current month's cycle its business id.
+    const month = shanghaiMonth(new Date());
+    started.push(cycleWorkflowId(month));
+    await handle.trigger();
+    const cycle = await eventually(() => deps.db.cycle.findUnique({ where: { id: month } }), (c) => !!c, 60_000);
+    expect(cycle?.workflowId).toBe(cycleWorkflowId(month));
+    const desc = await client.workflow.getHandle(cycleWorkflowId(month)).describe();
+    expect(desc.type).toBe('cycleWorkflow');
+    expect(desc.status.name).toBe('RUNNING');
+    // Triggering again leaves the running month alone (no second cycle, no error).
+    await handle.trigger();
+    await new Promise((r) => setTimeout(r, 2000));
+    const runs: string[] = [];
+    for await (const w of client.workflow.list({ query: `WorkflowId = "${cycleWorkflowId(month)}"` })) runs.push(w.runId);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('a month through the API: reports, inspection, signatures, scores, ranking, briefing, publicity, diagnosis', async () => {
+    const month = '2033-06'; // a quarter month: team ratings, department leaders at the meeting
+    const base = `/api/cycles/${month}`;
+
+    // The year's roadmap and indicator set (administrators only; bodies validated).
+    const roadmap = { tasks: [{ code: '2033-ZD-01', unitId: 'district-zhangdian', title: '深化“放管服”改革一网通办', milestones: [{ month: 6, target: '上线企业开办一件事' }] }] };
+    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('district-zhangdian-deputy')).send(roadmap)).status).toBe(403);
+    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('ro-director')).send({ tasks: [{ code: 'x' }] })).status).toBe(400);
+    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('ro-director')).send(roadmap)).status).toBe(200);
+    const indicators = {
+      indicators: [
+        { code: 'REPORT_ON_TIME', name: '按时报送月度调度情况', weight: 20, method: 'REPORT_ON_TIME', appliesTo: ['DISTRICT', 'SPECIAL_GROUP'] },
+        { code: 'ISSUES', name: '督查发现问题', weight: 20, method: 'INSPECTION_ISSUES', appliesTo: ['DISTRICT', 'SPECIAL_GROUP'] },
+        { code: 'INSPECTION', name: '改革举措落地见效', weight: 60, method: 'INSPECTOR', appliesTo: ['DISTRICT', 'SPECIAL_GROUP'] },
+        { code: 'INFORMATIZATION', name: '信息化建设（加分项）', weight: 5, method: 'INSPECTOR', appliesTo: ['DISTRICT'], bonus: true },
+      ],
+    };
+    expect((await request(app).put('/api/cycles/indicators/2033').set(auth('ro-director')).send({ indicators: [{ ...indicators.indicators[0], method: 'GUESS' }] })).status).toBe(400);
+    expect((await request(app).put('/api/cycles/indicators/2033').set(auth('ro-director')).send(indicators)).status).toBe(200);
+
+    // Start the month by hand (administrators only); starting again finds it.
+    expect((await request(app).post('/api/cycles').set(auth('district-zhangdian-deputy')).send({ month })).status).toBe(403);
+    expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month: '2033-13' })).status).toBe(400);
+    const start = await request(app).post('/api/cycles').set(auth('ro-director')).send({ month, seed: 'api-test' });
+    started.push(cycleWorkflowId(month));
+    expect(start.status).toBe(201);
+    expect(start.body.cycle.seed).toBe('api-test');
+    expect(start.body.cycle.targetUnitIds).toHaveLength(19);
+    expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month })).status).toBe(200);
+
+    // 一月一调度: the dispatch e-mail lists the unit's roadmap task.
+    const dispatch = (await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('一月一调度') && x.subject.includes('2033')))).find((x) => x.subject.includes('2033'));
+    expect(dispatch?.text).toContain('深化“放管服”改革一网通办');
+
+    // Reports: own unit only; the body is validated; 文昌湖 never reports.
+    expect((await request(app).post(`${base}/reports`).set(auth('district-zichuan-deputy')).send({ unitId: 'district-zhangdian', summary: '代报' })).status).toBe(403);
+    expect((await request(app).post(`${base}/reports`).set(auth('district-zhangdian-deputy')).send({ summary: '' })).status).toBe(400);
+    for (const u of [...DISTRICTS, ...GROUPS].filter((x) => x !== 'district-wenchanghu')) {
+      const res = await request(app).post(`${base}/reports`).set(auth(reporter(u))).set('Idempotency-Key', `report-${month}-${u}`).send({ summary: '本月改革任务按计划推进', items: [{ taskCode: '2033-ZD-01', progress: '按节点推进', status: 'ON_TRACK' }] });
+      expect(res.status).toBe(200);
+      expect(res.body.report).toMatchObject({ unitId: u, onTime: true });
+    }
+
+    // 一月一督查: a "1+1+n" team; only inspectors record it; both parties sign, each for itself.
+    const inspection = { unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'], issues: [{ title: '改革台账未按月更新' }, { title: '镇办改革任务推进不平衡' }] };
+    expect((await request(app).post(`${base}/inspections`).set(auth('district-boshan-director')).send(inspection)).status).toBe(403);
+    const created = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send(inspection);
+    expect(created.status).toBe(201);
+    const inspectionId = created.body.inspection.id as string;
+    const sign = (who: string, party: string) => request(app).post(`${base}/inspections/${encodeURIComponent(inspectionId)}/sign`).set(auth(who)).send({ party });
+    expect((await sign('district-zichuan-director', 'UNIT')).status).toBe(403);
+    expect((await sign('ro-director', 'LEADER')).status).toBe(403); // not even an administrator signs for the team leader
+    expect((await sign('district-boshan-director', 'UNIT')).status).toBe(200);
+    expect((await sign('district-boshan-director', 'UNIT')).status).toBe(409);
+    const signed = await sign('ro-supervisor', 'LEADER');
+    expect(signed.status).toBe(200);
+    expect(signed.body.inspection).toMatchObject({ unitSignedBy: 'district-boshan-director', leaderSignedBy: 'ro-supervisor' });
+    const issueMail = await eventually(() => mailTo('district-boshan-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【问题清单】')));
+    expect(issueMail.find((x) => x.subject.startsWith('【问题清单】'))?.text).toContain('改革台账未按月更新');
+
+    // 一月一排名: inspector scores; an override needs an administrator and a reason.
+    for (const u of [...DISTRICTS, ...GROUPS]) {
+      const value = u === 'district-zhangdian' ? 58 : u === 'sg-rural' ? 55 : 45;
+      const res = await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: u, indicatorCode: 'INSPECTION', value });
+      expect(res.status).toBe(201);
+    }
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'district-linzi', indicatorCode: 'INSPECTION', value: 61 })).status).toBe(409);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'sg-economy', indicatorCode: 'INFORMATIZATION', value: 3 })).status).toBe(409); // districts only
+    expect((await request(app).post(`${base}/scores`).set(auth('district-zhangdian-deputy')).send({ unitId: 'district-zhangdian', indicatorCode: 'INSPECTION', value: 60 })).status).toBe(403);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'district-linzi', indicatorCode: 'ISSUES', value: 10, override: true, reason: '问题清单外发现重大问题' })).status).toBe(403);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-director')).send({ unitId: 'district-linzi', indicatorCode: 'ISSUES', value: 10, override: true })).status).toBe(400);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-director')).send({ unitId: 'district-linzi', indicatorCode: 'ISSUES', value: 10, override: true, reason: '问题清单外发现重大问题' })).status).toBe(201);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'district-zhangdian', indicatorCode: 'INFORMATIZATION', value: 5 })).status).toBe(201);
+
+    // Quarterly: district heads rate the inspection teams.
+    expect((await request(app).post(`${base}/team-ratings`).set(auth('sg-economy-liaison')).send({ teamName: '第一督查组', fairMethod: 9, fairOrder: 9, thorough: 9, clean: 9 })).status).toBe(403);
+    expect((await request(app).post(`${base}/team-ratings`).set(auth('district-zhangdian-head')).send({ teamName: '第一督查组', fairMethod: 11, fairOrder: 9, thorough: 9, clean: 9 })).status).toBe(409); // scale 1–10 (policy)
+    expect((await request(app).post(`${base}/team-ratings`).set(auth('district-zhangdian-head')).send({ teamName: '第一督查组', fairMethod: 9, fairOrder: 10, thorough: 8, clean: 10 })).status).toBe(201);
+
+    // Nothing ranked yet.
+    expect((await request(app).get(`${base}/ranking`).set(auth('district-zhangdian-deputy'))).status).toBe(404);
+    expect((await request(app).post(`${base}/close`).set(auth('ro-inspector')).send({})).status).toBe(403);
+    const closed = await request(app).post(`${base}/close`).set(auth('ro-director')).send({ note: '评分完毕' });
+    expect(closed.status).toBe(200);
+    expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'district-linzi', indicatorCode: 'INSPECTION', value: 50 })).status).toBe(409);
+    expect((await request(app).post(`${base}/reports`).set(auth('district-wenchanghu-deputy')).send({ summary: '补报' })).status).toBe(409);
+
+    const ranking = await request(app).get(`${base}/ranking`).set(auth('district-zhangdian-deputy'));
+    expect(ranking.status).toBe(200);
+    const d = ranking.body.districts as Array<{ unitId: string; rank: number; total: number; items: Array<{ code: string; value: number; facts: string; rule: string }>; annual: { figure: number } }>;
+    expect(d[0]).toMatchObject({ unitId: 'district-zhangdian', rank: 1, total: 103 }); // 20 + 20 + 58 + 5 bonus
+    expect(d[d.length - 1]).toMatchObject({ unitId: 'district-wenchanghu' });
+    expect(d[d.length - 1].items.find((i) => i.code === 'REPORT_ON_TIME')?.facts).toContain('未报送');
+    expect(d.find((x) => x.unitId === 'district-boshan')!.items.find((i) => i.code === 'ISSUES')).toMatchObject({ value: 18 });
+    expect(d.find((x) => x.unitId === 'district-linzi')!.items.find((i) => i.code === 'ISSUES')?.facts).toContain('问题清单外发现重大问题');
+    expect(d[0].annual.figure).toBeCloseTo(51.5, 5); // 第六条（三）(1): 50% of the month's 103
+    expect(ranking.body.specialGroups[0]).toMatchObject({ unitId: 'sg-rural', rank: 1 });
+    expect(ranking.body.tieRule).toContain('并列');
+    expect(ranking.body.speakers.typical).toEqual(['district-zhangdian', 'sg-rural']);
+    expect(ranking.body.speakers.commitment).toEqual(['district-wenchanghu']);
+    expect(ranking.body.teams[0]).toMatchObject({ teamName: '第一督查组', rank: 1, raters: 1 });
+
+    // 一月一通报: the printable briefing; the meeting notice reaches department leaders in a quarter month.
+    const briefing = await request(app).get(`${base}/briefing`).set(auth('district-zhangdian-deputy'));
+    expect(briefing.status).toBe(200);
+    expect(briefing.headers['content-type']).toMatch(/text\/html/);
+    expect(briefing.text).toContain('督导情况通报');
+    expect(briefing.text).toContain('典型发言');
+    expect(briefing.text).toContain('改革台账未按月更新');
+    const meeting = await eventually(() => mailTo('dept-ndrc-leader@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('督导情况通报会')));
+    expect(meeting.find((x) => x.subject.includes('督导情况通报会'))?.text).toContain('张店区');
+    const distributed = await eventually(() => mailTo('city-secretary@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【督导情况通报】') && x.subject.includes('2033')));
+    expect(distributed.some((x) => x.subject.startsWith('【督导情况通报】'))).toBe(true);
+    // 一月一宣传 and 一月一会诊.
+    const publicity = await eventually(() => mailTo('dept-propaganda-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('2033') && x.subject.includes('一月一宣传')));
+    expect(publicity.find((x) => x.subject.includes('一月一宣传'))?.text).toContain('张店区');
+    const visit = await eventually(() => mailTo('district-wenchanghu-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('一月一会诊')));
+    expect(visit.find((x) => x.subject.includes('一月一会诊'))?.text).toContain('调研会诊');
+    // Each person is notified in the in-app inbox too.
+    const inbox = await request(app).get('/api/inbox').set(auth('district-wenchanghu-deputy'));
+    const inboxKinds = (inbox.body.items as Array<{ notice: { kind: string; subjectId: string } }>).filter((i) => i.notice.subjectId === month).map((i) => i.notice.kind);
+    expect(inboxKinds).toEqual(expect.arrayContaining(['DISPATCH', 'INSPECTION', 'DIAGNOSIS_VISIT']));
+
+    // The diagnosis report: the visiting team (reform office) files it, once; it goes to the city leaders.
+    const file = (who: string, unitId: string) => request(app).post(`${base}/diagnoses/${unitId}/report`).set(auth(who)).send({ report: '落后原因：调度报送不及时，改革统筹不够。改进措施：明确专人，每周调度。' });
+    expect((await file('district-wenchanghu-deputy', 'district-wenchanghu')).status).toBe(403);
+    expect((await file('ro-inspector', 'district-zhangdian')).status).toBe(409);
+    expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(200);
+    const report = await eventually(() => mailTo('city-mayor@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【会诊报告】')));
+    expect(report.find((x) => x.subject.startsWith('【会诊报告】'))?.text).toContain('每周调度');
+    const result = await client.workflow.getHandle(cycleWorkflowId(month)).result();
+    expect(result.phase).toBe('DONE');
+    expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(409);
+
+    // Rows: scores with explanations, the signed inspection, the audit of every change.
+    expect(await deps.db.cycleScore.count({ where: { cycleId: month } })).toBe(19);
+    expect(await deps.db.cycleReport.count({ where: { cycleId: month } })).toBe(18);
+    expect(await deps.db.obligation.count({ where: { workflowId: cycleWorkflowId(month), status: 'OPEN' } })).toBe(0);
+    const audit = await deps.db.auditLog.findMany({ where: { path: `${base}/scores`, status: 201 } });
+    expect(audit.some((a) => a.officialId === 'ro-director')).toBe(true); // the override is audited
+    const detail = await request(app).get(base).set(auth('district-zhangdian-deputy'));
+    expect(detail.status).toBe(200);
+    expect(detail.body.phase).toBe('DONE');
+    expect(detail.body.inspections[0]).toMatchObject({ specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'] });
+  });
+});
