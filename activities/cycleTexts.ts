@@ -34,6 +34,7 @@ export interface CycleNoticeContext {
   top?: string[];
   improved?: string[];
   winners?: string[];
+  material?: string[];
   report?: string;
   briefingUrl?: string;
   chase?: number;
@@ -101,7 +102,7 @@ export function renderCycleNotice(kind: CycleNoticeKind, c: CycleNoticeContext):
     case 'PUBLICITY':
       return {
         title: `【一月一宣传】${ym}先进区县和专项小组宣传推介`,
-        body: `市委宣传部：\n\n根据第六条（五），请组织市属媒体对以下单位的经验做法进行宣传报道：\n\n排名靠前：${(c.top ?? []).join('、') || '无'}\n前进幅度较大：${(c.improved ?? []).join('、') || '无'}${c.winners?.length ? `\n集中采访报道：${c.winners.join('、')}` : ''}\n\n各单位本月调度材料和督导情况通报见系统：${c.briefingUrl ?? ''}${SIGNATURE}`,
+        body: `市委宣传部：\n\n根据第六条（五），请组织市属媒体对以下单位的经验做法进行宣传报道：\n\n排名靠前：${(c.top ?? []).join('、') || '无'}\n前进幅度较大：${(c.improved ?? []).join('、') || '无'}${c.winners?.length ? `\n集中采访报道：${c.winners.join('、')}` : ''}${c.material?.length ? `\n\n经验材料（各单位本月调度报告摘要）：\n${c.material.map((x) => `  ${x}`).join('\n')}` : ''}\n\n督导情况通报见系统：${c.briefingUrl ?? ''}${SIGNATURE}`,
       };
     case 'DIAGNOSIS_VISIT':
       return {

@@ -6,14 +6,15 @@
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { cycleWorkflowId } from '../../common/ids';
 import { defaultPolicy, type Policy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/cycle/messages';
-import { monthStart, previousMonth, shanghaiMonth } from '../../workflows/cycle/state';
+import { drawTargets, monthStart, previousMonth, shanghaiMonth } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
+import { WORKFLOWS_PATH } from '../../worker/createWorker';
 import { testDeps, testWorker, type TestDeps } from '../support/deps';
 import { mailTo } from '../support/mailbox';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
@@ -210,6 +211,7 @@ describe('六个一 cycle (time-skipping)', () => {
     // 一月一宣传 and 一月一会诊.
     const publicity = (await notices(month, 'PUBLICITY'))[0];
     expect(publicity.body).toContain('张店区');
+    expect(publicity.body).toContain('张店区：本月改革任务按计划推进'); // its material
     expect(publicity.recipients.map((r) => r.officialId)).toContain('dept-propaganda-head');
     expect((await notices(month, 'DIAGNOSIS_VISIT'))[0].recipients.map((r) => r.officialId)).toContain('district-wenchanghu-head');
 
@@ -235,6 +237,25 @@ describe('六个一 cycle (time-skipping)', () => {
     }
   }, 300_000);
 
+  it('a random sample of targets (seed 002), drawn in the workflow from a recorded seed, reproducible', async () => {
+    const month = '2032-07';
+    const policy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, inspection: { mode: 'SAMPLE', districts: 3, specialGroups: 2 } } };
+    // No seed given: the workflow draws one (uuid4, deterministic in workflow code) and records it.
+    const h = await env.client.workflow.start(cycleWorkflow, { taskQueue: TASK_QUEUE, workflowId: cycleWorkflowId(month), args: [{ version: 1, month, policy }] });
+    const v = await settle(h);
+    expect(v.targets).toHaveLength(5);
+    expect(v.targets).toEqual(drawTargets(v.units, policy.cycle.inspection, v.seed));
+    const row = await eventually(() => deps.db.cycle.findUniqueOrThrow({ where: { id: month } }));
+    expect(row.seed).toBe(v.seed);
+    expect(row.targetUnitIds).toEqual(v.targets);
+    const outside = [...districts, ...groups].find((u) => !v.targets.includes(u))!;
+    await expect(
+      h.executeUpdate(m.createInspectionUpdate, { args: [{ actor: inspector, unitId: outside, teamName: '第二督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], departmentIds: [], issues: [] }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await eventually(async () => expect((await notices(month, 'INSPECTION')).length).toBe(5));
+    await h.terminate('sample checked');
+  });
+
   it('ties: broken by the stated indicators, else shared; tied first-ranked both speak', async () => {
     const month = '2032-05';
     const h = await start(month);
@@ -258,6 +279,8 @@ describe('六个一 cycle (time-skipping)', () => {
     expect(done.ranking!.speakers.typical).toEqual(expect.arrayContaining(['district-zhangdian', 'district-zichuan']));
     // The seven tied last districts are all visited.
     expect(done.diagnoses.length).toBe(7);
+    // The recorded history replays without nondeterminism (concurrent notices, timers, updates).
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, await h.fetchHistory(), h.workflowId);
   }, 300_000);
 
   it('three cycles: a special group last three months in a row speaks; quarter month; the annual 50% figure', async () => {

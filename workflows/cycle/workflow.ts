@@ -528,8 +528,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         if (best) winners.push(`${best.unitName}（${label}排名第一）`);
       }
     }
+    // Their material: each featured unit's own monthly report.
+    const featured = [...new Set([...speakers.typical, ...improved.map((x) => x.unitId)])];
+    const material = featured.flatMap((id) => s.reports.filter((r) => r.unitId === id).map((r) => `${unitName(id)}：${r.summary}`));
     const publicity = notify('PUBLICITY', 'publicity', { ...why, rule: '第六条（五）' }, {
-      context: { top: [...speakers.typical.map(unitName)], improved: improved.map((x) => unitName(x.unitId)), winners, briefingUrl },
+      context: { top: [...speakers.typical.map(unitName)], improved: improved.map((x) => unitName(x.unitId)), winners, material, briefingUrl },
     });
     await Promise.all([distribution, meeting, publicity]);
 
@@ -537,6 +540,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     const dueAt = addDuration(new Date(visitAt), p.diagnosisReportDueAfter).toISOString();
     s.diagnoses = diagnosisUnits.map((unitId) => ({ unitId, visitAt, dueAt }));
     s.phase = s.diagnoses.length ? 'DIAGNOSIS' : 'DONE';
+    if (s.diagnoses.length) upsertSearchAttributes({ DubanDueAt: [new Date(dueAt)] });
     await persist({ step: 'briefing', data: { meetingAt, attendees: attendees.length, diagnoses: diagnosisUnits } }, { diagnoses: s.diagnoses });
     await Promise.all(
       s.diagnoses.map((d) =>
@@ -620,6 +624,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     }
     if (s.phase === 'DIAGNOSIS' && s.diagnoses.every((d) => d.filedAt)) {
       s.phase = 'DONE';
+      upsertSearchAttributes({ DubanDueAt: [] }); // no deadline open any more
       await persist({ step: 'done' });
     }
     if (s.phase === 'DONE') break;
