@@ -9,7 +9,7 @@ import type { CandidateView, RoundResult } from '../workflows/innovation/message
 import { ROUND_VOTERS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../workflows/innovation/state';
 import type { Mailer } from './mailer';
 import { deliverNotice, saveNotice, type DeliveryResult, type NoticeExplanation } from './notices';
-import { halfLabel, renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type SelectionNoticeKind } from './innovationTexts';
+import { halfLabel, renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type RolloutTerms, type SelectionNoticeKind } from './innovationTexts';
 
 interface EventSpec {
   key: string;
@@ -90,6 +90,8 @@ export interface RolloutNoticeArgs {
   districtIds: string[];
   opinion: { docNumber: string; title: string };
   duties?: Duty[];
+  /** The policy's deadlines in words, for the start notice (a district may run other values, 第二十一条). */
+  terms?: RolloutTerms;
   asOf: string;
   explanation: NoticeExplanation;
   chase?: number;
@@ -393,6 +395,7 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         unitNames: names,
         duties: a.duties,
         districtIds: a.districtIds,
+        terms: a.terms,
         asOf: a.asOf,
       });
       const { to, cc } = await rolloutRecipients(a);

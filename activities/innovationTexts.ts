@@ -69,7 +69,15 @@ export function renderSelectionNotice(kind: SelectionNoticeKind, c: SelectionNot
   }
 }
 
+export interface RolloutTerms {
+  leadPlanWithin: string; // "1周"
+  meetingWithin: string;
+  districtPlanWithin: string;
+  minTownships: number;
+}
+
 export interface RolloutNoticeContext {
+  terms?: RolloutTerms;
   title: string; // the experience
   leadUnitName: string;
   opinion: { docNumber: string; title: string };
@@ -87,11 +95,12 @@ export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeCon
   const d = c.duty;
   const due = d ? formatShanghai(d.dueAt) : '';
   const who = c.dutyUnitName ?? c.leadUnitName;
+  const t = c.terms ?? { leadPlanWithin: '1周', meetingWithin: '2周', districtPlanWithin: '1个月', minTownships: 2 };
   switch (kind) {
     case 'START':
       return {
         title: `【推广实施】${c.title}`,
-        body: `${c.leadUnitName}、各区县：\n\n根据《${c.opinion.title}》（${c.opinion.docNumber}），创新改革经验${exp}在全市推广实施，由${c.leadUnitName}牵头。请牵头部门在一周内制定实施方案报市分管领导审定，审定后两周内召开部署会；各区县在一个月内制定本地实施意见和实施方案，报区县改革办主任审定；需要在镇办推广的，各区县至少选择2个镇办推广。${SIGNATURE}`,
+        body: `${c.leadUnitName}、各区县：\n\n根据《${c.opinion.title}》（${c.opinion.docNumber}），创新改革经验${exp}在全市推广实施，由${c.leadUnitName}牵头。请牵头部门在${t.leadPlanWithin}内制定实施方案报市分管领导审定，审定后${t.meetingWithin}内召开部署会；各区县在${t.districtPlanWithin}内制定本地实施意见和实施方案，报区县改革办主任审定；需要在镇办推广的，各区县至少选择${t.minTownships}个镇办推广。${SIGNATURE}`,
       };
     case 'REMINDER':
       return {

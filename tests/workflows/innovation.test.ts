@@ -368,6 +368,42 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await handle.terminate('test done');
   });
 
+  it('continue-as-new: a rollout resumed from its carried state keeps its clocks and does not repeat notices', async () => {
+    const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(6, 7), false);
+    const workflowId = rolloutWorkflowId(rolloutId);
+    const due = plus(startedAt, rp.leadPlanWithin);
+    await sleepUntil(new Date(due.getTime() + HOUR));
+    await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
+    const before = await handle.query(m.rolloutQuery);
+    await handle.terminate('simulated continue-as-new');
+    // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
+    const fired = (await deps.db.notice.findMany({ where: { workflowId } })).map((n) => n.key.slice(workflowId.length + 1)).filter((k) => k !== 'start');
+    const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0 };
+    const input: m.RolloutInput = {
+      version: 1,
+      rolloutId,
+      selectionId: 'test',
+      candidateId: `cand-${rolloutId}`,
+      title: before.title,
+      leadUnitId: 'dept-health',
+      leaderInChargeId: LEADER,
+      districtIds: DISTRICTS.slice(6, 7),
+      townshipApplies: false,
+      opinion: { docNumber: '淄改办发〔2026〕99号', title: '关于推广创新改革经验的实施意见' },
+      policy,
+      carried,
+    };
+    const resumed = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+    await sleepUntil(plus(due, rp.chaseEvery, HOUR));
+    await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-2` } }), 'second chase');
+    const v = await resumed.query(m.rolloutQuery);
+    expect(v.startedAt).toBe(startedAt);
+    expect(v.duties.find((d) => d.name === 'lead-plan')!.chases).toBe(2);
+    expect(await deps.db.notice.count({ where: { workflowId, kind: 'START' } })).toBe(1);
+    expect(await deps.db.notice.count({ where: { workflowId, key: { contains: ':lead-plan:chase-' } } })).toBe(2);
+    await resumed.terminate('test done');
+  });
+
   it('township rule: fewer than the policy minimum is refused; townships are then shown done', async () => {
     const [d] = DISTRICTS.slice(5, 6);
     const { handle, rolloutId } = await startRollout([d]);

@@ -88,12 +88,13 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     const at = now.toISOString();
     const acc = acceptancePeriod(now, i.policy.innovation.rollout.acceptance);
     const start = `市委改革办印发实施意见（${i.opinion.docNumber}）`;
+    const reportMonths = p.acceptance.reportMonths.map((mo) => `${mo}月`).join('、');
     const duties: Duty[] = [
       timed('lead-plan', 'LEAD_PLAN', i.leadUnitId, start, at, p.leadPlanWithin),
       ...i.districtIds.map((d) => timed(`district-plan:${d}`, 'DISTRICT_PLAN', d, start, at, p.districtPlanWithin)),
       ...(i.townshipApplies ? i.districtIds.map((d) => timed(`township:${d}`, 'TOWNSHIP', d, start, at, p.townshipWithin)) : []),
-      ...[i.leadUnitId, ...i.districtIds].map((u) => fixed(`acceptance-report:${u}`, 'ACCEPTANCE_REPORT', u, at, acc.reportDueAt, `${acc.label}验收，6月底、12月底前报送`)),
-      fixed('summary', 'SUMMARY', REFORM_OFFICE_ID, at, acc.summaryDueAt, `${acc.label}验收，7月10日、1月10日前完成`),
+      ...[i.leadUnitId, ...i.districtIds].map((u) => fixed(`acceptance-report:${u}`, 'ACCEPTANCE_REPORT', u, at, acc.reportDueAt, `${acc.label}验收，${reportMonths}底前报送`)),
+      fixed('summary', 'SUMMARY', REFORM_OFFICE_ID, at, acc.summaryDueAt, `${acc.label}验收，次月${p.acceptance.summaryDay}日前完成`),
     ];
     return { state: 'RUNNING', startedAt: at, duties, fired: [], bulletins: 0, problemSeq: 0 };
   }
@@ -149,6 +150,12 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       districtIds: input.districtIds,
       opinion: input.opinion,
       duties: kind === 'BULLETIN' ? s.duties : undefined,
+      terms: {
+        leadPlanWithin: describeDuration(p.leadPlanWithin),
+        meetingWithin: describeDuration(p.meetingWithin),
+        districtPlanWithin: describeDuration(p.districtPlanWithin),
+        minTownships: p.minTownships,
+      },
       asOf: new Date().toISOString(),
       explanation: d
         ? { rule: RULE, startEvent: d.startEvent, startedAt: d.startedAt, offset: d.offset, dueAt: d.dueAt }
