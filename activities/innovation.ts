@@ -328,6 +328,8 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         candidates: listed.map((c) => ({ rank: c.finalRank ?? c.shortlistRank ?? undefined, title: c.title, unitName: names[c.unitId] ?? c.unitId, leadUnitName: names[c.leadUnitId] ?? c.leadUnitId })),
       });
       const { to, cc } = await selectionRecipients(a);
+      // A reminder when everyone has acted already has nobody to remind.
+      if (to.length === 0) return { noticeId: '', delivery: { sent: 0, skipped: 0, failed: 0 } };
       const noticeId = await saveNotice(db, {
         key: `${a.workflowId}:${a.step}`,
         workflowId: a.workflowId,

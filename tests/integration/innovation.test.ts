@@ -192,8 +192,21 @@ describe('innovation API (dev server)', () => {
       expect(d.status.name).toBe('RUNNING');
     }
     // The result went out by e-mail.
-    const mails = await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('【公布】')));
-    expect(mails.some((x) => x.subject.includes('【公布】2026年下半年创新改革经验推广名单'))).toBe(true);
+    const published = (ms: Array<{ subject: string }>) => ms.some((x) => x.subject === '【公布】2026年下半年创新改革经验推广名单');
+    expect(published(await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), published))).toBe(true);
+  });
+
+  it('the public vote is rate limited per client address (policy)', async () => {
+    // A fresh app: the burst limit lives in the API process.
+    const fresh = createApp({ db: deps.db, client });
+    const pub = `/api/public/innovation/selections/${half}/votes`;
+    for (let i = 0; i < sp.publicVotesPerIpPerHour; i++) {
+      const res = await request(fresh).post(pub).send({ phone: String(13700000000 + i), candidateIds: ['x'] });
+      expect(res.status).toBe(409); // the round is over, but the attempt counts
+    }
+    const limited = await request(fresh).post(pub).send({ phone: '13799999999', candidateIds: ['x'] });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
   });
 
   it('one rollout walked to acceptance through the API, with its per-district board', async () => {

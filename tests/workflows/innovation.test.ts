@@ -173,6 +173,10 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const call = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
     await sleepUntil(new Date(call.phaseDueAt!.getTime() + HOUR));
     await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'MUTUAL_VOTE' && (await deps.db.innovationSelection.findUnique({ where: { id: selectionId } }))?.phase === 'MUTUAL_VOTE', 'mutual vote');
+    // The call's reminder (before its deadline) went only to the units that had not submitted: the special groups.
+    const [reminder] = await notices(selectionId, 'REMINDER');
+    expect(reminder.key).toBe(`${workflowId}:CALL:reminder-0`);
+    expect(new Set(reminder.recipients.map((r) => r.officialId.split('-').slice(0, 2).join('-')))).toEqual(new Set(SPECIAL_GROUPS));
 
     // Mutual vote: candidate i gets a distinct number of votes (the first ones most); the last two get none.
     const voters = [...DISTRICTS, ...SPECIAL_GROUPS].map((u) => ({ u, kind: u.startsWith('sg-') ? ('SPECIAL_GROUP' as const) : ('DISTRICT' as const) }));
@@ -193,6 +197,8 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
 
     const mutual = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
     await sleepUntil(new Date(mutual.phaseDueAt!.getTime() + HOUR));
+    // Everyone had voted: the mutual round's reminder had nobody to remind and was not sent.
+    expect((await notices(selectionId, 'REMINDER')).map((n) => n.key)).toEqual([`${workflowId}:CALL:reminder-0`]);
     const second = await eventually(async () => {
       const v = await handle.query(m.selectionQuery);
       return v.phase === 'SECOND_VOTE' ? v : undefined;
