@@ -91,7 +91,8 @@ export interface RolloutNoticeContext {
 }
 
 export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeContext): { title: string; body: string } {
-  const exp = `“${c.title}”`;
+  // Titles may carry their own quotation marks.
+  const exp = /^[“"《]/.test(c.title) ? c.title : `“${c.title}”`;
   const d = c.duty;
   const due = d ? formatShanghai(d.dueAt) : '';
   const who = c.dutyUnitName ?? c.leadUnitName;
@@ -126,7 +127,7 @@ export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeCon
       };
       return {
         title: `【推广工作通报】${c.title}（截至${c.asOf ? formatShanghai(c.asOf) : ''}）`,
-        body: `各有关单位：\n\n现将创新改革经验${exp}推广实施进展通报如下。\n\n市级：\n${board.city.map(line).join('\n')}\n\n区县：\n${board.districts.map(line).join('\n')}${SIGNATURE}`,
+        body: `各有关单位：\n\n现将创新改革经验${exp}推广实施进展通报如下。${board.city.length ? `\n\n市级：\n${board.city.map(line).join('\n')}` : ''}\n\n区县：\n${board.districts.map(line).join('\n')}${SIGNATURE}`,
       };
     }
   }
