@@ -246,6 +246,11 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
      * computed from known facts): its document obligations due this month and
      * done on time, and its ledger tasks due by now and closed.
      */
+    async officialNames(a: { officialIds: string[] }): Promise<Record<string, string>> {
+      const rows = await db.official.findMany({ where: { id: { in: a.officialIds } }, select: { id: true, name: true, title: true } });
+      return Object.fromEntries(rows.map((r) => [r.id, r.title ? `${r.title}${r.name}` : r.name]));
+    },
+
     async gatherCycleFacts(a: FactsArgs): Promise<Record<string, UnitSystemFacts>> {
       const start = new Date(a.monthStart);
       const cutoff = new Date(Math.min(new Date(a.monthEnd).getTime(), new Date(a.asOf).getTime()));

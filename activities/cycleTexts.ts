@@ -168,6 +168,14 @@ function table(units: RankedUnit[], c: BriefingContext, district: boolean): stri
   return `<table>${head}${rows}</table>`;
 }
 
+/** Printed explanations: every item below its full points, or adjusted, with its facts (the screen shows all). */
+function deductions(c: BriefingContext): string {
+  const lines = [...c.districts, ...c.specialGroups].flatMap((u) =>
+    u.items.filter((i) => (!i.bonus && i.value < i.weight) || i.override).map((i) => `${u.unitName}　${i.name}：${i.value}/${i.weight}分。${i.facts}`),
+  );
+  return lines.length ? `<ol class="note">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ol>` : '<p class="note">各单位各项均得满分。</p>';
+}
+
 /** The month's 督导情况通报: ranking tables, highlights, problems, next month's arrangements. */
 export function renderBriefingHtml(c: BriefingContext): string {
   const name = (id: string) => esc(c.unitNames[id] ?? id);
@@ -205,6 +213,7 @@ ${c.reportsMissing.length ? `<p>未按时报送调度情况的单位：${c.repor
 ${c.improved.length ? `<p>前进幅度较大：${c.improved.map(name).join('、')}</p>` : ''}
 ${teams}
 <h2>${teams ? '六' : '五'}、下月工作安排</h2>${li(c.nextMonth)}
-<p style="text-align:right">市委全面深化改革领导小组办公室<br>${esc(formatShanghai(c.rankedAt).slice(0, 11))}</p>
+<p style="text-align:right">市委全面深化改革领导小组办公室<br>${esc(formatShanghai(c.rankedAt).split(' ')[0])}</p>
+<h2>附：失分及调整说明</h2>${deductions(c)}
 </body></html>`;
 }

@@ -157,11 +157,14 @@ function latest(entries: ScoreEntry[], unitId: string, code: string, override: b
 export interface ScoringRules {
   lateReportFactor: number;
   issuePenalty: number;
+  /** Officials' names for the explanations (officials read names, not ids). */
+  names?: Record<string, string>;
 }
 
 /** Scores one unit on the indicators that apply to it; every item explains itself. */
 export function scoreUnit(unit: CycleUnit, indicators: Indicator[], facts: UnitFacts, entries: ScoreEntry[], rules: ScoringRules): UnitScore {
   const items: ScoreItem[] = [];
+  const who = (id: string) => rules.names?.[id] ?? id;
   for (const ind of indicators.filter((i) => i.appliesTo.includes(unit.kind))) {
     let value = 0;
     let text = '';
@@ -196,7 +199,7 @@ export function scoreUnit(unit: CycleUnit, indicators: Indicator[], facts: UnitF
       case 'INSPECTOR': {
         const e = latest(entries, unit.id, ind.code, false);
         value = e ? Math.min(w, Math.max(0, e.value)) : 0;
-        text = e ? `督查组（${e.enteredBy}）评分${e.value}分${e.reason ? `，理由：${e.reason}` : ''}` : '督查组未评分，按0分计';
+        text = e ? `督查组（${who(e.enteredBy)}）评分${e.value}分${e.reason ? `，理由：${e.reason}` : ''}` : '督查组未评分，按0分计';
         break;
       }
     }
@@ -206,7 +209,7 @@ export function scoreUnit(unit: CycleUnit, indicators: Indicator[], facts: UnitF
       item.computed = item.value;
       item.value = round2(Math.min(w, Math.max(0, o.value)));
       item.override = { value: o.value, reason: o.reason, by: o.enteredBy, at: o.enteredAt };
-      item.facts += `；经${o.enteredBy}调整为${item.value}分，理由：${o.reason ?? ''}`;
+      item.facts += `；经${who(o.enteredBy)}调整为${item.value}分，理由：${o.reason ?? ''}`;
     }
     items.push(item);
   }

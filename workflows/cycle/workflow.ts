@@ -400,7 +400,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     s.phase = 'RANKED';
     const now = new Date();
     const facts = await acts.gatherCycleFacts({ unitIds: s.units.map((u) => u.id), monthStart: monthStart(input.month).toISOString(), monthEnd: monthEnd(input.month).toISOString(), asOf: now.toISOString() });
-    const rules = { lateReportFactor: p.lateReportFactor, issuePenalty: p.issuePenalty };
+    const names = await acts.officialNames({ officialIds: [...new Set(s.entries.map((e) => e.enteredBy))] });
+    const rules = { lateReportFactor: p.lateReportFactor, issuePenalty: p.issuePenalty, names };
     const scores = s.units.map((u) => {
       const report = s.reports.find((r) => r.unitId === u.id);
       const insps = s.inspections.filter((i) => i.unitId === u.id);
