@@ -254,5 +254,15 @@ describe('六个一 cycle (dev server)', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.phase).toBe('DONE');
     expect(detail.body.inspections[0]).toMatchObject({ specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'] });
+
+    // The administrators' views know the family: search by family and the labelled timeline.
+    const found = await eventually(
+      () => request(app).get('/api/admin/workflows?family=cycle&unit=district-wenchanghu').set(auth('ro-director')),
+      (r) => r.status === 200 && r.body.items.some((i: { workflowId: string }) => i.workflowId === cycleWorkflowId(month)),
+    );
+    expect(found.body.items.find((i: { workflowId: string }) => i.workflowId === cycleWorkflowId(month))).toMatchObject({ family: 'cycle' });
+    const timeline = await request(app).get(`/api/admin/workflows/${encodeURIComponent(cycleWorkflowId(month))}/timeline`).set(auth('ro-director'));
+    expect(timeline.status).toBe(200);
+    expect(JSON.stringify(timeline.body)).toContain('问题清单签字确认');
   });
 });
