@@ -141,7 +141,8 @@ describe('六个一 cycle (dev server)', () => {
     expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month })).status).toBe(200);
 
     // 一月一调度: the dispatch e-mail lists the unit's roadmap task.
-    const dispatch = (await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('一月一调度') && x.subject.includes('2033')))).find((x) => x.subject.includes('2033'));
+    const isDispatch = (x: { subject: string }) => x.subject.includes('一月一调度') && x.subject.includes('2033');
+    const dispatch = (await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some(isDispatch))).find(isDispatch);
     expect(dispatch?.text).toContain('深化“放管服”改革一网通办');
 
     // Reports: own unit only; the body is validated; 文昌湖 never reports.
@@ -167,8 +168,10 @@ describe('六个一 cycle (dev server)', () => {
     const signed = await sign('ro-supervisor', 'LEADER');
     expect(signed.status).toBe(200);
     expect(signed.body.inspection).toMatchObject({ unitSignedBy: 'district-boshan-director', leaderSignedBy: 'ro-supervisor' });
-    const issueMail = await eventually(() => mailTo('district-boshan-director@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【问题清单】')));
-    expect(issueMail.find((x) => x.subject.startsWith('【问题清单】'))?.text).toContain('改革台账未按月更新');
+    // (The sink is shared by every test file of the run: match this month's mail only.)
+    const isIssueList = (x: { subject: string }) => x.subject.startsWith('【问题清单】2033年6月');
+    const issueMail = await eventually(() => mailTo('district-boshan-director@zibo.example.cn'), (ms) => ms.some(isIssueList));
+    expect(issueMail.find(isIssueList)?.text).toContain('改革台账未按月更新');
 
     // 一月一排名: inspector scores; an override needs an administrator and a reason.
     for (const u of [...DISTRICTS, ...GROUPS]) {
@@ -219,15 +222,17 @@ describe('六个一 cycle (dev server)', () => {
     expect(briefing.text).toContain('督导情况通报');
     expect(briefing.text).toContain('典型发言');
     expect(briefing.text).toContain('改革台账未按月更新');
-    const meeting = await eventually(() => mailTo('dept-ndrc-leader@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('督导情况通报会')));
-    expect(meeting.find((x) => x.subject.includes('督导情况通报会'))?.text).toContain('张店区');
+    const isMeeting = (x: { subject: string }) => x.subject.includes('2033年6月改革督导情况通报会');
+    const meeting = await eventually(() => mailTo('dept-ndrc-leader@zibo.example.cn'), (ms) => ms.some(isMeeting));
+    expect(meeting.find(isMeeting)?.text).toContain('张店区');
     const distributed = await eventually(() => mailTo('city-secretary@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【督导情况通报】') && x.subject.includes('2033')));
     expect(distributed.some((x) => x.subject.startsWith('【督导情况通报】'))).toBe(true);
     // 一月一宣传 and 一月一会诊.
     const publicity = await eventually(() => mailTo('dept-propaganda-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('2033') && x.subject.includes('一月一宣传')));
-    expect(publicity.find((x) => x.subject.includes('一月一宣传'))?.text).toContain('张店区');
-    const visit = await eventually(() => mailTo('district-wenchanghu-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('一月一会诊')));
-    expect(visit.find((x) => x.subject.includes('一月一会诊'))?.text).toContain('调研会诊');
+    expect(publicity.find((x) => x.subject.includes('2033') && x.subject.includes('一月一宣传'))?.text).toContain('张店区');
+    const isVisit = (x: { subject: string }) => x.subject.startsWith('【一月一会诊】2033年6月');
+    const visit = await eventually(() => mailTo('district-wenchanghu-head@zibo.example.cn'), (ms) => ms.some(isVisit));
+    expect(visit.find(isVisit)?.text).toContain('调研会诊');
     // Each person is notified in the in-app inbox too.
     const inbox = await request(app).get('/api/inbox').set(auth('district-wenchanghu-deputy'));
     const inboxKinds = (inbox.body.items as Array<{ notice: { kind: string; subjectId: string } }>).filter((i) => i.notice.subjectId === month).map((i) => i.notice.kind);
@@ -238,8 +243,9 @@ describe('六个一 cycle (dev server)', () => {
     expect((await file('district-wenchanghu-deputy', 'district-wenchanghu')).status).toBe(403);
     expect((await file('ro-inspector', 'district-zhangdian')).status).toBe(409);
     expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(200);
-    const report = await eventually(() => mailTo('city-mayor@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【会诊报告】')));
-    expect(report.find((x) => x.subject.startsWith('【会诊报告】'))?.text).toContain('每周调度');
+    const isReport = (x: { subject: string }) => x.subject.startsWith('【会诊报告】2033年6月');
+    const report = await eventually(() => mailTo('city-mayor@zibo.example.cn'), (ms) => ms.some(isReport));
+    expect(report.find(isReport)?.text).toContain('每周调度');
     const result = await client.workflow.getHandle(cycleWorkflowId(month)).result();
     expect(result.phase).toBe('DONE');
     expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(409);

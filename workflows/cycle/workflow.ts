@@ -62,11 +62,12 @@ import {
   type UnitKind,
 } from './state';
 
-const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  // Database and SMTP outages are retried for as long as they last: a notice is never forgotten.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// Database and SMTP outages are retried for as long as they last: a notice is never forgotten.
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const acts = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '1 minute', retry });
+// The briefing goes to every city leader, district head and department head in one notice: more time per attempt
+// (a retry resends only to recipients not yet SENT).
+const mail = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '10 minutes', retry });
 
 const RULE = '第六条';
 /** History length after which the workflow continues as new (Temporal's hard limit is 51,200 events). */
@@ -168,7 +169,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   }
 
   async function notify(kind: CycleNoticeArgs['kind'], step: string, why: { startEvent: string; startedAt: string; offset: string; rule?: string; dueAt?: string }, extra: Partial<CycleNoticeArgs> = {}) {
-    await acts.sendCycleNotice({
+    await mail.sendCycleNotice({
       workflowId,
       cycleId,
       kind,
