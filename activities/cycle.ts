@@ -337,15 +337,19 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       const cycle = await db.cycle.findUniqueOrThrow({ where: { id: a.cycleId }, select: { year: true, month: true } });
       const unit = a.unitId ? await db.unit.findUnique({ where: { id: a.unitId }, select: { name: true } }) : null;
       let roadmap = a.context.roadmap;
-      if (a.kind === 'DISPATCH' && a.unitId && !roadmap) {
+      let ledgers = a.context.ledgers;
+      if (a.kind === 'DISPATCH' && a.unitId) {
+        // 第六条（一）: the year's roadmap and the unit's open ledgers, as they stand at the dispatch.
         const rows = await db.cycleRoadmapTask.findMany({ where: { year: cycle.year, unitId: a.unitId }, orderBy: { code: 'asc' } });
-        roadmap = rows.map((r) => ({ code: r.code, title: r.title, milestones: r.milestones as Array<{ month?: number; target: string }> }));
+        roadmap ??= rows.map((r) => ({ code: r.code, title: r.title, milestones: r.milestones as Array<{ month?: number; target: string }> }));
+        const open = await db.ledgerTask.findMany({ where: { unitId: a.unitId, status: 'OPEN' }, orderBy: { dueAt: 'asc' }, take: 50 });
+        ledgers ??= open.map((t) => ({ id: t.id, title: t.title, dueAt: t.dueAt.toISOString() }));
       }
       let leaderName = a.context.leaderName;
       if (a.kind === 'ISSUE_LIST' && a.officialIds?.length && !leaderName) {
         leaderName = (await db.official.findUnique({ where: { id: a.officialIds[0] }, select: { name: true, title: true } }))?.name;
       }
-      const { title, body } = renderCycleNotice(a.kind, { ...a.context, roadmap, leaderName, year: cycle.year, month: cycle.month, unitName: unit?.name });
+      const { title, body } = renderCycleNotice(a.kind, { ...a.context, roadmap, ledgers, leaderName, year: cycle.year, month: cycle.month, unitName: unit?.name });
       const { to, cc } = await recipients(a);
       const noticeId = await saveNotice(db, {
         key: `${a.workflowId}:${a.step}`,

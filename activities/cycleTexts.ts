@@ -24,6 +24,8 @@ export interface CycleNoticeContext {
   dueAt?: string;
   at?: string;
   roadmap?: Array<{ code: string; title: string; milestones: Array<{ month?: number; target: string }> }>;
+  /** The unit's open ledger tasks (台账, 第五条), reported on with the roadmap. */
+  ledgers?: Array<{ id: string; title: string; dueAt: string }>;
   issues?: Array<{ title: string; detail?: string }>;
   teamName?: string;
   leaderName?: string;
@@ -57,9 +59,10 @@ export function renderCycleNotice(kind: CycleNoticeKind, c: CycleNoticeContext):
             })
             .join('\n')
         : '  （年度路线图尚未载入你单位任务，请报送全面深化改革工作总体进展）';
+      const ledgers = c.ledgers?.length ? `\n\n未销号台账任务：\n${c.ledgers.map((l) => `  ${l.title}（计划完成：${formatShanghai(l.dueAt)}）`).join('\n')}` : '';
       return {
         title: `【一月一调度】${ym}改革工作进展调度（${due}前报送）`,
-        body: `${unit}：\n\n按照年初确定的路线图、时间表，现调度${ym}全面深化改革工作进展情况。请于${due}前在系统中报送以下年度重点改革任务及未销号台账的进展情况：\n\n${tasks}\n\n按时报送情况将计入本月督导排名。${SIGNATURE}`,
+        body: `${unit}：\n\n按照年初确定的路线图、时间表，现调度${ym}全面深化改革工作进展情况。请于${due}前在系统中报送以下年度重点改革任务及未销号台账的进展情况：\n\n${tasks}${ledgers}\n\n按时报送情况将计入本月督导排名。${SIGNATURE}`,
       };
     }
     case 'REPORT_REMINDER':

@@ -110,6 +110,16 @@ describe('六个一 cycle (time-skipping)', () => {
         { key: `test:${month}:zc`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zichuan', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', doneAt: new Date(t0 + 12 * DAY) },
       ],
     });
+    // Ledger tasks (台账) of 张店区: one due this month and closed, one open and due later (listed in the dispatch).
+    const doc = await deps.db.document.create({
+      data: { docNumber: `鲁改发〔${month}〕1号`, level: 'PROVINCIAL', title: '测试文件', issuedAt: new Date(t0), receivedAt: new Date(t0), workflowId: `test-doc-${month}`, state: 'ISSUED', policyVersion: 'test' },
+    });
+    await deps.db.ledgerTask.createMany({
+      data: [
+        { id: `test-${month}-1`, documentId: doc.id, title: '制定一网通办实施细则', unitId: 'district-zhangdian', ownerId: 'district-zhangdian-director', dueAt: new Date(t0 + 5 * DAY), status: 'CLOSED', closedAt: new Date(t0 + 4 * DAY) },
+        { id: `test-${month}-2`, documentId: doc.id, title: '建设政务服务中心分中心', unitId: 'district-zhangdian', ownerId: 'district-zhangdian-director', dueAt: new Date(t0 + 400 * DAY), status: 'OPEN' },
+      ],
+    });
     const h = await start(month);
     let v = await settle(h);
     expect(v.targets).toHaveLength(19); // policy: inspect all 11 districts and 8 special groups
@@ -124,6 +134,7 @@ describe('六个一 cycle (time-skipping)', () => {
       return mail;
     });
     expect(dispatchMail.find(isDispatch)!.text).toContain('依据：第六条（一）');
+    expect(dispatchMail.find(isDispatch)!.text).toContain('未销号台账任务：\n  建设政务服务中心分中心');
 
     // Everyone reports on time except 文昌湖 (never reports).
     for (const u of [...districts, ...groups].filter((u) => u !== 'district-wenchanghu')) await report(h, u);
@@ -188,6 +199,7 @@ describe('六个一 cycle (time-skipping)', () => {
     expect(item('district-wenchanghu', 'REPORT_ON_TIME')).toMatchObject({ value: 0 });
     expect(item('district-wenchanghu', 'REPORT_ON_TIME').facts).toContain('未报送');
     expect(item('district-zhangdian', 'DOCUMENTS_ON_TIME')).toMatchObject({ value: 20 });
+    expect(item('district-zhangdian', 'LEDGER_CLOSED').facts).toBe('已到期台账任务1项，已销号1项');
     expect(item('district-zichuan', 'DOCUMENTS_ON_TIME')).toMatchObject({ value: 0 });
     expect(item('district-zichuan', 'DOCUMENTS_ON_TIME').facts).toContain('按期完成0项');
     expect(item('district-boshan', 'ISSUES')).toMatchObject({ value: 8 });
