@@ -51,6 +51,7 @@ get('/cycles/roadmap/:year', '查看年度路线图、时间表');
 post('/cycles/indicators/:year', '载入年度督导评价指标体系（管理员）', s.IndicatorSetBody, 'put');
 get('/cycles/indicators/:year', '查看年度督导评价指标体系');
 post('/cycles', '手动启动某月“六个一”督导（管理员）', s.StartCycleBody);
+describe({ method: 'get', path: '/cycles', summary: '历月督导列表（阶段、排名发布时间）', tags, request: { query: z.object({ year: z.string().optional() }) } });
 get('/cycles/:month', '查看某月督导进展：调度报送、督查、待办义务');
 post('/cycles/:month/reports', '区县或专项小组报送月度调度情况（一月一调度）', s.ReportBody);
 post('/cycles/:month/inspections', '督查组登记督查及问题清单（一月一督查，“1+1+n”）', s.InspectionBody);
@@ -241,6 +242,17 @@ export function cyclesRouter(db: Db, client: Client): Router {
     }
     if (!cycle) return void res.status(202).json({ month, workflowId, started: true });
     res.status(existed ? 200 : 201).json({ started: !existed, cycle: await cycleDetail(db, cycle) });
+  });
+
+  r.get('/cycles', async (req, res) => {
+    const year = req.query.year === undefined ? undefined : s.YearParam.parse(req.query.year);
+    const rows = await db.cycle.findMany({
+      where: year ? { year } : {},
+      orderBy: { id: 'desc' },
+      take: 120,
+      select: { id: true, workflowId: true, phase: true, startedAt: true, reportDueAt: true, scoringAt: true, rankedAt: true, policyVersion: true },
+    });
+    res.json({ items: rows.map((c) => ({ ...c, phaseLabel: PHASE_LABELS[c.phase as CyclePhase] ?? c.phase })) });
   });
 
   r.get('/cycles/:month', async (req, res) => {
