@@ -32,11 +32,26 @@ export function testDeps(): TestDeps {
   };
 }
 
+/**
+ * Workflow cache size of test workers. DUBAN_TEST_MAX_CACHED_WORKFLOWS=0 forces
+ * a full replay of the history on every workflow task (and 3 evicts often), so
+ * the same tests prove that replay reaches the same decisions (forced replay).
+ */
+export function testMaxCachedWorkflows(): number {
+  const v = process.env.DUBAN_TEST_MAX_CACHED_WORKFLOWS;
+  if (v === undefined || v === '') return 100;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`DUBAN_TEST_MAX_CACHED_WORKFLOWS=${v} is not a cache size`);
+  return n;
+}
+
 /** A worker on the real task queue with the real activities. */
 export function testWorker(connection: NativeConnection, deps: TestDeps, overrides: Partial<WorkerOptions> = {}, namespace = 'default'): Promise<Worker> {
-  return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, overrides }, {
+  // A short sticky-queue timeout: after a worker stops, its cached workflows' next
+  // tasks move to the shared queue in a second instead of waiting out the default.
+  return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, overrides: { stickyQueueScheduleToStartTimeout: '1s', ...overrides } }, {
     WORKER_ACTIVITY_CONCURRENCY: 8,
-    WORKER_MAX_CACHED_WORKFLOWS: 100,
+    WORKER_MAX_CACHED_WORKFLOWS: testMaxCachedWorkflows(),
     WORKER_SHUTDOWN_GRACE: '5s',
   });
 }
