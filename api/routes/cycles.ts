@@ -19,7 +19,7 @@ import { Prisma, type Cycle } from '../../generated/prisma/client';
 import * as m from '../../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, PHASE_LABELS, shanghaiMonth, type CyclePhase } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
-import { registerTimelineLabels } from '../admin/labels';
+import { NOTICE_KIND_LABELS, registerTimelineLabels } from '../admin/labels';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
@@ -77,12 +77,29 @@ registerTimelineLabels('cycleWorkflow', {
     fileDiagnosis: { label: '提交会诊报告', rule: '第六条（六）', describe: (a) => a?.unitId },
   },
   activities: {
-    sendCycleNotice: { label: '发送通知', describe: (a) => a?.kind },
+    sendCycleNotice: { label: '发送通知', describe: (a) => a?.kind && (CYCLE_NOTICE_LABELS[a.kind] ?? a.kind) },
     recordRanking: { label: '记录月度排名', rule: '第六条（三）' },
     writeBriefing: { label: '生成督导情况通报', rule: '第六条（四）' },
   },
   states: PHASE_LABELS,
 });
+
+// The cycle's notice kinds in the shared instrument map (only keys absent from it, never overwriting another family's).
+const CYCLE_NOTICE_LABELS: Record<string, string> = {
+  DISPATCH: '月度调度通知',
+  REPORT_REMINDER: '调度报送提醒',
+  REPORT_CHASE: '调度催报',
+  INSPECTION: '督查通知',
+  ISSUE_LIST: '问题清单',
+  TEAM_RATING_CALL: '季度测评通知',
+  BRIEFING: '督导情况通报',
+  MEETING: '通报会通知',
+  PUBLICITY: '宣传推介函',
+  DIAGNOSIS_VISIT: '会诊通知',
+  DIAGNOSIS_CHASE: '会诊报告催报',
+  DIAGNOSIS_REPORT: '会诊报告',
+};
+for (const [kind, label] of Object.entries(CYCLE_NOTICE_LABELS)) NOTICE_KIND_LABELS[kind] ??= label;
 
 // ---- helpers ------------------------------------------------------------------------------
 

@@ -272,5 +272,6 @@ describe('六个一 cycle (dev server)', () => {
     const timeline = await request(app).get(`/api/admin/workflows/${encodeURIComponent(cycleWorkflowId(month))}/timeline`).set(auth('ro-director'));
     expect(timeline.status).toBe(200);
     expect(JSON.stringify(timeline.body)).toContain('问题清单签字确认');
+    expect(JSON.stringify(timeline.body)).toContain('会诊报告');
   });
 });
