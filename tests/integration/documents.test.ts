@@ -153,6 +153,9 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(audit.map((a) => a.status).sort()).toEqual([200, 403]);
+    // Append-only, down to the database.
+    await expect(deps.db.auditLog.updateMany({ where: { subjectId: id }, data: { status: 200 } })).rejects.toThrow(/append-only/);
+    await expect(deps.db.auditLog.deleteMany({ where: { subjectId: id } })).rejects.toThrow(/append-only/);
     const reassignEvent = await deps.db.documentEvent.findFirstOrThrow({ where: { documentId: id, step: 'reassign' } });
     expect(reassignEvent.data).toMatchObject({ from: [], to: ['dept-health-drafter'] });
   });

@@ -128,7 +128,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       obligations: obligations(),
       tasks: s.tasks,
     });
-    upsertSearchAttributes({ DubanState: [s.state] });
+    // DubanDueAt is the earliest open obligation, cleared when none is left, so
+    // an "overdue" search never finds a document that is on time or done.
+    const due = obligations().map((o) => o.dueAt).sort()[0];
+    upsertSearchAttributes({ DubanState: [s.state], DubanDueAt: due ? [new Date(due)] : [] });
   }
 
   async function notify(
@@ -304,7 +307,6 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       s.assignedAt = arrivedAt;
       s.draftDueAt = addDuration(new Date(arrivedAt), p.chaseAfter).toISOString();
       s.dueAt = addDuration(new Date(arrivedAt), p.assignmentDeadline).toISOString();
-      upsertSearchAttributes({ DubanDueAt: [new Date(s.dueAt)] });
       await persist();
       await notify('ASSIGNMENT', 'assignment', {
         startEvent: '省级改革文件到市',
