@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
+  // Minutes-long reliability runs (worker kills, server restarts, outages, fuzzing): `npm run test:slow`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/slow/'],
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',

@@ -5,6 +5,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Db } from '../common/db';
 import { formatShanghai } from '../common/policy/duration';
 import type { Mailer, SmtpError } from './mailer';
+import { pauseAfterWrite } from './testHooks';
 
 /** Why a notice exists: shown with it and printed in the e-mail. */
 export interface NoticeExplanation {
@@ -81,6 +82,7 @@ export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
       },
       select: { id: true },
     });
+    await pauseAfterWrite('notice-saved', draft.key);
     return notice.id;
   } catch (err) {
     // Two attempts raced on the unique key: the other one won, use its row.
@@ -116,6 +118,7 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
       await mailer.send({ messageId: r.messageId, to: r.email, subject: notice.title, text: notice.body });
       await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, error: null } });
       result.sent++;
+      await pauseAfterWrite('recipient-sent', `${notice.key} ${r.officialId}`);
     } catch (err) {
       const e = err as SmtpError;
       const code = e.responseCode;
@@ -136,5 +139,6 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
   const count = (s: string) => after.find((a) => a.status === s)?._count ?? 0;
   const status = count('FAILED') === 0 ? 'SENT' : count('SENT') > 0 ? 'PARTIAL' : 'FAILED';
   await db.notice.update({ where: { id: noticeId }, data: { status } });
+  await pauseAfterWrite('notice-delivered', notice.key);
   return result;
 }

@@ -26,4 +26,13 @@ fi
 # shows progress here rather than inside jest's globalSetup.
 bash scripts/tools.sh all
 
-exec npx --no-install jest --ci "$@"
+# With arguments: just those tests. Without (CI): the main suite, the forced-replay
+# re-runs of the workflow tests (worker cache 0 and 3), then the slow
+# reliability suite (tests/slow, see jest.slow.config.js).
+if [ $# -gt 0 ]; then
+  exec npx --no-install jest --ci "$@"
+fi
+npx --no-install jest --ci
+bash scripts/test-forced-replay.sh
+echo "[test] slow reliability suite (tests/slow)" >&2
+exec npx --no-install jest --ci --config jest.slow.config.js

@@ -1,0 +1,69 @@
+/**
+ * The real worker (worker/main.ts) as a child process against the test
+ * services, for tests that kill, stop and restart it. The workflow bundle is
+ * built once per test file so a restart takes about a second, not a webpack run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { REPO_ROOT, spawnManaged, type ManagedProcess } from '../../scripts/stack';
+import { WORKFLOWS_PATH } from '../../worker/createWorker';
+
+const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+export async function buildBundleFile(): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bundle-')), 'workflow-bundle.js');
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+export interface WorkerChild {
+  proc: ManagedProcess;
+  /** Resolves with the first line matching `re` (from now on). */
+  waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+/** Starts `node --import tsx worker/main.ts` (one process: a SIGKILL leaves nothing behind). */
+export async function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
+  const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
+  const proc = spawnManaged({
+    name: 'worker',
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(REPO_ROOT, 'worker/main.ts')],
+    env: { ...process.env, WORKFLOW_BUNDLE_PATH: bundlePath, ...env },
+    onLine: (line) => {
+      for (const w of [...waiters]) {
+        if (w.re.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    },
+  });
+  const child: WorkerChild = {
+    proc,
+    waitForLine: (re, timeoutMs = 60_000) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`worker: no line matching ${re} within ${timeoutMs} ms\n${proc.tail()}`)), timeoutMs);
+        const w = {
+          re,
+          resolve: (l: string) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        };
+        waiters.push(w);
+        void proc.exited.then(() => {
+          if (waiters.includes(w)) {
+            clearTimeout(timer);
+            waiters.splice(waiters.indexOf(w), 1);
+            reject(new Error(`worker exited before a line matching ${re}\n${proc.tail()}`));
+          }
+        });
+      }),
+  };
+  await child.waitForLine(/worker polling task queue/);
+  return child;
+}
