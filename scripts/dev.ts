@@ -14,6 +14,7 @@
  *
  * `npm start -- --services-only` starts only the services.
  */
+import { newToken } from '../common/tokens';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -131,6 +132,13 @@ async function main() {
   } else {
     log('WARNING: no prisma.config.ts / prisma/migrations; skipping migrations');
   }
+  // A fresh system must be drivable: without DUBAN_ADMIN_TOKEN, a development
+  // token is made once and kept in .data/admin-token (the seed stores its hash).
+  if (!env.DUBAN_ADMIN_TOKEN) {
+    const file = path.join(DATA, 'admin-token');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `${newToken()}\n`, { mode: 0o600 });
+    env.DUBAN_ADMIN_TOKEN = fs.readFileSync(file, 'utf8').trim();
+  }
   if (fs.existsSync(path.join(REPO_ROOT, 'prisma/seed.ts'))) {
     runStep('seeding (prisma/seed.ts)', npxBin('tsx'), ['prisma/seed.ts'], env);
   }
@@ -193,6 +201,7 @@ async function main() {
     `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
     `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,
     `DATABASE_URL   ${env.DATABASE_URL}`,
+    `Admin token    ${env.DUBAN_ADMIN_TOKEN}  (curl -H "Authorization: Bearer $(cat .data/admin-token)" ${apiUrl}/api/inbox)`,
     `Data           ${DATA}`,
   ];
   console.log(['', color(1, 'duban is running — Ctrl-C stops it'), ...lines.map((l) => `  ${l}`), ''].join('\n'));

@@ -22,6 +22,10 @@ if [ -f tsconfig.json ]; then
   npx --no-install tsc --noEmit -p .
 fi
 
+# Bundle the workflows as production does: an import with side effects fails here.
+echo "[test] workflow bundle" >&2
+npx --no-install tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js 2>&1 | tail -n 1
+
 # Fetch/build the external tools up front so their (one-time, long) install
 # shows progress here rather than inside jest's globalSetup.
 bash scripts/tools.sh all
