@@ -12,6 +12,7 @@ import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
+import { rateLimiters, type RateLimits } from './rateLimits';
 
 export interface ApiDeps {
   db: Db;
@@ -20,9 +21,11 @@ export interface ApiDeps {
   temporalUiUrl?: string;
   /** The API's clock for deadlines (default: the wall clock; time-skipping tests pass the server's). */
   now?: () => Date | Promise<Date>;
+  /** Flood limits (default: RATE_LIMIT_DEFAULTS of common/config.ts). */
+  rateLimits?: Partial<RateLimits>;
 }
 
-export function createApp({ db, client, temporalUiUrl, now }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -35,6 +38,7 @@ export function createApp({ db, client, temporalUiUrl, now }: ApiDeps): Express 
   api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db));
   api.use(authenticate(db));
+  api.use(rateLimiters(rateLimits));
   api.use(documentsRouter(db, client));
   api.use(cyclesRouter(db, client));
   api.use(inboxRouter(db));

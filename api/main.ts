@@ -11,7 +11,12 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
-  const server = createApp({ db, client, temporalUiUrl: config.TEMPORAL_UI_URL }).listen(config.API_PORT, '0.0.0.0', () => {
+  const server = createApp({
+    db,
+    client,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW },
+  }).listen(config.API_PORT, '0.0.0.0', () => {
     console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
   });
   const stop = () => {

@@ -5,6 +5,9 @@ import { z } from 'zod';
 /** The dev server's Web UI; also the API's fallback when it is built without a config (tests). */
 export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
 
+/** Generous for people, tight for loops: 600 requests a minute per official, 60 steps a minute per workflow. */
+export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perCaller: 600, perWorkflow: 60 };
+
 const Env = z.object({
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -19,6 +22,13 @@ const Env = z.object({
   WORKER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100000).default(2000),
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
+  // Floods (api/rateLimits.ts): requests per window per official, and steps per
+  // window per workflow — far below Temporal's per-run limits (2,000 updates, 51,200 events).
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(RATE_LIMIT_DEFAULTS.windowMs),
+  RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perCaller),
+  RATE_LIMIT_PER_WORKFLOW: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perWorkflow),
+  // Payload codec keys (common/codec.ts): "id1:base64key,id2:base64key", the first encrypts.
+  DUBAN_PAYLOAD_KEYS: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Env>;
 

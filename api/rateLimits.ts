@@ -1,0 +1,53 @@
+// Flood protection (express-rate-limit, in-process memory store): a limit per
+// official (all their requests) and a second one per workflow on step routes
+// (POST /…/:id/<step>), so a burst against one document is refused with 429 long
+// before Temporal's per-run limits (2,000 updates, 51,200 history events) or the
+// workflow's continue-as-new threshold could be reached.
+import type { Request, RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { RATE_LIMIT_DEFAULTS } from '../common/config';
+import { ApiError } from './errors';
+
+export interface RateLimits {
+  windowMs: number;
+  perCaller: number;
+  perWorkflow: number;
+}
+
+/**
+ * The workflow a step addresses: "documents/<id>" for POST /documents/<id>/…,
+ * "cycles/<month>", "innovation/rollouts/<id>"; undefined for anything that is
+ * not a step below one workflow's resource.
+ */
+export function stepTarget(req: Request): string | undefined {
+  if (req.method !== 'POST') return undefined;
+  const parts = req.path.split('/').filter(Boolean);
+  const depth = parts[0] === 'innovation' ? 3 : 2;
+  return parts.length > depth ? parts.slice(0, depth).join('/') : undefined;
+}
+
+const refuse =
+  (what: string): RequestHandler =>
+  (_req, _res, next) =>
+    next(new ApiError('RATE_LIMITED', `请求过于频繁（${what}），请稍后重试`));
+
+/** Mounted after authentication: keys are the caller's official id and the step's workflow. */
+export function rateLimiters(limits: Partial<RateLimits> = {}): RequestHandler[] {
+  const l = { ...RATE_LIMIT_DEFAULTS, ...limits };
+  const common = { windowMs: l.windowMs, standardHeaders: 'draft-8' as const, legacyHeaders: false, validate: { keyGeneratorIpFallback: false } };
+  return [
+    rateLimit({
+      ...common,
+      limit: l.perCaller,
+      keyGenerator: (req) => `caller:${req.caller?.officialId ?? req.ip}`,
+      handler: refuse('每位用户'),
+    }),
+    rateLimit({
+      ...common,
+      limit: l.perWorkflow,
+      skip: (req) => stepTarget(req) === undefined,
+      keyGenerator: (req) => `workflow:${stepTarget(req)}`,
+      handler: refuse('同一事项'),
+    }),
+  ];
+}
