@@ -10,6 +10,7 @@ import { adminRouter } from './routes/admin';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
+import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
 import { rateLimiters, type RateLimits } from './rateLimits';
@@ -42,6 +43,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDep
   api.use(documentsRouter(db, client));
   api.use(cyclesRouter(db, client));
   api.use(inboxRouter(db));
+  api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));
   app.use('/api', api);

@@ -7,7 +7,8 @@ import { defaultPolicy, Policy } from '../common/policy';
 export async function resolvePolicy(db: Db, scope = 'city'): Promise<Policy> {
   for (const s of scope === 'city' ? ['city'] : [scope, 'city']) {
     const row = await db.policyVersion.findFirst({ where: { scope: s }, orderBy: { createdAt: 'desc' } });
-    if (row) return Policy.parse(row.body);
+    // Sections added to the policy after a version was stored take their defaults.
+    if (row) return Policy.parse({ ...defaultPolicy, ...(row.body as object) });
   }
   return defaultPolicy;
 }

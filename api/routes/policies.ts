@@ -1,0 +1,53 @@
+// Policies: the rule durations and thresholds as versioned data. The reform
+// office adopts a new city version; a district may adopt its own (第二十一条).
+// A version is never changed: new workflows start under the newest one of
+// their scope, running workflows keep the policy they started with.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../common/db';
+import { defaultPolicy, Policy } from '../../common/policy';
+import type { Prisma } from '../../generated/prisma/client';
+import { caller, requireAdmin } from '../auth';
+import { ApiError } from '../errors';
+import { describe } from '../openapi';
+import { resolvePolicy } from '../policies';
+
+const tags = ['政策参数'];
+const ScopeQuery = z.object({ scope: z.string().trim().min(1).max(100).default('city') }).strict();
+
+describe({ method: 'get', path: '/policies', summary: '查看某范围现行政策参数及历史版本', tags, request: { query: ScopeQuery } });
+describe({ method: 'post', path: '/policies', summary: '发布新的政策参数版本（市级或区县实施细则，第二十一条）', tags, request: { body: { content: { 'application/json': { schema: Policy } } } } });
+
+export function policiesRouter(db: Db): Router {
+  const r = Router();
+
+  r.get('/policies', async (req, res) => {
+    const { scope } = ScopeQuery.parse(req.query);
+    const versions = await db.policyVersion.findMany({
+      where: { scope },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, scope: true, version: true, createdBy: true, createdAt: true },
+    });
+    res.json({ scope, active: await resolvePolicy(db, scope), defaults: defaultPolicy, versions });
+  });
+
+  r.post('/policies', async (req, res) => {
+    const c = caller(req);
+    requireAdmin(c);
+    const policy = Policy.parse(req.body ?? {});
+    if (policy.scope !== 'city' && !(await db.unit.findFirst({ where: { id: policy.scope, kind: 'DISTRICT' } }))) {
+      throw new ApiError('VALIDATION_FAILED', '政策范围必须是 city 或一个区县', [{ path: ['scope'], message: 'unknown district' }]);
+    }
+    try {
+      const row = await db.policyVersion.create({
+        data: { scope: policy.scope, version: policy.version, body: policy as unknown as Prisma.InputJsonValue, createdBy: c.officialId },
+      });
+      res.status(201).json({ id: row.id, scope: row.scope, version: row.version, createdAt: row.createdAt, policy });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw new ApiError('CONFLICT', `版本 ${policy.version} 已存在：政策版本不可修改，请使用新的版本号`);
+      throw err;
+    }
+  });
+
+  return r;
+}
