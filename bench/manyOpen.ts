@@ -1,0 +1,156 @@
+// B4: many open document workflows waiting on their timers, served by the real
+// worker (worker/main.ts) as a child process so its memory can be read from
+// /proc/<pid>/status; RSS is sampled while steps (updates) and the timers they
+// re-arm keep the worker busy.
+import path from 'node:path';
+import { registerDocument } from '../api/documentArrival';
+import { documentWorkflowId } from '../common/ids';
+import { REPO_ROOT, spawnManaged } from '../scripts/stack';
+import * as dm from '../workflows/document/messages';
+import { fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
+import type { Services } from './stack';
+import { WORKER_SETTINGS, workflowBundle } from './stack';
+
+const admin: dm.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+const LIMIT_MIB = 1024;
+
+export async function benchManyOpen(s: Services, o: { minutes: number; workflows: number }): Promise<Section> {
+  // Production workers load a prebuilt bundle (WORKFLOW_BUNDLE_PATH): no webpack in the measured process.
+  const bundle = await workflowBundle();
+
+  let ready: () => void = () => undefined;
+  const polling = new Promise<void>((r) => (ready = r));
+  const worker = spawnManaged({
+    name: 'worker',
+    command: process.execPath,
+    // `node --import tsx` (not the tsx launcher): one process, so the pid we sample is the worker itself.
+    args: ['--import', 'tsx', path.join(REPO_ROOT, 'worker/main.ts')],
+    env: {
+      ...process.env,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      WORKER_ACTIVITY_CONCURRENCY: String(WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY),
+      WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS),
+      WORKER_SHUTDOWN_GRACE: '5s',
+    },
+    onLine: (line) => {
+      if (/worker polling/.test(line)) ready();
+    },
+  });
+  const pid = worker.child.pid!;
+  const samples: Array<{ t: number; mib: number; phase: 'start' | 'traffic' }> = [];
+  const t0 = Date.now();
+  let phase: 'start' | 'traffic' = 'start';
+  const sampler = setInterval(() => {
+    try {
+      samples.push({ t: (Date.now() - t0) / 60_000, mib: rssMiB(pid), phase });
+    } catch {
+      /* exited */
+    }
+  }, 5000);
+  try {
+    await Promise.race([
+      polling,
+      worker.exited.then((c) => {
+        throw new Error(`worker exited (${c}):\n${worker.tail()}`);
+      }),
+    ]);
+    log(`B4: worker pid ${pid} polling; RSS ${fmt(rssMiB(pid), 0)} MiB; starting ${o.workflows} document workflows`);
+
+    // ---- open workflows: real arrivals (row + workflow + 交办单), each then waits weeks on its timers
+    const tag = `${Date.now() % 1e7}`;
+    const docNumbers: string[] = [];
+    const noticesBefore = await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } });
+    const tStart = Date.now();
+    await pool(o.workflows, 32, async (i) => {
+      const docNumber = `鲁改发〔2026〕B4-${tag}-${i}号`;
+      await registerDocument(s.db, s.client, {
+        level: 'PROVINCIAL',
+        title: `基准测试文件 ${i}`,
+        docNumber,
+        issuedAt: '2026-11-01',
+        leadUnitId: 'dept-health',
+        participantUnitIds: ['dept-finance'],
+      });
+      docNumbers.push(docNumber);
+      if ((i + 1) % 1000 === 0) log(`B4: ${i + 1} started, worker RSS ${fmt(rssMiB(pid), 0)} MiB`);
+    });
+    for (;;) {
+      const n = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
+      if (n >= o.workflows) break;
+      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
+      await sleep(500);
+    }
+    const startMin = (Date.now() - tStart) / 60_000;
+    log(`B4: ${o.workflows} workflows open with their 交办单 stored after ${fmt(startMin * 60, 0)} s; sampling RSS for ${o.minutes} min of step traffic`);
+
+    // ---- traffic: steps at a steady rate on random documents (most are not in the
+    // worker's cache of 2,000, so many steps replay a history). acknowledge and
+    // openLedger change the state and so cancel and re-arm the workflow's timer.
+    phase = 'traffic';
+    const stage = new Map<string, { n: number; taskId?: string }>();
+    let steps = 0;
+    let failed = 0;
+    let inFlight = 0;
+    const RATE = 10; // steps per second: far above a city's real load, steady enough to show a leak
+    const stepOnce = async () => {
+      const docNumber = docNumbers[Math.floor(Math.random() * docNumbers.length)];
+      const h = s.client.workflow.getHandle(documentWorkflowId(docNumber));
+      const st = stage.get(docNumber) ?? { n: 0 };
+      stage.set(docNumber, st);
+      if (st.n === 0) {
+        await h.executeUpdate(dm.acknowledgeUpdate, { args: [{ actor: admin }] });
+      } else if (st.n === 1) {
+        const v = await h.executeUpdate(dm.openLedgerUpdate, {
+          args: [{ actor: admin, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-06-30' }] }],
+        });
+        st.taskId = v.tasks[0].id;
+      } else {
+        await h.executeUpdate(dm.ledgerProgressUpdate, { args: [{ actor: admin, taskId: st.taskId!, note: `进展${st.n}` }] });
+      }
+      st.n += 1;
+    };
+    const tTraffic = Date.now();
+    const trafficStart = samples.length;
+    while (Date.now() - tTraffic < o.minutes * 60_000) {
+      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
+      if (inFlight < 4 * RATE) {
+        inFlight++;
+        void stepOnce()
+          .then(() => void steps++, () => void failed++)
+          .finally(() => void inFlight--);
+      }
+      await sleep(1000 / RATE);
+    }
+    while (inFlight > 0) await sleep(100);
+    samples.push({ t: (Date.now() - t0) / 60_000, mib: rssMiB(pid), phase });
+    const win = samples.slice(Math.max(trafficStart - 1, 0)).filter((x) => x.phase === 'traffic' || x === samples[trafficStart - 1]);
+    const first = win[0].mib;
+    const last = win[win.length - 1].mib;
+    const max = Math.max(...samples.map((x) => x.mib));
+    const maxTraffic = Math.max(...win.map((x) => x.mib));
+    const k = slope(win.map((x) => x.t), win.map((x) => x.mib));
+    // "Flat": the fitted growth over the window stays under 10% of where it started.
+    const flat = k * o.minutes < 0.1 * first;
+    const met = max <= LIMIT_MIB && flat;
+    return {
+      id: 'B4',
+      title: `many open workflows (${o.workflows.toLocaleString('en')} document workflows waiting on timers, ${o.minutes} min of traffic)`,
+      summary: {
+        measure: 'worker RSS first / last / max MiB, slope',
+        value: `${fmt(first, 0)} / ${fmt(last, 0)} / ${fmt(maxTraffic, 0)} MiB, ${fmt(k, 1)} MiB/min`,
+        target: `≤ ${LIMIT_MIB} MiB and flat`,
+        met,
+      },
+      lines: [
+        `the real worker (worker/main.ts, prebuilt bundle) as a child process, ${WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS} cached workflows, ${WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY} activity slots; VmRSS sampled every 5 s`,
+        `${o.workflows} arrivals through registerDocument (row, workflow, 交办单 notice and mail) in ${fmt(startMin * 60, 0)} s; RSS max while starting them ${fmt(max, 0)} MiB`,
+        `traffic: ${steps} steps (${failed} refused or failed) at ≈${RATE}/s on random documents — acknowledge and openLedger re-arm the timers, then ledger progress; the timers themselves are weeks away in real time and do not fire during the window`,
+        `RSS over the traffic window: first ${fmt(first, 0)}, last ${fmt(last, 0)}, max ${fmt(maxTraffic, 0)} MiB; least-squares slope ${fmt(k, 2)} MiB/min (flat = fitted growth < 10% of the first sample: ${flat ? 'yes' : 'no'})`,
+        `samples (min → MiB): ${win.filter((_, i) => i % Math.max(1, Math.floor(win.length / 12)) === 0).map((x) => `${fmt(x.t, 1)}→${fmt(x.mib, 0)}`).join(', ')}`,
+      ],
+    };
+  } finally {
+    clearInterval(sampler);
+    await worker.stop('SIGTERM', 15_000);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `npm run bench`: duban against bare Temporal in the same run (B1 arrivals,
+ * B2 steps), a simulated year on the time-skipping server (B3) and many open
+ * workflows under a child worker whose memory is sampled (B4). Starts what it
+ * needs itself, prints a table and writes bench/RESULTS.md.
+ *
+ *   npm run bench                         # everything (≈ 30 min on 2 cores)
+ *   npm run bench -- --quick              # smoke run: small counts, 1 repetition, B4 1 minute
+ *   npm run bench -- --only B1,B3         # some of the benchmarks
+ *   npm run bench -- --policy what-if.json   # B3 also under another policy (a partial Policy, merged over the default)
+ *   npm run bench -- --b4-minutes 3 --b4-workflows 2000
+ *
+ * Shared, noisy machines: every throughput/latency figure is a ratio against a
+ * baseline measured in the same run, repeated, with min/median/max.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { benchArrivals, benchSteps, type Row } from './steps';
+import { fmt, fmtSpread, log, machine, type Section } from './lib';
+import { startApi, startBaselineWorker, startDubanWorker, startServices } from './stack';
+
+interface Args {
+  quick: boolean;
+  only: Set<string>;
+  policyFile?: string;
+  b4Minutes: number;
+  b4Workflows: number;
+  reps: number;
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, only: new Set(['B1', 'B2', 'B3', 'B4']), b4Minutes: 10, b4Workflows: 10_000, reps: 3, write: true };
+  let b4MinutesSet = false;
+  let b4WorkflowsSet = false;
+  let repsSet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return x;
+    };
+    switch (argv[i]) {
+      case '--quick':
+        a.quick = true;
+        break;
+      case '--only':
+        a.only = new Set(v().toUpperCase().split(',').map((s) => s.trim()).filter(Boolean));
+        break;
+      case '--policy':
+        a.policyFile = path.resolve(v());
+        break;
+      case '--b4-minutes':
+        a.b4Minutes = Number(v());
+        b4MinutesSet = true;
+        break;
+      case '--b4-workflows':
+        a.b4Workflows = Number(v());
+        b4WorkflowsSet = true;
+        break;
+      case '--reps':
+        a.reps = Number(v());
+        repsSet = true;
+        break;
+      case '--no-write':
+        a.write = false;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]} (see the header of bench/run.ts)`);
+    }
+  }
+  if (a.quick) {
+    if (!repsSet) a.reps = 1;
+    if (!b4MinutesSet) a.b4Minutes = 1;
+    if (!b4WorkflowsSet) a.b4Workflows = 1000;
+  }
+  if (!(a.reps >= 1) || !(a.b4Minutes > 0) || !(a.b4Workflows >= 1)) throw new Error('--reps, --b4-minutes and --b4-workflows must be positive');
+  return a;
+}
+
+function table(rows: Row[], sections: Section[]): string {
+  const out = [
+    '| bench | measure | baseline (min / median / max) | duban (min / median / max) | ratio duban÷baseline (min / median / max) | target | met |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    out.push(`| ${r.id} | ${r.name}, ${r.unit} | ${fmtSpread(r.baseline)} | ${fmtSpread(r.duban)} | ${fmtSpread(r.ratio, 2)} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`);
+  }
+  for (const s of sections) out.push(`| ${s.id} | ${s.title}: ${s.summary.measure} | — | ${s.summary.value} | — | ${s.summary.target} | ${s.summary.met ? 'yes' : 'NO'} |`);
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const startedAt = new Date();
+  const host = machine();
+  log(`machine: ${host}`);
+  const rows: Row[] = [];
+  const sections: Section[] = [];
+  const failures: string[] = [];
+  const s = await startServices();
+  try {
+    if (args.only.has('B1') || args.only.has('B2')) {
+      const counter = { n: 0 };
+      log('bundling and starting duban\'s worker and the baseline worker (in this process)');
+      const [duban, baseline] = await Promise.all([startDubanWorker(s), startBaselineWorker(s, () => void counter.n++)]);
+      const api = await startApi(s);
+      try {
+        if (args.only.has('B1')) {
+          const n = args.quick ? 200 : 1000;
+          rows.push(await benchArrivals({ api, db: s.db, client: s.client, counter, n, concurrency: 32, reps: args.reps }));
+        }
+        if (args.only.has('B2')) {
+          rows.push(await benchSteps({ api, client: s.client, n: args.quick ? 100 : 500, docs: args.quick ? 20 : 50, concurrency: 8, reps: args.reps }));
+        }
+      } catch (err) {
+        failures.push(`B1/B2: ${String((err as Error).stack ?? err)}`);
+        log(failures[failures.length - 1]);
+      } finally {
+        await api.close();
+        await Promise.all([duban.stop(), baseline.stop()]);
+      }
+    }
+    if (args.only.has('B3')) {
+      try {
+        const { benchYear } = await import('./year');
+        sections.push(...(await benchYear(s, { quick: args.quick, policyFile: args.policyFile })));
+      } catch (err) {
+        failures.push(`B3: ${String((err as Error).stack ?? err)}`);
+        log(failures[failures.length - 1]);
+      }
+    }
+    if (args.only.has('B4')) {
+      try {
+        const { benchManyOpen } = await import('./manyOpen');
+        sections.push(await benchManyOpen(s, { minutes: args.b4Minutes, workflows: args.b4Workflows }));
+      } catch (err) {
+        failures.push(`B4: ${String((err as Error).stack ?? err)}`);
+        log(failures[failures.length - 1]);
+      }
+    }
+  } finally {
+    await s.close();
+  }
+
+  const t = table(rows, sections);
+  const details = [
+    ...rows.map((r) => `- **${r.id}** ${r.note}.`),
+    ...sections.flatMap((x) => [`- **${x.id}** ${x.title}:`, ...x.lines.map((l) => `  - ${l}`)]),
+    ...failures.map((f) => `- **failed**: ${f.split('\n')[0]}`),
+  ];
+  const argText = process.argv.slice(2).join(' ') || '(defaults)';
+  const report = [
+    `## Run of ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    '',
+    `- command: \`npm run bench -- ${argText}\` (${fmt((Date.now() - startedAt.getTime()) / 60_000)} min)`,
+    `- machine: ${host}`,
+    '',
+    t,
+    '',
+    ...details,
+    '',
+  ].join('\n');
+  console.log(`\n${report}`);
+  if (args.write) writeResults(report);
+  if (failures.length) process.exitCode = 1;
+}
+
+/** RESULTS.md keeps a short header and the newest run first (older runs below it). */
+function writeResults(report: string): void {
+  const file = path.join(__dirname, 'RESULTS.md');
+  const header = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` (bench/run.ts); the newest run comes first. Ratios are duban ÷ bare Temporal measured',
+    'in the same run, on the same in-memory dev server with the same worker settings (8 activity slots, 2,000 cached',
+    'workflows); min / median / max over the repetitions. Targets: B1 ratio ≥ 0.8, B2 p99 ratio ≤ 1.5, B3 ≤ 60 s,',
+    'B4 worker RSS ≤ 1 GiB and flat. "met" judges the median.',
+    '',
+  ].join('\n');
+  let older = '';
+  if (fs.existsSync(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const i = text.indexOf('## Run of ');
+    if (i >= 0) older = text.slice(i);
+  }
+  fs.writeFileSync(file, `${header}\n${report}\n${older}`.replace(/\n{3,}/g, '\n\n'));
+  log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
