@@ -1,6 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config';
+import { payloadDataConverter } from '../common/codec';
 import { createDb } from '../common/db';
 import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // The codec lets the API (and the admin timeline) read the encrypted payloads.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
   await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
   const server = createApp({
     db,

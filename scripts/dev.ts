@@ -29,6 +29,7 @@ import {
   waitForTemporal,
   type ManagedProcess,
 } from './stack';
+import { newPayloadKey } from '../common/codec';
 
 const DATA = path.join(REPO_ROOT, '.data');
 /** `npm start -- --services-only`: only PostgreSQL, Temporal and the mail sink (e.g. to run the worker in watch mode). */
@@ -138,6 +139,13 @@ async function main() {
     const file = path.join(DATA, 'admin-token');
     if (!fs.existsSync(file)) fs.writeFileSync(file, `${newToken()}\n`, { mode: 0o600 });
     env.DUBAN_ADMIN_TOKEN = fs.readFileSync(file, 'utf8').trim();
+  }
+  // Payloads in Temporal are always encrypted (common/codec.ts): without
+  // DUBAN_PAYLOAD_KEYS a development key is made once and kept in .data/payload-keys.
+  if (!env.DUBAN_PAYLOAD_KEYS) {
+    const file = path.join(DATA, 'payload-keys');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `${newPayloadKey('dev1')}\n`, { mode: 0o600 });
+    env.DUBAN_PAYLOAD_KEYS = fs.readFileSync(file, 'utf8').trim();
   }
   if (fs.existsSync(path.join(REPO_ROOT, 'prisma/seed.ts'))) {
     runStep('seeding (prisma/seed.ts)', npxBin('tsx'), ['prisma/seed.ts'], env);

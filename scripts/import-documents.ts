@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { payloadDataConverter } from '../common/codec';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { registerDocument } from '../api/documentArrival';
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
   const db = createDb(config.DATABASE_URL, 10);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
     const report = await importDocuments(db, client, rows, {
       concurrency: ci >= 0 ? Number(args[ci + 1]) : 8,
       onProgress: (done, total) => {

@@ -1,7 +1,7 @@
 // Builds duban's worker. Used by worker/main.ts and by the tests, so both run
 // the same options.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import type { Config } from '../common/config';
 import { TASK_QUEUE } from '../common/taskQueues';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -16,6 +16,8 @@ export interface CreateWorkerOptions {
   /** A prebuilt bundle (production) instead of bundling at start. */
   workflowBundlePath?: string;
   overrides?: Partial<WorkerOptions>;
+  /** Payload encryption (common/codec.ts); the same converter as the clients'. */
+  dataConverter?: DataConverter;
 }
 
 export async function createWorker(o: CreateWorkerOptions, config?: Pick<Config, 'WORKER_ACTIVITY_CONCURRENCY' | 'WORKER_MAX_CACHED_WORKFLOWS' | 'WORKER_SHUTDOWN_GRACE'>): Promise<Worker> {
@@ -25,6 +27,7 @@ export async function createWorker(o: CreateWorkerOptions, config?: Pick<Config,
     taskQueue: o.taskQueue ?? TASK_QUEUE,
     ...(o.workflowBundlePath ? { workflowBundle: { codePath: o.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(o.deps),
+    ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Activity slots are sized together with the database pool (see worker/main.ts).
     maxConcurrentActivityTaskExecutions: config?.WORKER_ACTIVITY_CONCURRENCY ?? 8,
     maxCachedWorkflows: config?.WORKER_MAX_CACHED_WORKFLOWS ?? 2000,

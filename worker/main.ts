@@ -1,6 +1,7 @@
 // The worker process: runs every workflow and activity of duban.
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../common/config';
+import { payloadDataConverter } from '../common/codec';
 import { createDb } from '../common/db';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './createWorker';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker(
-    { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH },
+    { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) },
     config,
   );
   console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`);

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { REPO_ROOT, spawnManaged, type ManagedProcess } from '../../scripts/stack';
+import { spawn } from 'node:child_process';
+import { REPO_ROOT, type ManagedProcess } from '../../scripts/stack';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
 
 const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -28,19 +29,13 @@ export interface WorkerChild {
 /** Starts `node --import tsx worker/main.ts` (one process: a SIGKILL leaves nothing behind). */
 export async function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
-  const proc = spawnManaged({
-    name: 'worker',
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(REPO_ROOT, 'worker/main.ts')],
-    env: { ...process.env, WORKFLOW_BUNDLE_PATH: bundlePath, ...env },
-    onLine: (line) => {
-      for (const w of [...waiters]) {
-        if (w.re.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
+  const proc = spawnPlain([path.join(REPO_ROOT, 'worker/main.ts')], { ...process.env, WORKFLOW_BUNDLE_PATH: bundlePath, ...env }, (line) => {
+    for (const w of [...waiters]) {
+      if (w.re.test(line)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
       }
-    },
+    }
   });
   const child: WorkerChild = {
     proc,
@@ -66,4 +61,54 @@ export async function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEn
   };
   await child.waitForLine(/worker polling task queue/);
   return child;
+}
+
+const children = new Set<import('node:child_process').ChildProcess>();
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/**
+ * `node --import tsx <args>` without scripts/stack's `setpriv --pdeathsig`
+ * prefix: that signal follows the *thread* that spawned the child, and a
+ * worker child here must die only from the signals the test sends it.
+ */
+export function spawnPlain(args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ManagedProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const lines: string[] = [];
+  const feed = () => {
+    let buf = '';
+    return (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        onLine(line);
+      }
+    };
+  };
+  child.stdout.on('data', feed());
+  child.stderr.on('data', feed());
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? signal ?? -1);
+    });
+  });
+  return {
+    child,
+    exited,
+    tail: () => lines.slice(-40).join('\n'),
+    async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
