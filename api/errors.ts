@@ -40,7 +40,9 @@ export class ApiError extends Error {
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
   const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1017|DatabaseNotReachable|Connection terminated|ServiceError|UNAVAILABLE|Can't reach database/i.test(text)) return true;
+  // Prisma's pg adapter reports an outage as DriverAdapterError kinds (DatabaseNotReachable,
+  // ConnectionClosed, SocketTimeout) or PostgreSQL's 57P01/57P03 while the server shuts down or starts.
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1008|P1017|P2024|DatabaseNotReachable|ConnectionClosed|SocketTimeout|57P01|57P03|Connection terminated|ServiceError|UNAVAILABLE|Can't reach database/i.test(text)) return true;
   return e?.cause ? isUnavailable(e.cause) : false;
 }
 
