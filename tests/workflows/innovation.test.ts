@@ -4,7 +4,7 @@
  * SMTP sink: a full selection with votes, and rollouts on time, late, idle,
  * with the township rule and the June acceptance date.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type ConnectionPlugin } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { castBallot, publicVoterKey } from '../../api/innovationVoting';
@@ -34,6 +34,17 @@ const leader: m.Actor = { officialId: LEADER, unitId: 'leading-group' };
 const districtActor = (d: string): m.Actor => ({ officialId: `${d}-deputy`, unitId: d });
 const districtDirector = (d: string): m.Actor => ({ officialId: `${d}-director`, unitId: d });
 
+/**
+ * The Java test server (grpc-java) allows a client keepalive ping only every
+ * 5 minutes and answers faster pings with GOAWAY "too many pings"; the
+ * client's default is every 30 s, and a call in flight when the connection is
+ * dropped can hang this long file. Ping less often than the server allows.
+ */
+const quietKeepalive: ConnectionPlugin = {
+  name: 'test-server-keepalive',
+  configureConnection: (o) => ({ ...o, channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
+};
+
 describe('innovation experiences (time-skipping, 第十四条)', () => {
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
@@ -42,7 +53,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+    env = await createTimeSkippingEnv({ plugins: [quietKeepalive] });
     deps = testDeps();
     worker = await testWorker(env.nativeConnection, deps);
     running = worker.run();
@@ -64,6 +75,16 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+  /**
+   * Terminates a workflow once no activity of it is in flight: the Java test
+   * server keeps time skipping locked for an activity whose workflow was
+   * terminated under it, and later env.sleep calls would then hang.
+   */
+  async function terminateQuietly(workflowId: string): Promise<void> {
+    const h = env.client.workflow.getHandle(workflowId);
+    await eventually(async () => ((await h.describe()).raw.pendingActivities ?? []).length === 0, `${workflowId} quiet`);
+    await h.terminate('test done');
   }
   async function sleepUntil(at: Date): Promise<void> {
     const ms = at.getTime() - (await env.currentTimeMs());
@@ -275,7 +296,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     }
     await eventually(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
     // Quiet the children so the other tests' skipped months do not chase them.
-    for (const id of approved.rolloutIds) await env.client.workflow.getHandle(rolloutWorkflowId(id)).terminate('test done');
+    for (const id of approved.rolloutIds) await terminateQuietly(rolloutWorkflowId(id));
   });
 
   it('a rollout on time: no chases, the board all green', async () => {
@@ -302,7 +323,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       expect(row.late).toBe(0);
       expect(row.items.filter((i) => i.kind !== 'ACCEPTANCE_REPORT').every((i) => i.status === 'DONE')).toBe(true);
     }
-    await handle.terminate('test done');
+    await terminateQuietly(handle.workflowId);
   });
 
   it('the lead department late by a day → exactly one chase', async () => {
@@ -324,7 +345,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(boardOf(v.duties, [], new Date(await env.currentTimeMs())).city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'lead-plan')!.status).toBe('DONE_LATE');
     const mails = await mailTo('dept-health-liaison@zibo.example.cn');
     expect(mails.filter((mm) => mm.subject.includes('【催办单】') && mm.subject.includes(`测试经验${rolloutId}`))).toHaveLength(1);
-    await handle.terminate('test done');
+    await terminateQuietly(handle.workflowId);
   });
 
   it('a district that never files is chased per policy (then the board stays red)', async () => {
@@ -371,7 +392,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(chaseActivities).toHaveLength(rp.maxChases);
     const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`测试经验${rolloutId}`) && mm.subject.includes('【催办单】'));
     expect(mails).toHaveLength(rp.maxChases);
-    await handle.terminate('test done');
+    await terminateQuietly(handle.workflowId);
   });
 
   it('continue-as-new: a rollout resumed from its carried state keeps its clocks and does not repeat notices', async () => {
@@ -381,7 +402,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await sleepUntil(new Date(due.getTime() + HOUR));
     await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
     const before = await handle.query(m.rolloutQuery);
-    await handle.terminate('simulated continue-as-new');
+    await terminateQuietly(workflowId);
     // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
     const fired = (await deps.db.notice.findMany({ where: { workflowId } })).map((n) => n.key.slice(workflowId.length + 1)).filter((k) => k !== 'start');
     const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0 };
@@ -407,7 +428,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(v.duties.find((d) => d.name === 'lead-plan')!.chases).toBe(2);
     expect(await deps.db.notice.count({ where: { workflowId, kind: 'START' } })).toBe(1);
     expect(await deps.db.notice.count({ where: { workflowId, key: { contains: ':lead-plan:chase-' } } })).toBe(2);
-    await resumed.terminate('test done');
+    await terminateQuietly(workflowId);
   });
 
   it('township rule: fewer than the policy minimum is refused; townships are then shown done', async () => {
@@ -427,7 +448,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await expect(other.handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] })).rejects.toBeInstanceOf(
       WorkflowUpdateFailedError,
     );
-    await handle.terminate('test done');
-    await other.handle.terminate('test done');
+    await terminateQuietly(handle.workflowId);
+    await terminateQuietly(other.handle.workflowId);
   });
 });
