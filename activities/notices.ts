@@ -5,7 +5,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Db } from '../common/db';
 import { formatShanghai } from '../common/policy/duration';
 import type { Mailer, SmtpError } from './mailer';
-import { pauseAfterWrite } from './testHooks';
+import { holdRetry, pauseAfterWrite } from './testHooks';
 
 /** Why a notice exists: shown with it and printed in the e-mail. */
 export interface NoticeExplanation {
@@ -49,6 +49,7 @@ function explanationText(e: NoticeExplanation): string {
  * already stored under the same key (a retried activity writes nothing new).
  */
 export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
+  await holdRetry(draft.key);
   const existing = await db.notice.findUnique({ where: { key: draft.key }, select: { id: true } });
   if (existing) return existing.id;
   const ids = [...new Set([...draft.to, ...(draft.cc ?? [])])];

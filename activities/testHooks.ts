@@ -17,3 +17,21 @@ export async function pauseAfterWrite(point: string, detail: string): Promise<vo
   process.stdout.write(`[duban-test-pause] ${point} ${detail}\n`);
   await new Promise((r) => setTimeout(r, Number(process.env.DUBAN_TEST_PAUSE_MS ?? 60_000)));
 }
+
+/**
+ * With DUBAN_TEST_HOLD_RETRIES set, a retried notice activity (attempt ≥ 2)
+ * waits before doing anything, so a crash test's next SIGKILL can only land at
+ * its chosen point, never inside a retry's SMTP exchange. Off by default.
+ */
+export async function holdRetry(detail: string): Promise<void> {
+  if (!process.env.DUBAN_TEST_HOLD_RETRIES) return;
+  let attempt = 1;
+  try {
+    attempt = Context.current().info.attempt;
+  } catch {
+    return;
+  }
+  if (attempt === 1) return;
+  process.stdout.write(`[duban-test-hold] retry ${attempt} ${detail}\n`);
+  await new Promise((r) => setTimeout(r, 10 * 60_000));
+}

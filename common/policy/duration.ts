@@ -8,6 +8,8 @@ export interface DurationSpec {
   weeks?: number;
   days?: number;
   hours?: number;
+  /** For test and drill policies only (the rules speak in days and months): timers due in seconds. */
+  seconds?: number;
 }
 
 // Asia/Shanghai has no daylight saving: a fixed +08:00 offset is exact.
@@ -24,13 +26,13 @@ export function addDuration(from: Date, d: DurationSpec): Date {
     const lastDay = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0)).getUTCDate();
     local.setUTCDate(Math.min(day, lastDay));
   }
-  const extra = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000;
+  const extra = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000 + (d.seconds ?? 0) * 1000;
   return new Date(local.getTime() + extra - SHANGHAI_OFFSET_MS);
 }
 
 export function subtractDuration(from: Date, d: DurationSpec): Date {
   if (d.months) throw new Error('subtracting months is not supported');
-  const ms = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000;
+  const ms = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000 + (d.seconds ?? 0) * 1000;
   return new Date(from.getTime() - ms);
 }
 
@@ -41,6 +43,7 @@ export function describeDuration(d: DurationSpec): string {
   if (d.weeks) parts.push(`${d.weeks}周`);
   if (d.days) parts.push(`${d.days}天`);
   if (d.hours) parts.push(`${d.hours}小时`);
+  if (d.seconds) parts.push(`${d.seconds}秒`);
   return parts.join('');
 }
 

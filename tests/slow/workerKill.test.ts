@@ -14,6 +14,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { registerDocument } from '../../api/documentArrival';
+import { newPayloadKey, payloadDataConverter } from '../../common/codec';
 import * as m from '../../workflows/document/messages';
 import { testDeps, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
@@ -21,6 +22,8 @@ import { buildBundleFile, startWorkerChild, type WorkerChild } from '../support/
 
 const KILLS = Number(process.env.DUBAN_WORKER_KILLS ?? 50);
 const POINTS = ['notice-saved', 'recipient-sent', 'notice-delivered'];
+// The worker process and our client share a payload key: the codec is exercised too.
+const PAYLOAD_KEYS = newPayloadKey('crash');
 const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
 
 describe('worker killed and stopped mid-activity', () => {
@@ -33,7 +36,7 @@ describe('worker killed and stopped mid-activity', () => {
   beforeAll(async () => {
     deps = testDeps();
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: payloadDataConverter(PAYLOAD_KEYS) });
     bundle = await buildBundleFile();
   });
 
@@ -76,7 +79,8 @@ describe('worker killed and stopped mid-activity', () => {
     const killedAt: Record<string, number> = {};
     for (let k = 0; k < KILLS; k++) {
       const point = POINTS[k % POINTS.length];
-      worker = await startWorkerChild(bundle, { DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '120000' });
+      // Retries of earlier kills wait (DUBAN_TEST_HOLD_RETRIES) so this kill lands only at `point`.
+      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '120000', DUBAN_TEST_HOLD_RETRIES: '1' });
       const paused = worker.waitForLine(new RegExp(`\\[duban-test-pause\\] ${point} `), 90_000);
       const docNumber = uniqueDocNumber('鲁崩');
       docNumbers.push(docNumber);
@@ -87,7 +91,7 @@ describe('worker killed and stopped mid-activity', () => {
       killedAt[point] = (killedAt[point] ?? 0) + 1;
     }
     // A worker without the hook: the killed activities time out (startToClose 1 min) and are retried.
-    worker = await startWorkerChild(bundle);
+    worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
     await waitDelivered(documentIds, 5 * 60_000);
 
     const a = await audit(documentIds, docNumbers);
@@ -120,7 +124,7 @@ describe('worker killed and stopped mid-activity', () => {
     const results: string[] = [];
     for (const point of POINTS) {
       // The hook pauses 3 s; the grace time (30 s) lets the activity finish.
-      worker = await startWorkerChild(bundle, { DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '3000', WORKER_SHUTDOWN_GRACE: '30s' });
+      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '3000', WORKER_SHUTDOWN_GRACE: '30s' });
       const paused = worker.waitForLine(new RegExp(`\\[duban-test-pause\\] ${point} `), 90_000);
       const docNumber = uniqueDocNumber('鲁停');
       const { document } = await arrive(docNumber);
@@ -136,7 +140,7 @@ describe('worker killed and stopped mid-activity', () => {
       expect(mail).toHaveLength(notice.recipients.length);
       results.push(`${point}: exit ${code} after ${((Date.now() - t0) / 1000).toFixed(1)}s, ${mail.length} e-mails for ${notice.recipients.length} recipients`);
       // The next worker carries the workflow on.
-      worker = await startWorkerChild(bundle);
+      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
       const view = await client.workflow.getHandle(document.workflowId).executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] });
       expect(view.state).toBe('ACKNOWLEDGED');
       await worker.proc.stop('SIGTERM', 60_000);
