@@ -53,7 +53,9 @@ describe('innovation API (dev server)', () => {
     nativeConnection = await NativeConnection.connect({ address });
     worker = await testWorker(nativeConnection, deps, {}, namespace);
     running = worker.run();
-    app = createApp({ db: deps.db, client });
+    // Eleven districts' steps against one rollout arrive here within seconds, not over the weeks they take in
+    // life: the per-workflow flood limit (api/rateLimits.ts) is raised for this walk-through.
+    app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 } });
     const people = [
       'ro-director',
       'ro-deputy',
