@@ -12,7 +12,7 @@ import { defaultPolicy, type Policy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/cycle/messages';
-import { drawTargets, monthStart, previousMonth, shanghaiMonth } from '../../workflows/cycle/state';
+import { DEFAULT_INDICATORS, drawTargets, monthStart, previousMonth, shanghaiMonth } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
 import { testDeps, testWorker, type TestDeps } from '../support/deps';
@@ -37,8 +37,20 @@ describe('六个一 cycle (time-skipping)', () => {
     await seed(deps.db); // idempotent: the organisation the cycle supervises
     districts = (await deps.db.unit.findMany({ where: { kind: 'DISTRICT' }, orderBy: { id: 'asc' } })).map((u) => u.id);
     groups = (await deps.db.unit.findMany({ where: { kind: 'SPECIAL_GROUP' }, orderBy: { id: 'asc' } })).map((u) => u.id);
+    // The years of the ranking tests get an indicator set of their own (configurable data, 第六条（三）) without
+    // the fact-based checkpoints, so document and ledger rows of other test files cannot move their totals.
+    const indicators = DEFAULT_INDICATORS.filter((i) => i.method !== 'DOCUMENTS_ON_TIME' && i.method !== 'LEDGER_CLOSED');
+    for (const year of [2031, 2032]) {
+      await deps.db.cycleIndicatorSet.upsert({ where: { year }, create: { year, body: indicators as never }, update: { body: indicators as never } });
+    }
     worker = await testWorker(env.nativeConnection, deps);
     running = worker.run();
+  });
+
+  /** Fact rows a test inserts are removed after it: later months would count an open ledger task as overdue. */
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
   });
 
   afterAll(async () => {
@@ -120,6 +132,11 @@ describe('六个一 cycle (time-skipping)', () => {
         { id: `test-${month}-2`, documentId: doc.id, title: '建设政务服务中心分中心', unitId: 'district-zhangdian', ownerId: 'district-zhangdian-director', dueAt: new Date(t0 + 400 * DAY), status: 'OPEN' },
       ],
     });
+    cleanups.push(
+      () => deps.db.ledgerTask.deleteMany({ where: { documentId: doc.id } }),
+      () => deps.db.document.delete({ where: { id: doc.id } }),
+      () => deps.db.obligation.deleteMany({ where: { workflowId: 'test' } }),
+    );
     const h = await start(month);
     let v = await settle(h);
     expect(v.targets).toHaveLength(19); // policy: inspect all 11 districts and 8 special groups
@@ -274,7 +291,7 @@ describe('六个一 cycle (time-skipping)', () => {
   it('ties: broken by the stated indicators, else shared; tied first-ranked both speak', async () => {
     const month = '2032-05';
     const h = await start(month);
-    // 临淄区 reports late (REPORT_ON_TIME 5) but scores 40; 博山区 on time and 35: equal totals, 博山区 ahead by the tie rule.
+    // 临淄区 reports late (REPORT_ON_TIME 5) but scores 40; 博山区 on time and 35: equal totals (55), 博山区 ahead by the tie rule.
     for (const u of [...districts, ...groups].filter((u) => u !== 'district-linzi')) await report(h, u);
     for (const u of [...districts, ...groups]) {
       const value = { 'district-zhangdian': 40, 'district-zichuan': 40, 'district-linzi': 40, 'district-boshan': 35 }[u] ?? 20;
@@ -283,6 +300,7 @@ describe('六个一 cycle (time-skipping)', () => {
     await env.sleep(6 * DAY);
     await report(h, 'district-linzi');
     const done = await closeMonth(h);
+    expect(done.indicators.map((i) => i.code)).toEqual(['REPORT_ON_TIME', 'ISSUES', 'INSPECTION', 'INFORMATIZATION']); // the year's set
     const d = done.ranking!.districts;
     const rank = (id: string) => d.find((x) => x.unitId === id)!.rank;
     expect(rank('district-zhangdian')).toBe(1);
