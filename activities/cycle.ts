@@ -11,7 +11,7 @@ import type { CycleState, Ranking } from '../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
 import { renderBriefingHtml, renderCycleNotice, type BriefingContext, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
 import type { Mailer } from './mailer';
-import { deliverNotice, saveNotice, type DeliveryResult, type NoticeExplanation } from './notices';
+import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 
 export interface CycleObligation {
   key: string;
@@ -351,13 +351,12 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       }
       const { title, body } = renderCycleNotice(a.kind, { ...a.context, roadmap, ledgers, leaderName, year: cycle.year, month: cycle.month, unitName: unit?.name });
       const { to, cc } = await recipients(a);
-      const noticeId = await saveNotice(db, {
-        key: `${a.workflowId}:${a.step}`,
+      return issueNotice(db, mailer, {
         workflowId: a.workflowId,
+        step: a.step,
         kind: a.kind,
         subjectType: 'cycle',
         subjectId: a.cycleId,
-        rule: a.explanation.rule,
         title,
         body,
         explanation: a.explanation,
@@ -366,8 +365,6 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
         cc,
         createdBy: a.createdBy,
       });
-      const delivery = await deliverNotice(db, mailer, noticeId);
-      return { noticeId, delivery };
     },
   };
 }

@@ -6,7 +6,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { DocumentState } from '../workflows/document/state';
 import type { LedgerTaskView } from '../workflows/document/messages';
 import type { Mailer } from './mailer';
-import { deliverNotice, saveNotice, type DeliveryResult, type NoticeExplanation } from './notices';
+import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 import { renderDocumentNotice, type DocumentNoticeKind } from './documentTexts';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../common/org';
 
@@ -161,13 +161,12 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
         followUp: a.followUp,
       });
       const { to, cc } = await recipients(a);
-      const noticeId = await saveNotice(db, {
-        key: `${a.workflowId}:${a.step}`,
+      return issueNotice(db, mailer, {
         workflowId: a.workflowId,
+        step: a.step,
         kind: a.kind,
         subjectType: 'document',
         subjectId: a.documentId,
-        rule: a.explanation.rule,
         title,
         body,
         explanation: a.explanation,
@@ -176,8 +175,6 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
         cc,
         createdBy: a.createdBy,
       });
-      const delivery = await deliverNotice(db, mailer, noticeId);
-      return { noticeId, delivery };
     },
   };
 }

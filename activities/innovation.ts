@@ -8,7 +8,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { CandidateView, RoundResult } from '../workflows/innovation/messages';
 import { ROUND_VOTERS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../workflows/innovation/state';
 import type { Mailer } from './mailer';
-import { deliverNotice, saveNotice, type DeliveryResult, type NoticeExplanation } from './notices';
+import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 import { halfLabel, renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type RolloutTerms, type SelectionNoticeKind } from './innovationTexts';
 
 interface EventSpec {
@@ -330,13 +330,12 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
       const { to, cc } = await selectionRecipients(a);
       // A reminder when everyone has acted already has nobody to remind.
       if (to.length === 0) return { noticeId: '', delivery: { sent: 0, skipped: 0, failed: 0 } };
-      const noticeId = await saveNotice(db, {
-        key: `${a.workflowId}:${a.step}`,
+      return issueNotice(db, mailer, {
         workflowId: a.workflowId,
+        step: a.step,
         kind: a.kind,
         subjectType: 'selection',
         subjectId: a.selectionId,
-        rule: a.explanation.rule,
         title,
         body,
         explanation: a.explanation,
@@ -344,7 +343,6 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         to,
         cc,
       });
-      return { noticeId, delivery: await deliverNotice(db, mailer, noticeId) };
     },
 
     /** The districts a rollout covers (第十四条: every district). */
@@ -401,13 +399,12 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         asOf: a.asOf,
       });
       const { to, cc } = await rolloutRecipients(a);
-      const noticeId = await saveNotice(db, {
-        key: `${a.workflowId}:${a.step}`,
+      return issueNotice(db, mailer, {
         workflowId: a.workflowId,
+        step: a.step,
         kind: a.kind,
         subjectType: 'rollout',
         subjectId: a.rolloutId,
-        rule: a.explanation.rule,
         title,
         body,
         explanation: a.explanation,
@@ -415,7 +412,6 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         to,
         cc,
       });
-      return { noticeId, delivery: await deliverNotice(db, mailer, noticeId) };
     },
   };
 }

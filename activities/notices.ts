@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Db } from '../common/db';
+import { noticeKey } from '../common/ids';
 import { formatShanghai } from '../common/policy/duration';
 import type { Mailer, SmtpError } from './mailer';
 import { holdRetry, pauseAfterWrite } from './testHooks';
@@ -142,4 +143,17 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
   await db.notice.update({ where: { id: noticeId }, data: { status } });
   await pauseAfterWrite('notice-delivered', notice.key);
   return result;
+}
+
+/** What a family gives to issue a notice: the key and rule follow from the step and explanation. */
+export type NoticeRequest = Omit<NoticeDraft, 'key' | 'rule'> & { step: string };
+
+/**
+ * Stores the notice under its business key (workflow id + step) and e-mails its
+ * recipients: the one way every family issues a notice, so each retry is harmless.
+ */
+export async function issueNotice(db: Db, mailer: Mailer, req: NoticeRequest): Promise<{ noticeId: string; delivery: DeliveryResult }> {
+  const { step, ...draft } = req;
+  const noticeId = await saveNotice(db, { ...draft, key: noticeKey(req.workflowId, step), rule: req.explanation.rule });
+  return { noticeId, delivery: await deliverNotice(db, mailer, noticeId) };
 }
