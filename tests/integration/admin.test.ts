@@ -6,35 +6,24 @@
  * and the OpenAPI document (valid, and listing every route).
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { TimelineEvent } from '../../api/admin/timeline';
-import { seed } from '../../prisma/seed';
-import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { startDevServerWorker, eventually, type DevServerHarness } from '../support/devServer';
+import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { expressRoutes } from '../support/expressRoutes';
 import { chainWorkflow, pokeUpdate } from '../support/fixtures/chainWorkflow';
 
 jest.setTimeout(120_000);
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('admin API (dev server)', () => {
   let deps: TestDeps;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let harness: DevServerHarness;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
   let app: Express;
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
@@ -47,15 +36,8 @@ describe('admin API (dev server)', () => {
   const keyTag = `admin-it-${Date.now()}`;
 
   beforeAll(async () => {
-    deps = testDeps();
-    await seed(deps.db);
-    const address = process.env.TEMPORAL_ADDRESS!;
-    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    connection = await Connection.connect({ address });
-    client = new Client({ connection, namespace });
-    nativeConnection = await NativeConnection.connect({ address });
-    worker = await testWorker(nativeConnection, deps, {}, namespace);
-    running = worker.run();
+    harness = await startDevServerWorker();
+    ({ deps, client } = harness);
     app = createApp({ db: deps.db, client, temporalUiUrl: 'http://ui.test:8233' });
     for (const who of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-finance-liaison', 'district-zhangdian-director']) {
       tokens[who] = await tokenFor(deps.db, who);
@@ -95,11 +77,7 @@ describe('admin API (dev server)', () => {
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await nativeConnection?.close();
-    await connection?.close();
-    await deps?.close();
+    await harness?.close();
   });
 
   it("reads a document's timeline in order, with names, rules and the Temporal UI link", async () => {
@@ -250,7 +228,8 @@ describe('admin API (dev server)', () => {
     expect(refused.body.items[0].detail.error).toEqual({ code: 'FORBIDDEN', message: '无权查看该文件' });
     expect(refused.body.items[0].ip).toBeTruthy();
 
-    const allowed = await audit('official=dept-health-liaison&status=200&action=acknowledge');
+    // Scoped to this test's document: other test files act as the same officials in the shared database.
+    const allowed = await audit(`official=dept-health-liaison&status=200&action=acknowledge&subject=${docId}`);
     expect(allowed.body.items).toHaveLength(1);
     expect(allowed.body.items[0].detail).toEqual({ idempotencyKey: `${keyTag}-ack` });
 
@@ -332,7 +311,7 @@ describe('admin API (dev server)', () => {
     const taskQueue = `admin-chain-${Date.now()}`;
     let calls = 0;
     const chainWorker = await Worker.create({
-      connection: nativeConnection,
+      connection: harness.nativeConnection,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue,
       workflowsPath: require.resolve('../support/fixtures/chainWorkflow'),

@@ -8,17 +8,16 @@
  * rating, the ranking published, the briefing downloaded, the diagnosis filed.
  * Refusals: 400 (body), 403 (wrong unit or role), 409 (impossible step).
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { cycleWorkflowId } from '../../common/ids';
-import { seed } from '../../prisma/seed';
 import { shanghaiMonth } from '../../workflows/cycle/state';
 import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
-import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
+import { startDevServerWorker, eventually, type DevServerHarness } from '../support/devServer';
+import { tokenFor, type TestDeps } from '../support/deps';
 
 jest.setTimeout(240_000);
 
@@ -26,37 +25,19 @@ const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 
 const GROUPS = ['sg-economy', 'sg-democracy', 'sg-culture', 'sg-society', 'sg-party', 'sg-discipline', 'sg-rural', 'sg-soe'];
 const reporter = (u: string) => (u.startsWith('district-') ? `${u}-deputy` : `${u}-liaison`);
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('六个一 cycle (dev server)', () => {
   let deps: TestDeps;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let harness: DevServerHarness;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
   let app: Express;
   const started: string[] = [];
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
 
   beforeAll(async () => {
-    deps = testDeps();
-    await seed(deps.db);
-    const address = process.env.TEMPORAL_ADDRESS!;
-    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    connection = await Connection.connect({ address });
-    client = new Client({ connection, namespace });
-    nativeConnection = await NativeConnection.connect({ address });
-    worker = await testWorker(nativeConnection, deps, {}, namespace);
-    running = worker.run();
+    harness = await startDevServerWorker();
+    ({ deps, client } = harness);
     // A month's cycle legitimately takes one step per unit in a burst (19 reports, 19 scores): this test drives
     // more than the default per-workflow flood limit within a minute, so the limit is raised here.
     app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 } });
@@ -68,11 +49,7 @@ describe('六个一 cycle (dev server)', () => {
     // Leave the dev server quiet: the schedule and any cycle still running.
     await client.schedule.getHandle(CYCLE_SCHEDULE_ID).delete().catch(() => undefined);
     for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
-    worker?.shutdown();
-    await running;
-    await nativeConnection?.close();
-    await connection?.close();
-    await deps?.close();
+    await harness?.close();
   });
 
   it('the schedule exists once, fires at 00:00 on the 1st in Asia/Shanghai, and trigger() starts the month', async () => {

@@ -4,32 +4,25 @@
  * authorisation, impossible steps, Idempotency-Key, inbox, manual chase,
  * reassignment and the bulk import.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { importDocuments, readRows } from '../../scripts/import-documents';
-import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { listMail, waitForMail } from '../support/mailbox';
 
 describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
+  let harness: DevServerHarness;
   let deps: TestDeps;
-  let connection: Connection;
   let client: Client;
-  let native: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let app: Express;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    deps = testDeps();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-    native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    worker = await testWorker(native, deps);
-    running = worker.run();
+    harness = await startDevServerWorker();
+    ({ deps, client } = harness);
     app = createApp({ db: deps.db, client });
     for (const id of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-health-drafter', 'dept-finance-liaison']) {
       tokens[id] = await tokenFor(deps.db, id);
@@ -37,11 +30,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await native?.close();
-    await connection?.close();
-    await deps?.close();
+    await harness?.close();
   });
 
   const as = (id: string) => ({ Authorization: `Bearer ${tokens[id]}` });

@@ -5,15 +5,15 @@
  * opinions, approval) ends with 10 running rollouts; one rollout is walked to
  * acceptance. Refusals: 400 (body), 403 (wrong unit), 409 (impossible step).
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { defaultPolicy } from '../../common/policy';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import { mailTo } from '../support/mailbox';
-import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
+import { startDevServerWorker, eventually, type DevServerHarness } from '../support/devServer';
+import { tokenFor, type TestDeps } from '../support/deps';
 
 jest.setTimeout(180_000);
 
@@ -21,22 +21,11 @@ const sp = defaultPolicy.innovation.selection;
 const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
 const LEADS = ['dept-health', 'dept-education'];
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 describe('innovation API (dev server)', () => {
   let deps: TestDeps;
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
+  let harness: DevServerHarness;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
   let app: Express;
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
@@ -45,14 +34,8 @@ describe('innovation API (dev server)', () => {
   let rolloutIds: string[] = [];
 
   beforeAll(async () => {
-    deps = testDeps();
-    const address = process.env.TEMPORAL_ADDRESS!;
-    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    connection = await Connection.connect({ address });
-    client = new Client({ connection, namespace });
-    nativeConnection = await NativeConnection.connect({ address });
-    worker = await testWorker(nativeConnection, deps, {}, namespace);
-    running = worker.run();
+    harness = await startDevServerWorker();
+    ({ deps, client } = harness);
     // Eleven districts' steps against one rollout arrive here within seconds, not over the weeks they take in
     // life: the per-workflow flood limit (api/rateLimits.ts) is raised for this walk-through.
     app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 } });
@@ -71,11 +54,7 @@ describe('innovation API (dev server)', () => {
   afterAll(async () => {
     // The rollouts run for months: end them so the dev server is left quiet.
     for (const id of rolloutIds) await client.workflow.getHandle(rolloutWorkflowId(id)).terminate('test done').catch(() => undefined);
-    worker?.shutdown();
-    await running;
-    await nativeConnection?.close();
-    await connection?.close();
-    await deps?.close();
+    await harness?.close();
   });
 
   it('a half-year selection driven through the API ends with 10 running rollouts', async () => {
