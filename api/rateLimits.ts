@@ -22,6 +22,9 @@ export interface RateLimits {
 export function stepTarget(req: Request): string | undefined {
   if (req.method !== 'POST') return undefined;
   const parts = req.path.split('/').filter(Boolean);
+  // Ballots are rows in PostgreSQL, not updates: a round's voting burst must not
+  // be refused as a flood against the selection workflow (the per-caller limit still applies).
+  if (parts[parts.length - 1] === 'votes') return undefined;
   const depth = parts[0] === 'innovation' ? 3 : 2;
   return parts.length > depth ? parts.slice(0, depth).join('/') : undefined;
 }

@@ -6,7 +6,9 @@ import { z } from 'zod';
 export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
 
 /** Generous for people, tight for loops: 600 requests a minute per official, 60 steps a minute per workflow. */
-export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perCaller: 600, perWorkflow: 60 };
+// perWorkflow leaves room for a month's legitimate burst on one cycle (19 units'
+// reports and scores) while staying far below Temporal's 2,000 updates per run.
+export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perCaller: 600, perWorkflow: 300 };
 
 const Env = z.object({
   DATABASE_URL: z.string().url(),
