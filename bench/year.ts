@@ -94,17 +94,42 @@ async function freshDatabase(label: string): Promise<{ url: string; db: Db }> {
   return { url, db };
 }
 
-/** The simulated clock's events: each runs at a simulated instant and may schedule more. */
+/**
+ * A day's office slot: a time between 09:00 and 17:00 Beijing time that differs from day to
+ * day (a hash of the day). Timers are due at whole days/weeks/months after the step or
+ * arrival that set them, i.e. at an earlier slot's time of day; landing every day at the same
+ * time would put those timers a few milliseconds after the landing, firing while the next
+ * steps' workflow tasks are with the worker — and the time-skipping server strands a run
+ * whose task cancels a timer that fired meanwhile ("invalid history builder state for
+ * action", temporalio/sdk-java#3088). Varying the time of day makes that rare.
+ */
+function slotOf(beijingMidnight: number): number {
+  const d = Math.round(beijingMidnight / DAY);
+  const h = Math.imul(d ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  return beijingMidnight + 9 * HOUR + (h % (8 * 3600)) * 1000;
+}
+
+/**
+ * The simulated clock's events. Officials act in office hours: every event runs in its
+ * day's slot (see slotOf), so the clock stops once a day rather than at every step. Events of one subject (a document, a cycle, a rollout) keep their order; different
+ * subjects run concurrently.
+ */
 class Agenda {
-  private events: Array<{ at: number; run: () => Promise<void> }> = [];
+  private events: Array<{ at: number; t: number; subject: string; run: () => Promise<void> }> = [];
   steps = 0;
   refused: Record<string, number> = {};
-  at(at: number, name: string, run: () => Promise<unknown>): void {
+  at(at: number, subject: string, name: string, run: () => Promise<unknown>): void {
+    const day = Math.floor((at + 8 * HOUR) / DAY) * DAY - 8 * HOUR; // Beijing midnight
+    const slot = at <= slotOf(day) ? slotOf(day) : slotOf(day + DAY);
     this.events.push({
-      at,
+      at: slot,
+      t: at,
+      subject,
       run: async () => {
         try {
-          await run();
+          // A step the server never answers must not stall the year: give up after a minute (counted as refused).
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 60 s')), 60_000)))]).finally(() => clearTimeout(timer));
           this.steps++;
         } catch (err) {
           // A refused step (validator) or a late one is part of a realistic year: count it, go on.
@@ -115,12 +140,27 @@ class Agenda {
     });
   }
   next(): number | undefined {
-    return this.events.length ? Math.min(...this.events.map((e) => e.at)) : undefined;
+    let m: number | undefined;
+    for (const e of this.events) if (m === undefined || e.at < m) m = e.at;
+    return m;
   }
-  take(upTo: number): Array<() => Promise<void>> {
-    const due = this.events.filter((e) => e.at <= upTo).sort((a, b) => a.at - b.at);
+  /**
+   * The due events, as one sequential chain per subject (a workflow id). Before each next
+   * step of a chain the workflow must be quiet (no workflow task or activity pending):
+   * the time-skipping test server mishandles an update that arrives while the previous
+   * step's follow-up task is still in flight.
+   */
+  take(upTo: number, quiet: (workflowId: string) => Promise<void>): Array<() => Promise<void>> {
+    const due = this.events.filter((e) => e.at <= upTo).sort((a, b) => a.t - b.t);
     this.events = this.events.filter((e) => e.at > upTo);
-    return due.map((e) => e.run);
+    const bySubject = new Map<string, Array<() => Promise<void>>>();
+    for (const e of due) bySubject.set(e.subject, [...(bySubject.get(e.subject) ?? []), e.run]);
+    return [...bySubject.entries()].map(([subject, runs]) => async () => {
+      for (const [i, r] of runs.entries()) {
+        if (i > 0) await quiet(subject);
+        await r();
+      }
+    });
   }
 }
 
@@ -149,10 +189,25 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     /** Waits (real time) until the worker has nothing in flight: the skipped clock must not run ahead of the work it caused. */
     const settle = async () => {
       let idle = 0;
+      const deadline = Date.now() + 20_000;
       while (idle < 3) {
+        if (Date.now() > deadline) {
+          log(`B3: worker still busy after 20 s: ${JSON.stringify(w.getStatus())}`);
+          return;
+        }
         const st = w.getStatus();
         idle = st.numInFlightActivities === 0 && st.numInFlightWorkflowActivations === 0 ? idle + 1 : 0;
         await sleep(idle ? 5 : 10);
+      }
+    };
+    /** Waits (real time, at most 5 s) until one workflow has no task or activity in flight. */
+    const quiet = async (workflowId: string) => {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const d = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+        const raw = d?.raw as { pendingActivities?: unknown[]; pendingWorkflowTask?: unknown } | undefined;
+        if (!raw || (!raw.pendingActivities?.length && !raw.pendingWorkflowTask)) return;
+        await sleep(10);
       }
     };
     const T0 = await now();
@@ -177,18 +232,19 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       const kind = r < 0.6 ? 'onTime' : r < 0.85 ? 'late' : 'never';
       profiles[kind]++;
       const ack = arriveAt + between(0.2, kind === 'never' ? 5 : 3) * DAY;
-      const draft = arriveAt + (kind === 'onTime' ? between(5, 17) : between(22, 28)) * DAY;
+      // "never" = no draft within the month: chased, ordered and followed up weekly; then half of them draft after
+      // 6–10 weeks, and the office rules the other half need no municipal document (exemption).
+      const draft = arriveAt + (kind === 'onTime' ? between(5, 17) : kind === 'late' ? between(22, 28) : between(42, 70)) * DAY;
       const rejected = rand() < 0.1;
-      agenda.at(arriveAt, 'arrival', () =>
+      agenda.at(arriveAt, documentWorkflowId(docNumber), 'arrival', () =>
         registerDocument(db, client, { level: 'PROVINCIAL', title: `关于深化改革的实施意见（${i}）`, docNumber, issuedAt: new Date(arriveAt - 5 * DAY).toISOString(), leadUnitId: lead, participantUnitIds: [pick(DEPARTMENTS)], implementsDocNumber }),
       );
-      agenda.at(ack, 'acknowledge', () => upd(docNumber, dm.acknowledgeUpdate, { actor }));
-      if (kind === 'never') {
-        // Never drafts: chased, ordered, followed up weekly until the office rules that no municipal document is needed.
-        agenda.at(arriveAt + between(45, 90) * DAY, 'exemption', () => upd(docNumber, dm.exemptionUpdate, { actor: admin, reason: '省级文件可直接执行，经研究无须出台市级配套文件' }));
+      agenda.at(ack, documentWorkflowId(docNumber), 'acknowledge', () => upd(docNumber, dm.acknowledgeUpdate, { actor }));
+      if (kind === 'never' && rand() < 0.5) {
+        agenda.at(arriveAt + between(45, 90) * DAY, documentWorkflowId(docNumber), 'exemption', () => upd(docNumber, dm.exemptionUpdate, { actor: admin, reason: '省级文件可直接执行，经研究无须出台市级配套文件' }));
         return;
       }
-      agenda.at(ack + 0.1 * DAY, 'openLedger', () =>
+      agenda.at(ack + 0.1 * DAY, documentWorkflowId(docNumber), 'openLedger', () =>
         upd(docNumber, dm.openLedgerUpdate, {
           actor,
           leadLeaderId: `${lead}-leader`,
@@ -201,41 +257,42 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
         }),
       );
       let t = draft;
-      agenda.at(t, 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
+      agenda.at(t, documentWorkflowId(docNumber), 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
       if (rejected) {
-        agenda.at((t += between(1, 3) * DAY), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' }));
-        agenda.at((t += between(2, 5) * DAY), 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
+        agenda.at((t += between(1, 3) * DAY), documentWorkflowId(docNumber), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' }));
+        agenda.at((t += between(2, 5) * DAY), documentWorkflowId(docNumber), 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
       }
-      agenda.at((t += between(1, 3) * DAY), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: true }));
-      agenda.at((t += between(0.5, 2) * DAY), 'executiveMeeting', () => upd(docNumber, dm.executiveMeetingUpdate, { actor: admin, approved: true }));
-      agenda.at((t += between(0.5, 2) * DAY), 'adoption', () => upd(docNumber, dm.adoptionUpdate, { actor: admin, approved: true }));
+      agenda.at((t += between(1, 3) * DAY), documentWorkflowId(docNumber), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: true }));
+      agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'executiveMeeting', () => upd(docNumber, dm.executiveMeetingUpdate, { actor: admin, approved: true }));
+      agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'adoption', () => upd(docNumber, dm.adoptionUpdate, { actor: admin, approved: true }));
       const issueAt = (t += between(0.5, 1.5) * DAY);
       let tasks: string[] = [];
-      agenda.at(issueAt, 'issuance', async () => {
+      agenda.at(issueAt, documentWorkflowId(docNumber), 'issuance', async () => {
         const v = await upd(docNumber, dm.issuanceUpdate, { actor, municipalDocNumber: `淄改发〔2026〕Y${i}号`, municipalTitle: `贯彻落实意见（${i}）`, districtIds: [pick(districts), pick(districts)] });
         tasks = v.tasks.map((x) => x.id);
       });
-      // Ledger tasks are closed (销号) weeks to months later; meanwhile they are dispatched monthly.
+      // Ledger tasks are closed (销号) weeks to months later (the last one completes the document); meanwhile they are dispatched monthly.
       for (const k of [0, 1]) {
-        agenda.at(issueAt + between(20, 100) * DAY, 'closeLedgerTask', () => upd(docNumber, dm.closeLedgerTaskUpdate, { actor, taskId: tasks[k], note: '已完成' }));
+        agenda.at(issueAt + between(20, 100) * DAY, documentWorkflowId(docNumber), 'closeLedgerTask', () => upd(docNumber, dm.closeLedgerTaskUpdate, { actor, taskId: tasks[k], note: '已完成' }));
       }
     }
 
-    const n = o.scale.documents;
+    const families = (process.env.BENCH_YEAR_FAMILIES ?? 'documents,cycles,innovation').split(',');
+    const n = families.includes('documents') ? o.scale.documents : 0;
     for (let i = 0; i < n; i++) {
       const arriveAt = T0 + between(0.1, o.scale.days - 1) * DAY;
       if (i % 10 === 0 && i + 1 < n) {
         // A CENTRAL document (提示单), its PROVINCIAL document following weeks later and linking it.
         profiles.central++;
         const centralNumber = `中发〔2026〕Y${i}号`;
-        agenda.at(arriveAt, 'arrival', () => registerDocument(db, client, { level: 'CENTRAL', title: `中央改革文件（${i}）`, docNumber: centralNumber, issuedAt: new Date(arriveAt - 10 * DAY).toISOString(), participantUnitIds: DEPARTMENTS.slice(0, 3) }));
+        agenda.at(arriveAt, documentWorkflowId(centralNumber), 'arrival', () => registerDocument(db, client, { level: 'CENTRAL', title: `中央改革文件（${i}）`, docNumber: centralNumber, issuedAt: new Date(arriveAt - 10 * DAY).toISOString(), participantUnitIds: DEPARTMENTS.slice(0, 3) }));
         provincial(++i, Math.min(arriveAt + between(7, 40) * DAY, end - DAY), centralNumber);
       } else {
         provincial(i, arriveAt);
       }
     }
     simulated.push(
-      `${n} documents over ${o.scale.days} days: ${profiles.central} CENTRAL (提示单, then linked by their PROVINCIAL document), ${n - profiles.central} PROVINCIAL — ${profiles.onTime} drafting on time, ${profiles.late} late (after the chase), ${profiles.never} never (ordered, followed up, exempted after 45–90 days); 10% of drafts returned once by the legal review`,
+      `${n} documents over ${o.scale.days} days: ${profiles.central} CENTRAL (提示单, then linked by their PROVINCIAL document), ${n - profiles.central} PROVINCIAL — ${profiles.onTime} drafting on time, ${profiles.late} late (after the chase), ${profiles.never} not within the month (chased, ordered, followed up weekly; half draft after 6–10 weeks, half are exempted after 45–90 days); 10% of drafts returned once by the legal review`,
     );
 
     // ---- the monthly 六个一 cycle (第六条) -------------------------------------------
@@ -244,10 +301,10 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       let m = shanghaiMonth(new Date(T0));
       for (;;) {
         const startAt = months.length === 0 ? T0 + HOUR : monthStart(m).getTime() + HOUR;
-        if (startAt >= end - 5 * DAY) break;
+        if (startAt >= end - 5 * DAY || !families.includes('cycles')) break;
         months.push(m);
         const month = m;
-        agenda.at(startAt, 'startCycle', async () => {
+        agenda.at(startAt, cycleWorkflowId(month), 'startCycle', async () => {
           await client.workflow.start(cycleWorkflow, { taskQueue: TASK_QUEUE, workflowId: cycleWorkflowId(month), args: [{ version: 1, month, policy: o.policy, seed: `bench-${month}` }] });
         });
         const h = () => client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(month));
@@ -256,19 +313,19 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
           if (r < 0.95) {
             // 85% report on time, 10% late (chased), 5% never.
             const at = startAt + (r < 0.85 ? between(1, 4.5) : between(6, 9)) * DAY;
-            agenda.at(at, 'submitReport', () =>
+            agenda.at(at, cycleWorkflowId(month), 'submitReport', () =>
               h().executeUpdate(cm.submitReportUpdate, { args: [{ actor: { officialId: u.startsWith('sg-') ? `${u}-liaison` : `${u}-deputy`, unitId: u }, unitId: u, summary: '本月改革任务按计划推进', items: [{ taskCode: 'T1', progress: '已完成阶段目标', status: 'ON_TRACK' }] }] }),
             );
           }
           if (rand() < 0.5) {
-            agenda.at(startAt + between(2, 20) * DAY, 'enterScore', () => h().executeUpdate(cm.enterScoreUpdate, { args: [{ actor: inspector, unitId: u, indicatorCode: 'INSPECTION', value: Math.round(between(5, 10)), override: false, reason: '实地督查' }] }));
+            agenda.at(startAt + between(2, 20) * DAY, cycleWorkflowId(month), 'enterScore', () => h().executeUpdate(cm.enterScoreUpdate, { args: [{ actor: inspector, unitId: u, indicatorCode: 'INSPECTION', value: Math.round(between(5, 10)), override: false, reason: '实地督查' }] }));
           }
         }
         // After the ranking (policy: scoringCloseAfter) the diagnosis visit's report is filed, sometimes after its due date (chased).
         const diagnose = async () => {
           const v = await h().query(cm.cycleStateQuery);
           if (v.phase === 'COLLECTING' || v.phase === 'RANKED') {
-            agenda.at((await now()) + 2 * DAY, 'fileDiagnosis', diagnose);
+            agenda.at((await now()) + 2 * DAY, cycleWorkflowId(month), 'fileDiagnosis', diagnose);
             return;
           }
           for (const d of v.diagnoses.filter((x) => !x.filedAt)) {
@@ -277,7 +334,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
         };
         const p = o.policy.cycle;
         const afterRanking = (p.scoringCloseAfter.days ?? 0) + (p.scoringCloseAfter.weeks ?? 0) * 7 + (p.scoringCloseAfter.months ?? 0) * 30;
-        agenda.at(startAt + (afterRanking + between(4, 12)) * DAY, 'fileDiagnosis', diagnose);
+        agenda.at(startAt + (afterRanking + between(4, 12)) * DAY, cycleWorkflowId(month), 'fileDiagnosis', diagnose);
         const [y, mm] = m.split('-').map(Number);
         m = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
       }
@@ -291,26 +348,26 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       const u = <A,>(def: import('@temporalio/common').UpdateDefinition<im.RolloutView, [A]>, arg: A) => h().executeUpdate(def, { args: [arg] });
       const leadActor = { officialId: `${lead}-liaison`, unitId: lead };
       const plan = startAt + (rand() < 0.8 ? between(1, 6) : between(9, 14)) * DAY;
-      agenda.at(plan, 'submitLeadPlan', () => u(im.submitLeadPlanUpdate, { actor: leadActor, title: '推广实施方案' }));
+      agenda.at(plan, `rollout:${rolloutId}`, 'submitLeadPlan', () => u(im.submitLeadPlanUpdate, { actor: leadActor, title: '推广实施方案' }));
       const approved = plan + between(0.5, 2) * DAY;
-      agenda.at(approved, 'approveLeadPlan', () => u(im.approveLeadPlanUpdate, { actor: { officialId: LEADER, unitId: 'leading-group' }, approved: true }));
-      agenda.at(approved + between(3, 12) * DAY, 'recordMeeting', async () => u(im.recordMeetingUpdate, { actor: leadActor, heldAt: new Date(await now()).toISOString(), place: '市委会议室' }));
+      agenda.at(approved, `rollout:${rolloutId}`, 'approveLeadPlan', () => u(im.approveLeadPlanUpdate, { actor: { officialId: LEADER, unitId: 'leading-group' }, approved: true }));
+      agenda.at(approved + between(3, 12) * DAY, `rollout:${rolloutId}`, 'recordMeeting', async () => u(im.recordMeetingUpdate, { actor: leadActor, heldAt: new Date(await now()).toISOString(), place: '市委会议室' }));
       for (const d of districtIds) {
         const r = rand();
         if (r >= 0.9) continue; // idle district: reminded, then chased (at most maxChases times)
         const at = startAt + (r < 0.75 ? between(7, 28) : between(32, 45)) * DAY;
-        agenda.at(at, 'submitDistrictPlan', () => u(im.submitDistrictPlanUpdate, { actor: { officialId: `${d}-deputy`, unitId: d }, districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }));
+        agenda.at(at, `rollout:${rolloutId}`, 'submitDistrictPlan', () => u(im.submitDistrictPlanUpdate, { actor: { officialId: `${d}-deputy`, unitId: d }, districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }));
         const ok = at + between(1, 3) * DAY;
-        agenda.at(ok, 'approveDistrictPlan', () => u(im.approveDistrictPlanUpdate, { actor: { officialId: `${d}-director`, unitId: d }, districtId: d, approved: true }));
+        agenda.at(ok, `rollout:${rolloutId}`, 'approveDistrictPlan', () => u(im.approveDistrictPlanUpdate, { actor: { officialId: `${d}-director`, unitId: d }, districtId: d, approved: true }));
         if (rand() < 0.7) {
-          agenda.at(ok + between(10, 40) * DAY, 'reportTownships', () => u(im.reportTownshipsUpdate, { actor: { officialId: `${d}-deputy`, unitId: d }, districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }));
+          agenda.at(ok + between(10, 40) * DAY, `rollout:${rolloutId}`, 'reportTownships', () => u(im.reportTownshipsUpdate, { actor: { officialId: `${d}-deputy`, unitId: d }, districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }));
         }
       }
     };
 
     for (let k = 0; k < o.scale.selections; k++) {
       const startAt = T0 + (k * 182 + 2) * DAY;
-      if (startAt >= end - 60 * DAY) break;
+      if (startAt >= end - 60 * DAY || !families.includes('innovation')) break;
       let selectionId = '';
       const acted = new Set<string>();
       const h = () => client.workflow.getHandle<typeof selectionWorkflow>(selectionWorkflowId(selectionId));
@@ -320,7 +377,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
         const v = await h().query(im.selectionQuery);
         const t = new Date(await now());
         if (v.phase === 'APPROVED' || v.phase === 'CANCELLED') return;
-        agenda.at(t.getTime() + DAY, 'selection', watch);
+        agenda.at(t.getTime() + DAY, `selection:${k}`, 'selection', watch);
         if (acted.has(v.phase)) return;
         acted.add(v.phase);
         const ids = v.candidates.map((c) => c.id);
@@ -353,21 +410,21 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
           }
         }
       };
-      agenda.at(startAt, 'startSelection', async () => {
+      agenda.at(startAt, `selection:${k}`, 'startSelection', async () => {
         const d = new Date((await now()) + 8 * HOUR); // Shanghai calendar
         selectionId = `${d.getUTCFullYear()}-H${d.getUTCMonth() < 6 ? 1 : 2}`;
         await client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId: selectionWorkflowId(selectionId), args: [{ version: 1, selectionId, policy: o.policy }] });
         // Candidates from every district during the call (one or two each).
         districts.forEach((dist, j) => {
           for (let c = 0; c < (rand() < 0.5 ? 2 : 1); c++) {
-            agenda.at(startAt + between(1, 10) * DAY, 'submitCandidate', () =>
+            agenda.at(startAt + between(1, 10) * DAY, `selection:${k}`, 'submitCandidate', () =>
               h().executeUpdate(im.submitCandidateUpdate, {
                 args: [{ actor: { officialId: `${dist}-deputy`, unitId: dist }, title: `${dist}创新经验${c + 1}`, summary: '经验做法和成效简介', material: [{ name: '经验材料', text: '……' }], leadUnitId: DEPARTMENTS[(j + c) % DEPARTMENTS.length], leaderInChargeId: LEADER, townshipApplies: true }],
               }),
             );
           }
         });
-        agenda.at(startAt + DAY, 'selection', watch);
+        agenda.at(startAt + DAY, `selection:${k}`, 'selection', watch);
       });
     }
 
@@ -376,19 +433,26 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     log(`B3 (${o.label}): simulating ${o.scale.days} days from ${new Date(T0).toISOString().slice(0, 10)}`);
     const t0 = Date.now();
     let lastLog = t0;
+    const spent = { sleep: 0, settle: 0, steps: 0, slots: 0 };
+    const timed = async (k: 'sleep' | 'settle' | 'steps', fn: () => Promise<unknown>) => {
+      const t = Date.now();
+      await fn();
+      spent[k] += Date.now() - t;
+    };
     for (;;) {
       const next = agenda.next();
       if (next === undefined || next > end) break;
       const ms = next - (await now());
-      if (ms > 0) await env.sleep(ms);
-      await settle();
-      const due = agenda.take(await now());
-      // Events of one instant are independent officials: run them concurrently, bounded like a busy office.
-      await pool(due.length, 8, (i) => due[i]());
-      await settle();
+      if (ms > 0) await timed('sleep', () => env.sleep(ms));
+      await timed('settle', settle);
+      const due = agenda.take(await now(), quiet);
+      spent.slots++;
+      // Different subjects are independent officials: run them concurrently, bounded like a busy office.
+      await timed('steps', () => pool(due.length, 8, (i) => due[i]()));
+      await timed('settle', settle);
       if (Date.now() - lastLog > 15_000) {
         lastLog = Date.now();
-        log(`B3 (${o.label}): day ${fmt(((await now()) - T0) / DAY, 0)} of ${o.scale.days}, ${agenda.steps} steps, ${fmt((Date.now() - t0) / 1000, 0)} s`);
+        log(`B3 (${o.label}): day ${fmt(((await now()) - T0) / DAY, 0)} of ${o.scale.days}, ${agenda.steps} steps, ${fmt((Date.now() - t0) / 1000, 0)} s (${spent.slots} slots; sleeping ${fmt(spent.sleep / 1000, 0)} s, settling ${fmt(spent.settle / 1000, 0)} s, steps ${fmt(spent.steps / 1000, 0)} s)`);
       }
     }
     const rest = end - (await now());
