@@ -7,8 +7,8 @@
  *   npm run bench                         # everything (≈ 30 min on 2 cores)
  *   npm run bench -- --quick              # smoke run: small counts, 1 repetition, B4 1 minute
  *   npm run bench -- --only B1,B3         # some of the benchmarks
- *   npm run bench -- --policy what-if.json   # B3 also under another policy (a partial Policy, merged over the default)
- *   npm run bench -- --b4-minutes 3 --b4-workflows 2000
+ *   npm run bench -- --policy bench/policies/chase-two-weeks.json   # B3 also under another policy (a partial Policy merged over the default)
+ *   npm run bench -- --b4-minutes 3 --b4-workflows 2000 --b3-days 182   # shorter B3/B4, scaled honestly
  *
  * Shared, noisy machines: every throughput/latency figure is a ratio against a
  * baseline measured in the same run, repeated, with min/median/max.
@@ -26,6 +26,8 @@ interface Args {
   policyFile?: string;
   b4Minutes: number;
   b4Workflows: number;
+  /** B3's simulated span; documents and selections scale with it. */
+  b3Days?: number;
   reps: number;
   write: boolean;
 }
@@ -59,6 +61,9 @@ function parseArgs(argv: string[]): Args {
         a.b4Workflows = Number(v());
         b4WorkflowsSet = true;
         break;
+      case '--b3-days':
+        a.b3Days = Number(v());
+        break;
       case '--reps':
         a.reps = Number(v());
         repsSet = true;
@@ -75,6 +80,7 @@ function parseArgs(argv: string[]): Args {
     if (!b4MinutesSet) a.b4Minutes = 1;
     if (!b4WorkflowsSet) a.b4Workflows = 1000;
   }
+  if (a.b3Days !== undefined && !(a.b3Days >= 30 && a.b3Days <= 365)) throw new Error('--b3-days must be between 30 and 365');
   if (!(a.reps >= 1) || !(a.b4Minutes > 0) || !(a.b4Workflows >= 1)) throw new Error('--reps, --b4-minutes and --b4-workflows must be positive');
   return a;
 }
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
     if (args.only.has('B3')) {
       try {
         const { benchYear } = await import('./year');
-        sections.push(...(await benchYear(s, { quick: args.quick, policyFile: args.policyFile })));
+        sections.push(...(await benchYear(s, { quick: args.quick, days: args.b3Days, policyFile: args.policyFile })));
       } catch (err) {
         failures.push(`B3: ${String((err as Error).stack ?? err)}`);
         log(failures[failures.length - 1]);

@@ -487,8 +487,10 @@ export function headline(c: Record<string, number>) {
   };
 }
 
-export async function benchYear(s: Services, o: { quick: boolean; policyFile?: string }): Promise<Section[]> {
-  const scale = o.quick ? QUICK_YEAR : FULL_YEAR;
+export async function benchYear(s: Services, o: { quick: boolean; days?: number; policyFile?: string }): Promise<Section[]> {
+  const days = o.days ?? (o.quick ? QUICK_YEAR.days : FULL_YEAR.days);
+  // Documents and selections in proportion to the simulated span (a year: 400 documents, two selections).
+  const scale: Scale = { days, documents: Math.round((FULL_YEAR.documents * days) / 365), selections: days >= 240 ? 2 : 1 };
   const runs: Array<{ label: string; policy: Policy }> = [{ label: 'default', policy: defaultPolicy }];
   if (o.policyFile) runs.push({ label: path.basename(o.policyFile, '.json'), policy: loadPolicy(o.policyFile) });
   const results: YearResult[] = [];
