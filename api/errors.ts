@@ -52,7 +52,15 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
   else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
   else if ((err as { type?: string }).type === 'entity.too.large') e = new ApiError('VALIDATION_FAILED', '请求体过大');
-  else if (isUnavailable(err)) e = new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
+  else if (isUnavailable(err)) {
+    // Logged: a 503 should be explainable afterwards (database down, Temporal overloaded…).
+    console.warn('API dependency unavailable:', (err as Error)?.name, (err as Error)?.message?.slice(0, 300));
+    e = new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
+  }
+  // PostgreSQL refuses text it cannot store (a NUL byte: 22021/22P05): bad input, not our failure.
+  else if (/invalid byte sequence|untranslatable character|22021|22P05/.test(`${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`)) {
+    e = new ApiError('VALIDATION_FAILED', '请求中含有无法保存的字符（如 NUL）');
+  }
   else {
     console.error('unhandled API error', err);
     e = new ApiError('INTERNAL', '服务器内部错误');

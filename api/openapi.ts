@@ -42,7 +42,15 @@ export function describe(route: Omit<RouteConfig, 'responses'> & { responses?: R
     ...rest,
     path,
     security: isPublic ? [] : [{ bearer: [] }],
-    responses: { 200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } }, ...errorResponses, ...route.responses },
+    responses: {
+      200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } },
+      // Creating routes answer 201 for a new resource or 202 when only started (200 when it already existed).
+      ...(route.method === 'post'
+        ? { 201: { description: 'Created', content: { 'application/json': { schema: z.unknown() } } }, 202: { description: 'Accepted (started)', content: { 'application/json': { schema: z.unknown() } } } }
+        : {}),
+      ...errorResponses,
+      ...route.responses,
+    },
   });
 }
 

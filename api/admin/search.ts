@@ -93,12 +93,19 @@ export async function searchWorkflows(
     nextPageToken = Buffer.from(q.nextPageToken, 'base64url');
     if (nextPageToken.length === 0) throw new ApiError('VALIDATION_FAILED', '分页标记无效');
   }
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace,
-    query,
-    pageSize: q.pageSize,
-    nextPageToken,
-  });
+  const response = await client.workflowService
+    .listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize: q.pageSize,
+      nextPageToken,
+    })
+    .catch((err: { code?: number }) => {
+      // A forged or stale page token is refused by visibility as INVALID_ARGUMENT (3) or, on the dev
+      // server's SQLite store, UNKNOWN (2): the caller's mistake, not ours (found by the API fuzzer).
+      if (nextPageToken && (err.code === 2 || err.code === 3)) throw new ApiError('VALIDATION_FAILED', '分页标记无效');
+      throw err;
+    });
   const infos = await Promise.all(
     response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace)),
   );
