@@ -2,11 +2,11 @@
 # Forced replay: the workflow tests again with a worker cache of 0 (every
 # workflow task replays the whole history) and of 3 (frequent evictions), so a
 # workflow that decides differently on replay fails a test. Extra arguments go
-# to jest (default: the dev-server integration tests and the replay corpus).
+# to jest (default: the dev-server integration and reliability tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(tests/integration tests/workflows/replay.test.ts)
+[ ${#tests[@]} -gt 0 ] || tests=(tests/integration tests/reliability)
 for size in 0 3; do
   echo "[test] forced replay: maxCachedWorkflows=$size" >&2
   DUBAN_TEST_MAX_CACHED_WORKFLOWS=$size npx --no-install jest --ci "${tests[@]}"
