@@ -52,9 +52,17 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
   else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
   else if ((err as { type?: string }).type === 'entity.too.large') e = new ApiError('VALIDATION_FAILED', '请求体过大');
-  else if (isUnavailable(err)) {
+  // Temporal refusing the request itself (gRPC INVALID_ARGUMENT, e.g. an unusable Idempotency-Key
+  // as update id) is the caller's mistake: 400, not 503 (found by the API fuzzer).
+  else if ((err as { name?: string }).name === 'ServiceError' && (err as { cause?: { code?: number } }).cause?.code === 3) {
+    e = new ApiError('VALIDATION_FAILED', `请求被工作流服务拒绝：${String((err as { cause?: { details?: string } }).cause?.details ?? '').slice(0, 200)}`);
+  } else if ((err as { name?: string }).name === 'ServiceError' && [9, 10].includes((err as { cause?: { code?: number } }).cause?.code ?? -1)) {
+    // FAILED_PRECONDITION / ABORTED: e.g. an update that lost the race with its workflow's completion.
+    e = new ApiError('CONFLICT', '事项状态已变化（流程已结束或正在结束），请刷新后重试');
+  } else if (isUnavailable(err)) {
     // Logged: a 503 should be explainable afterwards (database down, Temporal overloaded…).
-    console.warn('API dependency unavailable:', (err as Error)?.name, (err as Error)?.message?.slice(0, 300));
+    const cause = (err as { cause?: { code?: number; details?: string; message?: string } }).cause;
+    console.warn('API dependency unavailable:', (err as Error)?.name, (err as Error)?.message?.slice(0, 300), cause ? `(cause: ${cause.code ?? ''} ${cause.details ?? cause.message ?? ''})` : '');
     e = new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   }
   // PostgreSQL refuses text it cannot store (a NUL byte: 22021/22P05): bad input, not our failure.

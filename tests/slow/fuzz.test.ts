@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../../scripts/stack';
 import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
 
 const MIN_CASES = 1000;
-const EXAMPLES = Number(process.env.DUBAN_FUZZ_EXAMPLES ?? 50);
+const EXAMPLES = Number(process.env.DUBAN_FUZZ_EXAMPLES ?? 30);
 
 describe('API fuzzing (schemathesis)', () => {
   let deps: TestDeps;
