@@ -5,7 +5,7 @@ import { z } from 'zod';
 /** The dev server's Web UI; also the API's fallback when it is built without a config (tests). */
 export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
 
-/** Generous for people, tight for loops: 600 requests a minute per official, 60 steps a minute per workflow. */
+/** Generous for people, tight for loops: 600 requests a minute per official, 300 steps a minute per workflow. */
 // perWorkflow leaves room for a month's legitimate burst on one cycle (19 units'
 // reports and scores) while staying far below Temporal's 2,000 updates per run.
 export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perCaller: 600, perWorkflow: 300 };
