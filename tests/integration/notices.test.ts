@@ -10,7 +10,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { deliverNotice, saveNotice, type NoticeDraft } from '../../activities/notices';
 import { registerDocument } from '../../api/documentArrival';
 import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
-import { injectSmtpFault, mailTo } from '../support/mailbox';
+import { injectSmtpFault, mailTo, waitForMail } from '../support/mailbox';
 
 describe('notice delivery under SMTP faults', () => {
   let deps: TestDeps;
@@ -61,6 +61,8 @@ describe('notice delivery under SMTP faults', () => {
     expect(await act(() => saveNotice(deps.db, draft(key)))).toBe(id);
     expect(await act(() => deliverNotice(deps.db, deps.mailer, id))).toEqual({ sent: 1, skipped: 1, failed: 0 });
     expect(await act(() => deliverNotice(deps.db, deps.mailer, id))).toEqual({ sent: 0, skipped: 2, failed: 0 });
+    await waitForMail((m) => m.subject.includes(key) && m.to.includes(a.email));
+    await waitForMail((m) => m.subject.includes(key) && m.to.includes(b.email));
     expect((await mailTo(a.email)).filter((m) => m.subject.includes(key))).toHaveLength(1);
     expect((await mailTo(b.email)).filter((m) => m.subject.includes(key))).toHaveLength(1);
     expect(await deps.db.notice.count({ where: { key } })).toBe(1);
@@ -101,6 +103,9 @@ describe('notice delivery under SMTP faults', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(sent).toBe(2);
+      // The sink stores a message just after answering 250: wait for both, then count.
+      await waitForMail((m) => m.subject.includes(docNumber) && m.to.includes(a.email));
+      await waitForMail((m) => m.subject.includes(docNumber) && m.to.includes(b.email));
       expect((await mailTo(a.email)).filter((m) => m.subject.includes(docNumber))).toHaveLength(1);
       expect((await mailTo(b.email)).filter((m) => m.subject.includes(docNumber))).toHaveLength(1);
       const retried = await deps.db.noticeRecipient.findFirstOrThrow({ where: { notice: { subjectId: document.id }, officialId: b.id } });
