@@ -43,8 +43,9 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     return res;
   }
 
+  // Generous: under CI load (forced replay with an empty cache) a workflow may take seconds.
   async function waitForState(id: string, state: string) {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       const doc = await deps.db.document.findUniqueOrThrow({ where: { id } });
       if (doc.state === state) return doc;
       await new Promise((r) => setTimeout(r, 100));
@@ -137,7 +138,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     await waitForMail((m) => m.subject.startsWith('【催办】') && m.to.includes('dept-health-drafter@zibo.example.cn') && m.text.includes('请本周内报送初稿'));
     // The audit row is written when the response finishes: give it a moment.
     let audit: Array<{ status: number }> = [];
-    for (let i = 0; i < 50 && audit.length < 2; i++) {
+    for (let i = 0; i < 150 && audit.length < 2; i++) {
       audit = await deps.db.auditLog.findMany({ where: { path: { contains: '/manual-chase' }, subjectId: id } });
       await new Promise((r) => setTimeout(r, 100));
     }

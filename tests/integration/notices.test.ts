@@ -98,7 +98,7 @@ describe('notice delivery under SMTP faults', () => {
       const docNumber = uniqueDocNumber('鲁重试');
       const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '重试测试', docNumber, issuedAt: '2026-11-01', leadUnitId: unitId, participantUnitIds: [] });
       let sent = 0;
-      for (let i = 0; i < 100 && sent < 2; i++) {
+      for (let i = 0; i < 300 && sent < 2; i++) {
         sent = await deps.db.noticeRecipient.count({ where: { notice: { subjectId: document.id }, status: 'SENT' } });
         await new Promise((r) => setTimeout(r, 200));
       }
