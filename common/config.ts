@@ -22,7 +22,9 @@ const Env = z.object({
   API_PUBLIC_URL: z.string().url().optional(),
   DUBAN_ADMIN_TOKEN: z.string().min(16).optional(),
   WORKER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100000).default(2000),
+  // Each cached workflow holds its own V8 context: the cache, not the number of open
+  // workflows, bounds the worker's memory (bench B4). Evicted workflows replay on their next task.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100000).default(500),
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
   // Floods (api/rateLimits.ts): requests per window per official, and steps per
   // window per workflow — far below Temporal's per-run limits (2,000 updates, 51,200 events).

@@ -30,7 +30,7 @@ export async function createWorker(o: CreateWorkerOptions, config?: Pick<Config,
     ...(o.dataConverter ? { dataConverter: o.dataConverter } : {}),
     // Activity slots are sized together with the database pool (see worker/main.ts).
     maxConcurrentActivityTaskExecutions: config?.WORKER_ACTIVITY_CONCURRENCY ?? 8,
-    maxCachedWorkflows: config?.WORKER_MAX_CACHED_WORKFLOWS ?? 2000,
+    maxCachedWorkflows: config?.WORKER_MAX_CACHED_WORKFLOWS ?? 500,
     // The default grace time of 0 would cancel in-flight activities on shutdown.
     shutdownGraceTime: (config?.WORKER_SHUTDOWN_GRACE ?? '30s') as Duration,
     ...o.overrides,
