@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
+import { ACTIVITY_RETRY, activities, shouldContinueAsNew, type Alarm } from '../shared';
 import type { CycleNoticeArgs, CycleObligation } from '../../activities/cycle';
 import { cycleWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
@@ -62,24 +63,15 @@ import {
   type UnitKind,
 } from './state';
 
-// Database and SMTP outages are retried for as long as they last: a notice is never forgotten.
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const acts = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '1 minute', retry });
+const acts = activities;
 // The briefing goes to every city leader, district head and department head in one notice: more time per attempt
 // (a retry resends only to recipients not yet SENT).
-const mail = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '10 minutes', retry });
+const mail = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '10 minutes', retry: ACTIVITY_RETRY });
 
 const RULE = '第六条';
-/** History length after which the workflow continues as new (Temporal's hard limit is 51,200 events). */
-const MAX_HISTORY_EVENTS = 5000;
 
 type RecordDelta = Parameters<ReturnType<typeof createActivities>['recordCycle']>[0]['delta'];
 
-interface Alarm {
-  key: string;
-  at: number;
-  fire: () => Promise<void>;
-}
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleView> {
   const parsed = parseMonth(input.month);
@@ -630,7 +622,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       await persist({ step: 'done' });
     }
     if (s.phase === 'DONE') break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof cycleWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
     }

@@ -7,12 +7,11 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import { activities, shouldContinueAsNew, type Alarm } from '../shared';
 import type { DocumentNoticeArgs, ObligationSpec } from '../../activities/document';
 import type { DocumentNoticeKind } from '../../activities/documentTexts';
 import { REFORM_OFFICE_ID } from '../../common/org';
@@ -42,22 +41,10 @@ import {
 } from './messages';
 import { nextState, refusal, STATE_LABELS, TERMINAL, type DocumentStep } from './state';
 
-const { recordDocument, sendDocumentNotice } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  // Database and SMTP outages are retried for as long as they last: a notice
-  // is never forgotten. Permanent SMTP failures are recorded, not thrown.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordDocument, sendDocumentNotice } = activities;
 
-/** History length after which the workflow continues as new (Temporal's hard limit is 51,200 events). */
-const MAX_HISTORY_EVENTS = 5000;
 const RULE = '第五条';
 
-interface Alarm {
-  key: string;
-  at: number;
-  fire: () => Promise<void>;
-}
 
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentView> {
   const { policy } = input;
@@ -416,7 +403,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       await persist({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
     }
     if (TERMINAL.has(s.state)) break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof documentWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
     }

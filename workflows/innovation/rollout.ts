@@ -13,12 +13,11 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import { activities, shouldContinueAsNew, type Alarm } from '../shared';
 import type { RolloutNoticeKind } from '../../activities/innovationTexts';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { addDuration, describeDuration, formatShanghai, subtractDuration, type DurationSpec } from '../../common/policy/duration';
@@ -41,20 +40,10 @@ import {
 } from './messages';
 import { acceptancePeriod, DUTY_LABELS, townshipRefusal, type Duty, type DutyKind } from './state';
 
-const { recordRollout, sendRolloutNotice } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordRollout, sendRolloutNotice } = activities;
 
-/** History length after which the rollout continues as new: it runs for months. */
-const MAX_HISTORY_EVENTS = 5000;
 const RULE = '第十四条';
 
-interface Alarm {
-  key: string;
-  at: number;
-  fire: () => Promise<void>;
-}
 
 export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView> {
   const p = input.policy.innovation.rollout;
@@ -392,7 +381,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
 
   for (;;) {
     if (s.state === 'ACCEPTED') break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof rolloutWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
     }

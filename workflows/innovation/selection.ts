@@ -11,13 +11,12 @@ import {
   continueAsNew,
   currentUpdateInfo,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
+import { activities, shouldContinueAsNew, type Alarm } from '../shared';
 import type { SelectionNoticeKind } from '../../activities/innovationTexts';
 import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
 import { rolloutId, rolloutWorkflowId } from './ids';
@@ -38,13 +37,8 @@ import {
 import { rolloutWorkflow } from './rollout';
 import { FINAL_TIE_RULE, NEXT_PHASE, PHASE_LABELS, rankFinal, rankShortlist, type SelectionPhase } from './state';
 
-const { recordSelection, closeSelectionRound, sendSelectionNotice, innovationDistricts } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
-  // Database and SMTP outages are retried for as long as they last.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { recordSelection, closeSelectionRound, sendSelectionNotice, innovationDistricts } = activities;
 
-const MAX_HISTORY_EVENTS = 5000;
 const RULE = '第十四条';
 const WINDOW: Record<string, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWindow' | 'opinionWindow' | 'approvalWindow'> = {
   CALL: 'callWindow',
@@ -55,11 +49,6 @@ const WINDOW: Record<string, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWind
 };
 const SHORTLIST_TIE_RULE = '按互评投票得票数排序；得票相同的，以申报时间在先者居前';
 
-interface Alarm {
-  key: string;
-  at: number;
-  fire: () => Promise<void>;
-}
 
 export async function selectionWorkflow(input: SelectionInput): Promise<SelectionView> {
   const p = input.policy.innovation.selection;
@@ -363,7 +352,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
 
   for (;;) {
     if (s.phase === 'APPROVED' || s.phase === 'CANCELLED') break;
-    if (!closeRequested && !approval && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS)) {
+    if (!closeRequested && !approval && (shouldContinueAsNew())) {
       // A close or approval arriving meanwhile is handled first (its handler waits for the loop).
       await condition(() => allHandlersFinished() || !!closeRequested || !!approval);
       if (!closeRequested && !approval) await continueAsNew<typeof selectionWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
