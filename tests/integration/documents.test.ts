@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { importDocuments, readRows } from '../../scripts/import-documents';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
-import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { eventually, startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { listMail, waitForMail } from '../support/mailbox';
 
 describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
@@ -73,7 +73,10 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['ASSIGNMENT']);
     expect(detail.body.obligations.map((o: { light: string }) => o.light)).toEqual(['GREEN', 'GREEN']);
-    expect((await listMail()).filter((m) => m.subject.includes(docNumber) && m.subject.startsWith('【交办单】'))).toHaveLength(3);
+    // The state is recorded before the notice is e-mailed: wait for all three recipients.
+    const isAssignment = (m: { subject: string }) => m.subject.includes(docNumber) && m.subject.startsWith('【交办单】');
+    const assignments = await eventually(async () => (await listMail()).filter(isAssignment), (ms) => ms.length >= 3);
+    expect(assignments).toHaveLength(3);
 
     const inbox = await request(app).get('/api/inbox').set(as('dept-health-liaison'));
     const item = inbox.body.items.find((i: { notice: { subjectId: string } }) => i.notice.subjectId === id);
