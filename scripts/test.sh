@@ -30,13 +30,15 @@ npx --no-install tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js 2>
 # shows progress here rather than inside jest's globalSetup.
 bash scripts/tools.sh all
 
-# With arguments: just those tests. Without (CI): the main suite, the forced-replay
+# With arguments: just those tests. Without (CI): the main suite, the date proof
+# (the time-skipping suites from three other calendar points), the forced-replay
 # re-runs of the workflow tests (worker cache 0 and 3), then the slow
 # reliability suite (tests/slow, see jest.slow.config.js).
 if [ $# -gt 0 ]; then
   exec npx --no-install jest --ci "$@"
 fi
 npx --no-install jest --ci
+bash scripts/test-dates.sh
 bash scripts/test-forced-replay.sh
 echo "[test] slow reliability suite (tests/slow)" >&2
 exec npx --no-install jest --ci --config jest.slow.config.js

@@ -14,9 +14,11 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { cycleWorkflowId } from '../../common/ids';
 import { shanghaiMonth } from '../../workflows/cycle/state';
+import { shanghaiYear } from '../support/testClock';
 import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
-import { startDevServerWorker, eventually, type DevServerHarness } from '../support/devServer';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
 
 jest.setTimeout(240_000);
@@ -72,11 +74,13 @@ describe('六个一 cycle (dev server)', () => {
     const nextMonth = shanghaiMonth(d.info.nextActionTimes[0]);
     expect(nextMonth > shanghaiMonth(new Date())).toBe(true);
 
-    // Trigger now: the starter gives the current month's cycle its business id.
-    const month = shanghaiMonth(new Date());
-    started.push(cycleWorkflowId(month));
+    // Trigger now: the starter gives the current month's cycle its business id (the month read before and
+    // after the trigger, in case the test runs across a month's end).
+    const before = shanghaiMonth(new Date());
     await handle.trigger();
-    const cycle = await eventually(() => deps.db.cycle.findUnique({ where: { id: month } }), (c) => !!c, 60_000);
+    const cycle = await eventually(() => deps.db.cycle.findFirst({ where: { id: { in: [before, shanghaiMonth(new Date())] } } }), (c) => !!c, 60_000);
+    const month = cycle!.id;
+    started.push(cycleWorkflowId(month));
     expect(cycle?.workflowId).toBe(cycleWorkflowId(month));
     const desc = await client.workflow.getHandle(cycleWorkflowId(month)).describe();
     expect(desc.type).toBe('cycleWorkflow');
@@ -90,14 +94,17 @@ describe('六个一 cycle (dev server)', () => {
   });
 
   it('a month through the API: reports, inspection, signatures, scores, ranking, briefing, publicity, diagnosis', async () => {
-    const month = '2033-06'; // a quarter month: team ratings, department leaders at the meeting
+    // A June (a quarter month: team ratings, department leaders at the meeting) years ahead of today, clear of the
+    // months other test files use; the dev server runs on the wall clock, so its dates stay in the future.
+    const year = shanghaiYear(Date.now()) + 7;
+    const month = `${year}-06`;
     const base = `/api/cycles/${month}`;
 
     // The year's roadmap and indicator set (administrators only; bodies validated).
-    const roadmap = { tasks: [{ code: '2033-ZD-01', unitId: 'district-zhangdian', title: '深化“放管服”改革一网通办', milestones: [{ month: 6, target: '上线企业开办一件事' }] }] };
-    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('district-zhangdian-deputy')).send(roadmap)).status).toBe(403);
-    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('ro-director')).send({ tasks: [{ code: 'x' }] })).status).toBe(400);
-    expect((await request(app).put('/api/cycles/roadmap/2033').set(auth('ro-director')).send(roadmap)).status).toBe(200);
+    const roadmap = { tasks: [{ code: `${year}-ZD-01`, unitId: 'district-zhangdian', title: '深化“放管服”改革一网通办', milestones: [{ month: 6, target: '上线企业开办一件事' }] }] };
+    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('district-zhangdian-deputy')).send(roadmap)).status).toBe(403);
+    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('ro-director')).send({ tasks: [{ code: 'x' }] })).status).toBe(400);
+    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('ro-director')).send(roadmap)).status).toBe(200);
     const indicators = {
       indicators: [
         { code: 'REPORT_ON_TIME', name: '按时报送月度调度情况', weight: 20, method: 'REPORT_ON_TIME', appliesTo: ['DISTRICT', 'SPECIAL_GROUP'] },
@@ -106,12 +113,12 @@ describe('六个一 cycle (dev server)', () => {
         { code: 'INFORMATIZATION', name: '信息化建设（加分项）', weight: 5, method: 'INSPECTOR', appliesTo: ['DISTRICT'], bonus: true },
       ],
     };
-    expect((await request(app).put('/api/cycles/indicators/2033').set(auth('ro-director')).send({ indicators: [{ ...indicators.indicators[0], method: 'GUESS' }] })).status).toBe(400);
-    expect((await request(app).put('/api/cycles/indicators/2033').set(auth('ro-director')).send(indicators)).status).toBe(200);
+    expect((await request(app).put(`/api/cycles/indicators/${year}`).set(auth('ro-director')).send({ indicators: [{ ...indicators.indicators[0], method: 'GUESS' }] })).status).toBe(400);
+    expect((await request(app).put(`/api/cycles/indicators/${year}`).set(auth('ro-director')).send(indicators)).status).toBe(200);
 
     // Start the month by hand (administrators only); starting again finds it.
     expect((await request(app).post('/api/cycles').set(auth('district-zhangdian-deputy')).send({ month })).status).toBe(403);
-    expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month: '2033-13' })).status).toBe(400);
+    expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month: `${year}-13` })).status).toBe(400);
     const start = await request(app).post('/api/cycles').set(auth('ro-director')).send({ month, seed: 'api-test' });
     started.push(cycleWorkflowId(month));
     expect(start.status).toBe(201);
@@ -120,7 +127,7 @@ describe('六个一 cycle (dev server)', () => {
     expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month })).status).toBe(200);
 
     // 一月一调度: the dispatch e-mail lists the unit's roadmap task.
-    const isDispatch = (x: { subject: string }) => x.subject.includes('一月一调度') && x.subject.includes('2033');
+    const isDispatch = (x: { subject: string }) => x.subject.includes('一月一调度') && x.subject.includes(String(year));
     const dispatch = (await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), (ms) => ms.some(isDispatch))).find(isDispatch);
     expect(dispatch?.text).toContain('深化“放管服”改革一网通办');
 
@@ -128,7 +135,7 @@ describe('六个一 cycle (dev server)', () => {
     expect((await request(app).post(`${base}/reports`).set(auth('district-zichuan-deputy')).send({ unitId: 'district-zhangdian', summary: '代报' })).status).toBe(403);
     expect((await request(app).post(`${base}/reports`).set(auth('district-zhangdian-deputy')).send({ summary: '' })).status).toBe(400);
     for (const u of [...DISTRICTS, ...GROUPS].filter((x) => x !== 'district-wenchanghu')) {
-      const res = await request(app).post(`${base}/reports`).set(auth(reporter(u))).set('Idempotency-Key', `report-${month}-${u}`).send({ summary: '本月改革任务按计划推进', items: [{ taskCode: '2033-ZD-01', progress: '按节点推进', status: 'ON_TRACK' }] });
+      const res = await request(app).post(`${base}/reports`).set(auth(reporter(u))).set('Idempotency-Key', `report-${month}-${u}`).send({ summary: '本月改革任务按计划推进', items: [{ taskCode: `${year}-ZD-01`, progress: '按节点推进', status: 'ON_TRACK' }] });
       expect(res.status).toBe(200);
       expect(res.body.report).toMatchObject({ unitId: u, onTime: true });
     }
@@ -148,7 +155,7 @@ describe('六个一 cycle (dev server)', () => {
     expect(signed.status).toBe(200);
     expect(signed.body.inspection).toMatchObject({ unitSignedBy: 'district-boshan-director', leaderSignedBy: 'ro-supervisor' });
     // (The sink is shared by every test file of the run: match this month's mail only.)
-    const isIssueList = (x: { subject: string }) => x.subject.startsWith('【问题清单】2033年6月');
+    const isIssueList = (x: { subject: string }) => x.subject.startsWith(`【问题清单】${year}年6月`);
     const issueMail = await eventually(() => mailTo('district-boshan-director@zibo.example.cn'), (ms) => ms.some(isIssueList));
     expect(issueMail.find(isIssueList)?.text).toContain('改革台账未按月更新');
 
@@ -201,15 +208,15 @@ describe('六个一 cycle (dev server)', () => {
     expect(briefing.text).toContain('督导情况通报');
     expect(briefing.text).toContain('典型发言');
     expect(briefing.text).toContain('改革台账未按月更新');
-    const isMeeting = (x: { subject: string }) => x.subject.includes('2033年6月改革督导情况通报会');
+    const isMeeting = (x: { subject: string }) => x.subject.includes(`${year}年6月改革督导情况通报会`);
     const meeting = await eventually(() => mailTo('dept-ndrc-leader@zibo.example.cn'), (ms) => ms.some(isMeeting));
     expect(meeting.find(isMeeting)?.text).toContain('张店区');
-    const distributed = await eventually(() => mailTo('city-secretary@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【督导情况通报】') && x.subject.includes('2033')));
+    const distributed = await eventually(() => mailTo('city-secretary@zibo.example.cn'), (ms) => ms.some((x) => x.subject.startsWith('【督导情况通报】') && x.subject.includes(String(year))));
     expect(distributed.some((x) => x.subject.startsWith('【督导情况通报】'))).toBe(true);
     // 一月一宣传 and 一月一会诊.
-    const publicity = await eventually(() => mailTo('dept-propaganda-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes('2033') && x.subject.includes('一月一宣传')));
-    expect(publicity.find((x) => x.subject.includes('2033') && x.subject.includes('一月一宣传'))?.text).toContain('张店区');
-    const isVisit = (x: { subject: string }) => x.subject.startsWith('【一月一会诊】2033年6月');
+    const publicity = await eventually(() => mailTo('dept-propaganda-head@zibo.example.cn'), (ms) => ms.some((x) => x.subject.includes(String(year)) && x.subject.includes('一月一宣传')));
+    expect(publicity.find((x) => x.subject.includes(String(year)) && x.subject.includes('一月一宣传'))?.text).toContain('张店区');
+    const isVisit = (x: { subject: string }) => x.subject.startsWith(`【一月一会诊】${year}年6月`);
     const visit = await eventually(() => mailTo('district-wenchanghu-head@zibo.example.cn'), (ms) => ms.some(isVisit));
     expect(visit.find(isVisit)?.text).toContain('调研会诊');
     // Each person is notified in the in-app inbox too.
@@ -222,7 +229,7 @@ describe('六个一 cycle (dev server)', () => {
     expect((await file('district-wenchanghu-deputy', 'district-wenchanghu')).status).toBe(403);
     expect((await file('ro-inspector', 'district-zhangdian')).status).toBe(409);
     expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(200);
-    const isReport = (x: { subject: string }) => x.subject.startsWith('【会诊报告】2033年6月');
+    const isReport = (x: { subject: string }) => x.subject.startsWith(`【会诊报告】${year}年6月`);
     const report = await eventually(() => mailTo('city-mayor@zibo.example.cn'), (ms) => ms.some(isReport));
     expect(report.find(isReport)?.text).toContain('每周调度');
     const result = await client.workflow.getHandle(cycleWorkflowId(month)).result();
@@ -237,7 +244,7 @@ describe('六个一 cycle (dev server)', () => {
     expect(audit.some((a) => a.officialId === 'ro-director')).toBe(true); // the override is audited
     // The row is the workflow's projection: under a cold cache it may trail the result by a moment.
     const list = await eventually(
-      () => request(app).get('/api/cycles?year=2033').set(auth('district-zhangdian-deputy')),
+      () => request(app).get(`/api/cycles?year=${year}`).set(auth('district-zhangdian-deputy')),
       (r) => r.body.items?.[0]?.phase === 'DONE',
     );
     expect(list.body.items).toEqual([expect.objectContaining({ id: month, phase: 'DONE', phaseLabel: '本月督导已完成' })]);

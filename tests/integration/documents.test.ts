@@ -10,7 +10,8 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { importDocuments, readRows } from '../../scripts/import-documents';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
-import { eventually, startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { eventually } from '../support/eventually';
 import { listMail, waitForMail } from '../support/mailbox';
 
 describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {

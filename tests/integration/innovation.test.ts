@@ -12,7 +12,8 @@ import { createApp } from '../../api/app';
 import { defaultPolicy } from '../../common/policy';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import { mailTo } from '../support/mailbox';
-import { startDevServerWorker, eventually, type DevServerHarness } from '../support/devServer';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
 
 jest.setTimeout(180_000);

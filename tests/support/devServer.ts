@@ -38,13 +38,3 @@ export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {
     },
   };
 }
-
-/** Polls `fn` until `ok` holds or the time is up; returns the last value for the assertion to judge. */
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}

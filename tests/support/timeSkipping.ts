@@ -1,22 +1,39 @@
 /**
  * A time-skipping Temporal test environment backed by the Java test server
  * that scripts/tools.sh fetched from Maven Central (the SDK's default download
- * from the vendor's site is impossible offline).
+ * from the vendor's site is impossible offline). Its clock starts at the wall
+ * clock, or at DUBAN_TEST_CLOCK's calendar point (tests/support/testClock.ts).
  */
+import { WorkflowClient, type ConnectionPlugin, type WorkflowHandle } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../common/searchAttributes';
 import { toolPath } from '../../scripts/stack';
+import { eventually } from './eventually';
+import { configuredStart, sleepUntil } from './testClock';
 
 export function testServerPath(): string {
   return process.env.TEMPORAL_TEST_SERVER_PATH || toolPath('test-server');
 }
+
+/**
+ * The Java test server (grpc-java) allows a client keepalive ping only every
+ * 5 minutes and answers faster pings with GOAWAY "too many pings"; the
+ * client's default is every 30 s, and a call in flight when the connection is
+ * dropped can hang a long test file. Ping less often than the server allows.
+ */
+const quietKeepalive: ConnectionPlugin = {
+  name: 'test-server-keepalive',
+  configureConnection: (o) => ({ ...o, channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
+};
 
 export async function createTimeSkippingEnv(
   opts: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {},
 ): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     ...opts,
+    plugins: [quietKeepalive, ...(opts.plugins ?? [])],
     server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
   // The test server rejects upserts of unknown search attributes: register ours, as the dev server does.
@@ -33,5 +50,30 @@ export async function createTimeSkippingEnv(
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[type]])),
   });
+  const start = configuredStart(await env.currentTimeMs());
+  if (start) await sleepUntil(env, start);
   return env;
+}
+
+/**
+ * Terminates a workflow once no activity of it is in flight: the Java test
+ * server keeps time skipping locked for an activity whose workflow was
+ * terminated under it, and later env.sleep calls would then hang.
+ */
+export async function terminateQuietly(env: TestWorkflowEnvironment, workflowId: string): Promise<void> {
+  const h = env.client.workflow.getHandle(workflowId);
+  const quiet = await eventually(async () => ((await h.describe()).raw.pendingActivities ?? []).length === 0);
+  if (!quiet) throw new Error(`${workflowId} still has activities in flight`);
+  await h.terminate('test done');
+}
+
+/**
+ * A workflow's result, waited for in real time. The time-skipping client's
+ * result() unlocks time skipping while it waits, and the test server then
+ * jumps to the next timer of any open workflow — even a run's own ten-year
+ * execution timeout — so the test's clock would leap years ahead.
+ */
+export function resultInRealTime<T extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<T>): Promise<WorkflowResultType<T>> {
+  const client = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  return client.getHandle<T>(handle.workflowId).result();
 }

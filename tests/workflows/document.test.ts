@@ -9,13 +9,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { registerDocument } from '../../api/documentArrival';
 import * as m from '../../workflows/document/messages';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnv, resultInRealTime } from '../support/timeSkipping';
+import { sleepUntil } from '../support/testClock';
 import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
+import { eventually } from '../support/eventually';
+import { defaultPolicy } from '../../common/policy';
+import { addDuration, formatShanghai } from '../../common/policy/duration';
 
 const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
 const HOUR = 3600_000;
-const DAY = 24 * HOUR;
+const p = defaultPolicy.document;
 const admin: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 
 describe('document lifecycle (time-skipping)', () => {
@@ -61,41 +65,56 @@ describe('document lifecycle (time-skipping)', () => {
     await handle.query(m.stateQuery);
   }
 
-  it('no draft by day 21 → exactly one 催办单 on day 21; nothing by day 30 → 责令书, then weekly follow-ups', async () => {
+  it('no draft by the chase date → exactly one 催办单 then; not issued by the deadline → 责令书, then weekly follow-ups', async () => {
+    // Every expected instant is computed from the workflow's own start with the policy functions the
+    // workflow uses: "one month" is a calendar month, so the day count depends on the day the test runs.
     const { document, handle } = await arrive('PROVINCIAL');
-    await env.sleep('1 hour');
-    await settle(handle);
+    const started = await handle.query(m.stateQuery);
+    const assignedAt = new Date(started.assignedAt!);
+    const chaseAt = addDuration(assignedAt, p.chaseAfter);
+    const orderAt = addDuration(assignedAt, p.assignmentDeadline);
+    const followUpAt = addDuration(orderAt, p.orderFollowUpEvery);
+    expect(started.draftDueAt).toBe(chaseAt.toISOString());
+    expect(started.dueAt).toBe(orderAt.toISOString());
+    expect(await eventually(async () => (await kinds(document.id)).length === 1)).toBe(true);
     expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
 
-    await env.sleep(20 * DAY + 22 * HOUR); // day 20 + 23h: still no chase (the draft reminder came at day 18)
+    await sleepUntil(env, chaseAt.getTime() - HOUR); // the draft reminder came before; no chase yet
     await settle(handle);
+    expect(await eventually(async () => (await kinds(document.id)).includes('REMINDER'))).toBe(true);
     expect(await kinds(document.id)).toEqual(['ASSIGNMENT', 'REMINDER']);
 
-    await env.sleep('2 hours'); // past day 21
+    await sleepUntil(env, chaseAt.getTime() + HOUR);
+    expect(await eventually(async () => (await kinds(document.id)).includes('CHASE'))).toBe(true);
+    await sleepUntil(env, orderAt.getTime() - HOUR);
     await settle(handle);
-    expect((await kinds(document.id)).filter((k) => k === 'CHASE')).toHaveLength(1);
+    expect(await kinds(document.id)).not.toContain('ORDER');
 
-    await env.sleep('9 days'); // past the one-month deadline (30 days from 2026-11-21 to 12-21)
-    await settle(handle);
+    await sleepUntil(env, orderAt.getTime() + HOUR);
+    expect(await eventually(async () => (await kinds(document.id)).includes('ORDER'))).toBe(true);
     const afterOrder = await kinds(document.id);
     expect(afterOrder.filter((k) => k === 'CHASE')).toHaveLength(1);
     expect(afterOrder.filter((k) => k === 'ORDER')).toHaveLength(1);
 
-    await env.sleep('7 days'); // policy: a follow-up each week until issued
-    await settle(handle);
-    const state = await handle.query(m.stateQuery);
-    expect(state.followUps).toBe(1);
+    await sleepUntil(env, followUpAt.getTime() + HOUR); // policy: a follow-up each week until issued
+    expect(await eventually(async () => (await kinds(document.id)).includes('ORDER_FOLLOW_UP'))).toBe(true);
+    expect((await handle.query(m.stateQuery)).followUps).toBe(1);
     expect((await kinds(document.id)).filter((k) => k === 'ORDER_FOLLOW_UP')).toHaveLength(1);
 
     const chase = await deps.db.notice.findFirstOrThrow({ where: { subjectId: document.id, kind: 'CHASE' }, include: { recipients: true } });
     expect(chase.rule).toBe('第五条');
     expect(chase.body).toContain('依据：第五条');
     expect(chase.body).toContain('期限：3周');
+    expect(chase.body).toContain(`确保在${formatShanghai(orderAt)}前出台`);
     // The chase goes to the lead department's liaison and its leader in charge.
     expect(chase.recipients.map((r) => r.officialId).sort()).toEqual(['dept-health-leader', 'dept-health-liaison']);
     const order = await deps.db.notice.findFirstOrThrow({ where: { subjectId: document.id, kind: 'ORDER' }, include: { recipients: true } });
+    expect(order.body).toContain(`交办期限（${formatShanghai(orderAt)}）已过`);
     expect(order.recipients.map((r) => `${r.role}:${r.officialId}`).sort()).toEqual(['CC:ro-director', 'TO:dept-health-head']);
-    const mail = (await listMail()).filter((x) => x.subject.includes(document.docNumber));
+    const mail = await eventually(
+      async () => (await listMail()).filter((x) => x.subject.includes(document.docNumber)),
+      (all) => all.filter((x) => x.subject.startsWith('【责令书】')).length === 2,
+    );
     expect(mail.filter((x) => x.subject.startsWith('【催办单】'))).toHaveLength(2);
     expect(mail.filter((x) => x.subject.startsWith('【责令书】'))).toHaveLength(2); // head + CC to the reform office
   });
@@ -130,7 +149,7 @@ describe('document lifecycle (time-skipping)', () => {
     const { document, handle } = await arrive('PROVINCIAL');
     await env.sleep('5 days');
     await handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '无须市级配套：省级文件直接适用' }] });
-    const result = await handle.result();
+    const result = await resultInRealTime(env, handle);
     expect(result.state).toBe('EXEMPT');
     await env.sleep('60 days');
     expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
@@ -147,7 +166,7 @@ describe('document lifecycle (time-skipping)', () => {
     await settle(central.handle);
     expect(await kinds(central.document.id)).toEqual(['PROMPT']);
     const provincial = await arrive('PROVINCIAL', { implementsDocNumber: central.document.docNumber });
-    expect((await central.handle.result()).state).toBe('LINKED');
+    expect((await resultInRealTime(env, central.handle)).state).toBe('LINKED');
     await env.sleep('1 hour');
     await settle(provincial.handle);
     expect(await kinds(provincial.document.id)).toEqual(['ASSIGNMENT']);
@@ -156,7 +175,7 @@ describe('document lifecycle (time-skipping)', () => {
     const centralNumber = uniqueDocNumber('中发');
     const p2 = await arrive('PROVINCIAL', { implementsDocNumber: centralNumber });
     const c2 = await arrive('CENTRAL', { docNumber: centralNumber, title: '中央文件' });
-    expect((await c2.handle.result()).state).toBe('LINKED');
+    expect((await resultInRealTime(env, c2.handle)).state).toBe('LINKED');
     expect(await kinds(c2.document.id)).toEqual([]);
     expect((await deps.db.document.findUniqueOrThrow({ where: { id: c2.document.id } })).linkedDocNumber).toBe(p2.document.docNumber);
   });
@@ -206,17 +225,20 @@ describe('document lifecycle (time-skipping)', () => {
 
     await env.sleep('31 days');
     await settle(handle);
-    const dispatches = await deps.db.notice.findMany({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' }, include: { recipients: true } });
+    const dispatches = await eventually(
+      () => deps.db.notice.findMany({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' }, include: { recipients: true } }),
+      (n) => n.length === 2,
+    );
     expect(dispatches.flatMap((n) => n.recipients.map((r) => r.officialId)).sort()).toEqual(['dept-finance-liaison', 'dept-health-drafter']);
 
     const [t1, t2] = issued.tasks;
     await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t1.id, note: '已完成' });
     await env.sleep('31 days');
     await settle(handle);
-    expect(await deps.db.notice.count({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' } })).toBe(3); // month 2: only the open task
+    expect(await eventually(() => deps.db.notice.count({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' } }), (n) => n >= 3)).toBe(3); // month 2: only the open task
     const done = await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t2.id });
     expect(done.state).toBe('COMPLETED');
-    expect((await handle.result()).state).toBe('COMPLETED');
+    expect((await resultInRealTime(env, handle)).state).toBe('COMPLETED');
     const k = await kinds(document.id);
     expect(k).not.toContain('CHASE');
     expect(k).not.toContain('ORDER');

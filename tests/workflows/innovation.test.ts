@@ -4,7 +4,7 @@
  * SMTP sink: a full selection with votes, and rollouts on time, late, idle,
  * with the township rule and the June acceptance date.
  */
-import { WorkflowUpdateFailedError, type ConnectionPlugin } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { castBallot, publicVoterKey } from '../../api/innovationVoting';
@@ -18,7 +18,8 @@ import { selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf } from '../../workflows/innovation/state';
 import { mailTo } from '../support/mailbox';
 import { testDeps, testWorker, type TestDeps } from '../support/deps';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnv, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
+import { nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
 
 const policy = defaultPolicy;
 const sp = policy.innovation.selection;
@@ -34,17 +35,6 @@ const leader: m.Actor = { officialId: LEADER, unitId: 'leading-group' };
 const districtActor = (d: string): m.Actor => ({ officialId: `${d}-deputy`, unitId: d });
 const districtDirector = (d: string): m.Actor => ({ officialId: `${d}-director`, unitId: d });
 
-/**
- * The Java test server (grpc-java) allows a client keepalive ping only every
- * 5 minutes and answers faster pings with GOAWAY "too many pings"; the
- * client's default is every 30 s, and a call in flight when the connection is
- * dropped can hang this long file. Ping less often than the server allows.
- */
-const quietKeepalive: ConnectionPlugin = {
-  name: 'test-server-keepalive',
-  configureConnection: (o) => ({ ...o, channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
-};
-
 describe('innovation experiences (time-skipping, 第十四条)', () => {
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
@@ -53,7 +43,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv({ plugins: [quietKeepalive] });
+    env = await createTimeSkippingEnv();
     deps = testDeps();
     worker = await testWorker(env.nativeConnection, deps);
     running = worker.run();
@@ -75,20 +65,6 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-  /**
-   * Terminates a workflow once no activity of it is in flight: the Java test
-   * server keeps time skipping locked for an activity whose workflow was
-   * terminated under it, and later env.sleep calls would then hang.
-   */
-  async function terminateQuietly(workflowId: string): Promise<void> {
-    const h = env.client.workflow.getHandle(workflowId);
-    await eventually(async () => ((await h.describe()).raw.pendingActivities ?? []).length === 0, `${workflowId} quiet`);
-    await h.terminate('test done');
-  }
-  async function sleepUntil(at: Date): Promise<void> {
-    const ms = at.getTime() - (await env.currentTimeMs());
-    if (ms > 0) await env.sleep(ms);
   }
   const plus = (from: string | Date, d: DurationSpec, extraMs = 0) => new Date(addDuration(new Date(from), d).getTime() + extraMs);
 
@@ -117,18 +93,16 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   }
 
   it('the June acceptance date: reports due end of June, summary by 10 July; a missing report is chased after June 30', async () => {
+    // A chosen calendar point: a rollout started on 15 November is first accepted at the end of June
+    // (3 months later is February; 第十四条: reports at the end of June, the summary by 10 July).
+    await sleepUntil(env, nextShanghai(await env.currentTimeMs(), '11-15T09:00'));
     const [a, b] = DISTRICTS;
-    const { handle, rolloutId, startedAt } = await startRollout([a, b], false);
+    const { handle, rolloutId } = await startRollout([a, b], false);
     const view = await handle.query(m.rolloutQuery);
-    // Started in November 2026 (the test server starts at the wall clock) + 3 months → first acceptance in June.
-    expect(formatShanghai(view.acceptance.reportDueAt)).toMatch(/^20\d\d年(6月30日|12月31日) 23:59$/);
-    const started = new Date(startedAt);
-    if (started.getUTCMonth() >= 9 || started.getUTCMonth() <= 1) {
-      // October–February starts: the June acceptance (第十四条: end of June, summary by 10 July).
-      expect(view.acceptance.label).toMatch(/上半年/);
-      expect(formatShanghai(view.acceptance.reportDueAt)).toMatch(/6月30日 23:59$/);
-      expect(formatShanghai(view.acceptance.summaryDueAt)).toMatch(/7月10日 23:59$/);
-    }
+    const year = shanghaiYear(await env.currentTimeMs()) + 1;
+    expect(view.acceptance.label).toBe(`${year}年上半年`);
+    expect(formatShanghai(view.acceptance.reportDueAt)).toBe(`${year}年6月30日 23:59`);
+    expect(formatShanghai(view.acceptance.summaryDueAt)).toBe(`${year}年7月10日 23:59`);
     // Everything else on time.
     await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
@@ -140,12 +114,12 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // The summary waits for the reports or their deadline.
     await expect(handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, title: '验收总结' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
 
-    await sleepUntil(new Date(new Date(view.acceptance.reportDueAt).getTime() - 24 * HOUR));
+    await sleepUntil(env, new Date(new Date(view.acceptance.reportDueAt).getTime() - 24 * HOUR));
     await handle.executeUpdate(m.submitAcceptanceReportUpdate, { args: [{ actor: lead, unitId: 'dept-health', report: '牵头部门验收报告' }] });
     await handle.executeUpdate(m.submitAcceptanceReportUpdate, { args: [{ actor: districtActor(a), unitId: a, report: '区县验收报告' }] });
     expect((await notices(rolloutId, 'CHASE')).length).toBe(0);
 
-    await sleepUntil(new Date(new Date(view.acceptance.reportDueAt).getTime() + HOUR));
+    await sleepUntil(env, new Date(new Date(view.acceptance.reportDueAt).getTime() + HOUR));
     const chases = await eventually(async () => {
       const n = await notices(rolloutId, 'CHASE');
       return n.length ? n : undefined;
@@ -157,7 +131,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // After the report deadline the summary may go ahead; the rollout is accepted and ends.
     const done = await handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, docNumber: '淄改办字〔2027〕1号', title: '验收总结' }] });
     expect(done.state).toBe('ACCEPTED');
-    expect((await handle.result()).state).toBe('ACCEPTED');
+    expect((await resultInRealTime(env, handle)).state).toBe('ACCEPTED');
     const row = await deps.db.innovationRollout.findUniqueOrThrow({ where: { id: rolloutId } });
     expect(row.state).toBe('ACCEPTED');
     expect(row.reportDueAt?.toISOString()).toBe(view.acceptance.reportDueAt);
@@ -192,7 +166,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await expect(castBallot(deps.db, { selectionId, public: false, voterKey: 'sg-economy', voterUnitId: 'sg-economy', voterKind: 'SPECIAL_GROUP', candidateIds: [ids[0]] })).rejects.toMatchObject({ code: 'CONFLICT' });
 
     const call = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
-    await sleepUntil(new Date(call.phaseDueAt!.getTime() + HOUR));
+    await sleepUntil(env, new Date(call.phaseDueAt!.getTime() + HOUR));
     await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'MUTUAL_VOTE' && (await deps.db.innovationSelection.findUnique({ where: { id: selectionId } }))?.phase === 'MUTUAL_VOTE', 'mutual vote');
     // The call's reminder (before its deadline) went only to the units that had not submitted: the special groups.
     const [reminder] = await notices(selectionId, 'REMINDER');
@@ -217,7 +191,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await expect(castBallot(deps.db, { selectionId, public: false, voterKey: 'dept-finance', voterUnitId: 'dept-finance', voterKind: 'DEPARTMENT', candidateIds: [ids[3]] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     const mutual = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
-    await sleepUntil(new Date(mutual.phaseDueAt!.getTime() + HOUR));
+    await sleepUntil(env, new Date(mutual.phaseDueAt!.getTime() + HOUR));
     // Everyone had voted: the mutual round's reminder had nobody to remind and was not sent.
     expect((await notices(selectionId, 'REMINDER')).map((n) => n.key)).toEqual([`${workflowId}:CALL:reminder-0`]);
     const second = await eventually(async () => {
@@ -254,7 +228,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // A candidate not on the shortlist cannot get public votes.
     await expect(castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, '13999999999'), candidateIds: [ids[21]] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 
-    await sleepUntil(new Date(new Date(second.phaseDueAt).getTime() + HOUR));
+    await sleepUntil(env, new Date(new Date(second.phaseDueAt).getTime() + HOUR));
     const opinions = await eventually(async () => {
       const v = await handle.query(m.selectionQuery);
       return v.phase === 'OPINIONS' ? v : undefined;
@@ -282,7 +256,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const approved = await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, opinionDocNumber: '淄改办发〔2026〕9号', opinionTitle: '关于推广创新改革经验的实施意见' }] });
     expect(approved.phase).toBe('APPROVED');
     expect(approved.rolloutIds).toHaveLength(sp.selectedCount);
-    await handle.result();
+    await resultInRealTime(env, handle);
     // The 10 rollouts run as children that outlive the selection.
     const rows = await eventually(async () => {
       const r = await deps.db.innovationRollout.findMany({ where: { selectionId } });
@@ -296,7 +270,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     }
     await eventually(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
     // Quiet the children so the other tests' skipped months do not chase them.
-    for (const id of approved.rolloutIds) await terminateQuietly(rolloutWorkflowId(id));
+    for (const id of approved.rolloutIds) await terminateQuietly(env, rolloutWorkflowId(id));
   });
 
   it('a rollout on time: no chases, the board all green', async () => {
@@ -313,7 +287,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
       await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
     }
-    await sleepUntil(plus(startedAt, rp.townshipWithin, HOUR));
+    await sleepUntil(env, plus(startedAt, rp.townshipWithin, HOUR));
     const v = await handle.query(m.rolloutQuery);
     expect(v.bulletins).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await notices(rolloutId, 'BULLETIN')).length >= 1, 'bulletin');
@@ -323,20 +297,20 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       expect(row.late).toBe(0);
       expect(row.items.filter((i) => i.kind !== 'ACCEPTANCE_REPORT').every((i) => i.status === 'DONE')).toBe(true);
     }
-    await terminateQuietly(handle.workflowId);
+    await terminateQuietly(env, handle.workflowId);
   });
 
   it('the lead department late by a day → exactly one chase', async () => {
     const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(0, 2), false);
     const due = plus(startedAt, rp.leadPlanWithin);
-    await sleepUntil(new Date(due.getTime() + 24 * HOUR));
+    await sleepUntil(env, new Date(due.getTime() + 24 * HOUR));
     const key = `${rolloutWorkflowId(rolloutId)}:lead-plan:chase-1`;
     const chase = await eventually(() => deps.db.notice.findUnique({ where: { key }, include: { recipients: true } }), 'lead plan chase');
     expect(chase.recipients.map((r) => r.officialId).sort()).toEqual(expect.arrayContaining(['dept-health-leader', 'dept-health-liaison']));
     await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
     // Well past the next chase time: still only one.
-    await sleepUntil(plus(due, rp.chaseEvery, 2 * 24 * HOUR));
+    await sleepUntil(env, plus(due, rp.chaseEvery, 2 * 24 * HOUR));
     await handle.query(m.rolloutQuery);
     const leadChases = (await notices(rolloutId, 'CHASE')).filter((n) => n.key.includes(':lead-plan:chase-'));
     expect(leadChases).toHaveLength(1);
@@ -345,7 +319,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(boardOf(v.duties, [], new Date(await env.currentTimeMs())).city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'lead-plan')!.status).toBe('DONE_LATE');
     const mails = await mailTo('dept-health-liaison@zibo.example.cn');
     expect(mails.filter((mm) => mm.subject.includes('【催办单】') && mm.subject.includes(`测试经验${rolloutId}`))).toHaveLength(1);
-    await terminateQuietly(handle.workflowId);
+    await terminateQuietly(env, handle.workflowId);
   });
 
   it('a district that never files is chased per policy (then the board stays red)', async () => {
@@ -361,7 +335,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // Past every chase (at the deadline, then every chaseEvery, maxChases in all) and some more.
     let last = due;
     for (let k = 1; k < rp.maxChases; k++) last = addDuration(last, rp.chaseEvery);
-    await sleepUntil(plus(last, rp.chaseEvery, HOUR));
+    await sleepUntil(env, plus(last, rp.chaseEvery, HOUR));
     const name = `district-plan:${idle}`;
     const chases = await eventually(async () => {
       const n = (await notices(rolloutId, 'CHASE')).filter((x) => x.key.includes(`:${name}:chase-`));
@@ -392,17 +366,17 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(chaseActivities).toHaveLength(rp.maxChases);
     const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`测试经验${rolloutId}`) && mm.subject.includes('【催办单】'));
     expect(mails).toHaveLength(rp.maxChases);
-    await terminateQuietly(handle.workflowId);
+    await terminateQuietly(env, handle.workflowId);
   });
 
   it('continue-as-new: a rollout resumed from its carried state keeps its clocks and does not repeat notices', async () => {
     const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(6, 7), false);
     const workflowId = rolloutWorkflowId(rolloutId);
     const due = plus(startedAt, rp.leadPlanWithin);
-    await sleepUntil(new Date(due.getTime() + HOUR));
+    await sleepUntil(env, new Date(due.getTime() + HOUR));
     await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
     const before = await handle.query(m.rolloutQuery);
-    await terminateQuietly(workflowId);
+    await terminateQuietly(env, workflowId);
     // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
     const fired = (await deps.db.notice.findMany({ where: { workflowId } })).map((n) => n.key.slice(workflowId.length + 1)).filter((k) => k !== 'start');
     const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0 };
@@ -421,14 +395,14 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       carried,
     };
     const resumed = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
-    await sleepUntil(plus(due, rp.chaseEvery, HOUR));
+    await sleepUntil(env, plus(due, rp.chaseEvery, HOUR));
     await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-2` } }), 'second chase');
     const v = await resumed.query(m.rolloutQuery);
     expect(v.startedAt).toBe(startedAt);
     expect(v.duties.find((d) => d.name === 'lead-plan')!.chases).toBe(2);
     expect(await deps.db.notice.count({ where: { workflowId, kind: 'START' } })).toBe(1);
     expect(await deps.db.notice.count({ where: { workflowId, key: { contains: ':lead-plan:chase-' } } })).toBe(2);
-    await terminateQuietly(workflowId);
+    await terminateQuietly(env, workflowId);
   });
 
   it('township rule: fewer than the policy minimum is refused; townships are then shown done', async () => {
@@ -448,7 +422,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await expect(other.handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] })).rejects.toBeInstanceOf(
       WorkflowUpdateFailedError,
     );
-    await terminateQuietly(handle.workflowId);
-    await terminateQuietly(other.handle.workflowId);
+    await terminateQuietly(env, handle.workflowId);
+    await terminateQuietly(env, other.handle.workflowId);
   });
 });

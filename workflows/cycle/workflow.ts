@@ -81,12 +81,14 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   const workflowId = workflowInfo().workflowId;
   const cycleId = input.month;
   const quarter = isQuarterMonth(month, p.quarterMonths);
-  const startedAt = new Date().toISOString();
+  // The month's clocks start on its 1st, 00:00 Shanghai (第六条), whenever the cycle is started: a
+  // catch-up started a day late keeps the month's dates.
+  const periodStart = monthStart(input.month).toISOString();
   const s: CycleState = input.carried ?? {
     phase: 'COLLECTING',
-    startedAt,
-    reportDueAt: addDuration(new Date(startedAt), p.reportDueAfter).toISOString(),
-    scoringAt: addDuration(new Date(startedAt), p.scoringCloseAfter).toISOString(),
+    startedAt: new Date().toISOString(),
+    reportDueAt: addDuration(new Date(periodStart), p.reportDueAfter).toISOString(),
+    scoringAt: addDuration(new Date(periodStart), p.scoringCloseAfter).toISOString(),
     // Recorded with the cycle so the draw can be reproduced; uuid4() is deterministic in workflow code.
     seed: input.seed ?? uuid4(),
     units: [],
@@ -368,19 +370,19 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         notify(
           'DISPATCH',
           `dispatch:${u.id}`,
-          { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt },
+          { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt },
           { unitId: u.id, context: { dueAt: s.reportDueAt } },
         ),
       ),
       ...s.targets.map((t) =>
-        notify('INSPECTION', `inspection:${t}`, { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: s.startedAt, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt }, { unitId: t }),
+        notify('INSPECTION', `inspection:${t}`, { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt }, { unitId: t }),
       ),
     ]);
     if (quarter) {
       await notify(
         'TEAM_RATING_CALL',
         'team-rating-call',
-        { rule: '第六条（三）', startEvent: '季度测评启动', startedAt: s.startedAt, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt },
+        { rule: '第六条（三）', startEvent: '季度测评启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt },
         { context: { dueAt: s.scoringAt, ratingScale: p.ratingScale } },
       );
     }
@@ -562,7 +564,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
           fire: async () => {
             await Promise.all(
               missing().map((u) =>
-                notify('REPORT_REMINDER', `report-reminder-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: s.startedAt, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt } }),
+                notify('REPORT_REMINDER', `report-reminder-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt } }),
               ),
             );
           },

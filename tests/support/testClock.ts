@@ -1,0 +1,60 @@
+/**
+ * Calendar points for time-skipping tests. The test server's clock starts at
+ * the wall clock, so a test that assumes "this month has 30 days" passes on
+ * some days and fails on others. Tests either compute every expected instant
+ * from the workflow's own start with the policy functions the workflow uses,
+ * or move the clock to a chosen Shanghai calendar point first (sleepUntil).
+ *
+ * DUBAN_TEST_CLOCK=MM-DDTHH:mm moves every time-skipping environment to the
+ * next such Shanghai point before its tests run (createTimeSkippingEnv): the
+ * date proof (scripts/test-dates.sh) runs the same suites in other months.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const POINT = /^(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+export const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** The Shanghai calendar year of an instant. */
+export const shanghaiYear = (at: number | Date) => new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear();
+
+/** The instant of a Shanghai wall-clock time, e.g. shanghai(2027, 1, 31, 0, 10). */
+export function shanghai(year: number, month: number, day: number, hour = 0, minute = 0): Date {
+  return new Date(Date.UTC(year, month - 1, day, hour, minute) - SHANGHAI_OFFSET_MS);
+}
+
+/**
+ * The first instant after `after` at which Shanghai's calendar reads `point`
+ * ("MM-DDTHH:mm"), optionally only in a leap (or a common) year. "02-29T…"
+ * finds the next leap day.
+ */
+export function nextShanghai(after: number | Date, point: string, opts: { leap?: boolean } = {}): Date {
+  const m = POINT.exec(point);
+  if (!m) throw new Error(`calendar point "${point}" is not MM-DDTHH:mm`);
+  const [month, day, hour, minute] = m.slice(1).map(Number);
+  const from = new Date(after).getTime();
+  for (let year = shanghaiYear(from); year < shanghaiYear(from) + 9; year++) {
+    if (opts.leap !== undefined && isLeapYear(year) !== opts.leap) continue;
+    const at = shanghai(year, month, day, hour, minute);
+    const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+    if (local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) continue; // e.g. 02-29 in a common year
+    if (at.getTime() > from) return at;
+  }
+  throw new Error(`no calendar point ${point} within 8 years of ${new Date(from).toISOString()}`);
+}
+
+/**
+ * Moves the test server's clock forward to `at` (nothing to do if it is already
+ * past). Timers of workflows still open in this environment fire on the way.
+ */
+export async function sleepUntil(env: TestWorkflowEnvironment, at: Date | number): Promise<void> {
+  const ms = new Date(at).getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** Where DUBAN_TEST_CLOCK puts a new environment's clock (undefined: leave it at the wall clock). */
+export function configuredStart(now: number): Date | undefined {
+  const point = process.env.DUBAN_TEST_CLOCK;
+  return point ? nextShanghai(now, point) : undefined;
+}

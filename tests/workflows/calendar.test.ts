@@ -1,0 +1,144 @@
+/**
+ * Deadlines at hard calendar points, on the time-skipping server with the real
+ * policy (第五条: 催办单 three weeks after the 交办单, the municipal document
+ * due one calendar month after it; the cycle's month, counted from its 1st, is
+ * in tests/workflows/cycle.test.ts). Each test first moves the
+ * test server's clock to a chosen Shanghai calendar point (the next one after
+ * the clock's current time), then asserts the exact Shanghai dates the notices
+ * print and the instants the duties fire at.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { registerDocument } from '../../api/documentArrival';
+import { formatShanghai } from '../../common/policy/duration';
+import { seed } from '../../prisma/seed';
+import * as m from '../../workflows/document/messages';
+import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { eventually } from '../support/eventually';
+import { isLeapYear, nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { createTimeSkippingEnv, terminateQuietly } from '../support/timeSkipping';
+
+const MINUTE = 60_000;
+
+describe('deadlines at hard calendar points (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    deps = testDeps();
+    await seed(deps.db);
+    worker = await testWorker(env.nativeConnection, deps);
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await deps?.close();
+    await env?.teardown();
+  });
+
+  const notices = (subjectId: string, kind: string) => deps.db.notice.findMany({ where: { subjectId, kind }, orderBy: { createdAt: 'asc' } });
+
+  /**
+   * A provincial document arriving at `at`: the 交办单 names the deadline; the
+   * 催办单 and the 责令书 fire at their instants, not a minute early. Returns
+   * the Shanghai dates the notices printed.
+   */
+  async function arriveAt(at: Date) {
+    await sleepUntil(env, at);
+    const docNumber = uniqueDocNumber('鲁改发');
+    const { document } = await registerDocument(deps.db, env.client, {
+      level: 'PROVINCIAL',
+      title: `日历测试 ${docNumber}`,
+      docNumber,
+      issuedAt: at.toISOString().slice(0, 10),
+      leadUnitId: 'dept-health',
+      participantUnitIds: [],
+    });
+    const handle = env.client.workflow.getHandle(document.workflowId);
+    const view = await handle.query(m.stateQuery);
+    const [assignment] = await eventually(() => notices(document.id, 'ASSIGNMENT'), (n) => n.length === 1);
+    const chaseAt = new Date(view.draftDueAt!).getTime();
+    const orderAt = new Date(view.dueAt!).getTime();
+
+    await sleepUntil(env, chaseAt - MINUTE);
+    await handle.query(m.stateQuery);
+    expect(await notices(document.id, 'CHASE')).toHaveLength(0);
+    await sleepUntil(env, chaseAt + MINUTE);
+    expect(await eventually(() => notices(document.id, 'CHASE'), (n) => n.length === 1)).toHaveLength(1);
+
+    await sleepUntil(env, orderAt - MINUTE);
+    await handle.query(m.stateQuery);
+    expect(await notices(document.id, 'ORDER')).toHaveLength(0);
+    await sleepUntil(env, orderAt + MINUTE);
+    const [order] = await eventually(() => notices(document.id, 'ORDER'), (n) => n.length === 1);
+    await terminateQuietly(env, document.workflowId);
+    return {
+      assignedAt: formatShanghai(view.assignedAt!),
+      chase: formatShanghai(view.draftDueAt!),
+      deadline: formatShanghai(view.dueAt!),
+      assignmentTitle: assignment.title,
+      orderBody: order.body,
+    };
+  }
+
+  it('31 January in a common year: the month ends on 28 February', async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '01-31T09:00', { leap: false });
+    const y = shanghaiYear(at);
+    const d = await arriveAt(at);
+    expect(d.assignedAt).toBe(`${y}年1月31日 09:00`);
+    expect(d.chase).toBe(`${y}年2月21日 09:00`);
+    expect(d.deadline).toBe(`${y}年2月28日 09:00`);
+    expect(d.assignmentTitle).toContain(`（${y}年2月28日 09:00前出台）`);
+    expect(d.orderBody).toContain(`交办期限（${y}年2月28日 09:00）已过`);
+  });
+
+  it('31 January in a leap year: the month ends on 29 February', async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '01-31T09:00', { leap: true });
+    const y = shanghaiYear(at);
+    expect(isLeapYear(y)).toBe(true);
+    const d = await arriveAt(at);
+    expect(d.chase).toBe(`${y}年2月21日 09:00`);
+    expect(d.deadline).toBe(`${y}年2月29日 09:00`);
+    expect(d.assignmentTitle).toContain(`（${y}年2月29日 09:00前出台）`);
+  });
+
+  it('the 31st of a 31-day month: due on the last day of the next, shorter month', async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '03-31T10:00');
+    const y = shanghaiYear(at);
+    const d = await arriveAt(at);
+    expect(d.chase).toBe(`${y}年4月21日 10:00`);
+    expect(d.deadline).toBe(`${y}年4月30日 10:00`);
+  });
+
+  it('31 December: the deadline is in the next year', async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '12-31T10:00');
+    const y = shanghaiYear(at);
+    const d = await arriveAt(at);
+    expect(d.chase).toBe(`${y + 1}年1月21日 10:00`);
+    expect(d.deadline).toBe(`${y + 1}年1月31日 10:00`);
+  });
+
+  it("23:30 on a month's last day counts from that Shanghai day, not the next", async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '04-30T23:30');
+    const y = shanghaiYear(at);
+    const d = await arriveAt(at);
+    expect(d.assignedAt).toBe(`${y}年4月30日 23:30`);
+    expect(d.chase).toBe(`${y}年5月21日 23:30`);
+    expect(d.deadline).toBe(`${y}年5月30日 23:30`);
+  });
+
+  it("00:30 on the 1st (still the previous day in UTC) counts the month in Shanghai's calendar", async () => {
+    const at = nextShanghai(await env.currentTimeMs(), '03-01T00:30');
+    const y = shanghaiYear(at);
+    const d = await arriveAt(at);
+    expect(d.assignedAt).toBe(`${y}年3月1日 00:30`);
+    expect(d.chase).toBe(`${y}年3月22日 00:30`);
+    // In UTC this is 28/29 February 16:30: a month counted in UTC would end on 29 March.
+    expect(d.deadline).toBe(`${y}年4月1日 00:30`);
+  });
+});
