@@ -143,6 +143,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     res.json({
       nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+      states: STATE_LABELS,
       items: page.map((d) => {
         const first = open.find((o) => o.subjectId === d.id);
         return {

@@ -91,6 +91,8 @@ export const DocumentListQuery = z
   .strict();
 export const DocumentList = z.object({
   nextCursor: z.string().nullable(),
+  /** Every state with its Chinese name, for the state filter. */
+  states: z.record(z.string(), z.string()),
   items: z.array(
     z.object({
       id: z.string(),
