@@ -51,7 +51,7 @@ function get(path: string, summary: string, html = false, responses?: Responses)
 post('/cycles/roadmap/:year', '载入年度路线图、时间表（管理员，整体替换）', s.RoadmapBody, 'put');
 get('/cycles/roadmap/:year', '查看年度路线图、时间表');
 post('/cycles/indicators/:year', '载入年度督导评价指标体系（管理员）', s.IndicatorSetBody, 'put');
-get('/cycles/indicators/:year', '查看年度督导评价指标体系');
+get('/cycles/indicators/:year', '查看年度督导评价指标体系', false, v.answers(v.IndicatorSet));
 post('/cycles', '手动启动某月“六个一”督导（管理员）', s.StartCycleBody);
 describe({ method: 'get', path: '/cycles', summary: '历月督导列表（阶段、排名发布时间）', tags, request: { query: z.object({ year: z.string().optional() }) }, responses: v.answers(v.CycleList) });
 get('/cycles/:month', '查看某月督导进展：调度报送、督查、待办义务', false, v.answers(v.CycleDetail));

@@ -165,13 +165,23 @@ export const CycleDetail = z
   })
   .openapi('CycleDetail');
 
+const ScoreItem = z.object({
+  code: z.string(),
+  name: z.string(),
+  weight: z.number(),
+  bonus: z.boolean(),
+  value: z.number(),
+  facts: z.string(),
+  rule: z.string(),
+  override: z.object({ value: z.number(), reason: z.string().optional(), by: z.string(), at: instant }).optional(),
+});
 const RankingRow = z.object({
   unitId: z.string(),
   unitName: z.string(),
   rank: z.number(),
   total: z.number(),
   tieNote: z.string().nullable(),
-  items: z.unknown(),
+  items: z.array(ScoreItem),
   annual: z.object({ monthsCounted: z.number(), average: z.number(), figure: z.number().nullable() }),
 });
 export const CycleRanking = z
@@ -181,12 +191,31 @@ export const CycleRanking = z
     tieRule: z.string().optional(),
     districts: z.array(RankingRow),
     specialGroups: z.array(RankingRow),
-    speakers: z.unknown(),
+    speakers: z.object({ typical: z.array(z.string()), commitment: z.array(z.string()) }).optional(),
     improved: z.array(z.string()).optional(),
     /** Quarter months: the inspection teams ranked by the district heads. */
-    teams: z.unknown(),
+    teams: z
+      .array(
+        z.object({
+          teamName: z.string(),
+          raters: z.number(),
+          fairMethod: z.number(),
+          fairOrder: z.number(),
+          thorough: z.number(),
+          clean: z.number(),
+          average: z.number(),
+          rank: z.number(),
+        }),
+      )
+      .nullable(),
   })
   .openapi('CycleRanking');
+
+export const IndicatorSet = z.object({
+  year: z.number(),
+  isDefault: z.boolean().optional(),
+  indicators: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() })),
+});
 
 export const CycleReportAnswer = z.object({ report: CycleReport.nullable() });
 export const CycleInspectionAnswer = z.object({ inspection: CycleInspection.nullable() });

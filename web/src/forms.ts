@@ -3,7 +3,7 @@
 // from the OpenAPI document (BodyOf), so a renamed field is a type error.
 import { api, call, type BodyOf, type paths } from './api/client';
 
-export type FieldType = 'text' | 'textarea' | 'date' | 'datetime' | 'approval' | 'select' | 'multiselect' | 'unit' | 'units' | 'official' | 'officials' | 'number';
+export type FieldType = 'text' | 'textarea' | 'lines' | 'date' | 'datetime' | 'approval' | 'select' | 'multiselect' | 'unit' | 'units' | 'official' | 'officials' | 'number';
 
 export interface Field<K extends string = string> {
   key: K;
@@ -11,7 +11,7 @@ export interface Field<K extends string = string> {
   type: FieldType;
   required?: boolean;
   default?: unknown;
-  options?: Array<{ value: string; label: string }>;
+  options?: Array<{ value: string | boolean; label: string }>;
   /** unit/units: which kinds of unit to offer. */
   unitKinds?: string[];
   /** official/officials: whose people to offer — a unit id, or the key of the form's unit field. */
@@ -19,6 +19,9 @@ export interface Field<K extends string = string> {
   unitFrom?: string;
   min?: number;
   max?: number;
+  /** lines: one item per line, sent as [{ [lineKey]: line }]. */
+  lineKey?: string;
+  hint?: string;
 }
 
 type PostPath = { [P in keyof paths]: paths[P] extends { post: unknown } ? P : never }[keyof paths];
