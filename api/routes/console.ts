@@ -52,6 +52,9 @@ const FORMS: Record<string, z.infer<typeof s.DocumentAction>['form']> = {
 };
 const MAIN_STEPS = new Set<string>(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'exemption']);
 
+/** A document's state in words; before its workflow records the first state it is only registered. */
+const stateLabel = (state: string) => STATE_LABELS[state as DocumentState] ?? '已登记，正在下发通知';
+
 const documentsVisibleTo = (c: Caller): Prisma.DocumentWhereInput =>
   isAdmin(c) || c.unitId === REFORM_OFFICE_ID ? {} : { OR: [{ leadUnitId: c.unitId }, { participantUnitIds: { has: c.unitId } }] };
 
@@ -152,7 +155,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
           title: d.title,
           level: d.level,
           state: d.state,
-          stateLabel: STATE_LABELS[d.state as DocumentState] ?? d.state,
+          stateLabel: stateLabel(d.state),
           leadUnitId: d.leadUnitId,
           leadUnitName: d.leadUnitId ? (unitName.get(d.leadUnitId) ?? d.leadUnitId) : null,
           receivedAt: d.receivedAt.toISOString(),
@@ -178,7 +181,9 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     const labels = labelsFor('documentWorkflow')?.updates ?? {};
     const actions: Array<z.infer<typeof s.DocumentAction>> = [];
     const openTasks = doc.ledgerTasks.filter((t) => t.status === 'OPEN');
-    for (const [path, { who, update }] of DOCUMENT_STEPS) {
+    // Until the workflow has recorded its first state (just registered), nothing can be done yet.
+    const known = state in STATE_LABELS;
+    for (const [path, { who, update }] of known ? DOCUMENT_STEPS : []) {
       if (!mayAct(c, doc, who)) continue;
       const form = FORMS[update];
       const label = labels[update]?.label ?? update;
@@ -198,7 +203,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
         if (names.length) actions.push({ path, form, label, obligations: names });
       }
     }
-    res.json({ state, stateLabel: STATE_LABELS[state] ?? state, actions });
+    res.json({ state, stateLabel: stateLabel(state), pending: !known, actions });
   });
 
   r.get('/innovation/selections', async (_req, res) => {

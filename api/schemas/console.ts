@@ -135,7 +135,13 @@ export const DocumentAction = z.object({
   obligations: z.array(z.object({ name: z.string(), title: z.string() })).optional(),
 });
 export const DocumentActions = z
-  .object({ state: z.string(), stateLabel: z.string(), actions: z.array(DocumentAction) })
+  .object({
+    state: z.string(),
+    stateLabel: z.string(),
+    /** Just registered: the workflow has not recorded its first state yet; ask again in a moment. */
+    pending: z.boolean(),
+    actions: z.array(DocumentAction),
+  })
   .openapi('DocumentActions');
 
 // ---- innovation
