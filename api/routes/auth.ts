@@ -28,8 +28,9 @@ describe({
 describe({ method: 'get', path: '/auth/session', summary: '当前登录人', tags, responses: { 200: { description: 'OK', ...json(SessionView) } } });
 describe({ method: 'delete', path: '/auth/session', summary: '退出登录', tags });
 
-async function sessionView(db: Db, officialId: string, session?: { csrfToken: string; expiresAt: Date; method: string }): Promise<z.input<typeof SessionView>> {
-  const o = await db.official.findUniqueOrThrow({ where: { id: officialId }, include: { unit: true } });
+const officialWithUnit = (db: Db, id: string) => db.official.findUniqueOrThrow({ where: { id }, include: { unit: true } });
+
+function sessionView(o: Awaited<ReturnType<typeof officialWithUnit>>, session?: { csrfToken: string; expiresAt: Date; method: string }): z.input<typeof SessionView> {
   return {
     official: {
       id: o.id,
@@ -74,12 +75,11 @@ export function authPublicRouter(db: Db, mailer: Mailer | undefined, consoleUrl:
 
   r.post('/auth/session', async (req, res) => {
     const body = SessionBody.parse(req.body ?? {});
-    const officialId = await verifyLoginCode(db, body.email, body.code);
-    const session = await startSession(db, req, res, officialId, 'email-code');
-    const view = await sessionView(db, officialId, session);
+    const o = await officialWithUnit(db, await verifyLoginCode(db, body.email, body.code));
+    const session = await startSession(db, req, res, o.id, 'email-code');
     // The audit row of this request names who signed in.
-    req.caller = { officialId, name: view.official.name, unitId: view.official.unitId, roles: view.official.roles as never, sessionId: session.id };
-    res.status(201).json(view);
+    req.caller = { officialId: o.id, name: o.name, unitId: o.unitId, roles: o.roles, sessionId: session.id };
+    res.status(201).json(sessionView(o, session));
   });
 
   return r;
@@ -91,7 +91,7 @@ export function authRouter(db: Db): Router {
   r.get('/auth/session', async (req, res) => {
     const c = caller(req);
     const session = c.sessionId ? await db.session.findUniqueOrThrow({ where: { id: c.sessionId } }) : undefined;
-    res.json(await sessionView(db, c.officialId, session));
+    res.json(sessionView(await officialWithUnit(db, c.officialId), session));
   });
   r.delete('/auth/session', async (req, res) => {
     const c = caller(req);
