@@ -1,6 +1,7 @@
 // The HTTP API: authentication, audit, routes, one error shape.
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { z } from 'zod';
 import type { Mailer } from '../activities/mailer';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
@@ -39,6 +40,9 @@ export interface ApiDeps {
 }
 
 export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir }: ApiDeps): Express {
+  // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
+  // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
+  z.config(z.locales.zhCN());
   const clock = now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
