@@ -2,6 +2,7 @@
 // placed in each recipient's in-app inbox (the NoticeRecipient row).
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { consoleUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
 import { noticeKey } from '../common/ids';
 import { formatShanghai } from '../common/policy/duration';
@@ -67,7 +68,8 @@ export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
         subjectId: draft.subjectId,
         rule: draft.rule,
         title: draft.title,
-        body: `${draft.body}\n\n—— 督办依据 ——\n${explanationText(draft.explanation)}`,
+        // Every notice links to its item in the web console (API_PUBLIC_URL).
+        body: `${draft.body}\n\n—— 督办依据 ——\n${explanationText(draft.explanation)}\n\n在督办系统中查看和办理：${consoleUrl(draft.subjectType, draft.subjectId)}`,
         explanation: { ...draft.explanation },
         dueAt: draft.dueAt ? new Date(draft.dueAt) : null,
         createdBy: draft.createdBy ?? null,

@@ -1,19 +1,26 @@
 // The HTTP API: authentication, audit, routes, one error shape.
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { z } from 'zod';
+import type { Mailer } from '../activities/mailer';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
+import { consoleBaseUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
 import { auditTrail } from './audit';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { adminRouter } from './routes/admin';
+import { authPublicRouter, authRouter } from './routes/auth';
+import { consoleRouter } from './routes/console';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
+import { tokensRouter } from './routes/tokens';
 import { rateLimiters, type RateLimits } from './rateLimits';
+import { webConsole } from './web';
 
 export interface ApiDeps {
   db: Db;
@@ -24,9 +31,19 @@ export interface ApiDeps {
   now?: () => Date | Promise<Date>;
   /** Flood limits (default: RATE_LIMIT_DEFAULTS of common/config.ts). */
   rateLimits?: Partial<RateLimits>;
+  /** Sends the console's sign-in codes (without one, asking for a code answers 503). */
+  mailer?: Mailer;
+  /** Where officials reach the console, for links in mail (default: API_PUBLIC_URL or the local port). */
+  consoleUrl?: string;
+  /** The built web console (default: dist/web). */
+  webDir?: string;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir }: ApiDeps): Express {
+  // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
+  // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
+  z.config(z.locales.zhCN());
+  const clock = now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -38,15 +55,20 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDep
   const api = express.Router();
   api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db));
+  api.use(authPublicRouter(db, mailer, consoleUrl ?? consoleBaseUrl())); // signing in needs no token
   api.use(authenticate(db));
   api.use(rateLimiters(rateLimits));
+  api.use(authRouter(db));
+  api.use(consoleRouter(db, clock));
   api.use(documentsRouter(db, client));
   api.use(cyclesRouter(db, client));
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
-  api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));
+  api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: clock }));
+  api.use(tokensRouter(db));
   app.use('/api', api);
+  app.use(webConsole(webDir));
 
   app.use((req, _res, next) => next(new ApiError('NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));
   app.use(errorHandler);

@@ -1,16 +1,21 @@
-// Bearer-token authentication: every request belongs to an official.
+// Authentication: every request belongs to an official, named by a bearer
+// token (integrations, scripts) or by the console's session cookie
+// (api/sessions.ts; writes then need the session's CSRF token).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../common/db';
 import { REFORM_OFFICE_ID } from '../common/org';
 import { hashToken } from '../common/tokens';
 import type { Role } from '../generated/prisma/client';
 import { ApiError } from './errors';
+import { checkCsrf, sessionOf } from './sessions';
 
 export interface Caller {
   officialId: string;
   name: string;
   unitId: string;
   roles: Role[];
+  /** Set when the caller came through a console session rather than a bearer token. */
+  sessionId?: string;
 }
 
 declare global {
@@ -26,7 +31,15 @@ export function authenticate(db: Db): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new ApiError('UNAUTHORIZED', '缺少访问令牌（Authorization: Bearer <token>）');
+    if (!m) {
+      const session = header ? undefined : await sessionOf(db, req);
+      if (!session) throw new ApiError('UNAUTHORIZED', '未登录或登录已过期（或缺少访问令牌 Authorization: Bearer <token>）');
+      const official = await db.official.findUnique({ where: { id: session.officialId } });
+      if (!official?.active) throw new ApiError('UNAUTHORIZED', '账号已停用');
+      req.caller = { officialId: official.id, name: official.name, unitId: official.unitId, roles: official.roles, sessionId: session.id };
+      checkCsrf(req, session.csrfToken);
+      return next();
+    }
     const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(m[1]) }, include: { official: true } });
     if (!token || token.revokedAt || !token.official.active) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');
     req.caller = { officialId: token.official.id, name: token.official.name, unitId: token.official.unitId, roles: token.official.roles };

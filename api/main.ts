@@ -2,6 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config';
 import { payloadDataConverter } from '../common/codec';
+import { consoleBaseUrl } from '../common/consoleLinks';
+import { createMailer } from '../activities/mailer';
 import { createDb } from '../common/db';
 import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
@@ -13,16 +15,20 @@ async function main(): Promise<void> {
   // The codec lets the API (and the admin timeline) read the encrypted payloads.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
   await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
+  // Sign-in codes go out through the same SMTP server as the notices.
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const server = createApp({
     db,
     client,
+    mailer,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW },
   }).listen(config.API_PORT, '0.0.0.0', () => {
-    console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
+    console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api; web console at ${consoleBaseUrl()}/`);
   });
   const stop = () => {
     server.close(() => {
+      mailer.close();
       void Promise.all([db.$disconnect(), connection.close()]).then(() => process.exit(0));
     });
   };

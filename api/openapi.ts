@@ -28,9 +28,21 @@ const errorResponses = Object.fromEntries(
 
 const registered = new Set<string>();
 
+function untypedSuccess(method: string): RouteConfig['responses'] {
+  return {
+    200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } },
+    // Creating routes answer 201 for a new resource or 202 when only started (200 when it already existed).
+    ...(method === 'post'
+      ? { 201: { description: 'Created', content: { 'application/json': { schema: z.unknown() } } }, 202: { description: 'Accepted (started)', content: { 'application/json': { schema: z.unknown() } } } }
+      : {}),
+  };
+}
+
 /**
  * Registers a route. `path` uses express syntax (`/documents/:id`); it is
  * rewritten to OpenAPI's `{id}`. Every route gets the common error responses.
+ * A route that documents its own success answers (api/schemas/views.ts) gets
+ * exactly those; others an untyped 200 (and 201/202 for POST).
  */
 export function describe(route: Omit<RouteConfig, 'responses'> & { responses?: RouteConfig['responses']; public?: boolean }): void {
   const { public: isPublic, ...rest } = route;
@@ -43,11 +55,7 @@ export function describe(route: Omit<RouteConfig, 'responses'> & { responses?: R
     path,
     security: isPublic ? [] : [{ bearer: [] }],
     responses: {
-      200: { description: 'OK', content: { 'application/json': { schema: z.unknown() } } },
-      // Creating routes answer 201 for a new resource or 202 when only started (200 when it already existed).
-      ...(route.method === 'post'
-        ? { 201: { description: 'Created', content: { 'application/json': { schema: z.unknown() } } }, 202: { description: 'Accepted (started)', content: { 'application/json': { schema: z.unknown() } } } }
-        : {}),
+      ...(Object.keys(route.responses ?? {}).some((status) => status.startsWith('2')) ? {} : untypedSuccess(route.method)),
       ...errorResponses,
       ...route.responses,
     },

@@ -116,6 +116,8 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env };
   env.TEMPORAL_NAMESPACE ||= 'default';
   env.API_PORT ||= '3000';
+  // Links in e-mails and the sign-in mail point at the console (API_PUBLIC_URL in production).
+  env.API_PUBLIC_URL ||= `http://127.0.0.1:${env.API_PORT}`;
 
   // --- PostgreSQL
   if (env.DATABASE_URL) {
@@ -204,7 +206,8 @@ async function main() {
 
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
   const lines = [
-    `API            ${apiUrl}`,
+    `Console        ${env.API_PUBLIC_URL}/  (sign in with an official's work e-mail, e.g. ro-director@zibo.example.cn; the code arrives in the mail sink below)`,
+    `API            ${apiUrl}/api`,
     `Temporal UI    ${env.TEMPORAL_UI_URL ?? '(external server)'}`,
     `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
     `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,

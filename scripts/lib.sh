@@ -35,3 +35,9 @@ ensure_node_modules() {
   fi
   echo "$want" >node_modules/.duban-lock-hash
 }
+
+# Builds the web console into dist/web when missing or stale (scripts/build-web.sh
+# keys the build by a hash of web/, package-lock.json and the API's OpenAPI document).
+ensure_web_build() {
+  bash scripts/build-web.sh
+}

@@ -22,5 +22,8 @@ if [ -f prisma.config.ts ]; then
   DATABASE_URL="${DATABASE_URL:-postgresql://generate@127.0.0.1:5432/generate}" npx --no-install prisma generate >/dev/null
 fi
 
+# The web console the API serves at / (rebuilt only when web/ or the API changed).
+ensure_web_build
+
 # exec: signals from the terminal or a supervisor reach dev.ts directly.
 exec node_modules/.bin/tsx scripts/dev.ts "$@"

@@ -22,6 +22,11 @@ if [ -f tsconfig.json ]; then
   npx --no-install tsc --noEmit -p .
 fi
 
+# The web console, type-checked against the API's OpenAPI document (a changed
+# route fails here), then built for the browser tests.
+echo "[test] web console" >&2
+ensure_web_build
+
 # Bundle the workflows as production does: an import with side effects fails here.
 echo "[test] workflow bundle" >&2
 npx --no-install tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js 2>&1 | tail -n 1

@@ -5,7 +5,8 @@
 #   bash scripts/tools.sh temporal      -> path of a Temporal CLI binary (>= 1.5)
 #   bash scripts/tools.sh test-server   -> path of a wrapper running the Java time-skipping test server
 #   bash scripts/tools.sh postgres      -> bin dir of PostgreSQL (initdb, pg_ctl, ...)
-#   bash scripts/tools.sh all           -> ensures all three, prints nothing on stdout
+#   bash scripts/tools.sh chromium      -> path of Debian's Chromium (with CJK fonts) for the browser tests
+#   bash scripts/tools.sh all           -> ensures all four, prints nothing on stdout
 #
 # Progress goes to stderr; only the path goes to stdout, so callers can do
 # TEMPORAL=$(bash scripts/tools.sh temporal).
@@ -246,19 +247,53 @@ tool_postgres() {
   echo "$d"
 }
 
+# ------------------------------------------------------------------ chromium
+
+# The browser tests drive Debian's Chromium with playwright-core: Playwright's own
+# browser download is impossible offline. Without the CJK fonts Chinese renders
+# as boxes in screenshots.
+CHROMIUM_BIN=/usr/bin/chromium
+
+install_chromium() {
+  [ -x "$CHROMIUM_BIN" ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1 && return 0
+  log "Chromium or the CJK fonts not found; installing Debian's chromium and fonts-noto-cjk..."
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update >&2 && apt-get install -y --no-install-recommends chromium fonts-noto-cjk >&2; }; then
+    die "apt-get install chromium fonts-noto-cjk failed. Install them by hand (Debian: apt-get install -y chromium fonts-noto-cjk), or set CHROMIUM_PATH to a Chromium binary."
+  fi
+}
+
+tool_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file."
+    echo "$CHROMIUM_PATH"
+    return 0
+  fi
+  if ! [ -x "$CHROMIUM_BIN" ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      with_lock chromium-apt install_chromium
+    else
+      die "Chromium not found at $CHROMIUM_BIN. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-noto-cjk), or set CHROMIUM_PATH."
+    fi
+  fi
+  echo "$CHROMIUM_BIN"
+}
+
 # ---------------------------------------------------------------------- main
 
 case "${1:-}" in
 temporal) tool_temporal ;;
 test-server) tool_test_server ;;
 postgres) tool_postgres ;;
+chromium) tool_chromium ;;
 all)
   tool_postgres >/dev/null
   tool_test_server >/dev/null
   tool_temporal >/dev/null
+  tool_chromium >/dev/null
   ;;
 *)
-  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|all" >&2
+  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|chromium|all" >&2
   exit 2
   ;;
 esac

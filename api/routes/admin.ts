@@ -15,6 +15,7 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
 import { AdminWorkflowQuery, AuditQuery, OverdueQuery, TimelineQuery, WorkflowIdParams } from '../schemas/admin';
+import { answers, AuditPage, OverdueBoard, Timeline, WorkflowSearch } from '../schemas/views';
 
 export interface AdminDeps {
   db: Db;
@@ -32,6 +33,7 @@ describe({
   summary: '按流程类别、状态、单位、文件层级、是否逾期、时间范围检索流程（Temporal 检索属性）',
   tags,
   request: { query: AdminWorkflowQuery },
+  responses: answers(WorkflowSearch),
 });
 describe({
   method: 'get',
@@ -39,9 +41,10 @@ describe({
   summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号或文件 id 代替流程 id）',
   tags,
   request: { params: WorkflowIdParams, query: TimelineQuery },
+  responses: answers(Timeline),
 });
-describe({ method: 'get', path: '/admin/overdue', summary: '逾期与临期督办事项看板（全部流程类别）', tags, request: { query: OverdueQuery } });
-describe({ method: 'get', path: '/admin/audit', summary: '审计日志查询（只读）', tags, request: { query: AuditQuery } });
+describe({ method: 'get', path: '/admin/overdue', summary: '逾期与临期督办事项看板（全部流程类别）', tags, request: { query: OverdueQuery }, responses: answers(OverdueBoard) });
+describe({ method: 'get', path: '/admin/audit', summary: '审计日志查询（只读）', tags, request: { query: AuditQuery }, responses: answers(AuditPage) });
 
 export function adminRouter(deps: AdminDeps): Router {
   const { db } = deps;

@@ -25,22 +25,24 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
 import * as s from '../schemas/cycles';
+import * as v from '../schemas/views';
 
 const tags = ['六个一督导'];
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
-function post(path: string, summary: string, body: z.ZodType, method: 'post' | 'put' = 'post'): void {
-  describe({ method, path, summary, tags, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) } });
+type Responses = Parameters<typeof describe>[0]['responses'];
+function post(path: string, summary: string, body: z.ZodType, method: 'post' | 'put' = 'post', responses?: Responses): void {
+  describe({ method, path, summary, tags, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, responses });
 }
-function get(path: string, summary: string, html = false): void {
+function get(path: string, summary: string, html = false, responses?: Responses): void {
   describe({
     method: 'get',
     path,
     summary,
     tags,
     request: { params: paramsOf(path) },
-    ...(html ? { responses: { 200: { description: '可打印的 HTML', content: { 'text/html': { schema: z.string() } } } } } : {}),
+    ...(html ? { responses: { 200: { description: '可打印的 HTML', content: { 'text/html': { schema: z.string() } } } } } : { responses }),
   });
 }
 
@@ -49,19 +51,19 @@ function get(path: string, summary: string, html = false): void {
 post('/cycles/roadmap/:year', '载入年度路线图、时间表（管理员，整体替换）', s.RoadmapBody, 'put');
 get('/cycles/roadmap/:year', '查看年度路线图、时间表');
 post('/cycles/indicators/:year', '载入年度督导评价指标体系（管理员）', s.IndicatorSetBody, 'put');
-get('/cycles/indicators/:year', '查看年度督导评价指标体系');
+get('/cycles/indicators/:year', '查看年度督导评价指标体系', false, v.answers(v.IndicatorSet));
 post('/cycles', '手动启动某月“六个一”督导（管理员）', s.StartCycleBody);
-describe({ method: 'get', path: '/cycles', summary: '历月督导列表（阶段、排名发布时间）', tags, request: { query: z.object({ year: z.string().optional() }) } });
-get('/cycles/:month', '查看某月督导进展：调度报送、督查、待办义务');
-post('/cycles/:month/reports', '区县或专项小组报送月度调度情况（一月一调度）', s.ReportBody);
-post('/cycles/:month/inspections', '督查组登记督查及问题清单（一月一督查，“1+1+n”）', s.InspectionBody);
-post('/cycles/:month/inspections/:inspectionId/sign', '问题清单签字确认（被督查单位负责同志、督查组负责人各签一次）', s.SignBody);
-post('/cycles/:month/scores', '督查组评分；管理员调整任一评分（须说明理由）', s.ScoreBody);
-post('/cycles/:month/team-ratings', '区县党政主要负责同志季度对市督查组打分', s.TeamRatingBody);
-post('/cycles/:month/close', '结束评分并发布排名（管理员）', s.CloseBody);
-get('/cycles/:month/ranking', '查看月度排名、各项得分依据和年度累计');
+describe({ method: 'get', path: '/cycles', summary: '历月督导列表（阶段、排名发布时间）', tags, request: { query: z.object({ year: z.string().optional() }) }, responses: v.answers(v.CycleList) });
+get('/cycles/:month', '查看某月督导进展：调度报送、督查、待办义务', false, v.answers(v.CycleDetail));
+post('/cycles/:month/reports', '区县或专项小组报送月度调度情况（一月一调度）', s.ReportBody, 'post', v.answers(v.CycleReportAnswer));
+post('/cycles/:month/inspections', '督查组登记督查及问题清单（一月一督查，“1+1+n”）', s.InspectionBody, 'post', v.answers(v.CycleInspectionAnswer, 201));
+post('/cycles/:month/inspections/:inspectionId/sign', '问题清单签字确认（被督查单位负责同志、督查组负责人各签一次）', s.SignBody, 'post', v.answers(v.CycleInspectionAnswer));
+post('/cycles/:month/scores', '督查组评分；管理员调整任一评分（须说明理由）', s.ScoreBody, 'post', v.answers(v.CycleScoreAnswer, 201));
+post('/cycles/:month/team-ratings', '区县党政主要负责同志季度对市督查组打分', s.TeamRatingBody, 'post', v.answers(v.CycleTeamRatingAnswer, 201));
+post('/cycles/:month/close', '结束评分并发布排名（管理员）', s.CloseBody, 'post', v.answers(v.CycleRanking));
+get('/cycles/:month/ranking', '查看月度排名、各项得分依据和年度累计', false, v.answers(v.CycleRanking));
 get('/cycles/:month/briefing', '下载月度《督导情况通报》（可打印）', true);
-post('/cycles/:month/diagnoses/:unitId/report', '会诊组提交调研会诊书面报告（一月一会诊）', s.DiagnosisBody);
+post('/cycles/:month/diagnoses/:unitId/report', '会诊组提交调研会诊书面报告（一月一会诊）', s.DiagnosisBody, 'post', v.answers(v.CycleDiagnosisAnswer));
 
 registerTimelineLabels('cycleWorkflow', {
   family: 'cycle',

@@ -17,6 +17,7 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
 import * as s from '../schemas/documents';
+import { answers, DocumentArrived, DocumentDetail } from '../schemas/views';
 
 const tags = ['上级文件'];
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -24,15 +25,15 @@ const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema }
 const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
 
-describe({ method: 'post', path: '/documents', summary: '登记上级改革文件并启动办理流程（第四条、第五条）', tags, request: { body: json(s.DocumentArrival) } });
-describe({ method: 'get', path: '/documents/:id', summary: '查看文件办理详情（按 id 或文号）', tags, request: { params: paramsOf('/documents/:id') } });
+describe({ method: 'post', path: '/documents', summary: '登记上级改革文件并启动办理流程（第四条、第五条）', tags, request: { body: json(s.DocumentArrival) }, responses: { ...answers(DocumentArrived), ...answers(DocumentArrived, 201) } });
+describe({ method: 'get', path: '/documents/:id', summary: '查看文件办理详情（按 id 或文号）', tags, request: { params: paramsOf('/documents/:id') }, responses: answers(DocumentDetail) });
 
 /** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
-type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
+export type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
 const JUSTICE_UNIT_ID = 'dept-justice'; // 合法性审查 (市司法局)
 const GOVERNMENT_UNIT_ID = 'dept-gov-office'; // 政府常务会议 (市政府办公室)
 
-function mayAct(c: Caller, doc: Document, who: Actor): boolean {
+export function mayAct(c: Caller, doc: Document, who: Actor): boolean {
   if (isAdmin(c)) return true;
   switch (who) {
     case 'lead':
@@ -46,7 +47,7 @@ function mayAct(c: Caller, doc: Document, who: Actor): boolean {
   }
 }
 
-function mayView(c: Caller, doc: Document): boolean {
+export function mayView(c: Caller, doc: Document): boolean {
   return isAdmin(c) || c.unitId === REFORM_OFFICE_ID || doc.leadUnitId === c.unitId || doc.participantUnitIds.includes(c.unitId);
 }
 
@@ -75,6 +76,12 @@ export async function documentDetail(db: Db, id: string) {
   };
 }
 
+/** Each step's route path below /documents/:id/ → who may take it and its update, for the console's list of actions. */
+export const DOCUMENT_STEPS = new Map<string, { who: Actor; update: string }>();
+
+/** The unit's leaders or the reform office reassign, not any official of the unit. */
+export const mayReassign = (c: Caller) => isAdmin(c) || c.roles.some((role) => role === 'HEAD' || role === 'LEADER_IN_CHARGE');
+
 export function documentsRouter(db: Db, client: Client): Router {
   const r = Router();
 
@@ -95,12 +102,14 @@ export function documentsRouter(db: Db, client: Client): Router {
     toArgs: (body: z.infer<B>, actor: m.Actor, req: Request) => A | Promise<A>,
   ) {
     const label = labelsFor('documentWorkflow')?.updates?.[def.name];
+    DOCUMENT_STEPS.set(path, { who, update: def.name });
     describe({
       method: 'post',
       path: `/documents/:id/${path}`,
       summary: `${label?.label ?? def.name}${label?.rule ? `（${label.rule}）` : ''}`,
       tags,
       request: { params: paramsOf(`/documents/:id/${path}`), headers: IdempotencyHeaders, body: json(schema) },
+      responses: answers(DocumentDetail),
     });
     r.post(`/documents/:id/${path}`, async (req, res) => {
       const body = schema.parse(req.body ?? {});
@@ -153,9 +162,7 @@ export function documentsRouter(db: Db, client: Client): Router {
   step('exemption', 'reformOffice', s.ExemptionBody, m.exemptionUpdate, (b, actor) => ({ actor, reason: b.reason }));
   step('manual-chase', 'reformOffice', s.ManualChaseBody, m.manualChaseUpdate, (b, actor) => ({ actor, ...b }));
   step('reassign', 'lead', s.ReassignBody, m.reassignUpdate, async (b, actor, req) => {
-    const c = caller(req);
-    // The unit's leaders or the reform office reassign, not any official of the unit.
-    if (!isAdmin(c) && !c.roles.some((role) => role === 'HEAD' || role === 'LEADER_IN_CHARGE')) {
+    if (!mayReassign(caller(req))) {
       throw new ApiError('FORBIDDEN', '只有单位领导或市委改革办可以调整责任人');
     }
     await checkOfficials(b.toOfficialIds);

@@ -5,6 +5,7 @@ import type { Db } from '../../common/db';
 import { caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
+import { answers, NoticeAcknowledged } from '../schemas/views';
 
 const InboxQuery = z.object({
   unacknowledged: z.enum(['true', 'false']).optional(),
@@ -19,6 +20,7 @@ describe({
   summary: '签收通知',
   tags: ['收件箱'],
   request: { params: z.object({ noticeId: z.string().min(1) }) },
+  responses: answers(NoticeAcknowledged),
 });
 
 export function inboxRouter(db: Db): Router {

@@ -24,18 +24,22 @@ import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../policies';
 import * as s from '../schemas/innovation';
+import * as v from '../schemas/views';
 
 const tags = ['创新改革经验'];
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
 
-function post(path: string, summary: string, body: z.ZodType, isPublic = false): void {
-  describe({ method: 'post', path, summary, tags, public: isPublic, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) } });
+type Responses = Parameters<typeof describe>[0]['responses'];
+function post(path: string, summary: string, body: z.ZodType, isPublic = false, responses?: Responses): void {
+  describe({ method: 'post', path, summary, tags, public: isPublic, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, responses });
 }
-function get(path: string, summary: string, isPublic = false): void {
-  describe({ method: 'get', path, summary, tags, public: isPublic, request: { params: paramsOf(path) } });
+function get(path: string, summary: string, isPublic = false, responses?: Responses): void {
+  describe({ method: 'get', path, summary, tags, public: isPublic, request: { params: paramsOf(path) }, responses });
 }
+const selectionAnswer = v.answers(v.SelectionDetail);
+const rolloutAnswer = v.answers(v.RolloutDetail);
 
 /** Runs an update; the Idempotency-Key header becomes the update id. Validator refusals → 409. */
 async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request): Promise<R> {
@@ -79,27 +83,27 @@ export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date
 // ---- OpenAPI ---------------------------------------------------------------------
 
 post('/innovation/selections', '启动半年度创新改革经验评选（管理员）', s.StartSelectionBody);
-get('/innovation/selections/:id', '查看评选进展、候选经验和各轮计票');
-post('/innovation/selections/:id/candidates', '区县或专项小组申报候选经验（附材料）', s.CandidateBody);
-post('/innovation/selections/:id/votes', '区县、专项小组或部门投票（不得为本单位经验投票）', s.BallotBody);
-post('/innovation/selections/:id/opinions', '市分管领导或牵头部门对入选经验提出意见', s.OpinionBody);
-post('/innovation/selections/:id/close-round', '提前结束当前轮次（管理员）', s.CloseRoundBody);
-post('/innovation/selections/:id/approve', '市委改革办主任审定推广名单，启动推广', s.ApproveBody);
-describe({ method: 'get', path: '/innovation/rollouts', summary: '推广中的经验列表', tags, request: { query: z.object({ selectionId: z.string().optional() }) } });
-get('/innovation/rollouts/:id', '查看经验推广详情：各区县完成和逾期情况、待办义务、通知');
+get('/innovation/selections/:id', '查看评选进展、候选经验和各轮计票', false, selectionAnswer);
+post('/innovation/selections/:id/candidates', '区县或专项小组申报候选经验（附材料）', s.CandidateBody, false, v.answers(v.CandidateSubmitted, 201));
+post('/innovation/selections/:id/votes', '区县、专项小组或部门投票（不得为本单位经验投票）', s.BallotBody, false, v.answers(v.BallotCast, 201));
+post('/innovation/selections/:id/opinions', '市分管领导或牵头部门对入选经验提出意见', s.OpinionBody, false, selectionAnswer);
+post('/innovation/selections/:id/close-round', '提前结束当前轮次（管理员）', s.CloseRoundBody, false, selectionAnswer);
+post('/innovation/selections/:id/approve', '市委改革办主任审定推广名单，启动推广', s.ApproveBody, false, selectionAnswer);
+describe({ method: 'get', path: '/innovation/rollouts', summary: '推广中的经验列表', tags, request: { query: z.object({ selectionId: z.string().optional() }) }, responses: v.answers(v.RolloutList) });
+get('/innovation/rollouts/:id', '查看经验推广详情：各区县完成和逾期情况、待办义务、通知', false, rolloutAnswer);
 get('/innovation/rollouts/:id/board', '经验推广看板：各区县完成和逾期情况');
-post('/innovation/rollouts/:id/lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody);
-post('/innovation/rollouts/:id/lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody);
-post('/innovation/rollouts/:id/meeting', '登记部署会（审定后两周内）', s.MeetingBody);
-post('/innovation/rollouts/:id/district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody);
-post('/innovation/rollouts/:id/district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody);
-post('/innovation/rollouts/:id/townships', '区县报送推广镇办（至少2个）', s.TownshipBody);
-post('/innovation/rollouts/:id/problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody);
-post('/innovation/rollouts/:id/rectification', '报送整改方案', s.RectificationBody);
-post('/innovation/rollouts/:id/acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody);
-post('/innovation/rollouts/:id/summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody);
-get('/public/innovation/selections/:id', '公开投票：查看入围经验', true);
-post('/public/innovation/selections/:id/votes', '公开投票（每个手机号或身份证号每轮一次）', s.PublicBallotBody, true);
+post('/innovation/rollouts/:id/lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/meeting', '登记部署会（审定后两周内）', s.MeetingBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/townships', '区县报送推广镇办（至少2个）', s.TownshipBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/rectification', '报送整改方案', s.RectificationBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, false, rolloutAnswer);
+post('/innovation/rollouts/:id/summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, false, rolloutAnswer);
+get('/public/innovation/selections/:id', '公开投票：查看入围经验', true, v.answers(v.PublicSelection));
+post('/public/innovation/selections/:id/votes', '公开投票（每个手机号或身份证号每轮一次）', s.PublicBallotBody, true, v.answers(v.PublicBallotCast, 201));
 
 registerTimelineLabels('selectionWorkflow', {
   family: 'selection',

@@ -1,0 +1,76 @@
+// Officials' bearer tokens for integrations, managed by the reform office's
+// administrators from the console (what `npm run token` does from a shell).
+// A token is shown once; only its SHA-256 is stored.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../common/db';
+import { hashToken, newToken } from '../../common/tokens';
+import { caller, requireAdmin } from '../auth';
+import { ApiError } from '../errors';
+import { describe } from '../openapi';
+import { TokenBody, TokenIssued, Tokens } from '../schemas/console';
+import { answers } from '../schemas/views';
+
+const tags = ['管理'];
+const OfficialParams = z.object({ officialId: z.string().min(1).max(100) });
+const TokenParams = z.object({ tokenId: z.string().min(1).max(100) });
+
+describe({ method: 'get', path: '/admin/officials/:officialId/tokens', summary: '查看某人的访问令牌（不含令牌本身）', tags, request: { params: OfficialParams }, responses: answers(Tokens) });
+describe({
+  method: 'post',
+  path: '/admin/officials/:officialId/tokens',
+  summary: '为某人签发访问令牌（仅显示一次）',
+  tags,
+  request: { params: OfficialParams, body: { content: { 'application/json': { schema: TokenBody } } } },
+  responses: answers(TokenIssued, 201),
+});
+describe({ method: 'post', path: '/admin/tokens/:tokenId/revoke', summary: '吊销访问令牌', tags, request: { params: TokenParams }, responses: answers(Tokens.shape.items.element) });
+
+const view = (t: { id: string; officialId: string; label: string; createdAt: Date; revokedAt: Date | null }) => ({
+  id: t.id,
+  officialId: t.officialId,
+  label: t.label,
+  createdAt: t.createdAt.toISOString(),
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
+
+export function tokensRouter(db: Db): Router {
+  const r = Router();
+
+  async function official(id: string) {
+    const o = await db.official.findUnique({ where: { id } });
+    if (!o) throw new ApiError('NOT_FOUND', `人员 ${id} 不存在`);
+    return o;
+  }
+
+  r.get('/admin/officials/:officialId/tokens', async (req, res) => {
+    requireAdmin(caller(req));
+    const { officialId } = OfficialParams.parse(req.params);
+    await official(officialId);
+    const rows = await db.apiToken.findMany({ where: { officialId }, orderBy: { createdAt: 'desc' } });
+    res.json({ items: rows.map(view) });
+  });
+
+  r.post('/admin/officials/:officialId/tokens', async (req, res) => {
+    requireAdmin(caller(req));
+    const { officialId } = OfficialParams.parse(req.params);
+    const body = TokenBody.parse(req.body ?? {});
+    const o = await official(officialId);
+    if (!o.active) throw new ApiError('CONFLICT', '该人员已停用，不能签发令牌');
+    const token = newToken();
+    const row = await db.apiToken.create({ data: { tokenHash: hashToken(token), officialId, label: body.label } });
+    res.status(201).json({ id: row.id, officialId, label: row.label, token });
+  });
+
+  r.post('/admin/tokens/:tokenId/revoke', async (req, res) => {
+    requireAdmin(caller(req));
+    const { tokenId } = TokenParams.parse(req.params);
+    const row = await db.apiToken.findUnique({ where: { id: tokenId } });
+    if (!row) throw new ApiError('NOT_FOUND', '令牌不存在');
+    // Revoking twice keeps the first time.
+    const done = row.revokedAt ? row : await db.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+    res.json(view(done));
+  });
+
+  return r;
+}

@@ -1,0 +1,418 @@
+// Response bodies of the routes the console reads (zod, for the OpenAPI
+// document only: the console's client types are generated from it, so a
+// changed answer breaks the console's build instead of its pages). Instants are
+// ISO strings, as express serialises Dates. Objects are open: a route may say
+// more than is listed here.
+import { z } from 'zod';
+// Names components with .openapi(), which exists once zod is extended there.
+import '../openapi';
+
+const instant = z.string();
+const light = z.enum(['GREEN', 'YELLOW', 'RED']);
+const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+
+/** `responses` for describe(): the 200 answer (201 for creating routes). */
+export const answers = (schema: z.ZodType, status: 200 | 201 = 200) => ({ [status]: ok(schema) });
+
+export const NoticeExplanation = z.object({
+  rule: z.string(),
+  startEvent: z.string(),
+  startedAt: instant,
+  offset: z.string(),
+  dueAt: instant.optional(),
+});
+
+export const Obligation = z.object({
+  id: z.string(),
+  key: z.string(),
+  workflowId: z.string(),
+  family: z.string(),
+  subjectId: z.string(),
+  title: z.string(),
+  rule: z.string(),
+  unitId: z.string(),
+  officialId: z.string().nullable(),
+  dueAt: instant,
+  status: z.string(),
+  light,
+});
+
+// ---- documents
+
+export const DocumentNotice = z.object({
+  id: z.string(),
+  kind: z.string(),
+  rule: z.string(),
+  title: z.string(),
+  body: z.string(),
+  explanation: NoticeExplanation,
+  dueAt: instant.nullable(),
+  status: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: instant,
+  recipients: z.array(
+    z.object({
+      officialId: z.string(),
+      email: z.string(),
+      role: z.string(),
+      status: z.string(),
+      sentAt: instant.nullable(),
+      error: z.string().nullable(),
+      acknowledgedAt: instant.nullable(),
+    }),
+  ),
+});
+
+export const LedgerTask = z.object({
+  id: z.string(),
+  title: z.string(),
+  unitId: z.string(),
+  ownerId: z.string(),
+  dueAt: instant,
+  status: z.string(),
+  progress: z.unknown(),
+  closedAt: instant.nullable(),
+});
+
+export const DocumentDetail = z
+  .object({
+    id: z.string(),
+    docNumber: z.string(),
+    level: z.enum(['CENTRAL', 'PROVINCIAL']),
+    title: z.string(),
+    issuedAt: instant,
+    receivedAt: instant,
+    workflowId: z.string(),
+    state: z.string(),
+    leadUnitId: z.string().nullable(),
+    participantUnitIds: z.array(z.string()),
+    linkedDocNumber: z.string().nullable(),
+    dueAt: instant.nullable(),
+    exemptReason: z.string().nullable(),
+    policyVersion: z.string(),
+    events: z.array(z.object({ id: z.string(), step: z.string(), actorId: z.string().nullable(), at: instant, data: z.unknown() })),
+    ledgerTasks: z.array(LedgerTask),
+    notices: z.array(DocumentNotice),
+    obligations: z.array(Obligation),
+  })
+  .openapi('DocumentDetail');
+
+export const DocumentArrived = z.object({ created: z.boolean(), document: DocumentDetail });
+
+export const NoticeAcknowledged = z.object({ noticeId: z.string(), acknowledgedAt: instant.nullable() });
+
+// ---- the monthly cycle
+
+const CycleSummaryFields = {
+  id: z.string(),
+  workflowId: z.string(),
+  phase: z.string(),
+  phaseLabel: z.string(),
+  startedAt: instant,
+  reportDueAt: instant,
+  scoringAt: instant,
+  rankedAt: instant.nullable(),
+  policyVersion: z.string(),
+};
+export const CycleList = z.object({ items: z.array(z.object(CycleSummaryFields)) });
+
+export const CycleInspection = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  teamName: z.string(),
+  leaderId: z.string(),
+  reformOfficeIds: z.array(z.string()),
+  specialGroupId: z.string().nullable(),
+  departmentIds: z.array(z.string()),
+  issues: z.array(z.object({ title: z.string(), detail: z.string().optional() })),
+  createdAt: instant,
+  unitSignedBy: z.string().nullable(),
+  unitSignedAt: instant.nullable(),
+  leaderSignedBy: z.string().nullable(),
+  leaderSignedAt: instant.nullable(),
+});
+export const CycleReport = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  submittedBy: z.string(),
+  submittedAt: instant,
+  dueAt: instant,
+  onTime: z.boolean(),
+  summary: z.string(),
+  items: z.array(z.object({ taskCode: z.string(), progress: z.string(), status: z.string() })),
+});
+export const CycleDiagnosis = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  visitAt: instant,
+  dueAt: instant,
+  report: z.string().nullable(),
+  filedBy: z.string().nullable(),
+  filedAt: instant.nullable(),
+});
+export const CycleDetail = z
+  .object({
+    ...CycleSummaryFields,
+    year: z.number(),
+    month: z.number(),
+    targetUnitIds: z.array(z.string()),
+    briefingAvailable: z.boolean(),
+    reports: z.array(CycleReport),
+    inspections: z.array(CycleInspection),
+    diagnoses: z.array(CycleDiagnosis),
+    obligations: z.array(Obligation),
+    notices: z.record(z.string(), z.number()),
+  })
+  .openapi('CycleDetail');
+
+const ScoreItem = z.object({
+  code: z.string(),
+  name: z.string(),
+  weight: z.number(),
+  bonus: z.boolean(),
+  value: z.number(),
+  facts: z.string(),
+  rule: z.string(),
+  override: z.object({ value: z.number(), reason: z.string().optional(), by: z.string(), at: instant }).optional(),
+});
+const RankingRow = z.object({
+  unitId: z.string(),
+  unitName: z.string(),
+  rank: z.number(),
+  total: z.number(),
+  tieNote: z.string().nullable(),
+  items: z.array(ScoreItem),
+  annual: z.object({ monthsCounted: z.number(), average: z.number(), figure: z.number().nullable() }),
+});
+export const CycleRanking = z
+  .object({
+    month: z.string(),
+    rankedAt: instant.nullable(),
+    tieRule: z.string().optional(),
+    districts: z.array(RankingRow),
+    specialGroups: z.array(RankingRow),
+    speakers: z.object({ typical: z.array(z.string()), commitment: z.array(z.string()) }).optional(),
+    improved: z.array(z.string()).optional(),
+    /** Quarter months: the inspection teams ranked by the district heads. */
+    teams: z
+      .array(
+        z.object({
+          teamName: z.string(),
+          raters: z.number(),
+          fairMethod: z.number(),
+          fairOrder: z.number(),
+          thorough: z.number(),
+          clean: z.number(),
+          average: z.number(),
+          rank: z.number(),
+        }),
+      )
+      .nullable(),
+  })
+  .openapi('CycleRanking');
+
+export const IndicatorSet = z.object({
+  year: z.number(),
+  isDefault: z.boolean().optional(),
+  indicators: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() })),
+});
+
+export const CycleReportAnswer = z.object({ report: CycleReport.nullable() });
+export const CycleInspectionAnswer = z.object({ inspection: CycleInspection.nullable() });
+export const CycleDiagnosisAnswer = z.object({ diagnosis: CycleDiagnosis.nullable() });
+export const CycleScoreAnswer = z.object({ entry: z.unknown() });
+export const CycleTeamRatingAnswer = z.object({ rating: z.unknown() });
+
+// ---- innovation
+
+export const Candidate = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  leadUnitId: z.string(),
+  leaderInChargeId: z.string().nullable(),
+  mutualVotes: z.number(),
+  secondVotes: z.number(),
+  publicVotes: z.number(),
+  shortlistRank: z.number().nullable(),
+  finalRank: z.number().nullable(),
+  approved: z.boolean(),
+  opinions: z.array(z.object({ by: z.string(), unitId: z.string(), role: z.string(), agree: z.boolean(), comment: z.string().optional(), at: instant })),
+  rolloutId: z.string().nullable(),
+});
+export const SelectionDetail = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    phase: z.string(),
+    phaseLabel: z.string(),
+    phaseDueAt: instant.nullable(),
+    rounds: z.unknown(),
+    approvedAt: instant.nullable(),
+    tieRule: z.string(),
+    candidates: z.array(Candidate),
+    rollouts: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), workflowId: z.string() })),
+  })
+  .openapi('SelectionDetail');
+export const CandidateSubmitted = z.object({ candidate: z.unknown(), selection: SelectionDetail });
+export const BallotCast = z.object({ round: z.string(), ballotId: z.string() });
+
+const BoardRow = z.object({
+  unitId: z.string(),
+  done: z.number(),
+  open: z.number(),
+  late: z.number(),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      dueAt: instant,
+      doneAt: instant.optional(),
+      status: z.enum(['DONE', 'DONE_LATE', 'OPEN', 'SUBMITTED', 'LATE']),
+      statusLabel: z.string(),
+      chases: z.number(),
+    }),
+  ),
+});
+export const RolloutList = z.object({
+  items: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), leadUnitId: z.string(), startedAt: instant, late: z.number() })),
+});
+export const RolloutDetail = z
+  .object({
+    id: z.string(),
+    selectionId: z.string(),
+    workflowId: z.string(),
+    title: z.string(),
+    leadUnitId: z.string(),
+    leaderInChargeId: z.string().nullable(),
+    districtIds: z.array(z.string()),
+    state: z.string(),
+    reportDueAt: instant.nullable(),
+    summaryDueAt: instant.nullable(),
+    startedAt: instant,
+    board: z.object({ city: z.array(BoardRow), districts: z.array(BoardRow) }),
+    obligations: z.array(Obligation),
+    notices: z.record(z.string(), z.number()),
+  })
+  .openapi('RolloutDetail');
+
+export const PublicSelection = z.object({
+  id: z.string(),
+  phase: z.string(),
+  phaseLabel: z.string(),
+  open: z.boolean(),
+  dueAt: instant.nullable(),
+  candidates: z.array(z.object({ id: z.string(), title: z.string(), summary: z.string(), unitName: z.string().optional() })),
+});
+export const PublicBallotCast = z.object({ round: z.string(), accepted: z.boolean() });
+
+// ---- administration
+
+export const OverdueBoard = z.object({
+  now: instant,
+  withinDays: z.number(),
+  counts: z.object({ red: z.number(), yellow: z.number(), green: z.number() }),
+  items: z.array(
+    z.object({
+      obligationId: z.string(),
+      key: z.string(),
+      workflowId: z.string(),
+      family: z.string(),
+      familyTitle: z.string().optional(),
+      subjectId: z.string(),
+      subject: z.object({ title: z.string(), reference: z.string() }).optional(),
+      title: z.string(),
+      rule: z.string(),
+      unit: z.object({ id: z.string(), name: z.string() }),
+      official: z.object({ id: z.string(), name: z.string(), title: z.string().optional(), email: z.string(), byDefault: z.boolean().optional() }).nullable(),
+      dueAt: instant,
+      light,
+      overdue: z.boolean(),
+      daysOverdue: z.number(),
+    }),
+  ),
+});
+
+export const WorkflowSearch = z.object({
+  query: z.string(),
+  nextPageToken: z.string().nullable(),
+  items: z.array(
+    z.object({
+      workflowId: z.string(),
+      runId: z.string(),
+      type: z.string(),
+      family: z.string().optional(),
+      familyTitle: z.string().optional(),
+      status: z.string(),
+      statusLabel: z.string(),
+      state: z.string().optional(),
+      stateLabel: z.string().optional(),
+      units: z.array(z.string()),
+      level: z.string().optional(),
+      dueAt: instant.optional(),
+      overdue: z.boolean(),
+      startTime: instant,
+      closeTime: instant.optional(),
+      subject: z.object({ type: z.string(), id: z.string(), title: z.string(), reference: z.string() }).optional(),
+      temporalUiUrl: z.string(),
+    }),
+  ),
+});
+
+export const Timeline = z
+  .object({
+    workflowId: z.string(),
+    workflowType: z.string().optional(),
+    family: z.string().optional(),
+    familyTitle: z.string().optional(),
+    status: z.string(),
+    temporalUiUrl: z.string(),
+    subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional() }).optional(),
+    unitIds: z.array(z.string()),
+    related: z.array(z.object({ workflowId: z.string(), reference: z.string().optional(), title: z.string().optional() })),
+    events: z.array(
+      z.object({
+        at: instant,
+        workflowId: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        detail: z.string().optional(),
+        actor: z.object({ officialId: z.string().optional(), name: z.string(), unitName: z.string().optional(), title: z.string().optional() }),
+        rule: z.string().optional(),
+        source: z.enum(['temporal', 'database', 'audit']),
+        minor: z.boolean().optional(),
+        data: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .openapi('Timeline');
+
+export const AuditPage = z.object({
+  nextCursor: z.string().nullable(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: instant,
+      officialId: z.string().nullable(),
+      method: z.string(),
+      path: z.string(),
+      ip: z.string().nullable(),
+      action: z.string(),
+      subjectId: z.string().nullable(),
+      status: z.number(),
+      detail: z.unknown(),
+      official: z.object({ id: z.string(), name: z.string(), unitName: z.string() }).nullable(),
+      outcome: z.string(),
+    }),
+  ),
+});
+
+export const PolicyVersions = z.object({
+  scope: z.string(),
+  active: z.unknown(),
+  defaults: z.unknown(),
+  versions: z.array(z.object({ id: z.string(), scope: z.string(), version: z.string(), createdBy: z.string().nullable(), createdAt: instant })),
+});
+export const PolicyPublished = z.object({ id: z.string(), scope: z.string(), version: z.string(), createdAt: instant, policy: z.unknown() });
