@@ -2,7 +2,7 @@
 // year's setup and the facts scores rest on, persist what the workflow
 // decided, render the briefing and issue the notices. Each is idempotent:
 // rows are keyed by business identity and notices by workflowId:step.
-import { resolvePolicy } from '../api/policies';
+import { resolvePolicy } from '../common/policy/resolve';
 import type { Db } from '../common/db';
 import type { Policy } from '../common/policy';
 import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID } from '../common/org';
@@ -164,10 +164,10 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       const s = { reports: [], inspections: [], entries: [], ratings: [], diagnoses: [], ...a.delta, ...a.cycle };
       await db.$transaction(async (tx) => {
         if (a.event) {
-          const seen = await tx.cycleEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
+          const seen = await tx.workflowEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
           if (!seen) {
-            await tx.cycleEvent.create({
-              data: { key: a.event.key, cycleId: a.cycleId, step: a.event.step, actorId: a.event.actorId ?? null, at: new Date(a.event.at), data: (a.event.data ?? {}) as Prisma.InputJsonValue },
+            await tx.workflowEvent.create({
+              data: { key: a.event.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, revision: 0, step: a.event.step, actorId: a.event.actorId ?? null, at: new Date(a.event.at), data: (a.event.data ?? {}) as Prisma.InputJsonValue },
             });
           }
         }
@@ -225,13 +225,13 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
           await tx.cycleDiagnosis.upsert({ where: { cycleId_unitId: { cycleId: a.cycleId, unitId: d.unitId } }, create: { cycleId: a.cycleId, unitId: d.unitId, ...data }, update: data });
         }
         const existing = new Map(
-          (await tx.obligation.findMany({ where: { workflowId: a.workflowId }, select: { key: true, status: true, dueAt: true, doneAt: true } })).map((o) => [o.key, o]),
+          (await tx.obligation.findMany({ where: { workflowId: a.workflowId }, select: { key: true, status: true, dueAt: true, closedAt: true } })).map((o) => [o.key, o]),
         );
         for (const o of a.obligations) {
           const before = existing.get(o.key);
           if (before && before.status === o.status && before.dueAt.toISOString() === new Date(o.dueAt).toISOString()) continue;
-          const doneAt = o.status === 'OPEN' ? null : (before?.doneAt ?? new Date());
-          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: o.status, doneAt };
+          const closedAt = o.status === 'OPEN' ? null : (before?.closedAt ?? new Date());
+          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: o.status, closedAt };
           await tx.obligation.upsert({
             where: { key: o.key },
             create: { key: o.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, ...data },
@@ -256,7 +256,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       const cutoff = new Date(Math.min(new Date(a.monthEnd).getTime(), new Date(a.asOf).getTime()));
       const obligations = await db.obligation.findMany({
         where: { family: 'document', unitId: { in: a.unitIds }, dueAt: { gte: start, lt: cutoff }, status: { not: 'CANCELLED' } },
-        select: { unitId: true, dueAt: true, status: true, doneAt: true },
+        select: { unitId: true, dueAt: true, status: true, closedAt: true },
       });
       const tasks = await db.ledgerTask.findMany({
         where: {
@@ -272,7 +272,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
         const os = obligations.filter((o) => o.unitId === id);
         const ts = tasks.filter((t) => t.unitId === id);
         out[id] = {
-          documents: { due: os.length, onTime: os.filter((o) => o.status === 'DONE' && o.doneAt && o.doneAt <= o.dueAt).length },
+          documents: { due: os.length, onTime: os.filter((o) => o.status === 'DONE' && o.closedAt && o.closedAt <= o.dueAt).length },
           ledger: { due: ts.length, closed: ts.filter((t) => t.status === 'CLOSED').length },
         };
       }

@@ -95,12 +95,15 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
     async recordDocument(a: RecordDocumentArgs): Promise<void> {
       await db.$transaction(async (tx) => {
         if (a.event) {
-          const seen = await tx.documentEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
+          const seen = await tx.workflowEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
           if (!seen) {
-            await tx.documentEvent.create({
+            await tx.workflowEvent.create({
               data: {
                 key: a.event.key,
-                documentId: a.documentId,
+                workflowId: a.workflowId,
+                family: 'document',
+                subjectId: a.documentId,
+                revision: 0,
                 step: a.event.step,
                 actorId: a.event.actorId ?? null,
                 at: new Date(a.event.at),
@@ -133,10 +136,10 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
         const keep = a.obligations.map((o) => o.key);
         await tx.obligation.updateMany({
           where: { workflowId: a.workflowId, status: 'OPEN', key: { notIn: keep } },
-          data: { status: 'DONE', doneAt: new Date() },
+          data: { status: 'DONE', closedAt: new Date() },
         });
         for (const o of a.obligations) {
-          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: 'OPEN', doneAt: null };
+          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: 'OPEN', closedAt: null };
           await tx.obligation.upsert({
             where: { key: o.key },
             create: { key: o.key, workflowId: a.workflowId, family: 'document', subjectId: a.documentId, ...data },

@@ -126,10 +126,10 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
 
   async function writeEvent(tx: Prisma.TransactionClient, subjectType: string, subjectId: string, e?: EventSpec): Promise<void> {
     if (!e) return;
-    const seen = await tx.innovationEvent.findUnique({ where: { key: e.key }, select: { id: true } });
+    const seen = await tx.workflowEvent.findUnique({ where: { key: e.key }, select: { id: true } });
     if (seen) return;
-    await tx.innovationEvent.create({
-      data: { key: e.key, subjectType, subjectId, step: e.step, actorId: e.actorId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue },
+    await tx.workflowEvent.create({
+      data: { key: e.key, workflowId: e.key.slice(0, e.key.lastIndexOf(':')), family: subjectType, subjectId, revision: 0, step: e.step, actorId: e.actorId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue },
     });
   }
 
@@ -137,9 +137,9 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
   async function writeObligations(tx: Prisma.TransactionClient, family: string, workflowId: string, subjectId: string, rule: string, rows: ObligationRow[]) {
     await tx.obligation.updateMany({
       where: { workflowId, status: 'OPEN', key: { notIn: rows.map((r) => r.key) } },
-      data: { status: 'CANCELLED', doneAt: new Date() },
+      data: { status: 'CANCELLED', closedAt: new Date() },
     });
-    const existing = await tx.obligation.findMany({ where: { workflowId }, select: { key: true, status: true, doneAt: true } });
+    const existing = await tx.obligation.findMany({ where: { workflowId }, select: { key: true, status: true, closedAt: true } });
     const byKey = new Map(existing.map((e) => [e.key, e]));
     for (const o of rows) {
       const prev = byKey.get(o.key);
@@ -152,7 +152,7 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         officialId: o.officialId ?? null,
         dueAt: new Date(o.dueAt),
         status: o.status,
-        doneAt: o.status === 'OPEN' ? null : prev?.doneAt ?? new Date(),
+        closedAt: o.status === 'OPEN' ? null : prev?.closedAt ?? new Date(),
       };
       await tx.obligation.upsert({ where: { key: o.key }, create: { key: o.key, workflowId, family, subjectId, ...data }, update: data });
     }

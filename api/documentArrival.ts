@@ -9,7 +9,7 @@ import type { Document } from '../generated/prisma/client';
 import { linkedSignal, type DocumentWorkflowInput } from '../workflows/document/messages';
 import { documentWorkflow } from '../workflows/document/workflow';
 import { ApiError } from './errors';
-import { resolvePolicy } from './policies';
+import { resolvePolicy } from '../common/policy/resolve';
 import type { DocumentArrival } from './schemas/documents';
 
 export interface ArrivalResult {

@@ -7,7 +7,7 @@ import type { Db } from '../common/db';
 import { selectionWorkflowId } from '../workflows/innovation/ids';
 import { ballotRefusal, officialRound, type UnitKind, type VoteRound } from '../workflows/innovation/state';
 import { ApiError } from './errors';
-import { resolvePolicy } from './policies';
+import { resolvePolicy } from '../common/policy/resolve';
 
 /** A public voter's key: a hash of the selection and the phone/ID number, so the number itself is never stored. */
 export function publicVoterKey(selectionId: string, identity: string): string {
@@ -77,7 +77,7 @@ export async function castBallot(db: Db, b: BallotInput): Promise<{ round: VoteR
         // The unit's voting obligation is met (the overdue board stops showing it).
         await tx.obligation.updateMany({
           where: { key: `${selectionWorkflowId(b.selectionId)}:vote-${round}:${b.voterUnitId}`, status: 'OPEN' },
-          data: { status: 'DONE', doneAt: now },
+          data: { status: 'DONE', closedAt: now },
         });
       }
       return { round, ballotId: ballot.id };

@@ -432,7 +432,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
     db.notice.findMany({ where: { workflowId }, include: { recipients: { select: { officialId: true, role: true, status: true, error: true } } }, orderBy: { createdAt: 'asc' } }),
     db.obligation.findMany({ where: { workflowId }, select: { subjectId: true, unitId: true } }),
   ]);
-  const events = document ? await db.documentEvent.findMany({ where: { documentId: document.id }, orderBy: { at: 'asc' } }) : [];
+  const events = await db.workflowEvent.findMany({ where: { workflowId }, orderBy: { at: 'asc' } });
 
   // Audit rows about this workflow's subject: their path names the subject
   // (document id or number) or one of its notices, or their subjectId does.

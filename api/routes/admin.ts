@@ -13,7 +13,7 @@ import { buildTimeline } from '../admin/timeline';
 import { caller, isAdmin, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import { AdminWorkflowQuery, AuditQuery, OverdueQuery, TimelineQuery, WorkflowIdParams } from '../schemas/admin';
 import { answers, AuditPage, OverdueBoard, Timeline, WorkflowSearch } from '../schemas/views';
 

@@ -15,7 +15,7 @@ import { overdueBoard } from '../admin/overdue';
 import { caller, isAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/console';
 import { answers } from '../schemas/views';
 import { DOCUMENT_STEPS, mayAct, mayReassign, mayView } from './documents';

@@ -23,7 +23,7 @@ import { NOTICE_KIND_LABELS, registerTimelineLabels } from '../admin/labels';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/cycles';
 import * as v from '../schemas/views';
 

@@ -15,7 +15,7 @@ import { registerDocument } from '../documentArrival';
 import { labelsFor } from '../admin/labels';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/documents';
 import { answers, DocumentArrived, DocumentDetail } from '../schemas/views';
 
@@ -54,12 +54,10 @@ export function mayView(c: Caller, doc: Document): boolean {
 export async function documentDetail(db: Db, id: string) {
   const doc = await db.document.findUniqueOrThrow({
     where: { id },
-    include: {
-      events: { orderBy: { at: 'asc' } },
-      ledgerTasks: { orderBy: { id: 'asc' } },
-    },
+    include: { ledgerTasks: { orderBy: { id: 'asc' } } },
   });
-  const [notices, obligations, policy] = await Promise.all([
+  const [events, notices, obligations, policy] = await Promise.all([
+    db.workflowEvent.findMany({ where: { workflowId: doc.workflowId }, orderBy: { at: 'asc' } }),
     db.notice.findMany({
       where: { subjectType: 'document', subjectId: id },
       orderBy: { createdAt: 'asc' },
@@ -71,6 +69,7 @@ export async function documentDetail(db: Db, id: string) {
   const now = new Date();
   return {
     ...doc,
+    events,
     notices,
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.document.warningWindow) })),
   };

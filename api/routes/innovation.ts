@@ -22,7 +22,7 @@ import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
 import * as v from '../schemas/views';
 

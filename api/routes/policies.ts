@@ -10,7 +10,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { caller, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { resolvePolicy } from '../policies';
+import { resolvePolicy } from '../../common/policy/resolve';
 import { answers, PolicyPublished, PolicyVersions } from '../schemas/views';
 
 const tags = ['政策参数'];

@@ -15,7 +15,8 @@ import { createApp } from '../../api/app';
 import * as c from '../../api/schemas/console';
 import * as v from '../../api/schemas/views';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
-import { eventually, startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 

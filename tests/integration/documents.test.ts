@@ -119,8 +119,8 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
     expect(retry.body.state).toBe('ACKNOWLEDGED');
-    expect(await deps.db.documentEvent.count({ where: { documentId: id, step: 'acknowledge' } })).toBe(1);
-    const event = await deps.db.documentEvent.findFirstOrThrow({ where: { documentId: id, step: 'acknowledge' } });
+    expect(await deps.db.workflowEvent.count({ where: { subjectId: id, step: 'acknowledge' } })).toBe(1);
+    const event = await deps.db.workflowEvent.findFirstOrThrow({ where: { subjectId: id, step: 'acknowledge' } });
     expect(event.actorId).toBe('dept-health-liaison');
   });
 
@@ -150,7 +150,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     // Append-only, down to the database.
     await expect(deps.db.auditLog.updateMany({ where: { subjectId: id }, data: { status: 200 } })).rejects.toThrow(/append-only/);
     await expect(deps.db.auditLog.deleteMany({ where: { subjectId: id } })).rejects.toThrow(/append-only/);
-    const reassignEvent = await deps.db.documentEvent.findFirstOrThrow({ where: { documentId: id, step: 'reassign' } });
+    const reassignEvent = await deps.db.workflowEvent.findFirstOrThrow({ where: { subjectId: id, step: 'reassign' } });
     expect(reassignEvent.data).toMatchObject({ from: [], to: ['dept-health-drafter'] });
   });
 

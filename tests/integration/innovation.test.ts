@@ -254,7 +254,7 @@ describe('innovation API (dev server)', () => {
     await eventually(() => client.workflow.getHandle(rolloutWorkflowId(id)).describe(), (d) => d.status.name === 'COMPLETED');
 
     // What happened is in the database: one event per step (the repeated idempotent submission is one), no open obligations, the start notice e-mailed.
-    const events = await deps.db.innovationEvent.findMany({ where: { subjectType: 'rollout', subjectId: id } });
+    const events = await deps.db.workflowEvent.findMany({ where: { family: 'rollout', subjectId: id } });
     expect(events.filter((e) => e.step === 'submitLeadPlan')).toHaveLength(1);
     expect(events.filter((e) => e.step === 'approveDistrictPlan')).toHaveLength(DISTRICTS.length);
     expect(await deps.db.obligation.count({ where: { subjectId: id, status: 'OPEN' } })).toBe(0);

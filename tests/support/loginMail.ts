@@ -3,7 +3,7 @@
  * from their mailbox: `codeMails(email)` before asking, then
  * `nextLoginCode(email, before)` waits for the new one.
  */
-import { eventually } from './devServer';
+import { eventually } from './eventually';
 import { mailTo } from './mailbox';
 
 const CODE = /登录验证码 (\d{6})/;

@@ -250,8 +250,8 @@ describe('六个一 cycle (time-skipping)', () => {
     // Facts the system scores (第五条 obligations): 张店区 did its document on time, 淄川区 late.
     await deps.db.obligation.createMany({
       data: [
-        { key: `test:${month}:zd`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zhangdian', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', doneAt: new Date(t0 + 9 * DAY) },
-        { key: `test:${month}:zc`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zichuan', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', doneAt: new Date(t0 + 12 * DAY) },
+        { key: `test:${month}:zd`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zhangdian', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', closedAt: new Date(t0 + 9 * DAY) },
+        { key: `test:${month}:zc`, workflowId: 'test', family: 'document', subjectId: 'x', title: '出台配套文件', rule: '第五条', unitId: 'district-zichuan', dueAt: new Date(t0 + 10 * DAY), status: 'DONE', closedAt: new Date(t0 + 12 * DAY) },
       ],
     });
     // Ledger tasks (台账) of 张店区: one due this month and closed, one open and due later (listed in the dispatch).

@@ -141,7 +141,7 @@ describe('document lifecycle (time-skipping)', () => {
     await expect(handle.executeUpdate(m.issuanceUpdate, { args: [{ actor: lead, municipalDocNumber: 'x', municipalTitle: 'x', districtIds: ['district-zhangdian'] }] })).rejects.toThrow();
     await handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '国家层面已统一部署，无须市级配套' }] });
     await expect(handle.executeUpdate(m.exemptionUpdate, { args: [{ actor: admin, reason: '再次认定' }] })).rejects.toThrow();
-    const events = await deps.db.documentEvent.findMany({ where: { documentId: document.id } });
+    const events = await deps.db.workflowEvent.findMany({ where: { subjectId: document.id } });
     expect(events.map((e) => e.step)).toEqual(['exemption']);
   });
 
@@ -242,7 +242,7 @@ describe('document lifecycle (time-skipping)', () => {
     const k = await kinds(document.id);
     expect(k).not.toContain('CHASE');
     expect(k).not.toContain('ORDER');
-    const steps = (await deps.db.documentEvent.findMany({ where: { documentId: document.id }, orderBy: { at: 'asc' } })).map((e) => e.step);
+    const steps = (await deps.db.workflowEvent.findMany({ where: { subjectId: document.id }, orderBy: { at: 'asc' } })).map((e) => e.step);
     expect(steps).toEqual(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'closeLedgerTask', 'closeLedgerTask']);
   });
 });

@@ -415,7 +415,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(((err as WorkflowUpdateFailedError).cause as Error).message).toContain(`至少在${rp.minTownships}个镇办`);
     const v = await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
     expect(v.duties.find((x) => x.name === `township:${d}`)?.doneAt).toBeTruthy();
-    const events = await deps.db.innovationEvent.findMany({ where: { subjectId: rolloutId, step: 'reportTownships' } });
+    const events = await deps.db.workflowEvent.findMany({ where: { subjectId: rolloutId, step: 'reportTownships' } });
     expect(events).toHaveLength(1);
     // Where township rollout does not apply, there is nothing to report.
     const other = await startRollout([d], false);

@@ -59,21 +59,9 @@ CREATE TABLE "Cycle" (
     "teamRanking" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "Cycle_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "CycleEvent" (
-    "id" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "cycleId" TEXT NOT NULL,
-    "step" TEXT NOT NULL,
-    "actorId" TEXT,
-    "at" TIMESTAMP(3) NOT NULL,
-    "data" JSONB,
-
-    CONSTRAINT "CycleEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -87,6 +75,7 @@ CREATE TABLE "CycleReport" (
     "onTime" BOOLEAN NOT NULL,
     "summary" TEXT NOT NULL,
     "items" JSONB NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleReport_pkey" PRIMARY KEY ("id")
 );
@@ -108,6 +97,7 @@ CREATE TABLE "CycleInspection" (
     "unitSignedAt" TIMESTAMP(3),
     "leaderSignedBy" TEXT,
     "leaderSignedAt" TIMESTAMP(3),
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleInspection_pkey" PRIMARY KEY ("id")
 );
@@ -123,6 +113,7 @@ CREATE TABLE "CycleScoreEntry" (
     "reason" TEXT,
     "enteredBy" TEXT NOT NULL,
     "enteredAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleScoreEntry_pkey" PRIMARY KEY ("id")
 );
@@ -143,6 +134,7 @@ CREATE TABLE "CycleScore" (
     "annualAverage" DOUBLE PRECISION NOT NULL,
     "annualFigure" DOUBLE PRECISION,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleScore_pkey" PRIMARY KEY ("id")
 );
@@ -160,6 +152,7 @@ CREATE TABLE "CycleTeamRating" (
     "clean" INTEGER NOT NULL,
     "comment" TEXT,
     "at" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleTeamRating_pkey" PRIMARY KEY ("id")
 );
@@ -174,6 +167,7 @@ CREATE TABLE "CycleDiagnosis" (
     "report" TEXT,
     "filedBy" TEXT,
     "filedAt" TIMESTAMP(3),
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "CycleDiagnosis_pkey" PRIMARY KEY ("id")
 );
@@ -196,21 +190,9 @@ CREATE TABLE "Document" (
     "policyVersion" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "Document_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "DocumentEvent" (
-    "id" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "documentId" TEXT NOT NULL,
-    "step" TEXT NOT NULL,
-    "actorId" TEXT,
-    "at" TIMESTAMP(3) NOT NULL,
-    "data" JSONB,
-
-    CONSTRAINT "DocumentEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -226,8 +208,25 @@ CREATE TABLE "LedgerTask" (
     "closedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "LedgerTask_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "WorkflowEvent" (
+    "id" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "family" TEXT NOT NULL,
+    "subjectId" TEXT NOT NULL,
+    "step" TEXT NOT NULL,
+    "actorId" TEXT,
+    "at" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL,
+    "data" JSONB,
+
+    CONSTRAINT "WorkflowEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -242,6 +241,7 @@ CREATE TABLE "InnovationSelection" (
     "approvedBy" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "InnovationSelection_pkey" PRIMARY KEY ("id")
 );
@@ -267,6 +267,7 @@ CREATE TABLE "InnovationCandidate" (
     "approved" BOOLEAN NOT NULL DEFAULT false,
     "opinions" JSONB NOT NULL DEFAULT '[]',
     "rolloutId" TEXT,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "InnovationCandidate_pkey" PRIMARY KEY ("id")
 );
@@ -305,22 +306,9 @@ CREATE TABLE "InnovationRollout" (
     "acceptedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "InnovationRollout_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "InnovationEvent" (
-    "id" TEXT NOT NULL,
-    "key" TEXT NOT NULL,
-    "subjectType" TEXT NOT NULL,
-    "subjectId" TEXT NOT NULL,
-    "step" TEXT NOT NULL,
-    "actorId" TEXT,
-    "at" TIMESTAMP(3) NOT NULL,
-    "data" JSONB,
-
-    CONSTRAINT "InnovationEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -390,7 +378,9 @@ CREATE TABLE "Obligation" (
     "officialId" TEXT,
     "dueAt" TIMESTAMP(3) NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'OPEN',
-    "doneAt" TIMESTAMP(3),
+    "reason" TEXT,
+    "closedAt" TIMESTAMP(3),
+    "revision" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -489,12 +479,6 @@ CREATE UNIQUE INDEX "Cycle_workflowId_key" ON "Cycle"("workflowId");
 CREATE INDEX "Cycle_year_month_idx" ON "Cycle"("year", "month");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "CycleEvent_key_key" ON "CycleEvent"("key");
-
--- CreateIndex
-CREATE INDEX "CycleEvent_cycleId_at_idx" ON "CycleEvent"("cycleId", "at");
-
--- CreateIndex
 CREATE UNIQUE INDEX "CycleReport_cycleId_unitId_key" ON "CycleReport"("cycleId", "unitId");
 
 -- CreateIndex
@@ -528,16 +512,19 @@ CREATE INDEX "Document_state_idx" ON "Document"("state");
 CREATE INDEX "Document_leadUnitId_idx" ON "Document"("leadUnitId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "DocumentEvent_key_key" ON "DocumentEvent"("key");
-
--- CreateIndex
-CREATE INDEX "DocumentEvent_documentId_at_idx" ON "DocumentEvent"("documentId", "at");
-
--- CreateIndex
 CREATE INDEX "LedgerTask_documentId_idx" ON "LedgerTask"("documentId");
 
 -- CreateIndex
 CREATE INDEX "LedgerTask_ownerId_idx" ON "LedgerTask"("ownerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WorkflowEvent_key_key" ON "WorkflowEvent"("key");
+
+-- CreateIndex
+CREATE INDEX "WorkflowEvent_workflowId_at_idx" ON "WorkflowEvent"("workflowId", "at");
+
+-- CreateIndex
+CREATE INDEX "WorkflowEvent_subjectId_at_idx" ON "WorkflowEvent"("subjectId", "at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "InnovationSelection_workflowId_key" ON "InnovationSelection"("workflowId");
@@ -562,12 +549,6 @@ CREATE INDEX "InnovationRollout_selectionId_idx" ON "InnovationRollout"("selecti
 
 -- CreateIndex
 CREATE INDEX "InnovationRollout_leadUnitId_idx" ON "InnovationRollout"("leadUnitId");
-
--- CreateIndex
-CREATE UNIQUE INDEX "InnovationEvent_key_key" ON "InnovationEvent"("key");
-
--- CreateIndex
-CREATE INDEX "InnovationEvent_subjectType_subjectId_at_idx" ON "InnovationEvent"("subjectType", "subjectId", "at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Notice_key_key" ON "Notice"("key");
@@ -643,9 +624,6 @@ CREATE UNIQUE INDEX "Session_tokenHash_key" ON "Session"("tokenHash");
 
 -- CreateIndex
 CREATE INDEX "Session_officialId_idx" ON "Session"("officialId");
-
--- AddForeignKey
-ALTER TABLE "DocumentEvent" ADD CONSTRAINT "DocumentEvent_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "LedgerTask" ADD CONSTRAINT "LedgerTask_documentId_fkey" FOREIGN KEY ("documentId") REFERENCES "Document"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

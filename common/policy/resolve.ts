@@ -1,8 +1,8 @@
 // The policy a new workflow runs under: the newest stored version for its
 // scope (第二十一条: a district may adopt its own), else the city's, else the
 // 运行规则 defaults.
-import type { Db } from '../common/db';
-import { defaultPolicy, Policy } from '../common/policy';
+import type { Db } from '../db';
+import { defaultPolicy, Policy } from './index';
 
 export async function resolvePolicy(db: Db, scope = 'city'): Promise<Policy> {
   for (const s of scope === 'city' ? ['city'] : [scope, 'city']) {
