@@ -1,37 +1,12 @@
-// Activities of the document lifecycle (第四条, 第五条): persist what the
-// workflow decided, and issue its notices. Each is idempotent: a retry finds
-// the rows it wrote (unique business keys) and the e-mails it sent.
+// Activities of the document lifecycle (第四条, 第五条): issue its notices
+// (its record goes through activities/records). Idempotent: a retry finds the
+// notice it stored (business key) and the e-mails it sent.
 import type { Db } from '../common/db';
-import { Prisma } from '../generated/prisma/client';
-import type { DocumentState } from '../workflows/document/state';
 import type { LedgerTaskView } from '../workflows/document/messages';
 import type { Mailer } from './mailer';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 import { renderDocumentNotice, type DocumentNoticeKind } from './documentTexts';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../common/org';
-
-export interface ObligationSpec {
-  key: string;
-  title: string;
-  rule: string;
-  unitId: string;
-  officialId?: string;
-  dueAt: string;
-}
-
-export interface RecordDocumentArgs {
-  documentId: string;
-  workflowId: string;
-  state: DocumentState;
-  dueAt?: string;
-  leadUnitId?: string;
-  linkedDocNumber?: string;
-  exemptReason?: string;
-  event?: { key: string; step: string; actorId?: string; at: string; data?: Record<string, unknown> };
-  /** The complete set of this document's open obligations; others are closed. */
-  obligations: ObligationSpec[];
-  tasks?: LedgerTaskView[];
-}
 
 export interface DocumentNoticeArgs {
   workflowId: string;
@@ -92,63 +67,6 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
   }
 
   return {
-    async recordDocument(a: RecordDocumentArgs): Promise<void> {
-      await db.$transaction(async (tx) => {
-        if (a.event) {
-          const seen = await tx.workflowEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
-          if (!seen) {
-            await tx.workflowEvent.create({
-              data: {
-                key: a.event.key,
-                workflowId: a.workflowId,
-                family: 'document',
-                subjectId: a.documentId,
-                revision: 0,
-                step: a.event.step,
-                actorId: a.event.actorId ?? null,
-                at: new Date(a.event.at),
-                data: (a.event.data ?? {}) as Prisma.InputJsonValue,
-              },
-            });
-          }
-        }
-        await tx.document.update({
-          where: { id: a.documentId },
-          data: {
-            state: a.state,
-            dueAt: a.dueAt ? new Date(a.dueAt) : undefined,
-            leadUnitId: a.leadUnitId,
-            linkedDocNumber: a.linkedDocNumber,
-            exemptReason: a.exemptReason,
-          },
-        });
-        for (const t of a.tasks ?? []) {
-          const data = {
-            title: t.title,
-            unitId: t.unitId,
-            ownerId: t.ownerId,
-            dueAt: new Date(t.dueAt),
-            status: t.status,
-            closedAt: t.closedAt ? new Date(t.closedAt) : null,
-          };
-          await tx.ledgerTask.upsert({ where: { id: t.id }, create: { id: t.id, documentId: a.documentId, ...data }, update: data });
-        }
-        const keep = a.obligations.map((o) => o.key);
-        await tx.obligation.updateMany({
-          where: { workflowId: a.workflowId, status: 'OPEN', key: { notIn: keep } },
-          data: { status: 'DONE', closedAt: new Date() },
-        });
-        for (const o of a.obligations) {
-          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: 'OPEN', closedAt: null };
-          await tx.obligation.upsert({
-            where: { key: o.key },
-            create: { key: o.key, workflowId: a.workflowId, family: 'document', subjectId: a.documentId, ...data },
-            update: data,
-          });
-        }
-      });
-    },
-
     async sendDocumentNotice(a: DocumentNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
       const doc = await db.document.findUniqueOrThrow({ where: { id: a.documentId } });
       const unitIds = [a.leadUnitId, a.task?.unitId].filter((u): u is string => !!u);

@@ -5,6 +5,7 @@ import { createDocumentActivities } from './document';
 import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import type { Mailer } from './mailer';
+import { createRecordActivities } from './records';
 
 export interface ActivityDeps {
   db: Db;
@@ -13,6 +14,7 @@ export interface ActivityDeps {
 
 export function createActivities({ db, mailer }: ActivityDeps) {
   return {
+    ...createRecordActivities(db),
     ...createDocumentActivities(db, mailer),
     ...createInnovationActivities(db, mailer),
     ...createCycleActivities(db, mailer),

@@ -57,6 +57,8 @@ export interface CarriedState {
   followUps: number;
   tasks: LedgerTaskView[];
   taskSeq: number;
+  /** The revision of the latest recorded change (workflows/records.ts). */
+  revision: number;
 }
 
 export interface DocumentView extends Omit<CarriedState, 'fired' | 'taskSeq'> {

@@ -2,20 +2,15 @@
 // 催办单 at three weeks → 责令书 at one month, through drafting, review,
 // adoption and issuance, then monthly ledger dispatch until every task is
 // closed (第四条, 第五条). Durations come from the policy in the input.
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { activities, shouldContinueAsNew, type Alarm } from '../shared';
-import type { DocumentNoticeArgs, ObligationSpec } from '../../activities/document';
-import type { DocumentNoticeKind } from '../../activities/documentTexts';
+import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { DocumentNoticeArgs } from '../../activities/document';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { addDuration, describeDuration } from '../../common/policy/duration';
+import { runDuties } from '../duties';
+import { Revisions } from '../records';
+import { activities } from '../shared';
+import { documentDuties, type DocumentDuty, type DocumentNotice } from './duties';
+import { documentObligations } from './obligations';
 import {
   acknowledgeUpdate,
   addLedgerTaskUpdate,
@@ -37,11 +32,12 @@ import {
   type DocumentView,
   type DocumentWorkflowInput,
   type LedgerTaskInput,
+  type LedgerTaskView,
   type StepArgs,
 } from './messages';
 import { nextState, refusal, STATE_LABELS, TERMINAL, type DocumentStep } from './state';
 
-const { recordDocument, sendDocumentNotice } = activities;
+const { recordChange, sendDocumentNotice } = activities;
 
 const RULE = '第五条';
 
@@ -58,11 +54,14 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     followUps: 0,
     tasks: [],
     taskSeq: 0,
+    revision: 0,
   };
   const fired = new Set(s.fired);
+  const revisions = new Revisions(s.revision);
+  const carried = (): CarriedState => ({ ...s, fired: [...fired], revision: revisions.revision });
 
   const view = (): DocumentView => {
-    const { fired: _f, taskSeq: _t, ...rest } = { ...s, fired: [...fired] };
+    const { fired: _f, taskSeq: _t, ...rest } = carried();
     return {
       ...rest,
       docNumber: input.docNumber,
@@ -73,70 +72,46 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     };
   };
 
-  // ---- persistence helpers -------------------------------------------------
-
-  /** The complete set of open obligations in the current state. */
-  function obligations(): ObligationSpec[] {
-    const out: ObligationSpec[] = [];
-    const unitId = s.leadUnitId ?? REFORM_OFFICE_ID;
-    const officialId = s.responsibleIds?.[0];
-    if (s.assignedAt && !s.draftSubmittedAt && !TERMINAL.has(s.state)) {
-      out.push({ key: `${workflowId}:draft`, title: '报送上会文件初稿', rule: RULE, unitId, officialId, dueAt: s.draftDueAt! });
-    }
-    if (s.assignedAt && !s.issuedAt && !TERMINAL.has(s.state)) {
-      out.push({ key: `${workflowId}:issuance`, title: '出台市级配套文件并印发到区县', rule: RULE, unitId, officialId, dueAt: s.dueAt! });
-    }
-    if (s.state === 'ISSUED') {
-      for (const t of s.tasks.filter((t) => t.status === 'OPEN')) {
-        out.push({ key: `${workflowId}:${t.id}`, title: `台账任务：${t.title}`, rule: RULE, unitId: t.unitId, officialId: t.ownerId, dueAt: t.dueAt });
-      }
-    }
-    return out;
-  }
-
-  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
+  /**
+   * Records the current state as the next revision, with the step that led
+   * to it and the ledger tasks it touched. Call where the state changed,
+   * before any await: the change is numbered and copied at the call.
+   */
+  function record(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, tasks: LedgerTaskView[] = []): Promise<void> {
     const update = currentUpdateInfo();
-    await recordDocument({
-      documentId: input.documentId,
-      workflowId,
-      state: s.state,
-      dueAt: s.dueAt,
-      leadUnitId: s.leadUnitId,
-      linkedDocNumber: s.linkedDocNumber,
-      exemptReason: s.exemptReason,
-      event: event && {
-        // The update id (the HTTP Idempotency-Key when given) makes the row write idempotent.
-        key: `${workflowId}:${update?.id ?? event.step}`,
-        step: event.step,
-        actorId: event.actor?.officialId,
-        at: new Date().toISOString(),
-        data: event.data,
-      },
-      obligations: obligations(),
-      tasks: s.tasks,
-    });
+    const obligations = documentObligations(s, workflowId);
     // DubanDueAt is the earliest open obligation, cleared when none is left, so
     // an "overdue" search never finds a document that is on time or done.
-    const due = obligations().map((o) => o.dueAt).sort()[0];
+    const due = obligations.filter((o) => o.status === 'OPEN').map((o) => o.dueAt).sort()[0];
     upsertSearchAttributes({ DubanState: [s.state], DubanDueAt: due ? [new Date(due)] : [] });
+    return recordChange({
+      family: 'document',
+      workflowId,
+      subjectId: input.documentId,
+      revision: revisions.next(),
+      at: new Date().toISOString(),
+      document: { state: s.state, dueAt: s.dueAt, leadUnitId: s.leadUnitId, linkedDocNumber: s.linkedDocNumber, exemptReason: s.exemptReason },
+      tasks: tasks.map((t) => ({ ...t })),
+      // The update id (the HTTP Idempotency-Key when given) keys the step's event.
+      event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
+      obligations: revisions.obligations(obligations),
+    });
   }
 
-  async function notify(
-    kind: DocumentNoticeKind,
-    step: string,
-    explanation: { startEvent: string; startedAt: string; offset: string; dueAt?: string },
-    extra: Partial<DocumentNoticeArgs> = {},
-  ): Promise<void> {
+  async function notify(n: DocumentNotice, extra: Partial<DocumentNoticeArgs> = {}): Promise<void> {
     await sendDocumentNotice({
       workflowId,
       documentId: input.documentId,
-      kind,
-      step,
-      explanation: { rule: RULE, ...explanation },
-      dueAt: explanation.dueAt,
+      kind: n.kind,
+      step: n.step,
+      explanation: { rule: RULE, ...n.explanation },
+      dueAt: n.explanation.dueAt,
       leadUnitId: s.leadUnitId,
       participantUnitIds: input.participantUnitIds,
       responsibleIds: s.responsibleIds,
+      task: n.task,
+      followUp: n.followUp,
+      escalate: n.escalate,
       ...extra,
     });
   }
@@ -149,7 +124,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     if (why) throw new Error(why);
   }
 
-  async function step(step: DocumentStep, args: StepArgs, approved = true, data: Record<string, unknown> = {}) {
+  async function step(step: DocumentStep, args: StepArgs, approved = true, data: Record<string, unknown> = {}, tasks: LedgerTaskView[] = []) {
     // State changes synchronously, before any await, so a concurrent update's
     // validator already sees it.
     const from = s.state;
@@ -158,13 +133,15 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     if (step === 'submitDraft' && !s.draftSubmittedAt) s.draftSubmittedAt = now;
     if (step === 'issuance') s.issuedAt = now;
     if (step === 'issuance' && s.tasks.every((t) => t.status === 'CLOSED')) s.state = 'COMPLETED';
-    await persist({ step, actor: args.actor, data: { ...data, note: args.note, approved, from, to: s.state } });
+    await record({ step, actor: args.actor, data: { ...data, note: args.note, approved, from, to: s.state } }, tasks);
     return view();
   }
 
-  function addTask(t: LedgerTaskInput): void {
+  function addTask(t: LedgerTaskInput): LedgerTaskView {
     s.taskSeq += 1;
-    s.tasks.push({ ...t, id: `${workflowId}:task-${s.taskSeq}`, status: 'OPEN' });
+    const task: LedgerTaskView = { ...t, id: `${workflowId}:task-${s.taskSeq}`, status: 'OPEN' };
+    s.tasks.push(task);
+    return task;
   }
 
   function openTask(taskId: string) {
@@ -175,15 +152,16 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   }
 
   setHandler(stateQuery, view);
-  setHandler(linkedSignal, ({ docNumber }) => {
+  setHandler(linkedSignal, async ({ docNumber }) => {
     s.linkedDocNumber = docNumber;
+    await record();
   });
   setHandler(acknowledgeUpdate, (a) => step('acknowledge', a), { validator: (a) => validate('acknowledge', a) });
   setHandler(
     openLedgerUpdate,
     (a) => {
-      a.tasks.forEach(addTask);
-      return step('openLedger', a, true, { leadLeaderId: a.leadLeaderId, draftingUnitId: a.draftingUnitId, timeline: a.timeline, tasks: a.tasks.length });
+      const tasks = a.tasks.map(addTask);
+      return step('openLedger', a, true, { leadLeaderId: a.leadLeaderId, draftingUnitId: a.draftingUnitId, timeline: a.timeline, tasks: a.tasks.length }, tasks);
     },
     { validator: (a) => validate('openLedger', a) },
   );
@@ -207,8 +185,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   setHandler(
     addLedgerTaskUpdate,
     async (a) => {
-      addTask(a);
-      await persist({ step: 'addLedgerTask', actor: a.actor, data: { title: a.title, unitId: a.unitId, ownerId: a.ownerId, dueAt: a.dueAt } });
+      const task = addTask(a);
+      await record({ step: 'addLedgerTask', actor: a.actor, data: { title: a.title, unitId: a.unitId, ownerId: a.ownerId, dueAt: a.dueAt } }, [task]);
       return view();
     },
     {
@@ -220,7 +198,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   setHandler(
     ledgerProgressUpdate,
     async (a) => {
-      await persist({ step: 'ledgerProgress', actor: a.actor, data: { taskId: a.taskId, note: a.note } });
+      await record({ step: 'ledgerProgress', actor: a.actor, data: { taskId: a.taskId, note: a.note } });
       return view();
     },
     { validator: (a) => void openTask(a.taskId) },
@@ -232,7 +210,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       task.status = 'CLOSED';
       task.closedAt = new Date().toISOString();
       if (s.state === 'ISSUED' && s.tasks.every((t) => t.status === 'CLOSED')) s.state = 'COMPLETED';
-      await persist({ step: 'closeLedgerTask', actor: a.actor, data: { taskId: a.taskId, note: a.note } });
+      await record({ step: 'closeLedgerTask', actor: a.actor, data: { taskId: a.taskId, note: a.note } }, [task]);
       return view();
     },
     { validator: (a) => void openTask(a.taskId) },
@@ -241,6 +219,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     reassignUpdate,
     async (a) => {
       let from: string[] = [];
+      const touched: LedgerTaskView[] = [];
       if (a.target === 'document') {
         from = s.responsibleIds ?? [];
         s.responsibleIds = a.toOfficialIds;
@@ -248,8 +227,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
         const task = openTask(a.target);
         from = [task.ownerId];
         task.ownerId = a.toOfficialIds[0];
+        touched.push(task);
       }
-      await persist({ step: 'reassign', actor: a.actor, data: { target: a.target, from, to: a.toOfficialIds, note: a.note } });
+      await record({ step: 'reassign', actor: a.actor, data: { target: a.target, from, to: a.toOfficialIds, note: a.note } }, touched);
       return view();
     },
     {
@@ -266,19 +246,18 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       const update = currentUpdateInfo();
       const task = s.tasks.find((t) => t.id === a.obligation);
       const dueAt = task ? task.dueAt : a.obligation === 'draft' ? s.draftDueAt : s.dueAt;
+      const recorded = record({ step: 'manualChase', actor: a.actor, data: { obligation: a.obligation, note: a.note } });
       await notify(
-        'MANUAL_CHASE',
-        `manual-chase:${update?.id ?? a.obligation}`,
-        { startEvent: '市委改革办人工催办', startedAt: new Date().toISOString(), offset: '即时', dueAt },
-        { task, createdBy: a.actor.officialId, note: a.note },
+        { kind: 'MANUAL_CHASE', step: `manual-chase:${update?.id ?? a.obligation}`, explanation: { startEvent: '市委改革办人工催办', startedAt: new Date().toISOString(), offset: '即时', dueAt }, task },
+        { createdBy: a.actor.officialId, note: a.note },
       );
-      await persist({ step: 'manualChase', actor: a.actor, data: { obligation: a.obligation, note: a.note } });
+      await recorded;
       return view();
     },
     {
       validator: (a) => {
         if (TERMINAL.has(s.state)) throw new Error(`文件已办结（${STATE_LABELS[s.state]}），无需催办`);
-        const open = obligations().some((o) => o.key === `${workflowId}:${a.obligation}`);
+        const open = documentObligations(s, workflowId).some((o) => o.status === 'OPEN' && o.key === `${workflowId}:${a.obligation}`);
         if (!open) throw new Error(`事项“${a.obligation}”当前没有待办义务，无需催办`);
       },
     },
@@ -294,130 +273,40 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       s.assignedAt = arrivedAt;
       s.draftDueAt = addDuration(new Date(arrivedAt), p.chaseAfter).toISOString();
       s.dueAt = addDuration(new Date(arrivedAt), p.assignmentDeadline).toISOString();
-      await persist();
-      await notify('ASSIGNMENT', 'assignment', {
-        startEvent: '省级改革文件到市',
-        startedAt: arrivedAt,
-        offset: describeDuration(p.assignmentDeadline),
-        dueAt: s.dueAt,
-      });
+      await record();
+      await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { startEvent: '省级改革文件到市', startedAt: arrivedAt, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
     } else if (s.linkedDocNumber) {
       // Its provincial document arrived first and already carries the assignment.
       s.state = 'LINKED';
-      await persist({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
+      await record({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
     } else {
       // 第五条（一）: 提示单 at once to the relevant departments.
-      await persist();
-      await notify('PROMPT', 'prompt', { startEvent: '中央改革文件到市', startedAt: arrivedAt, offset: '即时' });
+      await record();
+      await notify({ kind: 'PROMPT', step: 'prompt', explanation: { startEvent: '中央改革文件到市', startedAt: arrivedAt, offset: '即时' } });
     }
   }
 
-  // ---- timers ----------------------------------------------------------------
+  // ---- timed duties ------------------------------------------------------------
 
-  /** The timed duties of the current state; each fires at most once (its key is remembered). */
-  function alarms(): Alarm[] {
-    const out: Alarm[] = [];
-    if (!s.assignedAt || TERMINAL.has(s.state)) return out;
-    const assignedAt = s.assignedAt;
-    const draftDue = new Date(s.draftDueAt!);
-    const due = new Date(s.dueAt!);
-    if (!s.draftSubmittedAt) {
-      p.remindBefore.forEach((before, i) => {
-        out.push({
-          key: `reminder-draft-${i}`,
-          at: subtractDuration(draftDue, before).getTime(),
-          fire: () =>
-            notify('REMINDER', `reminder-draft-${i}`, { startEvent: '交办单下发', startedAt: assignedAt, offset: `${describeDuration(p.chaseAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.draftDueAt }),
-        });
-      });
-      // 第五条（三）: three weeks after assignment without a first draft → 催办单, exactly once.
-      out.push({
-        key: 'chase',
-        at: draftDue.getTime(),
-        fire: () => notify('CHASE', 'chase', { startEvent: '交办单下发', startedAt: assignedAt, offset: describeDuration(p.chaseAfter), dueAt: s.dueAt }),
-      });
-    }
-    if (!s.issuedAt) {
-      p.remindBefore.forEach((before, i) => {
-        out.push({
-          key: `reminder-deadline-${i}`,
-          at: subtractDuration(due, before).getTime(),
-          fire: () =>
-            notify('REMINDER', `reminder-deadline-${i}`, { startEvent: '交办单下发', startedAt: assignedAt, offset: `${describeDuration(p.assignmentDeadline)}（提前${describeDuration(before)}提醒）`, dueAt: s.dueAt }),
-        });
-      });
-      // The one-month deadline passed without issuance → 责令书 to the lead department's head.
-      out.push({
-        key: 'order',
-        at: due.getTime(),
-        fire: () => notify('ORDER', 'order', { startEvent: '交办单下发', startedAt: assignedAt, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt }),
-      });
-      // Then follow-ups at the policy's interval until issued: never silence.
-      const n = s.followUps + 1;
-      let at = due;
-      for (let i = 0; i < n; i++) at = addDuration(at, p.orderFollowUpEvery);
-      out.push({
-        key: `order-follow-up-${n}`,
-        at: at.getTime(),
-        fire: async () => {
-          s.followUps = n;
-          await notify(
-            'ORDER_FOLLOW_UP',
-            `order-follow-up-${n}`,
-            { startEvent: '责令书下发', startedAt: s.dueAt!, offset: `每${describeDuration(p.orderFollowUpEvery)}（第${n}次）`, dueAt: s.dueAt },
-            { followUp: n, escalate: n >= p.escalateToLeaderAfter },
-          );
-        },
-      });
-    }
-    if (s.state === 'ISSUED' && s.issuedAt) {
-      // 第五条: after issuance the ledger's tasks are dispatched monthly until closed (销号).
-      let k = 1;
-      while (fired.has(`ledger-dispatch-${k}`)) k++;
-      let at = new Date(s.issuedAt);
-      for (let i = 0; i < k; i++) at = addDuration(at, p.ledgerDispatchEvery);
-      const issuedAt = s.issuedAt;
-      out.push({
-        key: `ledger-dispatch-${k}`,
-        at: at.getTime(),
-        fire: async () => {
-          for (const task of s.tasks.filter((t) => t.status === 'OPEN')) {
-            await notify(
-              'LEDGER_DISPATCH',
-              `ledger-dispatch-${k}:${task.id}`,
-              { startEvent: '配套文件印发', startedAt: issuedAt, offset: `每${describeDuration(p.ledgerDispatchEvery)}（第${k}次调度）`, dueAt: task.dueAt },
-              { task },
-            );
-          }
-        },
-      });
-    }
-    return out.filter((a) => !fired.has(a.key));
-  }
-
-  let seen = '';
-  const fingerprint = () => JSON.stringify([s.state, s.draftSubmittedAt, s.issuedAt, s.linkedDocNumber]);
-  for (;;) {
-    if (s.state === 'PROMPTED' && s.linkedDocNumber) {
-      s.state = 'LINKED';
-      await persist({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
-    }
-    if (TERMINAL.has(s.state)) break;
-    if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof documentWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
-    }
-    const pending = alarms().sort((a, b) => a.at - b.at);
-    const next = pending[0];
-    seen = fingerprint();
-    const changed = next
-      ? await condition(() => fingerprint() !== seen, Math.max(next.at - Date.now(), 1))
-      : (await condition(() => fingerprint() !== seen), true);
-    if (!changed && next && Date.now() >= next.at) {
-      fired.add(next.key);
-      await next.fire();
-    }
-  }
-  await condition(allHandlersFinished);
+  const dispatched = () => {
+    let k = 0;
+    while (fired.has(`ledger-dispatch-${k + 1}`)) k++;
+    return k;
+  };
+  await runDuties<DocumentDuty>({
+    due: () => documentDuties(s, p, dispatched()),
+    fired,
+    revision: () => revisions.revision,
+    finished: () => TERMINAL.has(s.state),
+    continueAsNew: () => continueAsNew<typeof documentWorkflow>({ ...input, carried: carried() }),
+    async fire(d) {
+      if (d.link) {
+        s.state = 'LINKED';
+        await record({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
+      }
+      if (d.followUps) s.followUps = d.followUps;
+      for (const n of d.notices) await notify(n);
+    },
+  });
   return view();
 }
