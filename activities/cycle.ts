@@ -1,42 +1,16 @@
 // Activities of the monthly 六个一 cycle (第六条–第八条, 第十条): read the
-// year's setup and the facts scores rest on, persist what the workflow
-// decided, render the briefing and issue the notices. Each is idempotent:
-// rows are keyed by business identity and notices by workflowId:step.
+// year's setup and the facts scores rest on, and issue the notices (the record,
+// the ranking and the briefing go through activities/records). Idempotent:
+// notices are keyed by workflowId:step.
 import { resolvePolicy } from '../common/policy/resolve';
 import type { Db } from '../common/db';
 import type { Policy } from '../common/policy';
 import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID } from '../common/org';
 import { Prisma } from '../generated/prisma/client';
-import type { CycleState, Ranking } from '../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
-import { renderBriefingHtml, renderCycleNotice, type BriefingContext, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
+import { renderCycleNotice, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
 import type { Mailer } from './mailer';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
-
-export interface CycleObligation {
-  key: string;
-  title: string;
-  rule: string;
-  unitId: string;
-  officialId?: string;
-  dueAt: string;
-  status: 'OPEN' | 'DONE' | 'CANCELLED';
-}
-
-export interface RecordCycleArgs {
-  cycleId: string;
-  workflowId: string;
-  year: number;
-  month: number;
-  policyVersion: string;
-  /** The cycle's own fields (the Cycle row). */
-  cycle: Pick<CycleState, 'phase' | 'seed' | 'targets' | 'startedAt' | 'reportDueAt' | 'scoringAt'> & { rankedAt?: string };
-  /** Only the records this step changed: a month has hundreds, rewriting all on every step would be quadratic. */
-  delta?: Partial<Pick<CycleState, 'reports' | 'inspections' | 'entries' | 'ratings' | 'diagnoses'>>;
-  event?: { key: string; step: string; actorId?: string; at: string; data?: Record<string, unknown> };
-  /** Every obligation of the cycle with its status; only the changed ones are written. */
-  obligations: CycleObligation[];
-}
 
 export interface CycleNoticeArgs {
   workflowId: string;
@@ -66,11 +40,6 @@ export interface FactsArgs {
 export interface UnitSystemFacts {
   documents: { due: number; onTime: number };
   ledger: { due: number; closed: number };
-}
-
-export interface BriefingArgs extends Omit<BriefingContext, 'unitNames'> {
-  cycleId: string;
-  attendees: string[];
 }
 
 /** The officials addressed for a unit's own duties, by kind (第六条（一）、（二）). */
@@ -160,87 +129,6 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       };
     },
 
-    async recordCycle(a: RecordCycleArgs): Promise<void> {
-      const s = { reports: [], inspections: [], entries: [], ratings: [], diagnoses: [], ...a.delta, ...a.cycle };
-      await db.$transaction(async (tx) => {
-        if (a.event) {
-          const seen = await tx.workflowEvent.findUnique({ where: { key: a.event.key }, select: { id: true } });
-          if (!seen) {
-            await tx.workflowEvent.create({
-              data: { key: a.event.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, revision: 0, step: a.event.step, actorId: a.event.actorId ?? null, at: new Date(a.event.at), data: (a.event.data ?? {}) as Prisma.InputJsonValue },
-            });
-          }
-        }
-        const cycle = {
-          workflowId: a.workflowId,
-          year: a.year,
-          month: a.month,
-          phase: s.phase,
-          seed: s.seed,
-          targetUnitIds: s.targets,
-          policyVersion: a.policyVersion,
-          startedAt: new Date(s.startedAt),
-          reportDueAt: new Date(s.reportDueAt),
-          scoringAt: new Date(s.scoringAt),
-          rankedAt: s.rankedAt ? new Date(s.rankedAt) : null,
-        };
-        await tx.cycle.upsert({ where: { id: a.cycleId }, create: { id: a.cycleId, ...cycle }, update: cycle });
-        for (const r of s.reports) {
-          const data = { submittedBy: r.submittedBy, submittedAt: new Date(r.submittedAt), dueAt: new Date(s.reportDueAt), onTime: r.onTime, summary: r.summary, items: r.items as unknown as Prisma.InputJsonValue };
-          await tx.cycleReport.upsert({ where: { cycleId_unitId: { cycleId: a.cycleId, unitId: r.unitId } }, create: { cycleId: a.cycleId, unitId: r.unitId, ...data }, update: data });
-        }
-        for (const i of s.inspections) {
-          const data = {
-            cycleId: a.cycleId,
-            unitId: i.unitId,
-            teamName: i.teamName,
-            leaderId: i.leaderId,
-            reformOfficeIds: i.reformOfficeIds,
-            specialGroupId: i.specialGroupId ?? null,
-            departmentIds: i.departmentIds,
-            issues: i.issues as unknown as Prisma.InputJsonValue,
-            createdBy: i.createdBy,
-            createdAt: new Date(i.createdAt),
-            unitSignedBy: i.unitSignedBy ?? null,
-            unitSignedAt: i.unitSignedAt ? new Date(i.unitSignedAt) : null,
-            leaderSignedBy: i.leaderSignedBy ?? null,
-            leaderSignedAt: i.leaderSignedAt ? new Date(i.leaderSignedAt) : null,
-          };
-          await tx.cycleInspection.upsert({ where: { id: i.id }, create: { id: i.id, ...data }, update: data });
-        }
-        for (const e of s.entries) {
-          const data = { cycleId: a.cycleId, unitId: e.unitId, indicatorCode: e.indicatorCode, value: e.value, override: e.override, reason: e.reason ?? null, enteredBy: e.enteredBy, enteredAt: new Date(e.enteredAt) };
-          await tx.cycleScoreEntry.upsert({ where: { id: e.id }, create: { id: e.id, ...data }, update: {} });
-        }
-        for (const r of s.ratings) {
-          const data = { raterId: r.raterId, fairMethod: r.fairMethod, fairOrder: r.fairOrder, thorough: r.thorough, clean: r.clean, comment: r.comment ?? null, at: new Date(r.at) };
-          await tx.cycleTeamRating.upsert({
-            where: { cycleId_raterUnitId_teamName: { cycleId: a.cycleId, raterUnitId: r.raterUnitId, teamName: r.teamName } },
-            create: { cycleId: a.cycleId, raterUnitId: r.raterUnitId, teamName: r.teamName, ...data },
-            update: data,
-          });
-        }
-        for (const d of s.diagnoses) {
-          const data = { visitAt: new Date(d.visitAt), dueAt: new Date(d.dueAt), report: d.report ?? null, filedBy: d.filedBy ?? null, filedAt: d.filedAt ? new Date(d.filedAt) : null };
-          await tx.cycleDiagnosis.upsert({ where: { cycleId_unitId: { cycleId: a.cycleId, unitId: d.unitId } }, create: { cycleId: a.cycleId, unitId: d.unitId, ...data }, update: data });
-        }
-        const existing = new Map(
-          (await tx.obligation.findMany({ where: { workflowId: a.workflowId }, select: { key: true, status: true, dueAt: true, closedAt: true } })).map((o) => [o.key, o]),
-        );
-        for (const o of a.obligations) {
-          const before = existing.get(o.key);
-          if (before && before.status === o.status && before.dueAt.toISOString() === new Date(o.dueAt).toISOString()) continue;
-          const closedAt = o.status === 'OPEN' ? null : (before?.closedAt ?? new Date());
-          const data = { title: o.title, rule: o.rule, unitId: o.unitId, officialId: o.officialId ?? null, dueAt: new Date(o.dueAt), status: o.status, closedAt };
-          await tx.obligation.upsert({
-            where: { key: o.key },
-            create: { key: o.key, workflowId: a.workflowId, family: 'cycle', subjectId: a.cycleId, ...data },
-            update: data,
-          });
-        }
-      });
-    },
-
     /**
      * What the system knows about each unit this month (第六条（三）: scores
      * computed from known facts): its document obligations due this month and
@@ -285,45 +173,6 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       const out: Record<string, Array<{ unitId: string; unitKind: UnitKind; total: number; rank: number }>> = {};
       for (const r of rows) (out[r.cycleId] ??= []).push({ unitId: r.unitId, unitKind: r.unitKind as UnitKind, total: r.total, rank: r.rank });
       return out;
-    },
-
-    async recordRanking(a: { cycleId: string; year: number; month: number; ranking: Ranking }): Promise<void> {
-      await db.$transaction(async (tx) => {
-        for (const u of [...a.ranking.districts, ...a.ranking.specialGroups]) {
-          const annual = a.ranking.annual[u.unitId];
-          const data = {
-            year: a.year,
-            month: a.month,
-            unitKind: u.kind,
-            total: u.total,
-            rank: u.rank,
-            items: u.items as unknown as Prisma.InputJsonValue,
-            tieNote: u.tieNote ?? null,
-            monthsCounted: annual?.monthsCounted ?? 1,
-            annualAverage: annual?.average ?? u.total,
-            annualFigure: annual?.figure ?? null,
-          };
-          await tx.cycleScore.upsert({ where: { cycleId_unitId: { cycleId: a.cycleId, unitId: u.unitId } }, create: { cycleId: a.cycleId, unitId: u.unitId, ...data }, update: data });
-        }
-        await tx.cycle.update({
-          where: { id: a.cycleId },
-          data: { rankedAt: new Date(a.ranking.rankedAt), teamRanking: a.ranking.teams ? (a.ranking.teams as unknown as Prisma.InputJsonValue) : Prisma.DbNull },
-        });
-      });
-    },
-
-    /** Renders and stores the month's printable 督导情况通报. */
-    async writeBriefing(a: BriefingArgs): Promise<void> {
-      const units = await db.unit.findMany({ select: { id: true, name: true } });
-      const unitNames = Object.fromEntries(units.map((u) => [u.id, u.name]));
-      const html = renderBriefingHtml({ ...a, unitNames });
-      await db.cycle.update({
-        where: { id: a.cycleId },
-        data: {
-          briefingHtml: html,
-          briefing: { speakers: a.speakers, tieRule: a.tieRule, attendees: a.attendees, meetingAt: a.meetingAt, highlights: a.highlights, problems: a.problems, improved: a.improved } as unknown as Prisma.InputJsonValue,
-        },
-      });
     },
 
     /** Officials of the given units with the given roles (the meeting's attendees). */

@@ -102,6 +102,8 @@ export interface CycleState {
   closeRequested?: { by: string; at: string };
   fired: string[];
   seq: number;
+  /** The revision of the latest recorded change (workflows/records.ts). */
+  revision: number;
 }
 
 export interface CycleView extends Omit<CycleState, 'fired' | 'seq'> {

@@ -8,7 +8,6 @@
 import {
   ApplicationFailure,
   ParentClosePolicy,
-  allHandlersFinished,
   startChild,
   condition,
   continueAsNew,
@@ -21,11 +20,15 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../../activities';
-import { ACTIVITY_RETRY, activities, shouldContinueAsNew, type Alarm } from '../shared';
-import type { CycleNoticeArgs, CycleObligation } from '../../activities/cycle';
+import type { CycleChange } from '../../activities/records';
 import { cycleWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration, formatShanghai, subtractDuration } from '../../common/policy/duration';
+import { addDuration, describeDuration } from '../../common/policy/duration';
+import { runDuties } from '../duties';
+import { Revisions } from '../records';
+import { ACTIVITY_RETRY, activities } from '../shared';
+import { composeBriefing, composePublicity, historyMonths, rankMonth } from './briefing';
+import { cycleDuties, type CycleDuty, type CycleNotice } from './duties';
 import {
   closeScoringUpdate,
   createInspectionUpdate,
@@ -39,39 +42,16 @@ import {
   type CycleState,
   type CycleView,
   type CycleWorkflowInput,
-  type Ranking,
 } from './messages';
-import {
-  annualFigure,
-  briefingAttendees,
-  drawTargets,
-  isQuarterMonth,
-  lastInARow,
-  lastRanked,
-  monthEnd,
-  monthStart,
-  shanghaiMonth,
-  mostImproved,
-  parseMonth,
-  PHASE_LABELS,
-  previousMonth,
-  rankTeams,
-  rankUnits,
-  scoreUnit,
-  speakers as chooseSpeakers,
-  tieRuleText,
-  type UnitKind,
-} from './state';
+import { cycleObligations } from './obligations';
+import { briefingAttendees, drawTargets, isQuarterMonth, monthEnd, monthStart, parseMonth, PHASE_LABELS, shanghaiMonth, type UnitKind } from './state';
 
 const acts = activities;
 // The briefing goes to every city leader, district head and department head in one notice: more time per attempt
 // (a retry resends only to recipients not yet SENT).
 const mail = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '10 minutes', retry: ACTIVITY_RETRY });
 
-const RULE = '第六条';
-
-type RecordDelta = Parameters<ReturnType<typeof createActivities>['recordCycle']>[0]['delta'];
-
+type Children = Omit<CycleChange, 'family' | 'cycle'>;
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleView> {
   const parsed = parseMonth(input.month);
@@ -101,78 +81,45 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     diagnoses: [],
     fired: [],
     seq: 0,
+    revision: 0,
   };
   const fired = new Set(s.fired);
+  const revisions = new Revisions(s.revision);
+  /** Set once the ranking's record is written: closing scoring answers then. */
+  let rankingRecorded = false;
+  const carried = (): CycleState => ({ ...s, fired: [...fired], revision: revisions.revision });
   const unitName = (id: string) => s.units.find((u) => u.id === id)?.name ?? id;
   const unitKind = (id: string): UnitKind | undefined => s.units.find((u) => u.id === id)?.kind;
 
   const view = (): CycleView => {
-    const { fired: _f, seq: _q, ...rest } = s;
+    const { fired: _f, seq: _q, ...rest } = carried();
     return { ...rest, month: input.month, policyVersion: input.policy.version, quarter };
   };
 
-  // ---- persistence ---------------------------------------------------------------
-
-  function obligations(): CycleObligation[] {
-    const out: CycleObligation[] = [];
-    const collecting = s.phase === 'COLLECTING';
-    const status = (done: boolean): CycleObligation['status'] => (done ? 'DONE' : collecting ? 'OPEN' : 'CANCELLED');
-    for (const u of s.units) {
-      out.push({ key: `${workflowId}:report:${u.id}`, title: `报送${year}年${month}月改革工作进展调度情况`, rule: '第六条（一）', unitId: u.id, dueAt: s.reportDueAt, status: status(s.reports.some((r) => r.unitId === u.id)) });
-    }
-    for (const t of s.targets) {
-      const signed = s.inspections.some((i) => i.unitId === t && i.unitSignedAt && i.leaderSignedAt);
-      out.push({ key: `${workflowId}:inspection:${t}`, title: `督查${unitName(t)}并形成双方签字的问题清单`, rule: '第六条（二）', unitId: REFORM_OFFICE_ID, dueAt: s.scoringAt, status: status(signed) });
-    }
-    for (const i of s.inspections) {
-      out.push({ key: `${workflowId}:sign-unit:${i.id}`, title: `问题清单签字确认（${i.teamName}）`, rule: '第六条（二）', unitId: i.unitId, dueAt: s.scoringAt, status: status(!!i.unitSignedAt) });
-      out.push({ key: `${workflowId}:sign-leader:${i.id}`, title: `问题清单签字确认（督查组负责人，${unitName(i.unitId)}）`, rule: '第六条（二）', unitId: REFORM_OFFICE_ID, officialId: i.leaderId, dueAt: s.scoringAt, status: status(!!i.leaderSignedAt) });
-    }
-    if (quarter) {
-      for (const u of s.units.filter((x) => x.kind === 'DISTRICT')) {
-        out.push({ key: `${workflowId}:team-rating:${u.id}`, title: '季度对市督查组打分', rule: '第六条（三）', unitId: u.id, dueAt: s.scoringAt, status: status(s.ratings.some((r) => r.raterUnitId === u.id)) });
-      }
-    }
-    for (const d of s.diagnoses) {
-      out.push({ key: `${workflowId}:diagnosis:${d.unitId}`, title: `提交${unitName(d.unitId)}调研会诊书面报告`, rule: '第六条（六）', unitId: REFORM_OFFICE_ID, dueAt: d.dueAt, status: d.filedAt ? 'DONE' : 'OPEN' });
-    }
-    return out;
-  }
-
-  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, delta?: RecordDelta): Promise<void> {
+  /**
+   * Records the current state as the next revision, with the step that led to
+   * it and the month's rows it touched. Call where the state changed, before
+   * any await: the change is numbered and copied at the call.
+   */
+  function record(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, children: Children = {}): Promise<void> {
     const update = currentUpdateInfo();
-    await acts.recordCycle({
-      cycleId,
-      workflowId,
-      year,
-      month,
-      policyVersion: input.policy.version,
-      cycle: { phase: s.phase, seed: s.seed, targets: s.targets, startedAt: s.startedAt, reportDueAt: s.reportDueAt, scoringAt: s.scoringAt, rankedAt: s.ranking?.rankedAt },
-      delta,
-      event: event && {
-        // The update id (the HTTP Idempotency-Key when given) makes the event row idempotent.
-        key: `${workflowId}:${update?.id ?? event.step}`,
-        step: event.step,
-        actorId: event.actor?.officialId,
-        at: new Date().toISOString(),
-        data: event.data,
-      },
-      obligations: obligations(),
-    });
     upsertSearchAttributes({ DubanState: [s.phase] });
+    return acts.recordChange({
+      family: 'cycle',
+      workflowId,
+      subjectId: cycleId,
+      revision: revisions.next(),
+      at: new Date().toISOString(),
+      cycle: { year, month, policyVersion: input.policy.version, phase: s.phase, seed: s.seed, targets: [...s.targets], startedAt: s.startedAt, reportDueAt: s.reportDueAt, scoringAt: s.scoringAt },
+      ...(JSON.parse(JSON.stringify(children)) as Children),
+      // The update id (the HTTP Idempotency-Key when given) keys the step's event.
+      event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
+      obligations: revisions.obligations(cycleObligations(s, workflowId, input.month, quarter)),
+    });
   }
 
-  async function notify(kind: CycleNoticeArgs['kind'], step: string, why: { startEvent: string; startedAt: string; offset: string; rule?: string; dueAt?: string }, extra: Partial<CycleNoticeArgs> = {}) {
-    await mail.sendCycleNotice({
-      workflowId,
-      cycleId,
-      kind,
-      step,
-      explanation: { rule: why.rule ?? RULE, startEvent: why.startEvent, startedAt: why.startedAt, offset: why.offset, dueAt: why.dueAt },
-      dueAt: why.dueAt,
-      context: {},
-      ...extra,
-    });
+  async function notify(n: CycleNotice, extra: { officialIds?: string[]; departmentIds?: string[]; createdBy?: string } = {}) {
+    await mail.sendCycleNotice({ workflowId, cycleId, kind: n.kind, step: n.step, explanation: n.why, dueAt: n.why.dueAt, unitId: n.unitId, context: n.context, ...extra });
   }
 
   // ---- updates ---------------------------------------------------------------------
@@ -194,15 +141,17 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     submitReportUpdate,
     async (a) => {
       const now = new Date().toISOString();
-      const prior = s.reports.find((r) => r.unitId === a.unitId);
-      if (prior) {
+      let report = s.reports.find((r) => r.unitId === a.unitId);
+      const correction = !!report;
+      if (report) {
         // A correction keeps the first submission's time: punctuality is judged once.
-        prior.summary = a.summary;
-        prior.items = a.items;
+        report.summary = a.summary;
+        report.items = a.items;
       } else {
-        s.reports.push({ unitId: a.unitId, submittedBy: a.actor.officialId, submittedAt: now, onTime: now <= s.reportDueAt, summary: a.summary, items: a.items });
+        report = { unitId: a.unitId, submittedBy: a.actor.officialId, submittedAt: now, onTime: now <= s.reportDueAt, summary: a.summary, items: a.items };
+        s.reports.push(report);
       }
-      await persist({ step: 'submitReport', actor: a.actor, data: { unitId: a.unitId, items: a.items.length, correction: !!prior } }, { reports: s.reports.filter((r) => r.unitId === a.unitId) });
+      await record({ step: 'submitReport', actor: a.actor, data: { unitId: a.unitId, items: a.items.length, correction } }, { reports: [report] });
       return view();
     },
     {
@@ -219,13 +168,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       s.seq += 1;
       const insp = { id: `${cycleId}:insp-${s.seq}`, unitId: a.unitId, teamName: a.teamName, leaderId: a.leaderId, reformOfficeIds: a.reformOfficeIds, specialGroupId: a.specialGroupId, departmentIds: a.departmentIds, issues: a.issues, createdBy: a.actor.officialId, createdAt: new Date().toISOString() };
       s.inspections.push(insp);
-      await persist({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, issues: a.issues.length } }, { inspections: [insp] });
+      const recorded = record({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, issues: a.issues.length } }, { inspections: [insp] });
       await notify(
-        'ISSUE_LIST',
-        `issue-list:${insp.id}`,
-        { rule: '第六条（二）', startEvent: '督查组形成问题清单', startedAt: insp.createdAt, offset: '即时', dueAt: s.scoringAt },
-        { unitId: a.unitId, officialIds: [a.leaderId], context: { issues: a.issues, teamName: a.teamName, dueAt: s.scoringAt } },
+        { kind: 'ISSUE_LIST', step: `issue-list:${insp.id}`, why: { rule: '第六条（二）', startEvent: '督查组形成问题清单', startedAt: insp.createdAt, offset: '即时', dueAt: s.scoringAt }, unitId: a.unitId, context: { issues: a.issues, teamName: a.teamName, dueAt: s.scoringAt } },
+        { officialIds: [a.leaderId] },
       );
+      await recorded;
       return view();
     },
     {
@@ -250,7 +198,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         i.leaderSignedBy = a.actor.officialId;
         i.leaderSignedAt = now;
       }
-      await persist({ step: 'signInspection', actor: a.actor, data: { inspectionId: i.id, party: a.party, complete: !!(i.unitSignedAt && i.leaderSignedAt) } }, { inspections: [i] });
+      await record({ step: 'signInspection', actor: a.actor, data: { inspectionId: i.id, party: a.party, complete: !!(i.unitSignedAt && i.leaderSignedAt) } }, { inspections: [i] });
       return view();
     },
     {
@@ -275,7 +223,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       s.seq += 1;
       const entry = { id: `${cycleId}:score-${s.seq}`, unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, override: a.override, reason: a.reason, enteredBy: a.actor.officialId, enteredAt: new Date().toISOString() };
       s.entries.push(entry);
-      await persist({ step: a.override ? 'overrideScore' : 'enterScore', actor: a.actor, data: { unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, reason: a.reason } }, { entries: [entry] });
+      await record({ step: a.override ? 'overrideScore' : 'enterScore', actor: a.actor, data: { unitId: a.unitId, indicatorCode: a.indicatorCode, value: a.value, reason: a.reason } }, { entries: [entry] });
       return view();
     },
     {
@@ -299,7 +247,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       const r = { raterId: a.actor.officialId, raterUnitId: a.actor.unitId, teamName: a.teamName, fairMethod: a.fairMethod, fairOrder: a.fairOrder, thorough: a.thorough, clean: a.clean, comment: a.comment, at: new Date().toISOString() };
       // One rating per district and team: a second one replaces the first.
       s.ratings = [...s.ratings.filter((x) => !(x.raterUnitId === r.raterUnitId && x.teamName === r.teamName)), r];
-      await persist({ step: 'rateTeam', actor: a.actor, data: { teamName: a.teamName } }, { ratings: [r] });
+      await record({ step: 'rateTeam', actor: a.actor, data: { teamName: a.teamName } }, { ratings: [r] });
       return view();
     },
     {
@@ -318,8 +266,10 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   setHandler(
     closeScoringUpdate,
     async (a) => {
+      // The duty loop publishes the ranking at once; the answer waits until it is recorded.
       s.closeRequested = { by: a.actor.officialId, at: new Date().toISOString() };
-      await condition(() => s.phase === 'DIAGNOSIS' || s.phase === 'DONE');
+      await record({ step: 'closeScoring', actor: a.actor, data: { note: a.note } });
+      await condition(() => rankingRecorded);
       return view();
     },
     { validator: (_a) => requireCollecting('发布排名') },
@@ -332,15 +282,14 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       d.report = a.report;
       d.filedBy = a.actor.officialId;
       d.filedAt = new Date().toISOString();
-      await persist({ step: 'fileDiagnosis', actor: a.actor, data: { unitId: a.unitId } }, { diagnoses: [d] });
+      const recorded = record({ step: 'fileDiagnosis', actor: a.actor, data: { unitId: a.unitId } }, { diagnoses: [d] });
       // 第六条（六）(2): the written report goes to the city leaders and the departments concerned.
       const departments = [...new Set(s.inspections.filter((i) => i.unitId === a.unitId).flatMap((i) => i.departmentIds))];
       await notify(
-        'DIAGNOSIS_REPORT',
-        `diagnosis-report:${a.unitId}`,
-        { rule: '第六条（六）', startEvent: '会诊组提交书面报告', startedAt: d.filedAt, offset: '即时' },
-        { unitId: a.unitId, departmentIds: departments, context: { report: a.report }, createdBy: a.actor.officialId },
+        { kind: 'DIAGNOSIS_REPORT', step: `diagnosis-report:${a.unitId}`, why: { rule: '第六条（六）', startEvent: '会诊组提交书面报告', startedAt: d.filedAt, offset: '即时' }, unitId: a.unitId, context: { report: a.report } },
+        { departmentIds: departments, createdBy: a.actor.officialId },
       );
+      await recorded;
       return view();
     },
     {
@@ -362,29 +311,17 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     s.indicators = setup.indicators;
     s.units = setup.units; // last: validators accept updates from here on
     upsertSearchAttributes({ DubanUnits: s.units.map((u) => u.id), DubanDueAt: [new Date(s.scoringAt)] });
-    await persist({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, targets: s.targets, policyVersion: input.policy.version } });
+    await record({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, targets: s.targets, policyVersion: input.policy.version } });
+    const dispatch = { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt };
+    const inspection = { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt };
     // Notices to different units are independent: send them concurrently (the worker bounds the concurrency).
     await Promise.all([
       // 第六条（一）: every district and special group reports on the year's roadmap.
-      ...s.units.map((u) =>
-        notify(
-          'DISPATCH',
-          `dispatch:${u.id}`,
-          { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt },
-          { unitId: u.id, context: { dueAt: s.reportDueAt } },
-        ),
-      ),
-      ...s.targets.map((t) =>
-        notify('INSPECTION', `inspection:${t}`, { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt }, { unitId: t }),
-      ),
+      ...s.units.map((u) => notify({ kind: 'DISPATCH', step: `dispatch:${u.id}`, why: dispatch, unitId: u.id, context: { dueAt: s.reportDueAt } })),
+      ...s.targets.map((t) => notify({ kind: 'INSPECTION', step: `inspection:${t}`, why: inspection, unitId: t, context: {} })),
     ]);
     if (quarter) {
-      await notify(
-        'TEAM_RATING_CALL',
-        'team-rating-call',
-        { rule: '第六条（三）', startEvent: '季度测评启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt },
-        { context: { dueAt: s.scoringAt, ratingScale: p.ratingScale } },
-      );
+      await notify({ kind: 'TEAM_RATING_CALL', step: 'team-rating-call', why: { ...inspection, rule: '第六条（三）', startEvent: '季度测评启动' }, context: { dueAt: s.scoringAt, ratingScale: p.ratingScale } });
     }
   }
 
@@ -393,250 +330,99 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   async function publish(): Promise<void> {
     // Phase first: from here validators refuse new reports and scores.
     s.phase = 'RANKED';
-    const now = new Date();
-    const facts = await acts.gatherCycleFacts({ unitIds: s.units.map((u) => u.id), monthStart: monthStart(input.month).toISOString(), monthEnd: monthEnd(input.month).toISOString(), asOf: now.toISOString() });
-    const names = await acts.officialNames({ officialIds: [...new Set(s.entries.map((e) => e.enteredBy))] });
-    const rules = { lateReportFactor: p.lateReportFactor, issuePenalty: p.issuePenalty, names };
-    const scores = s.units.map((u) => {
-      const report = s.reports.find((r) => r.unitId === u.id);
-      const insps = s.inspections.filter((i) => i.unitId === u.id);
-      const signed = insps.filter((i) => i.unitSignedAt && i.leaderSignedAt);
-      return scoreUnit(
-        u,
-        s.indicators,
-        {
-          ...facts[u.id],
-          report: report && { submittedAt: formatShanghai(report.submittedAt), onTime: report.onTime },
-          reportDueAt: formatShanghai(s.reportDueAt),
-          signedIssues: signed.reduce((n, i) => n + i.issues.length, 0),
-          unsignedInspections: insps.length - signed.length,
-        },
-        s.entries,
-        rules,
-      );
-    });
-    const districts = rankUnits(scores.filter((x) => x.kind === 'DISTRICT'), p.tieBreak);
-    const groups = rankUnits(scores.filter((x) => x.kind === 'SPECIAL_GROUP'), p.tieBreak);
-
-    // Earlier months: this year's (annual figure), the last few (three in a row), the previous (improvement).
-    const months = new Set<string>();
-    for (let m = 1; m < month; m++) months.add(`${year}-${String(m).padStart(2, '0')}`);
-    let back = input.month;
-    for (let i = 1; i < p.specialGroupLastInARow; i++) months.add((back = previousMonth(back)));
-    const history = await acts.cycleHistory({ months: [...months] });
-
-    const annual: Ranking['annual'] = {};
-    for (const u of [...districts, ...groups]) {
-      const totals = Object.keys(history)
-        .filter((m) => m.startsWith(`${year}-`))
-        .sort()
-        .flatMap((m) => history[m].filter((r) => r.unitId === u.unitId).map((r) => r.total));
-      const a = annualFigure([...totals, u.total], p.districtAnnualWeight);
-      // 第六条（三）(1): only a district's monthly score counts toward its year-end assessment.
-      annual[u.unitId] = { monthsCounted: a.monthsCounted, average: a.average, figure: u.kind === 'DISTRICT' ? a.figure : undefined };
-    }
-    const lastByMonth: Record<string, string[]> = { [input.month]: lastRanked(groups) };
-    for (const [m, rows] of Object.entries(history)) {
-      const sg = rows.filter((r) => r.unitKind === 'SPECIAL_GROUP');
-      const worst = Math.max(...sg.map((r) => r.rank));
-      lastByMonth[m] = sg.filter((r) => r.rank === worst).map((r) => r.unitId);
-    }
-    const inARow = lastInARow(input.month, lastByMonth, p.specialGroupLastInARow);
-    const speakers = chooseSpeakers(districts, groups, inARow);
-    const prev = history[previousMonth(input.month)] ?? [];
-    const prevRanks = Object.fromEntries(prev.map((r) => [r.unitId, r.rank]));
-    const improved = [...mostImproved(districts, prevRanks), ...mostImproved(groups, prevRanks)];
-    const rankedAt = new Date().toISOString();
-    s.ranking = {
-      rankedAt,
-      districts,
-      specialGroups: groups,
-      tieRule: tieRuleText(p.tieBreak, s.indicators),
-      speakers,
-      improved,
-      annual,
-      teams: quarter ? rankTeams(s.ratings) : undefined,
-    };
-    await acts.recordRanking({ cycleId, year, month, ranking: s.ranking });
-    await persist({ step: 'ranking', actor: s.closeRequested ? { officialId: s.closeRequested.by, unitId: REFORM_OFFICE_ID } : undefined, data: { speakers, improved, inARow } });
-
-    // 一月一通报: the briefing, its meeting and its distribution.
-    const meetingAt = addDuration(new Date(rankedAt), p.briefingMeetingAfter).toISOString();
-    const groupsOfAttendees = briefingAttendees(month, p.quarterMonths);
-    const attendees = await acts.officialsFor({ groups: groupsOfAttendees });
-    const missing = s.units.filter((u) => !s.reports.some((r) => r.unitId === u.id)).map((u) => u.id);
-    const late = s.reports.filter((r) => !r.onTime).map((r) => r.unitId);
-    const signedInsps = s.inspections.filter((i) => i.unitSignedAt && i.leaderSignedAt);
-    const highlights = [
-      ...speakers.typical.map((id) => `${unitName(id)}本月排名第一（${[...districts, ...groups].find((x) => x.unitId === id)?.total}分）`),
-      ...improved.map((x) => `${unitName(x.unitId)}由上月第${x.from}名上升至第${x.to}名，前进幅度较大`),
-      `${s.units.length - missing.length - late.length}个单位按时报送月度调度情况`,
-    ];
-    const problems = [
-      ...signedInsps.flatMap((i) => i.issues.map((x) => `${unitName(i.unitId)}：${x.title}`)),
-      ...late.map((id) => `${unitName(id)}逾期报送月度调度情况`),
-    ];
-    const diagnosisUnits = lastRanked(districts);
-    const visitAt = addDuration(new Date(rankedAt), p.diagnosisVisitAfter).toISOString();
-    const nextMonth = [
-      `下月调度启动后${describeDuration(p.reportDueAfter)}内报送改革工作进展情况`,
-      ...diagnosisUnits.map((id) => `${formatShanghai(visitAt)}到${unitName(id)}调研会诊`),
-      ...signedInsps.filter((i) => i.issues.length).map((i) => `${unitName(i.unitId)}对照问题清单抓好整改`),
-    ];
-    await acts.writeBriefing({
-      cycleId,
-      year,
-      month,
-      rankedAt,
-      districts,
-      specialGroups: groups,
-      annual,
-      tieRule: s.ranking.tieRule,
-      speakers,
-      improved: improved.map((x) => x.unitId),
-      highlights,
-      problems,
-      reportsMissing: missing,
-      teams: s.ranking.teams,
-      meetingAt,
-      nextMonth,
-      annualWeight: p.districtAnnualWeight,
-      attendees,
-    });
-    const briefingUrl = `/api/cycles/${cycleId}/briefing`;
-    const ranking = {
-      districts: districts.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
-      specialGroups: groups.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
-    };
-    const why = { rule: '第六条（四）', startEvent: '月度排名发布', startedAt: rankedAt, offset: '即时' };
-    const distribution = notify('BRIEFING', 'briefing', why, { context: { ranking, briefingUrl } });
-    const meeting = notify('MEETING', 'meeting', { ...why, offset: describeDuration(p.briefingMeetingAfter) }, {
-      officialIds: attendees,
-      context: { at: meetingAt, attendees: groupsOfAttendees.map((g) => g.label), typical: speakers.typical.map(unitName), commitment: speakers.commitment.map(unitName) },
-    });
-
-    // 一月一宣传: the top-ranked and the most improved; half-year and year winners are interviewed.
-    const winners: string[] = [];
-    if (p.halfYearMonths.includes(month)) {
-      const label = month === 12 ? '全年' : '半年';
-      for (const kind of ['DISTRICT', 'SPECIAL_GROUP'] as const) {
-        const best = [...districts, ...groups].filter((u) => u.kind === kind).sort((a, b) => annual[b.unitId].average - annual[a.unitId].average)[0];
-        if (best) winners.push(`${best.unitName}（${label}排名第一）`);
-      }
-    }
-    // Their material: each featured unit's own monthly report.
-    const featured = [...new Set([...speakers.typical, ...improved.map((x) => x.unitId)])];
-    const material = featured.flatMap((id) => s.reports.filter((r) => r.unitId === id).map((r) => `${unitName(id)}：${r.summary}`));
-    const publicity = notify('PUBLICITY', 'publicity', { ...why, rule: '第六条（五）' }, {
-      context: { top: [...speakers.typical.map(unitName)], improved: improved.map((x) => unitName(x.unitId)), winners, material, briefingUrl },
-    });
-    await Promise.all([distribution, meeting, publicity]);
-
-    // 一月一会诊: the last-ranked district(s).
-    const dueAt = addDuration(new Date(visitAt), p.diagnosisReportDueAfter).toISOString();
-    s.diagnoses = diagnosisUnits.map((unitId) => ({ unitId, visitAt, dueAt }));
+    const asOf = new Date().toISOString();
+    const [facts, names, history] = await Promise.all([
+      acts.gatherCycleFacts({ unitIds: s.units.map((u) => u.id), monthStart: periodStart, monthEnd: monthEnd(input.month).toISOString(), asOf }),
+      acts.officialNames({ officialIds: [...new Set(s.entries.map((e) => e.enteredBy))] }),
+      acts.cycleHistory({ months: historyMonths(input.month, p) }),
+    ]);
+    const { ranking, inARow } = rankMonth({ month: input.month, state: s, facts, names, history, rankedAt: new Date().toISOString(), quarter, policy: p });
+    s.ranking = ranking;
+    const briefing = composeBriefing(s, ranking, p, unitName);
+    const attendeeGroups = briefingAttendees(month, p.quarterMonths);
+    const attendees = await acts.officialsFor({ groups: attendeeGroups });
+    // 一月一会诊: the last-ranked district(s), visited and reported on.
+    const dueAt = addDuration(new Date(briefing.visitAt), p.diagnosisReportDueAfter).toISOString();
+    s.diagnoses = briefing.diagnosisUnits.map((unitId) => ({ unitId, visitAt: briefing.visitAt, dueAt }));
     s.phase = s.diagnoses.length ? 'DIAGNOSIS' : 'DONE';
-    if (s.diagnoses.length) upsertSearchAttributes({ DubanDueAt: [new Date(dueAt)] });
-    await persist({ step: 'briefing', data: { meetingAt, attendees: attendees.length, diagnoses: diagnosisUnits } }, { diagnoses: s.diagnoses });
-    await Promise.all(
-      s.diagnoses.map((d) =>
-        notify(
-          'DIAGNOSIS_VISIT',
-          `diagnosis:${d.unitId}`,
-          { rule: '第六条（六）', startEvent: '月度排名发布', startedAt: rankedAt, offset: describeDuration(p.diagnosisVisitAfter), dueAt: d.dueAt },
-          { unitId: d.unitId, context: { at: d.visitAt, dueAt: d.dueAt } },
-        ),
-      ),
+    upsertSearchAttributes({ DubanDueAt: s.diagnoses.length ? [new Date(dueAt)] : [] });
+    await record(
+      { step: 'ranking', actor: s.closeRequested ? { officialId: s.closeRequested.by, unitId: REFORM_OFFICE_ID } : undefined, data: { speakers: ranking.speakers, improved: ranking.improved, inARow, meetingAt: briefing.meetingAt, attendees: attendees.length, diagnoses: briefing.diagnosisUnits } },
+      {
+        ranking,
+        diagnoses: s.diagnoses,
+        briefing: {
+          year,
+          month,
+          rankedAt: ranking.rankedAt,
+          districts: ranking.districts,
+          specialGroups: ranking.specialGroups,
+          annual: ranking.annual,
+          tieRule: ranking.tieRule,
+          speakers: ranking.speakers,
+          improved: ranking.improved.map((x) => x.unitId),
+          highlights: briefing.highlights,
+          problems: briefing.problems,
+          reportsMissing: briefing.reportsMissing,
+          teams: ranking.teams,
+          meetingAt: briefing.meetingAt,
+          nextMonth: briefing.nextMonth,
+          annualWeight: p.districtAnnualWeight,
+          attendees,
+        },
+      },
     );
+    rankingRecorded = true;
+
+    // 一月一通报: the briefing's distribution and its meeting; 一月一宣传; the diagnosis visits.
+    const briefingUrl = `/api/cycles/${cycleId}/briefing`;
+    const table = {
+      districts: ranking.districts.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
+      specialGroups: ranking.specialGroups.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
+    };
+    const why = { rule: '第六条（四）', startEvent: '月度排名发布', startedAt: ranking.rankedAt, offset: '即时' };
+    await Promise.all([
+      notify({ kind: 'BRIEFING', step: 'briefing', why, context: { ranking: table, briefingUrl } }),
+      notify(
+        {
+          kind: 'MEETING',
+          step: 'meeting',
+          why: { ...why, offset: describeDuration(p.briefingMeetingAfter) },
+          context: { at: briefing.meetingAt, attendees: attendeeGroups.map((g) => g.label), typical: ranking.speakers.typical.map(unitName), commitment: ranking.speakers.commitment.map(unitName) },
+        },
+        { officialIds: attendees },
+      ),
+      notify({ kind: 'PUBLICITY', step: 'publicity', why: { ...why, rule: '第六条（五）' }, context: { ...composePublicity(s, ranking, month, p, unitName), briefingUrl } }),
+      ...s.diagnoses.map((d) =>
+        notify({
+          kind: 'DIAGNOSIS_VISIT',
+          step: `diagnosis:${d.unitId}`,
+          why: { rule: '第六条（六）', startEvent: '月度排名发布', startedAt: ranking.rankedAt, offset: describeDuration(p.diagnosisVisitAfter), dueAt: d.dueAt },
+          unitId: d.unitId,
+          context: { at: d.visitAt, dueAt: d.dueAt },
+        }),
+      ),
+    ]);
   }
 
-  // ---- timers ---------------------------------------------------------------------------
+  // ---- timed duties ---------------------------------------------------------------------
 
-  function alarms(): Alarm[] {
-    const out: Alarm[] = [];
-    if (s.phase === 'COLLECTING') {
-      const due = new Date(s.reportDueAt);
-      const missing = () => s.units.filter((u) => !s.reports.some((r) => r.unitId === u.id));
-      p.remindBefore.forEach((before, i) => {
-        out.push({
-          key: `report-reminder-${i}`,
-          at: subtractDuration(due, before).getTime(),
-          fire: async () => {
-            await Promise.all(
-              missing().map((u) =>
-                notify('REPORT_REMINDER', `report-reminder-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt } }),
-              ),
-            );
-          },
-        });
-      });
-      p.chaseAfter.forEach((after, i) => {
-        out.push({
-          key: `report-chase-${i}`,
-          at: addDuration(due, after).getTime(),
-          fire: async () => {
-            await Promise.all(
-              missing().map((u) =>
-                notify('REPORT_CHASE', `report-chase-${i}:${u.id}`, { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: s.reportDueAt, offset: `逾期${describeDuration(after)}`, dueAt: s.reportDueAt }, { unitId: u.id, context: { dueAt: s.reportDueAt, chase: i + 1 } }),
-              ),
-            );
-          },
-        });
-      });
-      out.push({ key: 'publish', at: new Date(s.scoringAt).getTime(), fire: publish });
-    }
-    if (s.phase === 'DIAGNOSIS') {
-      for (const d of s.diagnoses.filter((x) => !x.filedAt)) {
-        const due = new Date(d.dueAt);
-        p.remindBefore.forEach((before, i) => {
-          out.push({
-            key: `diagnosis-reminder-${i}:${d.unitId}`,
-            at: subtractDuration(due, before).getTime(),
-            fire: () => notify('DIAGNOSIS_CHASE', `diagnosis-reminder-${i}:${d.unitId}`, { rule: '第六条（六）', startEvent: '调研会诊', startedAt: d.visitAt, offset: `${describeDuration(p.diagnosisReportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: d.dueAt }, { unitId: d.unitId, context: { dueAt: d.dueAt, chase: 0 } }),
-          });
-        });
-        // Chase at every interval after the due date until the report is filed: never silence.
-        let k = 1;
-        while (fired.has(`diagnosis-chase-${k}:${d.unitId}`)) k++;
-        let at = due;
-        for (let i = 0; i < k; i++) at = addDuration(at, p.diagnosisChaseEvery);
-        const n = k;
-        out.push({
-          key: `diagnosis-chase-${n}:${d.unitId}`,
-          at: at.getTime(),
-          fire: () => notify('DIAGNOSIS_CHASE', `diagnosis-chase-${n}:${d.unitId}`, { rule: '第六条（六）', startEvent: '会诊报告截止', startedAt: d.dueAt, offset: `每${describeDuration(p.diagnosisChaseEvery)}（第${n}次）`, dueAt: d.dueAt }, { unitId: d.unitId, context: { dueAt: d.dueAt, chase: n } }),
-        });
+  await runDuties<CycleDuty>({
+    due: () => cycleDuties(s, p, periodStart, fired),
+    fired,
+    revision: () => revisions.revision,
+    finished: () => s.phase === 'DONE',
+    continueAsNew: () => continueAsNew<typeof cycleWorkflow>({ ...input, carried: carried() }),
+    async fire(d) {
+      if (d.publish) return publish();
+      if (d.done) {
+        s.phase = 'DONE';
+        upsertSearchAttributes({ DubanDueAt: [] }); // no deadline open any more
+        return record({ step: 'done' });
       }
-    }
-    return out.filter((a) => !fired.has(a.key));
-  }
-
-  const fingerprint = () => JSON.stringify([s.phase, s.reports.length, !!s.closeRequested, s.diagnoses.map((d) => !!d.filedAt)]);
-  for (;;) {
-    if (s.phase === 'COLLECTING' && s.closeRequested) {
-      fired.add('publish');
-      await publish();
-      continue;
-    }
-    if (s.phase === 'DIAGNOSIS' && s.diagnoses.every((d) => d.filedAt)) {
-      s.phase = 'DONE';
-      upsertSearchAttributes({ DubanDueAt: [] }); // no deadline open any more
-      await persist({ step: 'done' });
-    }
-    if (s.phase === 'DONE') break;
-    if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof cycleWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
-    }
-    const next = alarms().sort((a, b) => a.at - b.at)[0];
-    const seen = fingerprint();
-    const changed = next ? await condition(() => fingerprint() !== seen, Math.max(next.at - Date.now(), 1)) : (await condition(() => fingerprint() !== seen), true);
-    if (!changed && next && Date.now() >= next.at) {
-      fired.add(next.key);
-      await next.fire();
-    }
-  }
-  await condition(allHandlersFinished);
+      await Promise.all(d.notices.map((n) => notify(n)));
+    },
+  });
   return view();
 }
 

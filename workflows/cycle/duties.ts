@@ -1,0 +1,89 @@
+// The timed duties of a month's cycle (第六条), as data: reminders before the
+// report is due and chases after it (to the units that have not reported), the
+// ranking when scoring closes (or when the reform office closes it early), the
+// diagnosis report's reminder and its chases until filed, and the month's end.
+// Pure: the workflow fires them (workflows/duties.ts).
+import type { CycleNoticeArgs } from '../../activities/cycle';
+import type { CyclePolicy } from '../../common/policy/cycle';
+import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import type { Duty } from '../duties';
+import type { CycleState } from './messages';
+
+export interface CycleNotice {
+  kind: CycleNoticeArgs['kind'];
+  step: string;
+  why: { rule: string; startEvent: string; startedAt: string; offset: string; dueAt?: string };
+  unitId?: string;
+  context: CycleNoticeArgs['context'];
+}
+
+export interface CycleDuty extends Duty {
+  notices: CycleNotice[];
+  /** 一月一排名 and what follows it. */
+  publish?: boolean;
+  /** Every diagnosis report is filed: the month is done. */
+  done?: boolean;
+}
+
+/** `periodStart`: the month's 1st, 00:00 Shanghai, which the report clock counts from. */
+export function cycleDuties(s: CycleState, p: CyclePolicy, periodStart: string, fired: ReadonlySet<string>): CycleDuty[] {
+  const out: CycleDuty[] = [];
+  if (s.phase === 'COLLECTING') {
+    const due = new Date(s.reportDueAt);
+    const missing = s.units.filter((u) => !s.reports.some((r) => r.unitId === u.id));
+    p.remindBefore.forEach((before, i) => {
+      out.push({
+        key: `report-reminder-${i}`,
+        at: subtractDuration(due, before).getTime(),
+        notices: missing.map((u) => ({
+          kind: 'REPORT_REMINDER',
+          step: `report-reminder-${i}:${u.id}`,
+          why: { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt },
+          unitId: u.id,
+          context: { dueAt: s.reportDueAt },
+        })),
+      });
+    });
+    p.chaseAfter.forEach((after, i) => {
+      out.push({
+        key: `report-chase-${i}`,
+        at: addDuration(due, after).getTime(),
+        notices: missing.map((u) => ({
+          kind: 'REPORT_CHASE',
+          step: `report-chase-${i}:${u.id}`,
+          why: { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: s.reportDueAt, offset: `逾期${describeDuration(after)}`, dueAt: s.reportDueAt },
+          unitId: u.id,
+          context: { dueAt: s.reportDueAt, chase: i + 1 },
+        })),
+      });
+    });
+    // 第六条（三）: scores are accepted until scoring closes; the reform office may close it earlier.
+    out.push({ key: 'publish', at: s.closeRequested ? 0 : new Date(s.scoringAt).getTime(), notices: [], publish: true });
+  }
+  if (s.phase === 'DIAGNOSIS') {
+    if (s.diagnoses.every((d) => d.filedAt)) return [{ key: 'done', at: 0, notices: [], done: true }];
+    for (const d of s.diagnoses.filter((x) => !x.filedAt)) {
+      const due = new Date(d.dueAt);
+      p.remindBefore.forEach((before, i) => {
+        const step = `diagnosis-reminder-${i}:${d.unitId}`;
+        out.push({
+          key: step,
+          at: subtractDuration(due, before).getTime(),
+          notices: [{ kind: 'DIAGNOSIS_CHASE', step, why: { rule: '第六条（六）', startEvent: '调研会诊', startedAt: d.visitAt, offset: `${describeDuration(p.diagnosisReportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: d.dueAt }, unitId: d.unitId, context: { dueAt: d.dueAt, chase: 0 } }],
+        });
+      });
+      // Chase at every interval after the due date until the report is filed: never silence.
+      let n = 1;
+      while (fired.has(`diagnosis-chase-${n}:${d.unitId}`)) n++;
+      let at = due;
+      for (let i = 0; i < n; i++) at = addDuration(at, p.diagnosisChaseEvery);
+      const step = `diagnosis-chase-${n}:${d.unitId}`;
+      out.push({
+        key: step,
+        at: at.getTime(),
+        notices: [{ kind: 'DIAGNOSIS_CHASE', step, why: { rule: '第六条（六）', startEvent: '会诊报告截止', startedAt: d.dueAt, offset: `每${describeDuration(p.diagnosisChaseEvery)}（第${n}次）`, dueAt: d.dueAt }, unitId: d.unitId, context: { dueAt: d.dueAt, chase: n } }],
+      });
+    }
+  }
+  return out;
+}
