@@ -1,48 +1,16 @@
-// Activities of the innovation family (第十四条): persist what the selection
-// and rollout workflows decided, count ballots when a round closes, and issue
-// notices. Each is idempotent: rows have business keys, notices are stored
-// once per key and e-mailed once per recipient.
+// Activities of the innovation family (第十四条): count ballots when a round
+// closes, say who takes part, and issue notices (the records go through
+// activities/records). Idempotent: notices are stored once per key and
+// e-mailed once per recipient.
 import type { Db } from '../common/db';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../common/org';
-import { Prisma } from '../generated/prisma/client';
-import type { CandidateView, RoundResult } from '../workflows/innovation/messages';
 import { ROUND_VOTERS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../workflows/innovation/state';
 import type { Mailer } from './mailer';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
-import { halfLabel, renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type RolloutTerms, type SelectionNoticeKind } from './innovationTexts';
-
-interface EventSpec {
-  key: string;
-  step: string;
-  actorId?: string;
-  at: string;
-  data?: Record<string, unknown>;
-}
-
-interface ObligationRow {
-  key: string;
-  title: string;
-  unitId: string;
-  officialId?: string;
-  dueAt: string;
-  status: 'OPEN' | 'DONE' | 'CANCELLED';
-}
-
-export interface RecordSelectionArgs {
-  selectionId: string;
-  workflowId: string;
-  policyVersion: string;
-  phase: SelectionPhase;
-  phaseDueAt: string;
-  candidates: CandidateView[];
-  results: RoundResult[];
-  approvedBy?: string;
-  event?: EventSpec;
-}
+import { renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type RolloutTerms, type SelectionNoticeKind } from './innovationTexts';
 
 export interface CloseRoundArgs {
   selectionId: string;
-  phase: 'MUTUAL_VOTE' | 'SECOND_VOTE';
   round: 'MUTUAL' | 'SECOND';
 }
 
@@ -55,27 +23,6 @@ export interface SelectionNoticeArgs {
   dueAt?: string;
   candidateIds?: string[];
   explanation: NoticeExplanation;
-}
-
-export interface RecordRolloutArgs {
-  rolloutId: string;
-  workflowId: string;
-  meta: {
-    selectionId: string;
-    candidateId: string;
-    title: string;
-    leadUnitId: string;
-    leaderInChargeId?: string;
-    districtIds: string[];
-    townshipApplies: boolean;
-    startedAt: string;
-    reportDueAt: string;
-    summaryDueAt: string;
-  };
-  state: string;
-  duties: Duty[];
-  acceptedAt?: string;
-  event?: EventSpec;
 }
 
 export interface RolloutNoticeArgs {
@@ -100,7 +47,6 @@ export interface RolloutNoticeArgs {
 
 /** Roles that receive a unit's notices: district reform office directors and liaisons, department leaders in charge and liaisons. */
 const CONTACT_ROLES = ['DIRECTOR', 'LIAISON', 'LEADER_IN_CHARGE'];
-const VOTE_TITLES = { MUTUAL: '创新改革经验互评投票', SECOND: '创新改革经验投票（区县和部门）' } as const;
 
 export function createInnovationActivities(db: Db, mailer: Mailer) {
   async function officialsWith(unitIds: string[], roles: string[]): Promise<string[]> {
@@ -122,66 +68,6 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
   async function unitNames(ids: string[]): Promise<Record<string, string>> {
     const rows = await db.unit.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
     return Object.fromEntries(rows.map((r) => [r.id, r.name]));
-  }
-
-  async function writeEvent(tx: Prisma.TransactionClient, subjectType: string, subjectId: string, e?: EventSpec): Promise<void> {
-    if (!e) return;
-    const seen = await tx.workflowEvent.findUnique({ where: { key: e.key }, select: { id: true } });
-    if (seen) return;
-    await tx.workflowEvent.create({
-      data: { key: e.key, workflowId: e.key.slice(0, e.key.lastIndexOf(':')), family: subjectType, subjectId, revision: 0, step: e.step, actorId: e.actorId ?? null, at: new Date(e.at), data: (e.data ?? {}) as Prisma.InputJsonValue },
-    });
-  }
-
-  /** Writes the complete set of a workflow's current obligations; any other open one of it is cancelled. */
-  async function writeObligations(tx: Prisma.TransactionClient, family: string, workflowId: string, subjectId: string, rule: string, rows: ObligationRow[]) {
-    await tx.obligation.updateMany({
-      where: { workflowId, status: 'OPEN', key: { notIn: rows.map((r) => r.key) } },
-      data: { status: 'CANCELLED', closedAt: new Date() },
-    });
-    const existing = await tx.obligation.findMany({ where: { workflowId }, select: { key: true, status: true, closedAt: true } });
-    const byKey = new Map(existing.map((e) => [e.key, e]));
-    for (const o of rows) {
-      const prev = byKey.get(o.key);
-      // Unchanged rows are not rewritten (a rollout has dozens of duties).
-      if (prev && prev.status === o.status && o.status !== 'OPEN') continue;
-      const data = {
-        title: o.title,
-        rule,
-        unitId: o.unitId,
-        officialId: o.officialId ?? null,
-        dueAt: new Date(o.dueAt),
-        status: o.status,
-        closedAt: o.status === 'OPEN' ? null : prev?.closedAt ?? new Date(),
-      };
-      await tx.obligation.upsert({ where: { key: o.key }, create: { key: o.key, workflowId, family, subjectId, ...data }, update: data });
-    }
-  }
-
-  /** The selection's obligations in its current phase, with their status. */
-  async function selectionObligations(a: RecordSelectionArgs): Promise<ObligationRow[]> {
-    const round = a.phase === 'MUTUAL_VOTE' ? 'MUTUAL' : a.phase === 'SECOND_VOTE' ? 'SECOND' : undefined;
-    if (round) {
-      const units = await unitsOfKind(ROUND_VOTERS[round]);
-      const voted = new Set(
-        (await db.innovationBallot.findMany({ where: { selectionId: a.selectionId, round }, select: { voterKey: true } })).map((b) => b.voterKey),
-      );
-      return units.map((u) => ({ key: `${a.workflowId}:vote-${round}:${u}`, title: VOTE_TITLES[round], unitId: u, dueAt: a.phaseDueAt, status: voted.has(u) ? 'DONE' : 'OPEN' }));
-    }
-    if (a.phase === 'OPINIONS') {
-      const fallback = (await leaderInCharge())[0];
-      return a.candidates
-        .filter((c) => c.finalRank !== undefined)
-        .flatMap((c): ObligationRow[] => [
-          { key: `${a.workflowId}:opinion:${c.id}:lead`, title: `对“${c.title}”提出意见（牵头部门）`, unitId: c.leadUnitId, dueAt: a.phaseDueAt, status: c.opinions.some((o) => o.role === 'LEAD_DEPARTMENT') ? 'DONE' : 'OPEN' },
-          { key: `${a.workflowId}:opinion:${c.id}:leader`, title: `对“${c.title}”提出意见（市分管领导）`, unitId: LEADERSHIP_ID, officialId: c.leaderInChargeId ?? fallback, dueAt: a.phaseDueAt, status: c.opinions.some((o) => o.role === 'LEADER') ? 'DONE' : 'OPEN' },
-        ]);
-    }
-    if (a.phase === 'APPROVAL' || a.phase === 'APPROVED') {
-      const d = (await director())[0];
-      return [{ key: `${a.workflowId}:approval`, title: `审定${halfLabel(a.selectionId)}创新改革经验推广名单`, unitId: REFORM_OFFICE_ID, officialId: d, dueAt: a.phaseDueAt, status: a.phase === 'APPROVED' ? 'DONE' : 'OPEN' }];
-    }
-    return [];
   }
 
   async function selectionRecipients(a: SelectionNoticeArgs): Promise<{ to: string[]; cc: string[] }> {
@@ -250,55 +136,13 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
   }
 
   return {
-    async recordSelection(a: RecordSelectionArgs): Promise<void> {
-      const obligations = await selectionObligations(a);
-      const rounds = Object.fromEntries(a.results.map((r) => [r.round, r]));
-      await db.$transaction(async (tx) => {
-        await tx.innovationSelection.upsert({
-          where: { id: a.selectionId },
-          create: { id: a.selectionId, workflowId: a.workflowId, phase: a.phase, phaseDueAt: new Date(a.phaseDueAt), rounds: rounds as unknown as Prisma.InputJsonValue, policyVersion: a.policyVersion },
-          update: {
-            phase: a.phase,
-            phaseDueAt: new Date(a.phaseDueAt),
-            rounds: rounds as unknown as Prisma.InputJsonValue,
-            ...(a.phase === 'APPROVED' ? { approvedAt: new Date(), approvedBy: a.approvedBy ?? null } : {}),
-          },
-        });
-        for (const c of a.candidates) {
-          const data = {
-            unitId: c.unitId,
-            title: c.title,
-            summary: c.summary,
-            material: c.material as unknown as Prisma.InputJsonValue,
-            leadUnitId: c.leadUnitId,
-            leaderInChargeId: c.leaderInChargeId ?? null,
-            townshipApplies: c.townshipApplies,
-            submittedBy: c.submittedBy,
-            submittedAt: new Date(c.submittedAt),
-            mutualVotes: c.mutualVotes,
-            secondVotes: c.secondVotes,
-            publicVotes: c.publicVotes,
-            shortlistRank: c.shortlistRank ?? null,
-            finalRank: c.finalRank ?? null,
-            approved: c.approved,
-            opinions: c.opinions as unknown as Prisma.InputJsonValue,
-            rolloutId: c.rolloutId ?? null,
-          };
-          await tx.innovationCandidate.upsert({ where: { id: c.id }, create: { id: c.id, selectionId: a.selectionId, ...data }, update: data });
-        }
-        await writeEvent(tx, 'selection', a.selectionId, a.event);
-        await writeObligations(tx, 'selection', a.workflowId, a.selectionId, '第十四条', obligations);
-      });
-    },
-
     /**
-     * Closes a voting round and counts it. The phase change takes the row lock
-     * the vote routes share (FOR SHARE): every ballot either committed before
-     * it, or sees the round closed. Counting is one GROUP BY, however many ballots.
+     * Counts a closed voting round. The workflow has recorded the round as
+     * closing first (the vote routes then refuse ballots; the phase change
+     * waited for every ballot in flight): counting is one GROUP BY, however
+     * many ballots. Also says which units voted (their obligations are met).
      */
-    async closeSelectionRound(a: CloseRoundArgs): Promise<{ ballots: Record<string, number>; counts: Record<string, Record<string, number>> }> {
-      const closingPhase = `${a.phase}_CLOSING`;
-      await db.innovationSelection.updateMany({ where: { id: a.selectionId, phase: { in: [a.phase, closingPhase] } }, data: { phase: closingPhase } });
+    async closeSelectionRound(a: CloseRoundArgs): Promise<{ ballots: Record<string, number>; counts: Record<string, Record<string, number>>; voters: string[] }> {
       const rounds = a.round === 'MUTUAL' ? ['MUTUAL'] : ['SECOND', 'PUBLIC'];
       const rows = await db.$queryRaw<Array<{ round: string; candidateId: string; n: number }>>`
         SELECT b.round, c AS "candidateId", count(*)::int AS n
@@ -306,10 +150,20 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         WHERE b."selectionId" = ${a.selectionId} AND b.round = ANY(${rounds})
         GROUP BY b.round, c`;
       const totals = await db.innovationBallot.groupBy({ by: ['round'], where: { selectionId: a.selectionId, round: { in: rounds } }, _count: true });
+      const voters = await db.innovationBallot.findMany({ where: { selectionId: a.selectionId, round: a.round, voterUnitId: { not: null } }, select: { voterUnitId: true } });
       const counts: Record<string, Record<string, number>> = Object.fromEntries(rounds.map((r) => [r, {}]));
       for (const r of rows) counts[r.round][r.candidateId] = r.n;
       const ballots = Object.fromEntries(rounds.map((r) => [r, totals.find((t) => t.round === r)?._count ?? 0]));
-      return { ballots, counts };
+      return { ballots, counts, voters: voters.map((v) => v.voterUnitId!) };
+    },
+
+    /** Who takes part in a selection (第十四条): the voting units of each official round, the default leader in charge, the director. */
+    async selectionParticipants(): Promise<{ voters: Record<'MUTUAL' | 'SECOND', string[]>; leaderInChargeId?: string; directorId?: string }> {
+      return {
+        voters: { MUTUAL: await unitsOfKind(ROUND_VOTERS.MUTUAL), SECOND: await unitsOfKind(ROUND_VOTERS.SECOND) },
+        leaderInChargeId: (await leaderInCharge())[0],
+        directorId: (await director())[0],
+      };
     },
 
     async sendSelectionNotice(a: SelectionNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
@@ -348,39 +202,6 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
     /** The districts a rollout covers (第十四条: every district). */
     async innovationDistricts(): Promise<string[]> {
       return unitsOfKind(['DISTRICT']);
-    },
-
-    async recordRollout(a: RecordRolloutArgs): Promise<void> {
-      const accepted = a.state === 'ACCEPTED';
-      const obligations: ObligationRow[] = a.duties.map((d) => ({
-        key: `${a.workflowId}:${d.name}`,
-        title: d.title,
-        unitId: d.unitId,
-        officialId: d.kind === 'LEAD_PLAN' && d.submittedAt ? a.meta.leaderInChargeId : undefined,
-        dueAt: d.dueAt,
-        status: d.doneAt ? 'DONE' : accepted ? 'CANCELLED' : 'OPEN',
-      }));
-      await db.$transaction(async (tx) => {
-        const data = {
-          selectionId: a.meta.selectionId,
-          candidateId: a.meta.candidateId,
-          workflowId: a.workflowId,
-          title: a.meta.title,
-          leadUnitId: a.meta.leadUnitId,
-          leaderInChargeId: a.meta.leaderInChargeId ?? null,
-          districtIds: a.meta.districtIds,
-          townshipApplies: a.meta.townshipApplies,
-          state: a.state,
-          board: { duties: a.duties } as unknown as Prisma.InputJsonValue,
-          reportDueAt: new Date(a.meta.reportDueAt),
-          summaryDueAt: new Date(a.meta.summaryDueAt),
-          startedAt: new Date(a.meta.startedAt),
-          acceptedAt: a.acceptedAt ? new Date(a.acceptedAt) : null,
-        };
-        await tx.innovationRollout.upsert({ where: { id: a.rolloutId }, create: { id: a.rolloutId, ...data }, update: data });
-        await writeEvent(tx, 'rollout', a.rolloutId, a.event);
-        await writeObligations(tx, 'rollout', a.workflowId, a.rolloutId, '第十四条', obligations);
-      }, { timeout: 30_000 });
     },
 
     async sendRolloutNotice(a: RolloutNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {

@@ -1,6 +1,6 @@
 // The Chinese text of the innovation family's notices (第十四条). Pure.
 import { formatShanghai } from '../common/policy/duration';
-import { boardOf, DUTY_STATUS_LABELS, PHASE_LABELS, type Duty, type SelectionPhase } from '../workflows/innovation/state';
+import { boardOf, DUTY_STATUS_LABELS, halfLabel, PHASE_LABELS, type Duty, type SelectionPhase } from '../workflows/innovation/state';
 
 export type SelectionNoticeKind = 'CALL' | 'VOTE_OPEN' | 'REMINDER' | 'OPINION_REQUEST' | 'APPROVAL_REQUEST' | 'CHASE' | 'RESULT';
 export type RolloutNoticeKind = 'START' | 'REMINDER' | 'CHASE' | 'BULLETIN' | 'PROBLEM';
@@ -16,11 +16,6 @@ export interface SelectionNoticeContext {
 }
 
 /** "2026-H2" → "2026年下半年". */
-export function halfLabel(selectionId: string): string {
-  const m = /^(\d{4})-H([12])$/.exec(selectionId);
-  return m ? `${m[1]}年${m[2] === '1' ? '上' : '下'}半年` : selectionId;
-}
-
 export function renderSelectionNotice(kind: SelectionNoticeKind, c: SelectionNoticeContext): { title: string; body: string } {
   const half = halfLabel(c.selectionId);
   const due = c.dueAt ? formatShanghai(c.dueAt) : '';

@@ -4,7 +4,6 @@
 // the workflow counts them in one query when the round closes.
 import { createHash } from 'node:crypto';
 import type { Db } from '../common/db';
-import { selectionWorkflowId } from '../workflows/innovation/ids';
 import { ballotRefusal, officialRound, type UnitKind, type VoteRound } from '../workflows/innovation/state';
 import { ApiError } from './errors';
 import { resolvePolicy } from '../common/policy/resolve';
@@ -73,13 +72,6 @@ export async function castBallot(db: Db, b: BallotInput): Promise<{ round: VoteR
         },
         select: { id: true },
       });
-      if (round !== 'PUBLIC') {
-        // The unit's voting obligation is met (the overdue board stops showing it).
-        await tx.obligation.updateMany({
-          where: { key: `${selectionWorkflowId(b.selectionId)}:vote-${round}:${b.voterUnitId}`, status: 'OPEN' },
-          data: { status: 'DONE', closedAt: now },
-        });
-      }
       return { round, ballotId: ballot.id };
     });
   } catch (err) {

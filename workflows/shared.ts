@@ -1,5 +1,5 @@
 // What every family's workflow shares: how activities are called and retried,
-// the shape of a timed duty, and when a long-lived run continues as new.
+// and when a long-lived run continues as new.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 
@@ -10,13 +10,6 @@ import type { createActivities } from '../activities';
 export const ACTIVITY_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 export const activities = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '1 minute', retry: ACTIVITY_RETRY });
-
-/** A timed duty (reminder, chase, order...): fires once at `at`, remembered by `key`. */
-export interface Alarm {
-  key: string;
-  at: number;
-  fire: () => Promise<void>;
-}
 
 /** History length after which a run continues as new (Temporal's hard limit is 51,200 events). */
 const MAX_HISTORY_EVENTS = 5000;

@@ -95,7 +95,7 @@ registerTimelineLabels('documentWorkflow', {
     linked: { label: '省级贯彻文件已到市，与中央文件关联', rule: '第五条', describe: (a) => a?.docNumber && `省级文件：${a.docNumber}` },
   },
   activities: {
-    recordDocument: { label: '记录办理状态与待办义务', rule: '第五条' },
+    recordChange: { label: '记录办理状态与待办义务', rule: '第五条' },
     sendDocumentNotice: {
       label: '发送督办通知',
       rule: '第五条',

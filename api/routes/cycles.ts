@@ -80,8 +80,7 @@ registerTimelineLabels('cycleWorkflow', {
   },
   activities: {
     sendCycleNotice: { label: '发送通知', describe: (a) => a?.kind && (CYCLE_NOTICE_LABELS[a.kind] ?? a.kind) },
-    recordRanking: { label: '记录月度排名', rule: '第六条（三）' },
-    writeBriefing: { label: '生成督导情况通报', rule: '第六条（四）' },
+    recordChange: { label: '记录督导状态、排名、通报与待办义务', rule: '第六条' },
   },
   states: PHASE_LABELS,
 });

@@ -379,7 +379,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await terminateQuietly(env, workflowId);
     // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
     const fired = (await deps.db.notice.findMany({ where: { workflowId } })).map((n) => n.key.slice(workflowId.length + 1)).filter((k) => k !== 'start');
-    const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0 };
+    const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0, revision: before.revision };
     const input: m.RolloutInput = {
       version: 1,
       rolloutId,

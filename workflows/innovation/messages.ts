@@ -1,6 +1,6 @@
 // Inputs and messages of the innovation selection and rollout workflows,
 // shared by the workflows, the API and the tests. No side effects.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
 import type { AcceptancePeriod, Duty, RolloutState, SelectionPhase } from './state';
 
@@ -56,17 +56,34 @@ export interface RoundResult {
   tieRule: string;
 }
 
+/** An official voting round's electorate: who must vote by when, who has. */
+export interface VoteObligations {
+  dueAt: string;
+  voters: string[];
+  voted: string[];
+  closed: boolean;
+}
+
 export interface SelectionCarried {
   phase: SelectionPhase;
   phaseStartedAt: string;
   phaseDueAt: string;
+  /** Each phase's deadline as it was set when the phase opened. */
+  phaseDue: Partial<Record<SelectionPhase, string>>;
   candidates: CandidateView[];
   seq: number;
   results: RoundResult[];
+  /** Who owes a ballot in each official round. */
+  votes: Partial<Record<'MUTUAL' | 'SECOND', VoteObligations>>;
+  /** Who is asked when a candidate names nobody: the default leader in charge, the director. */
+  participants: { leaderInChargeId?: string; directorId?: string };
   fired: string[];
   rolloutIds: string[];
   approvedBy?: string;
+  approvedAt?: string;
   batchOpinion?: { docNumber: string; title: string };
+  /** The revision of the latest recorded change (workflows/records.ts). */
+  revision: number;
 }
 
 export interface SelectionInputV1 {
@@ -118,6 +135,8 @@ export const recordOpinionUpdate = defineUpdate<SelectionView, [OpinionArgs]>('r
 export const approveSelectionUpdate = defineUpdate<SelectionView, [ApproveArgs]>('approveSelection');
 export const closeRoundUpdate = defineUpdate<SelectionView, [CloseRoundArgs]>('closeRound');
 export const selectionQuery = defineQuery<SelectionView>('selection');
+/** Sent by the vote route once a unit's official ballot is stored: its obligation to vote is met. */
+export const ballotCastSignal = defineSignal<[{ round: 'MUTUAL' | 'SECOND'; unitId: string }]>('ballotCast');
 
 // ---- rollout -----------------------------------------------------------------
 
@@ -130,6 +149,8 @@ export interface RolloutCarried {
   problemSeq: number;
   meetingAt?: string;
   acceptedAt?: string;
+  /** The revision of the latest recorded change (workflows/records.ts). */
+  revision: number;
 }
 
 export interface RolloutInputV1 {
@@ -158,6 +179,8 @@ export interface RolloutView {
   duties: Duty[];
   bulletins: number;
   policyVersion: string;
+  /** The revision of the latest recorded change (workflows/records.ts). */
+  revision: number;
 }
 
 export interface RolloutStepArgs {

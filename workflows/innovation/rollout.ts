@@ -8,19 +8,15 @@
 // the end of June / December and the reform office's summary by 10 July /
 // 10 January. Every open duty is reminded before and chased after its
 // deadline; durations come from the policy in the input.
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { activities, shouldContinueAsNew, type Alarm } from '../shared';
+import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RolloutNoticeKind } from '../../activities/innovationTexts';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration, formatShanghai, subtractDuration, type DurationSpec } from '../../common/policy/duration';
+import { addDuration, describeDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
+import { runDuties } from '../duties';
+import { Revisions } from '../records';
+import { activities } from '../shared';
+import { rolloutTimed, type RolloutTimed } from './duties';
+import { rolloutObligations } from './obligations';
 import {
   approveDistrictPlanUpdate,
   approveLeadPlanUpdate,
@@ -40,7 +36,7 @@ import {
 } from './messages';
 import { acceptancePeriod, DUTY_LABELS, townshipRefusal, type Duty, type DutyKind } from './state';
 
-const { recordRollout, sendRolloutNotice } = activities;
+const { recordChange, sendRolloutNotice } = activities;
 
 const RULE = '第十四条';
 
@@ -50,8 +46,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   const workflowId = workflowInfo().workflowId;
   const s: RolloutCarried = input.carried ?? initial(input, new Date());
   const fired = new Set(s.fired);
+  const revisions = new Revisions(s.revision);
+  const carried = (): RolloutCarried => ({ ...s, fired: [...fired], revision: revisions.revision });
   const acceptance = acceptancePeriod(new Date(s.startedAt), p.acceptance);
-  let rev = 0;
 
   const view = (): RolloutView => ({
     rolloutId: input.rolloutId,
@@ -62,6 +59,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     duties: s.duties,
     bulletins: s.bulletins,
     policyVersion: input.policy.version,
+    revision: revisions.revision,
   });
   const duty = (name: string) => s.duties.find((d) => d.name === name);
   const openDuty = (name: string, what: string): Duty => {
@@ -85,7 +83,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       ...[i.leadUnitId, ...i.districtIds].map((u) => fixed(`acceptance-report:${u}`, 'ACCEPTANCE_REPORT', u, at, acc.reportDueAt, `${acc.label}验收，${reportMonths}底前报送`)),
       fixed('summary', 'SUMMARY', REFORM_OFFICE_ID, at, acc.summaryDueAt, `${acc.label}验收，次月${p.acceptance.summaryDay}日前完成`),
     ];
-    return { state: 'RUNNING', startedAt: at, duties, fired: [], bulletins: 0, problemSeq: 0 };
+    return { state: 'RUNNING', startedAt: at, duties, fired: [], bulletins: 0, problemSeq: 0, revision: 0 };
   }
 
   function timed(name: string, kind: DutyKind, unitId: string, startEvent: string, startedAt: string, within: DurationSpec, title = DUTY_LABELS[kind]): Duty {
@@ -95,12 +93,20 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     return { name, kind, unitId, title: DUTY_LABELS[kind], startEvent: '创新改革经验推广实施', startedAt, offset, dueAt, chases: 0 };
   }
 
-  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
+  /**
+   * Records the current state (its board of duties) as the next revision, with
+   * the step that led to it. Call where the state changed, before any await.
+   */
+  function record(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
     const update = currentUpdateInfo();
-    await recordRollout({
-      rolloutId: input.rolloutId,
+    upsertSearchAttributes({ DubanState: [s.state] });
+    return recordChange({
+      family: 'rollout',
       workflowId,
-      meta: {
+      subjectId: input.rolloutId,
+      revision: revisions.next(),
+      at: new Date().toISOString(),
+      rollout: {
         selectionId: input.selectionId,
         candidateId: input.candidateId,
         title: input.title,
@@ -108,22 +114,16 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
         leaderInChargeId: input.leaderInChargeId,
         districtIds: input.districtIds,
         townshipApplies: input.townshipApplies,
+        state: s.state,
+        duties: JSON.parse(JSON.stringify(s.duties)) as Duty[],
         startedAt: s.startedAt,
         reportDueAt: acceptance.reportDueAt,
         summaryDueAt: acceptance.summaryDueAt,
+        acceptedAt: s.acceptedAt,
       },
-      state: s.state,
-      duties: s.duties,
-      acceptedAt: s.acceptedAt,
-      event: event && {
-        key: `${workflowId}:${update?.id ?? event.step}`,
-        step: event.step,
-        actorId: event.actor?.officialId,
-        at: new Date().toISOString(),
-        data: event.data,
-      },
+      event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
+      obligations: revisions.obligations(rolloutObligations(s, workflowId, input.leaderInChargeId)),
     });
-    upsertSearchAttributes({ DubanState: [s.state] });
   }
 
   async function notify(kind: RolloutNoticeKind, step: string, d?: Duty, extra: { chase?: number; escalate?: boolean } = {}): Promise<void> {
@@ -155,8 +155,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
 
   /** Every step: change state before the first await (a concurrent validator sees it), then record. */
   async function done(step: string, actor: Actor, data: Record<string, unknown>): Promise<RolloutView> {
-    rev++;
-    await persist({ step, actor, data });
+    await record({ step, actor, data });
     return view();
   }
 
@@ -270,9 +269,10 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
         s.duties.push(d);
         return d;
       });
-      const v = await done('recordProblems', a.actor, { problems: a.problems, note: a.note });
+      const recorded = record({ step: 'recordProblems', actor: a.actor, data: { problems: a.problems, note: a.note } });
       for (const d of added) await notify('PROBLEM', `${d.name}:notice`, d);
-      return v;
+      await recorded;
+      return view();
     },
     {
       validator: (a) => {
@@ -333,74 +333,30 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
 
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['rollout'], DubanUnits: [input.leadUnitId, ...input.districtIds] });
-    await persist({ step: 'start', data: { opinion: input.opinion } });
+    await record({ step: 'start', data: { opinion: input.opinion } });
     await notify('START', 'start');
   }
 
-  // ---- timers ----------------------------------------------------------------
+  // ---- timed duties ------------------------------------------------------------
 
-  /** Reminders before, chases after each open duty's deadline, and the monthly bulletin. */
-  function alarms(): Alarm[] {
-    const out: Alarm[] = [];
-    for (const d of s.duties) {
-      if (d.doneAt) continue;
-      const due = new Date(d.dueAt);
-      p.remindBefore.forEach((before, i) => {
-        const at = subtractDuration(due, before).getTime();
-        if (at > new Date(d.startedAt).getTime()) out.push({ key: `${d.name}:reminder-${i}`, at, fire: () => notify('REMINDER', `${d.name}:reminder-${i}`, d) });
-      });
-      // Chase at the deadline, then every chaseEvery, up to maxChases (policy); the board stays red after.
-      const n = d.chases + 1;
-      if (n <= p.maxChases) {
-        let at = due;
-        for (let k = 1; k < n; k++) at = addDuration(at, p.chaseEvery);
-        out.push({
-          key: `${d.name}:chase-${n}`,
-          at: at.getTime(),
-          fire: async () => {
-            d.chases = n;
-            await notify('CHASE', `${d.name}:chase-${n}`, d, { chase: n, escalate: n >= p.escalateAfter });
-          },
-        });
+  await runDuties<RolloutTimed>({
+    due: () => rolloutTimed(s, p),
+    fired,
+    revision: () => revisions.revision,
+    finished: () => s.state === 'ACCEPTED',
+    continueAsNew: () => continueAsNew<typeof rolloutWorkflow>({ ...input, carried: carried() }),
+    async fire(t) {
+      const d = t.dutyName ? duty(t.dutyName) : undefined;
+      if (t.chase && d) {
+        d.chases = t.chase;
+        // Chase counts show on the board.
+        const recorded = record();
+        await notify('CHASE', t.key, d, { chase: t.chase, escalate: t.escalate });
+        return recorded;
       }
-    }
-    // Tracking supervision: a bulletin of every district's progress (policy: monthly).
-    const k = s.bulletins + 1;
-    let at = new Date(s.startedAt);
-    for (let i = 0; i < k; i++) at = addDuration(at, p.bulletinEvery);
-    out.push({
-      key: `bulletin-${k}`,
-      at: at.getTime(),
-      fire: async () => {
-        s.bulletins = k;
-        await notify('BULLETIN', `bulletin-${k}`);
-      },
-    });
-    return out.filter((a) => !fired.has(a.key));
-  }
-
-  for (;;) {
-    if (s.state === 'ACCEPTED') break;
-    if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof rolloutWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
-    }
-    const pending = alarms();
-    const now = Date.now();
-    const ready = pending.filter((a) => a.at <= now).sort((a, b) => a.at - b.at);
-    if (ready.length) {
-      for (const a of ready) {
-        fired.add(a.key);
-        await a.fire();
-      }
-      // Chase counts show on the board.
-      await persist();
-      continue;
-    }
-    const next = Math.min(...pending.map((a) => a.at));
-    const seen = rev;
-    await condition(() => rev !== seen, Math.max(next - Date.now(), 1));
-  }
-  await condition(allHandlersFinished);
+      if (t.bulletin) s.bulletins = t.bulletin;
+      await notify(t.kind, t.key, d);
+    },
+  });
   return view();
 }

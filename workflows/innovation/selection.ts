@@ -6,22 +6,25 @@
 // per selected experience. Ballots are written to PostgreSQL by the API (high
 // volume); the workflow counts them through an activity when a round closes.
 import {
-  allHandlersFinished,
-  condition,
   continueAsNew,
   currentUpdateInfo,
+  condition,
   ParentClosePolicy,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { activities, shouldContinueAsNew, type Alarm } from '../shared';
 import type { SelectionNoticeKind } from '../../activities/innovationTexts';
-import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { addDuration, describeDuration } from '../../common/policy/duration';
+import { runDuties } from '../duties';
+import { Revisions } from '../records';
+import { activities } from '../shared';
+import { PHASE_WINDOW, selectionTimed, type SelectionTimed } from './duties';
 import { rolloutId, rolloutWorkflowId } from './ids';
 import {
   approveSelectionUpdate,
+  ballotCastSignal,
   closeRoundUpdate,
   recordOpinionUpdate,
   selectionQuery,
@@ -34,70 +37,71 @@ import {
   type SelectionInput,
   type SelectionView,
 } from './messages';
+import { selectionObligations } from './obligations';
 import { rolloutWorkflow } from './rollout';
 import { FINAL_TIE_RULE, NEXT_PHASE, PHASE_LABELS, rankFinal, rankShortlist, type SelectionPhase } from './state';
 
-const { recordSelection, closeSelectionRound, sendSelectionNotice, innovationDistricts } = activities;
+const { recordChange, closeSelectionRound, sendSelectionNotice, innovationDistricts, selectionParticipants } = activities;
 
 const RULE = '第十四条';
-const WINDOW: Record<string, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWindow' | 'opinionWindow' | 'approvalWindow'> = {
-  CALL: 'callWindow',
-  MUTUAL_VOTE: 'mutualVoteWindow',
-  SECOND_VOTE: 'secondVoteWindow',
-  OPINIONS: 'opinionWindow',
-  APPROVAL: 'approvalWindow',
-};
 const SHORTLIST_TIE_RULE = '按互评投票得票数排序；得票相同的，以申报时间在先者居前';
-
 
 export async function selectionWorkflow(input: SelectionInput): Promise<SelectionView> {
   const p = input.policy.innovation.selection;
   const workflowId = workflowInfo().workflowId;
   const startedAt = new Date();
+  const callDue = addDuration(startedAt, p.callWindow).toISOString();
   const s: SelectionCarried = input.carried ?? {
     phase: 'CALL',
     phaseStartedAt: startedAt.toISOString(),
-    phaseDueAt: addDuration(startedAt, p.callWindow).toISOString(),
+    phaseDueAt: callDue,
+    phaseDue: { CALL: callDue },
     candidates: [],
     seq: 0,
     results: [],
+    votes: {},
+    participants: {},
     fired: [],
     rolloutIds: [],
+    revision: 0,
   };
   const fired = new Set(s.fired);
-  /** Set synchronously by handlers; the main loop acts on them. */
+  const revisions = new Revisions(s.revision);
+  const carried = (): SelectionCarried => ({ ...s, fired: [...fired], revision: revisions.revision });
+  /** Set synchronously by handlers; the duty loop acts on them. */
   let closeRequested: { phase: SelectionPhase; actor: Actor; note?: string } | undefined;
   let approval: ApproveArgs | undefined;
   let closing = false;
   let approvalRecorded = false;
-  let rev = 0;
+  /** The phase whose opening is recorded: a closed round answers once the next one is. */
+  let recordedPhase = s.phase;
 
   const view = (): SelectionView => {
-    const { fired: _f, seq: _s, ...rest } = s;
+    const { fired: _f, seq: _s, ...rest } = carried();
     return { ...rest, selectionId: input.selectionId, policyVersion: input.policy.version };
   };
   const finalists = () => s.candidates.filter((c) => c.finalRank !== undefined).sort((a, b) => a.finalRank! - b.finalRank!);
 
-  async function persist(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }): Promise<void> {
+  /**
+   * Records the current state as the next revision, with the step that led
+   * to it and the candidates it touched. Call where the state changed, before
+   * any await. While a round is being counted the database's phase says so,
+   * and the vote routes refuse ballots.
+   */
+  function record(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, candidates: CandidateView[] = []): Promise<void> {
     const update = currentUpdateInfo();
-    await recordSelection({
-      selectionId: input.selectionId,
-      workflowId,
-      policyVersion: input.policy.version,
-      phase: s.phase,
-      phaseDueAt: s.phaseDueAt,
-      candidates: s.candidates,
-      results: s.results,
-      approvedBy: s.approvedBy,
-      event: event && {
-        key: `${workflowId}:${update?.id ?? event.step}`,
-        step: event.step,
-        actorId: event.actor?.officialId,
-        at: new Date().toISOString(),
-        data: event.data,
-      },
-    });
     upsertSearchAttributes({ DubanState: [s.phase] });
+    return recordChange({
+      family: 'selection',
+      workflowId,
+      subjectId: input.selectionId,
+      revision: revisions.next(),
+      at: new Date().toISOString(),
+      selection: { policyVersion: input.policy.version, phase: closing ? `${s.phase}_CLOSING` : s.phase, phaseDueAt: s.phaseDueAt, results: s.results, approvedBy: s.approvedBy, approvedAt: s.approvedAt },
+      candidates: JSON.parse(JSON.stringify(candidates)) as CandidateView[],
+      event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
+      obligations: revisions.obligations(selectionObligations(s, workflowId, input.selectionId)),
+    });
   }
 
   async function notify(kind: SelectionNoticeKind, step: string, offset: string): Promise<void> {
@@ -114,33 +118,46 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   }
 
   /** Opens the next phase with its deadline (policy) and tells those who must act. */
-  async function enter(phase: SelectionPhase): Promise<void> {
+  async function enter(phase: SelectionPhase, closed: CandidateView[]): Promise<void> {
     const now = new Date();
     s.phase = phase;
     s.phaseStartedAt = now.toISOString();
-    const w = WINDOW[phase];
-    if (w) s.phaseDueAt = addDuration(now, p[w]).toISOString();
-    rev++;
-    await persist({ step: `enter-${phase}` });
+    const w = PHASE_WINDOW[phase];
+    if (w) s.phaseDueAt = s.phaseDue[phase] = addDuration(now, p[w]).toISOString();
+    const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : phase === 'SECOND_VOTE' ? 'SECOND' : undefined;
+    // 第十四条: the round's voting units each owe a ballot.
+    if (round) s.votes[round] = { dueAt: s.phaseDueAt, voters: [...(await votersOf(round))], voted: [], closed: false };
+    await record({ step: `enter-${phase}` }, closed);
+    recordedPhase = phase;
     const kind: SelectionNoticeKind | undefined =
       phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? 'VOTE_OPEN' : phase === 'OPINIONS' ? 'OPINION_REQUEST' : phase === 'APPROVAL' ? 'APPROVAL_REQUEST' : undefined;
     if (kind) await notify(kind, `open-${phase}`, w ? describeDuration(p[w]) : '即时');
   }
 
+  let participants: Awaited<ReturnType<typeof selectionParticipants>> | undefined;
+  async function votersOf(round: 'MUTUAL' | 'SECOND'): Promise<string[]> {
+    participants ??= await selectionParticipants();
+    return participants.voters[round];
+  }
+
   /** Closes the current phase: counts a vote round, ranks, and moves on. */
   async function closePhase(): Promise<void> {
+    const phase = s.phase;
+    const by = closeRequested?.phase === phase ? closeRequested : undefined;
+    closeRequested = undefined;
+    if (phase === 'CALL' && s.candidates.length === 0) {
+      s.phase = 'CANCELLED';
+      await record({ step: 'cancelled', data: { reason: '征集期内没有候选经验' } });
+      recordedPhase = s.phase;
+      return;
+    }
     closing = true;
     try {
-      const phase = s.phase;
-      if (phase === 'CALL' && s.candidates.length === 0) {
-        s.phase = 'CANCELLED';
-        rev++;
-        await persist({ step: 'cancelled', data: { reason: '征集期内没有候选经验' } });
-        return;
-      }
       if (phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE') {
         const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : 'SECOND';
-        const r = await closeSelectionRound({ selectionId: input.selectionId, phase, round });
+        // The database's phase says the round is closing before the ballots are counted.
+        await record();
+        const r = await closeSelectionRound({ selectionId: input.selectionId, round });
         const count = (ballotRound: string, id: string) => r.counts[ballotRound]?.[id] ?? 0;
         if (round === 'MUTUAL') {
           for (const c of s.candidates) c.mutualVotes = count('MUTUAL', c.id);
@@ -158,15 +175,22 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
             s.candidates.find((c) => c.id === x.id)!.finalRank = i + 1;
           });
         }
+        const votes = s.votes[round]!;
+        votes.voted = [...new Set([...votes.voted, ...r.voters])];
+        votes.closed = true;
         s.results.push({ round, closedAt: new Date().toISOString(), ballots: r.ballots, counts: r.counts, tieRule: round === 'MUTUAL' ? SHORTLIST_TIE_RULE : FINAL_TIE_RULE });
       }
-      const by = closeRequested?.phase === phase ? closeRequested : undefined;
-      closeRequested = undefined;
-      await persist({ step: `close-${phase}`, actor: by?.actor, data: { early: !!by, note: by?.note } });
-      await enter(NEXT_PHASE[phase]!);
+      if (phase === 'OPINIONS') participants ??= await selectionParticipants();
     } finally {
       closing = false;
     }
+    const next = NEXT_PHASE[phase]!;
+    if (next === 'OPINIONS' || next === 'APPROVAL') {
+      participants ??= await selectionParticipants();
+      s.participants = { leaderInChargeId: participants.leaderInChargeId, directorId: participants.directorId };
+    }
+    await record({ step: `close-${phase}`, actor: by?.actor, data: { early: !!by, note: by?.note } });
+    await enter(next, phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? s.candidates : []);
   }
 
   /** The director approved: the rollouts start as child workflows that outlive this one. */
@@ -210,9 +234,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       if (!s.rolloutIds.includes(c.rolloutId!)) s.rolloutIds.push(c.rolloutId!);
     }
     s.phase = 'APPROVED';
-    s.phaseStartedAt = new Date().toISOString();
-    rev++;
-    await persist({ step: 'approved', actor: a.actor, data: { candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle, note: a.note } });
+    s.phaseStartedAt = s.approvedAt = new Date().toISOString();
+    await record({ step: 'approved', actor: a.actor, data: { candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle, note: a.note } }, s.candidates);
     approvalRecorded = true;
     await notify('RESULT', 'result', '即时');
   }
@@ -243,8 +266,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
         opinions: [],
       };
       s.candidates.push(c);
-      rev++;
-      await persist({ step: 'submitCandidate', actor: a.actor, data: { candidateId: c.id, title: c.title } });
+      await record({ step: 'submitCandidate', actor: a.actor, data: { candidateId: c.id, title: c.title } }, [c]);
       return view();
     },
     {
@@ -261,8 +283,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     async (a) => {
       const c = s.candidates.find((x) => x.id === a.candidateId)!;
       c.opinions.push({ by: a.actor.officialId, unitId: a.actor.unitId, role: a.role, agree: a.agree, comment: a.comment, at: new Date().toISOString() });
-      rev++;
-      await persist({ step: 'recordOpinion', actor: a.actor, data: { candidateId: a.candidateId, role: a.role, agree: a.agree, comment: a.comment } });
+      await record({ step: 'recordOpinion', actor: a.actor, data: { candidateId: a.candidateId, role: a.role, agree: a.agree, comment: a.comment } }, [c]);
       return view();
     },
     {
@@ -275,18 +296,25 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     },
   );
 
+  setHandler(ballotCastSignal, async ({ round, unitId }) => {
+    const votes = s.votes[round];
+    if (!votes || votes.closed || votes.voted.includes(unitId) || !votes.voters.includes(unitId)) return;
+    votes.voted.push(unitId);
+    await record();
+  });
+
   setHandler(
     closeRoundUpdate,
     async (a) => {
       closeRequested = { phase: a.phase, actor: a.actor, note: a.note };
-      rev++;
+      await record({ step: 'closeRound', actor: a.actor, data: { phase: a.phase, note: a.note } });
       // Answer once the next phase is recorded, so the caller reads it back from the database.
-      await condition(() => s.phase !== a.phase && !closing);
+      await condition(() => recordedPhase !== a.phase && !closing);
       return view();
     },
     {
       validator: (a) => {
-        if (!WINDOW[s.phase] || s.phase === 'APPROVAL') throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，没有可结束的轮次`);
+        if (!PHASE_WINDOW[s.phase] || s.phase === 'APPROVAL') throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，没有可结束的轮次`);
         if (a.phase !== s.phase) throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，不是“${PHASE_LABELS[a.phase as SelectionPhase] ?? String(a.phase)}”`);
         if (closing || closeRequested) throw new Error('本轮正在结束');
       },
@@ -298,7 +326,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     async (a) => {
       approval = a;
       s.approvedBy = a.actor.officialId;
-      rev++;
+      await record({ step: 'approveSelection', actor: a.actor, data: { note: a.note } });
       await condition(() => s.phase === 'APPROVED' && approvalRecorded);
       return view();
     },
@@ -323,67 +351,23 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
 
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['selection'] });
-    await persist({ step: 'call' });
+    await record({ step: 'call' });
     await notify('CALL', 'call', describeDuration(p.callWindow));
   }
 
-  /** Reminders before the phase deadline, and the director chased after the approval deadline. */
-  function alarms(): Alarm[] {
-    const out: Alarm[] = [];
-    const phase = s.phase;
-    const due = new Date(s.phaseDueAt);
-    const start = new Date(s.phaseStartedAt).getTime();
-    const w = WINDOW[phase];
-    if (!w) return out;
-    p.remindBefore.forEach((before, i) => {
-      const at = subtractDuration(due, before).getTime();
-      if (at > start) {
-        out.push({ key: `${phase}:reminder-${i}`, at, fire: () => notify('REMINDER', `${phase}:reminder-${i}`, `${describeDuration(p[w])}（提前${describeDuration(before)}提醒）`) });
-      }
-    });
-    if (phase === 'APPROVAL') {
-      out.push({ key: 'APPROVAL:chase', at: due.getTime(), fire: () => notify('CHASE', 'APPROVAL:chase', describeDuration(p[w])) });
-    }
-    return out.filter((a) => !fired.has(a.key));
-  }
+  // ---- timed duties ------------------------------------------------------------
 
-  const opinionsComplete = () =>
-    finalists().every((c) => c.opinions.some((o) => o.role === 'LEADER') && c.opinions.some((o) => o.role === 'LEAD_DEPARTMENT'));
-
-  for (;;) {
-    if (s.phase === 'APPROVED' || s.phase === 'CANCELLED') break;
-    if (!closeRequested && !approval && (shouldContinueAsNew())) {
-      // A close or approval arriving meanwhile is handled first (its handler waits for the loop).
-      await condition(() => allHandlersFinished() || !!closeRequested || !!approval);
-      if (!closeRequested && !approval) await continueAsNew<typeof selectionWorkflow>({ ...input, carried: { ...s, fired: [...fired] } });
-    }
-    if (s.phase === 'APPROVAL' && approval) {
-      await finishApproval(approval);
-      continue;
-    }
-    const now = Date.now();
-    const deadlinePassed = s.phase !== 'APPROVAL' && now >= new Date(s.phaseDueAt).getTime();
-    // Opinions close early once every finalist has both a leader's and its lead department's opinion.
-    if (closeRequested?.phase === s.phase || deadlinePassed || (s.phase === 'OPINIONS' && opinionsComplete())) {
-      await closePhase();
-      continue;
-    }
-    const pending = alarms();
-    const ready = pending.filter((a) => a.at <= now);
-    if (ready.length) {
-      for (const a of ready) {
-        fired.add(a.key);
-        await a.fire();
-      }
-      continue;
-    }
-    const times = pending.map((a) => a.at);
-    if (s.phase !== 'APPROVAL') times.push(new Date(s.phaseDueAt).getTime());
-    const next = times.length ? Math.min(...times) : undefined;
-    const seen = rev;
-    if (next === undefined) await condition(() => rev !== seen);
-    else await condition(() => rev !== seen, Math.max(next - Date.now(), 1));
-  }
-  await condition(allHandlersFinished);
+  await runDuties<SelectionTimed>({
+    due: () => selectionTimed(s, p, closeRequested?.phase === s.phase, !!approval),
+    fired,
+    revision: () => revisions.revision,
+    finished: () => s.phase === 'APPROVED' || s.phase === 'CANCELLED',
+    continueAsNew: () => continueAsNew<typeof selectionWorkflow>({ ...input, carried: carried() }),
+    async fire(t) {
+      if (t.approve) return finishApproval(approval!);
+      if (t.close) return closePhase();
+      if (t.notice) await notify(t.notice.kind, t.key, t.notice.offset);
+    },
+  });
   return view();
 }

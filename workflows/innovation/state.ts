@@ -21,6 +21,12 @@ export const PHASE_LABELS: Record<SelectionPhase, string> = {
   CANCELLED: '已取消',
 };
 
+/** "2026-H2" → "2026年下半年". */
+export function halfLabel(selectionId: string): string {
+  const m = /^(\d{4})-H([12])$/.exec(selectionId);
+  return m ? `${m[1]}年${m[2] === '1' ? '上' : '下'}半年` : selectionId;
+}
+
 /** The phase after `p` closes. */
 export const NEXT_PHASE: Partial<Record<SelectionPhase, SelectionPhase>> = {
   CALL: 'MUTUAL_VOTE',

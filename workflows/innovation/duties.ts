@@ -1,0 +1,95 @@
+// The timed duties of the innovation workflows (第十四条), as data. A rollout:
+// reminders before and chases after each open duty's deadline (up to the
+// policy's limit, the leaders copied after enough), and the monthly bulletin.
+// A selection: reminders before each phase's deadline, the phase's close, the
+// director chased after the approval deadline, the approval carried out. Pure:
+// the workflows fire them (workflows/duties.ts).
+import type { RolloutNoticeKind, SelectionNoticeKind } from '../../activities/innovationTexts';
+import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import type { InnovationRolloutPolicy, InnovationSelectionPolicy } from '../../common/policy/innovation';
+import type { Duty as Timed } from '../duties';
+import type { RolloutCarried, SelectionCarried } from './messages';
+import type { SelectionPhase } from './state';
+
+export interface RolloutTimed extends Timed {
+  kind: Extract<RolloutNoticeKind, 'REMINDER' | 'CHASE' | 'BULLETIN'>;
+  /** The board duty it is about (reminders and chases). */
+  dutyName?: string;
+  /** The chase count the duty reaches (shown on the board). */
+  chase?: number;
+  escalate?: boolean;
+  /** The bulletin count it reaches. */
+  bulletin?: number;
+}
+
+export function rolloutTimed(s: RolloutCarried, p: InnovationRolloutPolicy): RolloutTimed[] {
+  const out: RolloutTimed[] = [];
+  if (s.state === 'ACCEPTED') return out;
+  for (const d of s.duties) {
+    if (d.doneAt) continue;
+    const due = new Date(d.dueAt);
+    p.remindBefore.forEach((before, i) => {
+      const at = subtractDuration(due, before).getTime();
+      if (at > new Date(d.startedAt).getTime()) out.push({ key: `${d.name}:reminder-${i}`, at, kind: 'REMINDER', dutyName: d.name });
+    });
+    // Chase at the deadline, then every chaseEvery, up to maxChases (policy); the board stays red after.
+    const n = d.chases + 1;
+    if (n <= p.maxChases) {
+      let at = due;
+      for (let k = 1; k < n; k++) at = addDuration(at, p.chaseEvery);
+      out.push({ key: `${d.name}:chase-${n}`, at: at.getTime(), kind: 'CHASE', dutyName: d.name, chase: n, escalate: n >= p.escalateAfter });
+    }
+  }
+  // Tracking supervision: a bulletin of every district's progress (policy: monthly).
+  const k = s.bulletins + 1;
+  let at = new Date(s.startedAt);
+  for (let i = 0; i < k; i++) at = addDuration(at, p.bulletinEvery);
+  out.push({ key: `bulletin-${k}`, at: at.getTime(), kind: 'BULLETIN', bulletin: k });
+  return out;
+}
+
+/** The policy's window of each timed phase. */
+export const PHASE_WINDOW: Partial<Record<SelectionPhase, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWindow' | 'opinionWindow' | 'approvalWindow'>> = {
+  CALL: 'callWindow',
+  MUTUAL_VOTE: 'mutualVoteWindow',
+  SECOND_VOTE: 'secondVoteWindow',
+  OPINIONS: 'opinionWindow',
+  APPROVAL: 'approvalWindow',
+};
+
+export interface SelectionTimed extends Timed {
+  notice?: { kind: SelectionNoticeKind; offset: string };
+  /** Close the current phase (deadline passed, closed early, or every opinion given). */
+  close?: boolean;
+  /** Carry out the director's approval. */
+  approve?: boolean;
+}
+
+/** `closeRequested`: the reform office asked to close the current phase; `approvalRequested`: the director approved. */
+export function selectionTimed(s: SelectionCarried, p: InnovationSelectionPolicy, closeRequested: boolean, approvalRequested: boolean): SelectionTimed[] {
+  const phase = s.phase;
+  const w = PHASE_WINDOW[phase];
+  if (!w) return [];
+  if (phase === 'APPROVAL' && approvalRequested) return [{ key: 'approve', at: 0, approve: true }];
+  const due = new Date(s.phaseDueAt).getTime();
+  const out: SelectionTimed[] = [];
+  const start = new Date(s.phaseStartedAt).getTime();
+  p.remindBefore.forEach((before, i) => {
+    const at = subtractDuration(new Date(due), before).getTime();
+    if (at > start) out.push({ key: `${phase}:reminder-${i}`, at, notice: { kind: 'REMINDER', offset: `${describeDuration(p[w])}（提前${describeDuration(before)}提醒）` } });
+  });
+  if (phase === 'APPROVAL') {
+    out.push({ key: 'APPROVAL:chase', at: due, notice: { kind: 'CHASE', offset: describeDuration(p[w]) } });
+  } else {
+    // Opinions close early once every finalist has both a leader's and its lead department's opinion.
+    const early = closeRequested || (phase === 'OPINIONS' && opinionsComplete(s));
+    out.push({ key: `close-${phase}`, at: early ? 0 : due, close: true });
+  }
+  return out;
+}
+
+export function opinionsComplete(s: SelectionCarried): boolean {
+  return s.candidates
+    .filter((c) => c.finalRank !== undefined)
+    .every((c) => c.opinions.some((o) => o.role === 'LEADER') && c.opinions.some((o) => o.role === 'LEAD_DEPARTMENT'));
+}
