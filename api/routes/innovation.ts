@@ -220,13 +220,13 @@ export function innovationRouter(db: Db, client: Client): Router {
       officialId: c.officialId,
       candidateIds: body.candidateIds,
     });
-    // The unit's obligation to vote is met: the workflow records it (and counts every ballot when the round closes,
-    // so a signal lost here only delays the record).
+    // The unit's obligation to vote is met: the workflow records it before the answer (and counts every ballot
+    // when the round closes, so a failure here only delays the record).
     if (result.round !== 'PUBLIC') {
       await client.workflow
         .getHandle(sel.workflowId)
-        .signal(m.ballotCastSignal, { round: result.round, unitId: c.unitId })
-        .catch((err: Error) => console.warn(`[api] ballot for ${sel.id} stored; signalling its workflow failed (its obligation closes with the round): ${err.message}`));
+        .executeUpdate(m.ballotCastUpdate, { args: [{ round: result.round, unitId: c.unitId }] })
+        .catch((err: Error) => console.warn(`[api] ballot for ${sel.id} stored; recording its obligation failed (it closes with the round): ${err.message}`));
     }
     res.status(201).json(result);
   });

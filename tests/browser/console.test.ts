@@ -23,6 +23,7 @@ import { WEB_DIST_DEFAULT } from '../../api/web';
 import { focusedId, launchChromium, screenshot, tabTo, typeToPick, unlabelledInputs } from '../support/browser';
 import { tokenFor, uniqueDocNumber } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { codeMails, nextLoginCode } from '../support/loginMail';
 
@@ -63,6 +64,9 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     docId = arrived.body.document.id;
     await eventually(() => deps.db.notice.count({ where: { subjectId: docId, kind: 'ASSIGNMENT', status: 'SENT' } }), (n) => n === 1);
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     await browser?.close();

@@ -13,6 +13,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { TimelineEvent } from '../../api/admin/timeline';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { expressRoutes } from '../support/expressRoutes';
@@ -76,6 +77,9 @@ describe('admin API (dev server)', () => {
     // Not authenticated at all (401): audited without an official.
     expect((await request(app).post(`/api/documents/${docId}/acknowledge`).send({})).status).toBe(401);
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     await harness?.close();

@@ -16,6 +16,7 @@ import * as c from '../../api/schemas/console';
 import * as v from '../../api/schemas/views';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
@@ -52,6 +53,9 @@ describe('console routes (dev server)', () => {
     workflowId = res.body.document.workflowId;
     await eventually(() => deps.db.notice.count({ where: { subjectId: docId, kind: 'ASSIGNMENT', status: 'SENT' } }), (n) => n === 1);
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     await harness?.close();

@@ -18,6 +18,7 @@ import { shanghaiYear } from '../support/testClock';
 import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
 
@@ -46,6 +47,9 @@ describe('六个一 cycle (dev server)', () => {
     const people = ['ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', ...[...DISTRICTS, ...GROUPS].map(reporter)];
     for (const who of people) tokens[who] = await tokenFor(deps.db, who);
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     // Leave the dev server quiet: the schedule and any cycle still running.

@@ -11,6 +11,7 @@ import { createApp } from '../../api/app';
 import { importDocuments, readRows } from '../../scripts/import-documents';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { listMail, waitForMail } from '../support/mailbox';
 
@@ -29,6 +30,9 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
       tokens[id] = await tokenFor(deps.db, id);
     }
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     await harness?.close();

@@ -13,6 +13,7 @@ import { defaultPolicy } from '../../common/policy';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
 
@@ -51,6 +52,9 @@ describe('innovation API (dev server)', () => {
     ];
     for (const who of people) tokens[who] = await tokenFor(deps.db, who);
   });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
     // The rollouts run for months: end them so the dev server is left quiet.

@@ -1,8 +1,10 @@
 /**
  * A worker with the real activities on the jest run's Temporal dev server, and
- * a client beside it: what every integration test starts with.
+ * a client beside it: what every integration test starts with. The client
+ * remembers every workflow it starts, updates or signals, so each test can end
+ * with the record check (tests/support/records.ts) over the workflows it touched.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { testDeps, testWorker, type TestDeps } from './deps';
 
@@ -11,6 +13,8 @@ export interface DevServerHarness {
   client: Client;
   nativeConnection: NativeConnection;
   worker: Worker;
+  /** The workflows the client started, updated or signalled since the last call (then forgotten). */
+  touchedWorkflows(): string[];
   /** Stops the worker, closes the connections and the database. */
   close(): Promise<void>;
 }
@@ -24,11 +28,31 @@ export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {
   const native = await NativeConnection.connect({ address });
   const worker = await testWorker(native, deps, overrides, namespace);
   const running = worker.run();
+  const touched = new Set<string>();
+  const track: WorkflowClientInterceptor = {
+    async startWithDetails(input, next) {
+      touched.add(input.options.workflowId);
+      return next(input);
+    },
+    async startUpdate(input, next) {
+      touched.add(input.workflowExecution.workflowId);
+      return next(input);
+    },
+    async signal(input, next) {
+      touched.add(input.workflowExecution.workflowId);
+      return next(input);
+    },
+  };
   return {
     deps,
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, interceptors: { workflow: [track] } }),
     nativeConnection: native,
     worker,
+    touchedWorkflows() {
+      const ids = [...touched];
+      touched.clear();
+      return ids;
+    },
     async close() {
       worker.shutdown();
       await running;

@@ -1,6 +1,6 @@
 // Inputs and messages of the innovation selection and rollout workflows,
 // shared by the workflows, the API and the tests. No side effects.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
 import type { AcceptancePeriod, Duty, RolloutState, SelectionPhase } from './state';
 
@@ -135,8 +135,8 @@ export const recordOpinionUpdate = defineUpdate<SelectionView, [OpinionArgs]>('r
 export const approveSelectionUpdate = defineUpdate<SelectionView, [ApproveArgs]>('approveSelection');
 export const closeRoundUpdate = defineUpdate<SelectionView, [CloseRoundArgs]>('closeRound');
 export const selectionQuery = defineQuery<SelectionView>('selection');
-/** Sent by the vote route once a unit's official ballot is stored: its obligation to vote is met. */
-export const ballotCastSignal = defineSignal<[{ round: 'MUTUAL' | 'SECOND'; unitId: string }]>('ballotCast');
+/** Sent by the vote route once a unit's official ballot is stored: its obligation to vote is met (answered once recorded). */
+export const ballotCastUpdate = defineUpdate<void, [{ round: 'MUTUAL' | 'SECOND'; unitId: string }]>('ballotCast');
 
 // ---- rollout -----------------------------------------------------------------
 

@@ -24,7 +24,7 @@ import { PHASE_WINDOW, selectionTimed, type SelectionTimed } from './duties';
 import { rolloutId, rolloutWorkflowId } from './ids';
 import {
   approveSelectionUpdate,
-  ballotCastSignal,
+  ballotCastUpdate,
   closeRoundUpdate,
   recordOpinionUpdate,
   selectionQuery,
@@ -296,7 +296,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     },
   );
 
-  setHandler(ballotCastSignal, async ({ round, unitId }) => {
+  setHandler(ballotCastUpdate, async ({ round, unitId }) => {
+    // A round already closed counted the ballot from the database.
     const votes = s.votes[round];
     if (!votes || votes.closed || votes.voted.includes(unitId) || !votes.voters.includes(unitId)) return;
     votes.voted.push(unitId);

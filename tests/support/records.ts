@@ -1,0 +1,115 @@
+/**
+ * The invariant every integration test ends with: for each workflow it
+ * touched, the database record (state or phase, child rows, every obligation's
+ * status) equals the workflow's own view (its query) — the workflow is the
+ * source of truth, the database its projection. Record activities may still
+ * be in flight when a test ends, so the check waits for them (bounded).
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../common/db';
+import { cycleObligations } from '../../workflows/cycle/obligations';
+import { cycleStateQuery, type CycleView } from '../../workflows/cycle/messages';
+import { documentObligations } from '../../workflows/document/obligations';
+import { stateQuery, type CarriedState, type DocumentView } from '../../workflows/document/messages';
+import * as im from '../../workflows/innovation/messages';
+import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
+import { eventually } from './eventually';
+
+type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
+
+/** Where the record and the workflow disagree, one line each (empty: they agree). */
+export async function recordDivergences(db: Db, client: Client, workflowIds: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of new Set(workflowIds)) {
+    // Test fixtures' own workflows (no family) have no record.
+    const check = CHECKS[id.slice(0, id.indexOf(':'))];
+    if (check) out.push(...(await check(db, client, id)).map((d) => `${id}: ${d}`));
+  }
+  return out;
+}
+
+/** Fails the test, listing each divergence, unless the records of these workflows match them within `timeoutMs`. */
+export async function expectRecordsMatch(db: Db, client: Client, workflowIds: string[], timeoutMs = 30_000): Promise<void> {
+  const divergences = await eventually(() => recordDivergences(db, client, workflowIds), (d) => d.length === 0, timeoutMs);
+  expect(divergences).toEqual([]);
+}
+
+const differ = (what: string, db: unknown, workflow: unknown): string[] =>
+  JSON.stringify(db) === JSON.stringify(workflow) ? [] : [`${what}: database ${JSON.stringify(db)} ≠ workflow ${JSON.stringify(workflow)}`];
+
+/** Every obligation of the workflow, key → status, as stored and as the workflow's rule computes it. */
+async function obligationsDiffer(db: Db, workflowId: string, computed: Array<{ key: string; status: string }>): Promise<string[]> {
+  const rows = await db.obligation.findMany({ where: { workflowId }, select: { key: true, status: true } });
+  const stored = Object.fromEntries(rows.filter((r) => r.status === 'OPEN' || computed.some((c) => c.key === r.key)).map((r) => [r.key, r.status]));
+  const expected = Object.fromEntries(computed.map((c) => [c.key, c.status]));
+  const keys = [...new Set([...Object.keys(stored), ...Object.keys(expected)])].sort();
+  return keys.flatMap((k) => differ(`obligation ${k}`, stored[k], expected[k]));
+}
+
+const CHECKS: Record<string, Check> = {
+  async document(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<DocumentView>(stateQuery);
+    const row = await db.document.findUnique({ where: { workflowId }, include: { ledgerTasks: true } });
+    if (!row) return ['no Document row'];
+    const tasks = (ts: Array<{ id: string; status: string; ownerId: string; closedAt?: string | Date | null }>) =>
+      Object.fromEntries(ts.map((t) => [t.id, [t.status, t.ownerId, t.closedAt ? new Date(t.closedAt).toISOString() : null]]));
+    return [
+      ...differ('state', row.state, v.state),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('linkedDocNumber', row.linkedDocNumber, v.linkedDocNumber ?? null),
+      ...differ('ledger tasks', tasks(row.ledgerTasks), tasks(v.tasks)),
+      ...(await obligationsDiffer(db, workflowId, documentObligations({ ...v, fired: [], taskSeq: 0 } as CarriedState, workflowId))),
+    ];
+  },
+
+  async cycle(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<CycleView>(cycleStateQuery);
+    const row = await db.cycle.findUnique({ where: { workflowId } });
+    if (!row) return ['no Cycle row'];
+    const [reports, inspections, diagnoses, entries] = await Promise.all([
+      db.cycleReport.findMany({ where: { cycleId: row.id } }),
+      db.cycleInspection.findMany({ where: { cycleId: row.id } }),
+      db.cycleDiagnosis.findMany({ where: { cycleId: row.id } }),
+      db.cycleScoreEntry.count({ where: { cycleId: row.id } }),
+    ]);
+    const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
+    const byId = <T,>(xs: T[], key: (x: T) => string, val: (x: T) => unknown) => Object.fromEntries(xs.map((x) => [key(x), val(x)]).sort());
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('ranked', !!row.rankedAt, !!v.ranking),
+      ...differ('reports', byId(reports, (r) => r.unitId, (r) => [r.summary, r.onTime]), byId(v.reports, (r) => r.unitId, (r) => [r.summary, r.onTime])),
+      ...differ('inspections', byId(inspections, (i) => i.id, (i) => [at(i.unitSignedAt), at(i.leaderSignedAt)]), byId(v.inspections, (i) => i.id, (i) => [at(i.unitSignedAt), at(i.leaderSignedAt)])),
+      ...differ('diagnoses', byId(diagnoses, (d) => d.unitId, (d) => at(d.filedAt)), byId(v.diagnoses, (d) => d.unitId, (d) => at(d.filedAt))),
+      ...differ('score entries', entries, v.entries.length),
+      ...(await obligationsDiffer(db, workflowId, cycleObligations({ ...v, fired: [], seq: 0 }, workflowId, v.month, v.quarter))),
+    ];
+  },
+
+  async selection(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<im.SelectionView>(im.selectionQuery);
+    const row = await db.innovationSelection.findUnique({ where: { workflowId }, include: { candidates: true } });
+    if (!row) return ['no InnovationSelection row'];
+    const cands = (cs: Array<{ id: string; mutualVotes: number; secondVotes: number; publicVotes: number; shortlistRank?: number | null; finalRank?: number | null; approved: boolean; opinions: unknown }>) =>
+      Object.fromEntries(cs.map((c) => [c.id, [c.mutualVotes, c.secondVotes, c.publicVotes, c.shortlistRank ?? null, c.finalRank ?? null, c.approved, (c.opinions as unknown[]).length]]).sort());
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('candidates', cands(row.candidates), cands(v.candidates)),
+      ...(await obligationsDiffer(db, workflowId, selectionObligations({ ...v, fired: [], seq: 0 }, workflowId, v.selectionId))),
+    ];
+  },
+
+  async rollout(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<im.RolloutView>(im.rolloutQuery);
+    const row = await db.innovationRollout.findUnique({ where: { workflowId } });
+    if (!row) return ['no InnovationRollout row'];
+    const board = (ds: Array<{ name: string; doneAt?: string; submittedAt?: string; chases: number }>) => Object.fromEntries(ds.map((d) => [d.name, [d.doneAt ?? null, d.submittedAt ?? null, d.chases]]).sort());
+    return [
+      ...differ('state', row.state, v.state),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('board', board((row.board as unknown as { duties: im.RolloutView['duties'] }).duties), board(v.duties)),
+      ...(await obligationsDiffer(db, workflowId, rolloutObligations({ ...v, fired: [], problemSeq: 0 }, workflowId, undefined))),
+    ];
+  },
+};
