@@ -52,7 +52,7 @@ const CHECKS: Record<string, Check> = {
     const row = await db.document.findUnique({ where: { workflowId }, include: { ledgerTasks: true } });
     if (!row) return ['no Document row'];
     const tasks = (ts: Array<{ id: string; status: string; ownerId: string; closedAt?: string | Date | null }>) =>
-      Object.fromEntries(ts.map((t) => [t.id, [t.status, t.ownerId, t.closedAt ? new Date(t.closedAt).toISOString() : null]]));
+      Object.fromEntries(ts.map((t) => [t.id, [t.status, t.ownerId, t.closedAt ? new Date(t.closedAt).toISOString() : null]] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('state', row.state, v.state),
       ...differ('revision', row.revision, v.revision),
@@ -73,7 +73,7 @@ const CHECKS: Record<string, Check> = {
       db.cycleScoreEntry.count({ where: { cycleId: row.id } }),
     ]);
     const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
-    const byId = <T,>(xs: T[], key: (x: T) => string, val: (x: T) => unknown) => Object.fromEntries(xs.map((x) => [key(x), val(x)]).sort());
+    const byId = <T,>(xs: T[], key: (x: T) => string, val: (x: T) => unknown) => Object.fromEntries(xs.map((x) => [key(x), val(x)] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('phase', row.phase, v.phase),
       ...differ('revision', row.revision, v.revision),
@@ -91,7 +91,7 @@ const CHECKS: Record<string, Check> = {
     const row = await db.innovationSelection.findUnique({ where: { workflowId }, include: { candidates: true } });
     if (!row) return ['no InnovationSelection row'];
     const cands = (cs: Array<{ id: string; mutualVotes: number; secondVotes: number; publicVotes: number; shortlistRank?: number | null; finalRank?: number | null; approved: boolean; opinions: unknown }>) =>
-      Object.fromEntries(cs.map((c) => [c.id, [c.mutualVotes, c.secondVotes, c.publicVotes, c.shortlistRank ?? null, c.finalRank ?? null, c.approved, (c.opinions as unknown[]).length]]).sort());
+      Object.fromEntries(cs.map((c) => [c.id, [c.mutualVotes, c.secondVotes, c.publicVotes, c.shortlistRank ?? null, c.finalRank ?? null, c.approved, (c.opinions as unknown[]).length]] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('phase', row.phase, v.phase),
       ...differ('revision', row.revision, v.revision),
@@ -104,7 +104,8 @@ const CHECKS: Record<string, Check> = {
     const v = await client.workflow.getHandle(workflowId).query<im.RolloutView>(im.rolloutQuery);
     const row = await db.innovationRollout.findUnique({ where: { workflowId } });
     if (!row) return ['no InnovationRollout row'];
-    const board = (ds: Array<{ name: string; doneAt?: string; submittedAt?: string; chases: number }>) => Object.fromEntries(ds.map((d) => [d.name, [d.doneAt ?? null, d.submittedAt ?? null, d.chases]]).sort());
+    const board = (ds: Array<{ name: string; doneAt?: string; submittedAt?: string; chases: number }>) =>
+      Object.fromEntries(ds.map((d) => [d.name, [d.doneAt ?? null, d.submittedAt ?? null, d.chases]] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('state', row.state, v.state),
       ...differ('revision', row.revision, v.revision),
