@@ -217,6 +217,14 @@ export const IndicatorSet = z.object({
   indicators: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() })),
 });
 
+/** POST /cycles: the month as its workflow states it once started (without `cycle` while no worker has run it yet: 202). */
+export const CycleStarted = z.object({
+  started: z.boolean(),
+  month: z.string(),
+  workflowId: z.string(),
+  cycle: z.object({ ...CycleSummaryFields, year: z.number(), month: z.number(), seed: z.string(), targetUnitIds: z.array(z.string()) }).optional(),
+});
+
 export const CycleReportAnswer = z.object({ report: CycleReport.nullable() });
 export const CycleInspectionAnswer = z.object({ inspection: CycleInspection.nullable() });
 export const CycleDiagnosisAnswer = z.object({ diagnosis: CycleDiagnosis.nullable() });
