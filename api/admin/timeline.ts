@@ -11,6 +11,7 @@
 // payload codec (encryption) applies here too.
 import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { consolePath } from '../../common/consoleLinks';
 import type { Db } from '../../common/db';
 import { formatShanghai } from '../../common/policy/duration';
 import { ApiError, grpcFailure } from '../errors';
@@ -70,7 +71,8 @@ export interface Timeline {
   status: string;
   runs: Array<{ runId: string; startedAt?: string; closedAt?: string; status: string }>;
   temporalUiUrl: string;
-  subject?: { type: string; id: string; title?: string; reference?: string };
+  /** What the workflow is about, and its page in the console. */
+  subject?: { type: string; id: string; title?: string; reference?: string; link?: string };
   /** Every unit the workflow concerns (search attribute, subject, obligations): used for access control. */
   unitIds: string[];
   /** Linked workflows whose events are merged in (a CENTRAL document and its PROVINCIAL one). */
@@ -584,7 +586,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
     status: overall,
     runs: runInfo,
     temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId),
-    subject: subject && { type: subject.type, id: subject.id, title: subject.title, reference: subject.reference },
+    subject: subject && { type: subject.type, id: subject.id, title: subject.title, reference: subject.reference, link: consolePath(subject.type, subject.id) },
     unitIds: [...unitIds],
     related: [],
     events: ordered,

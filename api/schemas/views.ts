@@ -377,7 +377,7 @@ export const Timeline = z
     familyTitle: z.string().optional(),
     status: z.string(),
     temporalUiUrl: z.string(),
-    subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional() }).optional(),
+    subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional(), link: z.string().optional() }).optional(),
     unitIds: z.array(z.string()),
     related: z.array(z.object({ workflowId: z.string(), reference: z.string().optional(), title: z.string().optional() })),
     events: z.array(

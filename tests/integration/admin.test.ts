@@ -337,7 +337,7 @@ describe('admin API (dev server)', () => {
     expect(t.workflowId).toBe(workflowId);
     expect(t).toMatchObject({ family: 'cycle', familyTitle: '“六个一”月度督导流程' });
     const title = `${month.slice(0, 4)}年4月“六个一”督导`;
-    expect(t.subject).toEqual({ type: 'cycle', id: month, title, reference: month });
+    expect(t.subject).toEqual({ type: 'cycle', id: month, title, reference: month, link: `/cycles/${month}` });
     const events: TimelineEvent[] = t.events;
     const times = events.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -400,7 +400,7 @@ describe('admin API (dev server)', () => {
       (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'closeRound' && e.data?.recordedAt),
     );
     const t = res.body;
-    expect(t).toMatchObject({ workflowId, family: 'selection', familyTitle: '创新改革经验评选流程', subject: { type: 'selection', id: half, title, reference: half } });
+    expect(t).toMatchObject({ workflowId, family: 'selection', familyTitle: '创新改革经验评选流程', subject: { type: 'selection', id: half, title, reference: half, link: `/innovation/selections/${half}` } });
     const events: TimelineEvent[] = t.events;
     const deputy = await deps.db.official.findUniqueOrThrow({ where: { id: 'district-zhangdian-deputy' } });
     const submitted = events.findIndex((e) => e.kind === 'update' && e.data?.update === 'submitCandidate');
@@ -461,7 +461,7 @@ describe('admin API (dev server)', () => {
       (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitLeadPlan' && e.data?.recordedAt),
     );
     const t = res.body;
-    expect(t).toMatchObject({ workflowId, family: 'rollout', familyTitle: '创新改革经验推广流程', subject: { type: 'rollout', id, title, reference: id } });
+    expect(t).toMatchObject({ workflowId, family: 'rollout', familyTitle: '创新改革经验推广流程', subject: { type: 'rollout', id, title, reference: id, link: `/innovation/rollouts/${id}` } });
     expect(t.unitIds).toEqual(expect.arrayContaining(['dept-health', 'district-zhangdian', 'district-zichuan']));
     const events: TimelineEvent[] = t.events;
     const liaison = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-liaison' } });
