@@ -329,9 +329,13 @@ describe('admin API (dev server)', () => {
     expect((await report('district-zhangdian-deputy', { summary: '本月改革任务按计划推进' }, `${keyTag}-report`)).status).toBe(200);
 
     // The timeline, named by the month as officials name it.
+    // (The dispatch notices to every unit go out while the first report may already arrive.)
     const res = await eventually(
       () => timelineOf(month),
-      (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitReport' && e.data?.recordedAt),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitReport' && e.data?.recordedAt) &&
+        r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === 'DISPATCH'),
     );
     const t = res.body;
     expect(t.workflowId).toBe(workflowId);
@@ -397,7 +401,10 @@ describe('admin API (dev server)', () => {
 
     const res = await eventually(
       () => timelineOf(half),
-      (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'closeRound' && e.data?.recordedAt),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'closeRound' && e.data?.recordedAt) &&
+        ['CALL', 'VOTE_OPEN'].every((kind) => r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === kind)),
     );
     const t = res.body;
     expect(t).toMatchObject({ workflowId, family: 'selection', familyTitle: '创新改革经验评选流程', subject: { type: 'selection', id: half, title, reference: half, link: `/innovation/selections/${half}` } });
@@ -458,7 +465,10 @@ describe('admin API (dev server)', () => {
 
     const res = await eventually(
       () => timelineOf(id),
-      (r) => r.status === 200 && r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitLeadPlan' && e.data?.recordedAt),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitLeadPlan' && e.data?.recordedAt) &&
+        r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === 'START'),
     );
     const t = res.body;
     expect(t).toMatchObject({ workflowId, family: 'rollout', familyTitle: '创新改革经验推广流程', subject: { type: 'rollout', id, title, reference: id, link: `/innovation/rollouts/${id}` } });
