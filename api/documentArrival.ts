@@ -1,7 +1,7 @@
 // A superior document arrives (webhook or bulk import): register it once and
 // start its workflow once. The workflow id is derived from the document
 // number, so a repeated arrival finds the existing document and workflow.
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../common/db';
 import { documentWorkflowId } from '../common/ids';
 import { TASK_QUEUE } from '../common/taskQueues';
@@ -11,6 +11,7 @@ import { documentWorkflow } from '../workflows/document/workflow';
 import { ApiError } from './errors';
 import { resolvePolicy } from '../common/policy/resolve';
 import type { DocumentArrival } from './schemas/documents';
+import { startOnce } from './steps';
 
 export interface ArrivalResult {
   document: Document;
@@ -77,23 +78,15 @@ export async function registerDocument(db: Db, client: Client, a: DocumentArriva
     linkedDocNumber: document.level === 'CENTRAL' ? document.linkedDocNumber ?? undefined : undefined,
     policy,
   };
-  await client.workflow.start(documentWorkflow, {
-    taskQueue: TASK_QUEUE,
-    workflowId,
-    args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  }).catch((err: Error) => {
-    // A closed workflow with this id: the document was handled already.
-    if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-  });
+  // Running already, or closed (the document was handled already): nothing to start.
+  await startOnce(client, documentWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
   if (created && document.level === 'PROVINCIAL' && document.linkedDocNumber) {
     // Tell the CENTRAL document's workflow, if it is running, that its provincial document is here.
     await client.workflow
       .getHandle(documentWorkflowId(document.linkedDocNumber))
       .signal(linkedSignal, { docNumber: document.docNumber })
-      .catch((err: Error) => {
-        if (err.name !== 'WorkflowNotFoundError') throw err;
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
       });
   }
   return { document, created };

@@ -1,4 +1,6 @@
 // One error shape for every failure: { error: { code, message, details? } }.
+import { status, type ServiceError as GrpcServiceError } from '@grpc/grpc-js';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 
@@ -36,13 +38,26 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Temporal's gRPC answer behind a failed call: the client wraps it in its
+ * ServiceError (some calls, e.g. fetching a history, throw it raw). Undefined
+ * for anything else. Compare its `code` with `status` of @grpc/grpc-js.
+ */
+export function grpcFailure(err: unknown): GrpcServiceError | undefined {
+  if (isGrpcServiceError(err)) return err;
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) return err.cause;
+  return undefined;
+}
+
 /** True for failures that mean "a backing service is down", answered 503, not 500. */
 function isUnavailable(err: unknown): boolean {
+  // Temporal: any failure of the service the API does not answer otherwise (overloaded, unreachable, restarting…).
+  if (err instanceof ServiceError || isGrpcServiceError(err)) return true;
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
   const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
   // Prisma's pg adapter reports an outage as DriverAdapterError kinds (DatabaseNotReachable,
   // ConnectionClosed, SocketTimeout) or PostgreSQL's 57P01/57P03 while the server shuts down or starts.
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1008|P1017|P2024|DatabaseNotReachable|ConnectionClosed|SocketTimeout|57P01|57P03|Connection terminated|ServiceError|UNAVAILABLE|Can't reach database/i.test(text)) return true;
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1008|P1017|P2024|DatabaseNotReachable|ConnectionClosed|SocketTimeout|57P01|57P03|Connection terminated|Can't reach database/i.test(text)) return true;
   return e?.cause ? isUnavailable(e.cause) : false;
 }
 
@@ -52,12 +67,12 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
   else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
   else if ((err as { type?: string }).type === 'entity.too.large') e = new ApiError('VALIDATION_FAILED', '请求体过大');
-  // Temporal refusing the request itself (gRPC INVALID_ARGUMENT, e.g. an unusable Idempotency-Key
-  // as update id) is the caller's mistake: 400, not 503 (found by the API fuzzer).
-  else if ((err as { name?: string }).name === 'ServiceError' && (err as { cause?: { code?: number } }).cause?.code === 3) {
-    e = new ApiError('VALIDATION_FAILED', `请求被工作流服务拒绝：${String((err as { cause?: { details?: string } }).cause?.details ?? '').slice(0, 200)}`);
-  } else if ((err as { name?: string }).name === 'ServiceError' && [9, 10].includes((err as { cause?: { code?: number } }).cause?.code ?? -1)) {
-    // FAILED_PRECONDITION / ABORTED: e.g. an update that lost the race with its workflow's completion.
+  // Temporal refusing the request itself (e.g. an unusable Idempotency-Key as update id) is the
+  // caller's mistake: 400, not 503 (found by the API fuzzer).
+  else if (grpcFailure(err)?.code === status.INVALID_ARGUMENT) {
+    e = new ApiError('VALIDATION_FAILED', `请求被工作流服务拒绝：${grpcFailure(err)!.details.slice(0, 200)}`);
+  } else if (grpcFailure(err)?.code === status.FAILED_PRECONDITION || grpcFailure(err)?.code === status.ABORTED) {
+    // E.g. an update that lost the race with its workflow's completion.
     e = new ApiError('CONFLICT', '事项状态已变化（流程已结束或正在结束），请刷新后重试');
   } else if (isUnavailable(err)) {
     // Logged: a 503 should be explainable afterwards (database down, Temporal overloaded…).

@@ -5,7 +5,6 @@ import { payloadDataConverter } from '../common/codec';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import { createMailer } from '../activities/mailer';
 import { createDb } from '../common/db';
-import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
@@ -14,7 +13,6 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   // The codec lets the API (and the admin timeline) read the encrypted payloads.
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
-  await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
   // Sign-in codes go out through the same SMTP server as the notices.
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const server = createApp({

@@ -1,10 +1,13 @@
-// The worker process: runs every workflow and activity of duban.
+// The worker process: runs every workflow and activity of duban, and keeps the
+// Temporal Schedules that start them (worker/schedules.ts).
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../common/config';
 import { payloadDataConverter } from '../common/codec';
 import { createDb } from '../common/db';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './createWorker';
+import { ensureSchedules } from './schedules';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,8 +18,16 @@ async function main(): Promise<void> {
   const db = createDb(config.DATABASE_URL, Math.max(config.DATABASE_POOL_SIZE, config.WORKER_ACTIVITY_CONCURRENCY + 2));
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const dataConverter = payloadDataConverter(config.DUBAN_PAYLOAD_KEYS);
+  // 第六条: the monthly cycle's schedule exists wherever a worker runs the cycles it starts.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    await ensureSchedules(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }));
+  } finally {
+    await clientConnection.close();
+  }
   const worker = await createWorker(
-    { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) },
+    { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH, dataConverter },
     config,
   );
   console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`);

@@ -1,6 +1,7 @@
-// The Temporal Schedules duban relies on, created idempotently when the API
-// starts (api/main.ts). A Schedule, not a cron workflow: it can be paused,
-// triggered by hand and described (next action times) from the UI and CLI.
+// The Temporal Schedules duban relies on, created idempotently when the
+// worker starts (worker/main.ts): what a schedule starts needs a worker to run
+// it. A Schedule, not a cron workflow: it can be paused, triggered by hand and
+// described (next action times) from the UI and CLI.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TASK_QUEUE } from '../common/taskQueues';
 import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';

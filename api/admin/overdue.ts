@@ -1,11 +1,12 @@
 // The overdue board: every OPEN obligation of every family that is past its
-// deadline or falls due within N days, with the responsible unit and official
-// and its traffic light. Obligations are written by each family's activities
-// (CONTRIBUTING: "Open obligations with due dates go to the Obligation table").
+// deadline or falls due within N days, with the responsible unit and official,
+// its subject (api/families) and its traffic light. Obligations are written by
+// the families' activities (CONTRIBUTING: "Open obligations with due dates go
+// to the Obligation table").
 import type { Db } from '../../common/db';
 import type { Policy } from '../../common/policy';
 import { trafficLight } from '../../common/trafficLight';
-import { labelsFor } from './labels';
+import { familyOf, subjectsOf } from '../families';
 
 export interface OverdueItem {
   obligationId: string;
@@ -46,13 +47,13 @@ export async function overdueBoard(
     orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
     take: 2000,
   });
-  const [units, officials, documents] = await Promise.all([
+  const [units, officials, subjects] = await Promise.all([
     db.unit.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.unitId))] } }, select: { id: true, name: true } }),
     db.official.findMany({
       where: { id: { in: [...new Set(rows.map((r) => r.officialId).filter((x): x is string => !!x))] } },
       select: { id: true, name: true, title: true, email: true },
     }),
-    db.document.findMany({ where: { id: { in: rows.filter((r) => r.family === 'document').map((r) => r.subjectId) } }, select: { id: true, title: true, docNumber: true } }),
+    subjectsOf(db, rows.map((r) => r.workflowId)),
   ]);
   // Obligations without a named official fall to the unit's liaison, as its notices do (activities/document.ts).
   const unnamed = [...new Set(rows.filter((r) => !r.officialId).map((r) => r.unitId))];
@@ -67,22 +68,20 @@ export async function overdueBoard(
   for (const l of liaisons) if (!liaisonOf.has(l.unitId)) liaisonOf.set(l.unitId, l);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const official = new Map(officials.map((o) => [o.id, o]));
-  const doc = new Map(documents.map((d) => [d.id, d]));
-  // A family's own warning window when its policy section has one (第二十一条: policy, not constants).
-  const windowFor = (family: string) =>
-    ((policy as unknown as Record<string, { warningWindow?: Policy['document']['warningWindow'] }>)[family]?.warningWindow ?? policy.document.warningWindow);
+  // Each family's own warning window (第二十一条: policy, not constants).
+  const windowFor = (family: string) => familyOf(undefined, family)?.warningWindow(policy) ?? policy.document.warningWindow;
   const items = rows.map((r): OverdueItem => {
     const o = r.officialId ? official.get(r.officialId) : undefined;
     const fallback = !r.officialId ? liaisonOf.get(r.unitId) : undefined;
-    const d = doc.get(r.subjectId);
+    const subject = subjects.get(r.workflowId);
     return {
       obligationId: r.id,
       key: r.key,
       workflowId: r.workflowId,
       family: r.family,
-      familyTitle: labelsFor(undefined, r.family)?.title,
+      familyTitle: familyOf(undefined, r.family)?.title,
       subjectId: r.subjectId,
-      subject: d ? { title: d.title, reference: d.docNumber } : undefined,
+      subject: subject && { title: subject.title, reference: subject.reference },
       title: r.title,
       rule: r.rule,
       unit: { id: r.unitId, name: unitName.get(r.unitId) ?? r.unitId },

@@ -1,15 +1,16 @@
 // Workflow search for administrators, answered by Temporal's visibility store
 // from duban's custom search attributes (common/searchAttributes.ts), so it
-// works at scale without scanning the database. Pages with the server's
-// nextPageToken (client.workflow.list in SDK 1.24 hides it, so the raw
-// ListWorkflowExecutions call is used).
+// works at scale without scanning the database; every family alike, each
+// result named by its family's subject (api/families). Pages with the server's
+// nextPageToken (api/admin/temporalAdapter.ts).
+import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { DUE_AT, FAMILY, LEVEL, STATE, UNITS } from '../../common/searchAttributes';
 import type { Db } from '../../common/db';
-import { ApiError } from '../errors';
+import { ApiError, grpcFailure } from '../errors';
+import { familyOf, subjectsOf } from '../families';
 import type { AdminWorkflowQuery } from '../schemas/admin';
-import { labelsFor } from './labels';
+import { listWorkflowPage } from './temporalAdapter';
 import { temporalUiLink } from './timeline';
 
 /** Query statuses → Temporal's ExecutionStatus names. */
@@ -93,36 +94,22 @@ export async function searchWorkflows(
     nextPageToken = Buffer.from(q.nextPageToken, 'base64url');
     if (nextPageToken.length === 0) throw new ApiError('VALIDATION_FAILED', '分页标记无效');
   }
-  const response = await client.workflowService
-    .listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize: q.pageSize,
-      nextPageToken,
-    })
-    .catch((err: { code?: number }) => {
-      // A forged or stale page token is refused by visibility as INVALID_ARGUMENT (3) or, on the dev
-      // server's SQLite store, UNKNOWN (2): the caller's mistake, not ours (found by the API fuzzer).
-      if (nextPageToken && (err.code === 2 || err.code === 3)) throw new ApiError('VALIDATION_FAILED', '分页标记无效');
-      throw err;
-    });
-  const infos = await Promise.all(
-    response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace)),
-  );
-  // Human-readable subjects: documents are joined by workflow id; other
-  // families show their workflow id until they add their own join here.
-  const documents = await db.document.findMany({
-    where: { workflowId: { in: infos.map((i) => i.workflowId) } },
-    select: { id: true, workflowId: true, title: true, docNumber: true },
+  const page = await listWorkflowPage(client, query, q.pageSize, nextPageToken).catch((err: unknown) => {
+    // A forged or stale page token is refused by visibility as INVALID_ARGUMENT or, on the dev
+    // server's SQLite store, UNKNOWN: the caller's mistake, not ours (found by the API fuzzer).
+    const code = grpcFailure(err)?.code;
+    if (nextPageToken && (code === status.INVALID_ARGUMENT || code === status.UNKNOWN)) throw new ApiError('VALIDATION_FAILED', '分页标记无效');
+    throw err;
   });
-  const docByWf = new Map(documents.map((d) => [d.workflowId, d]));
+  const infos = page.executions;
+  const subjects = await subjectsOf(db, infos.map((i) => i.workflowId));
   const items = infos.map((i): WorkflowSummary => {
     const sa = i.typedSearchAttributes;
     const family = sa.get(FAMILY);
     const state = sa.get(STATE);
     const dueAt = sa.get(DUE_AT);
-    const labels = labelsFor(i.type, family);
-    const doc = docByWf.get(i.workflowId);
+    const labels = familyOf(i.type, family);
+    const subject = subjects.get(i.workflowId);
     return {
       workflowId: i.workflowId,
       runId: i.runId,
@@ -139,10 +126,10 @@ export async function searchWorkflows(
       overdue: i.status.name === 'RUNNING' && !!dueAt && dueAt.getTime() < now.getTime(),
       startTime: i.startTime.toISOString(),
       closeTime: i.closeTime?.toISOString(),
-      subject: doc ? { type: 'document', id: doc.id, title: doc.title, reference: doc.docNumber } : undefined,
+      subject: subject && { type: subject.type, id: subject.id, title: subject.title, reference: subject.reference },
       temporalUiUrl: temporalUiLink(deps.temporalUiUrl, client.options.namespace, i.workflowId),
     };
   });
-  const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+  const token = page.nextPageToken ? Buffer.from(page.nextPageToken).toString('base64url') : null;
   return { query, items, nextPageToken: token };
 }

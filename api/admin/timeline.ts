@@ -1,27 +1,23 @@
-// One readable timeline per workflow, for administrators: the Temporal event
-// history of every run (continue-as-new runs stitched together) merged with
-// what the database knows — notices sent, step records (DocumentEvent) and the
-// API's audit trail — into a single ordered list of Chinese events, each with
-// its time, actor and the rule (第N条) behind it.
+// One readable timeline per workflow of any family, for administrators: the
+// Temporal event history of every run (continue-as-new runs stitched together)
+// merged with what the database knows — notices sent, step records
+// (WorkflowEvent), obligations and the API's audit trail, all by workflow id —
+// into a single ordered list of Chinese events, each with its time, actor and
+// the rule (第N条) behind it. The family's descriptor (api/families) names the
+// steps and the subject.
 //
 // Temporal keeps the truth of what ran; the database adds who and what was
-// sent. Payloads are decoded with the client's own data converter, so a payload
-// codec (encryption) added later keeps working here.
+// sent. Payloads are decoded with the client's own data converter, so the
+// payload codec (encryption) applies here too.
+import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import {
-  decodeFromPayloadsAtIndex,
-  decodeOptionalFailureToOptionalError,
-} from '@temporalio/common/lib/internal-non-workflow';
-import type { History } from '@temporalio/common/lib/proto-utils';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { consolePath } from '../../common/consoleLinks';
 import type { Db } from '../../common/db';
 import { formatShanghai } from '../../common/policy/duration';
-import { ApiError } from '../errors';
-import { labelsFor, NOTICE_KIND_LABELS, type FamilyLabels, type TimelineLabel } from './labels';
+import { ApiError, grpcFailure } from '../errors';
+import { familyOf, noticeKindLabel, type Family, type Subject, type TimelineLabel } from '../families';
 import { routeSummary } from './routes';
-
-const GRPC_NOT_FOUND = 5;
+import { decodeValue, failureMessage, millis, searchAttributes, type History } from './temporalAdapter';
 
 /** Continue-as-new chains longer than this are cut (the oldest runs are left out, and said so). */
 const MAX_RUNS = 50;
@@ -75,7 +71,8 @@ export interface Timeline {
   status: string;
   runs: Array<{ runId: string; startedAt?: string; closedAt?: string; status: string }>;
   temporalUiUrl: string;
-  subject?: { type: string; id: string; title?: string; reference?: string };
+  /** What the workflow is about, and its page in the console. */
+  subject?: { type: string; id: string; title?: string; reference?: string; link?: string };
   /** Every unit the workflow concerns (search attribute, subject, obligations): used for access control. */
   unitIds: string[];
   /** Linked workflows whose events are merged in (a CENTRAL document and its PROVINCIAL one). */
@@ -106,8 +103,8 @@ async function loadRuns(client: Client, workflowId: string): Promise<{ runs: Run
     try {
       history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
-      // fetchHistory surfaces an unknown id as a raw gRPC NOT_FOUND (code 5).
-      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === GRPC_NOT_FOUND) {
+      // fetchHistory surfaces an unknown id as a raw gRPC NOT_FOUND.
+      if (err instanceof WorkflowNotFoundError || grpcFailure(err)?.code === status.NOT_FOUND) {
         if (runs.length === 0) throw new ApiError('NOT_FOUND', `流程 ${workflowId} 不存在（或已超过保留期限）`);
         return { runs: runs.reverse(), truncated: true }; // older runs past retention
       }
@@ -123,11 +120,10 @@ async function loadRuns(client: Client, workflowId: string): Promise<{ runs: Run
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
-const iso = (ts: unknown): string | undefined => {
-  const ms = optionalTsToMs(ts as never);
+const iso = (ts: Parameters<typeof millis>[0]): string | undefined => {
+  const ms = millis(ts);
   return ms === undefined ? undefined : new Date(ms).toISOString();
 };
-const durationMs = (d: unknown): number => optionalTsToMs(d as never) ?? 0;
 
 const CLOSE_STATUS: Record<string, string> = {
   workflowExecutionCompletedEventAttributes: '流程办结',
@@ -161,60 +157,34 @@ export interface TimelineOptions {
 }
 
 /**
- * The timeline of a workflow. A document's story may span two workflows — a
- * CENTRAL document is prompted (提示单), then its PROVINCIAL document carries
- * the assignment, chase and order (第五条) — so linked documents' events are
- * merged in, each marked with the linked document's number.
+ * The timeline of a workflow. An item's story may span workflows — a CENTRAL
+ * document is prompted (提示单), then its PROVINCIAL document carries the
+ * assignment, chase and order (第五条) — so the events of the workflows its
+ * family relates to it are merged in, each marked with the other's reference.
  */
 export async function buildTimeline(deps: TimelineDeps, workflowId: string, opts: TimelineOptions = {}): Promise<Timeline> {
-  const t = await buildOne(deps, workflowId);
-  if (opts.related !== false && t.subject?.type === 'document') {
-    const doc = await deps.db.document.findUnique({ where: { id: t.subject.id }, select: { docNumber: true, linkedDocNumber: true } });
-    const partners = doc
-      ? await deps.db.document.findMany({
-          where: {
-            workflowId: { not: workflowId },
-            OR: [...(doc.linkedDocNumber ? [{ docNumber: doc.linkedDocNumber }] : []), { linkedDocNumber: doc.docNumber }],
-          },
-          take: 5,
-          select: { workflowId: true, docNumber: true, title: true },
-        })
-      : [];
-    for (const p of partners) {
-      let other: Timeline;
-      try {
-        other = await buildOne(deps, p.workflowId);
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 'NOT_FOUND') continue;
-        throw err;
-      }
-      t.related.push({ workflowId: p.workflowId, reference: p.docNumber, title: p.title });
-      t.events.push(...other.events.map((e) => ({ ...e, title: `【关联文件 ${p.docNumber}】${e.title}` })));
+  const { timeline: t, family, subject } = await buildOne(deps, workflowId);
+  const partners = opts.related !== false && subject && family?.related ? await family.related(deps.db, subject) : [];
+  for (const p of partners) {
+    let other: Timeline;
+    try {
+      other = (await buildOne(deps, p.workflowId)).timeline;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'NOT_FOUND') continue;
+      throw err;
     }
-    // Stable: events at the same instant keep their reading order.
-    t.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    t.related.push(p);
+    t.events.push(...other.events.map((e) => ({ ...e, title: `【${family?.relatedLabel ?? '关联事项'} ${p.reference}】${e.title}` })));
   }
+  // Stable: events at the same instant keep their reading order.
+  if (partners.length) t.events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   if (opts.brief) t.events = t.events.filter((e) => !e.minor);
   return t;
 }
 
-async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<Timeline> {
-  const converter = client.options.loadedDataConverter;
-  const decodeArg = async (payloads: unknown, index = 0): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-    try {
-      return await decodeFromPayloadsAtIndex(converter, index, payloads as never);
-    } catch {
-      return undefined; // an undecodable payload still leaves its event on the timeline
-    }
-  };
-  const failureText = async (failure: unknown): Promise<string | undefined> => {
-    try {
-      const err = await decodeOptionalFailureToOptionalError(converter, failure as never);
-      return err?.message;
-    } catch {
-      return (failure as { message?: string } | undefined)?.message;
-    }
-  };
+async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<{ timeline: Timeline; family?: Family; subject?: Subject }> {
+  const decodeArg = (payloads: Parameters<typeof decodeValue>[1]) => decodeValue(client, payloads);
+  const failureText = (failure: Parameters<typeof failureMessage>[1]) => failureMessage(client, failure);
 
   const { runs, truncated } = await loadRuns(client, workflowId);
   const first = runs[0].history.events?.[0]?.workflowExecutionStartedEventAttributes;
@@ -223,13 +193,14 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
   const searchUnits = new Set<string>();
   const pending: Pending[] = [];
   const runInfo: Timeline['runs'] = [];
-  let status = '运行中';
+  let overall = '运行中';
 
-  // Decide the family from the start event's search attributes, then labels.
-  const startSa = decodeSearchAttributes(first?.searchAttributes?.indexedFields);
+  // Decide the family from the workflow type or the start event's search attributes, then its subject.
+  const startSa = searchAttributes(first?.searchAttributes?.indexedFields);
   family = (startSa.DubanFamily?.[0] as string | undefined) ?? undefined;
-  let labels: FamilyLabels | undefined = labelsFor(workflowType, family);
-  const rule = (l?: TimelineLabel) => l?.rule ?? labels?.rule;
+  let fam: Family | undefined = familyOf(workflowType, family);
+  const subject = fam ? (await fam.subjects(db, [workflowId]))[0] : undefined;
+  const rule = (l?: TimelineLabel) => l?.rule ?? fam?.rule;
   let lastState: string | undefined;
 
   for (const [runIndex, run] of runs.entries()) {
@@ -252,43 +223,41 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       if (e.workflowExecutionStartedEventAttributes) {
         const a = e.workflowExecutionStartedEventAttributes;
         runStarted = at;
-        const sa = decodeSearchAttributes(a.searchAttributes?.indexedFields);
+        const sa = searchAttributes(a.searchAttributes?.indexedFields);
         family ??= sa.DubanFamily?.[0] as string | undefined;
-        labels ??= labelsFor(workflowType, family);
+        fam ??= familyOf(workflowType, family);
         for (const u of (sa.DubanUnits as string[] | undefined) ?? []) searchUnits.add(u);
         if (runIndex === 0) {
-          const input = await decodeArg(a.input?.payloads);
-          const subject = input?.docNumber ? `《${input.title ?? ''}》（${input.docNumber}）` : '';
           push({
             kind: 'started',
-            title: `${labels?.title ?? `流程 ${workflowType ?? ''}`}启动${subject ? `：${subject}` : ''}`,
+            title: `${fam?.title ?? `流程 ${workflowType ?? ''}`}启动${subject ? `：《${subject.title}》（${subject.reference}）` : ''}`,
             actor: SYSTEM,
-            rule: labels?.rule,
+            rule: fam?.rule,
             detail: truncated ? '注意：更早的运行已超过保留期限或数量上限，未列出' : undefined,
           });
         }
       } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
-        const sa = decodeSearchAttributes(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields);
+        const sa = searchAttributes(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields);
         family ??= sa.DubanFamily?.[0] as string | undefined;
-        labels ??= labelsFor(workflowType, family);
+        fam ??= familyOf(workflowType, family);
         for (const u of (sa.DubanUnits as string[] | undefined) ?? []) searchUnits.add(u);
         const state = sa.DubanState?.[0] as string | undefined;
         if (state && state !== lastState) {
           lastState = state;
-          push({ kind: 'state', title: `状态变为“${labels?.states?.[state] ?? state}”`, actor: SYSTEM, rule: labels?.rule, minor: true, data: { state } });
+          push({ kind: 'state', title: `状态变为“${fam?.states?.[state] ?? state}”`, actor: SYSTEM, rule: fam?.rule, minor: true, data: { state } });
         }
       } else if (e.timerStartedEventAttributes) {
         const a = e.timerStartedEventAttributes;
-        const due = new Date(Date.parse(at) + durationMs(a.startToFireTimeout)).toISOString();
+        const due = new Date(Date.parse(at) + (millis(a.startToFireTimeout) ?? 0)).toISOString();
         timers.set(a.timerId ?? '', due);
         // The workflow re-arms its timer after every step; the same deadline again is bookkeeping.
         const rearmed = Math.abs(Date.parse(due) - Date.parse(armedFor ?? '')) < 1000;
         armedFor = due;
-        push({ kind: 'timer-started', title: `设定期限计时，将于 ${formatShanghai(due)} 到点检查`, actor: SYSTEM, rule: labels?.rule, minor: rearmed || undefined, data: { timerId: a.timerId, fireAt: due } });
+        push({ kind: 'timer-started', title: `设定期限计时，将于 ${formatShanghai(due)} 到点检查`, actor: SYSTEM, rule: fam?.rule, minor: rearmed || undefined, data: { timerId: a.timerId, fireAt: due } });
       } else if (e.timerFiredEventAttributes) {
         const a = e.timerFiredEventAttributes;
         armedFor = undefined;
-        push({ kind: 'timer-fired', title: '期限计时到点，流程检查是否需要提醒、催办或责令', actor: SYSTEM, rule: labels?.rule, data: { timerId: a.timerId, fireAt: timers.get(a.timerId ?? '') } });
+        push({ kind: 'timer-fired', title: '期限计时到点，流程检查是否需要提醒、催办或责令', actor: SYSTEM, rule: fam?.rule, data: { timerId: a.timerId, fireAt: timers.get(a.timerId ?? '') } });
       } else if (e.activityTaskScheduledEventAttributes) {
         const a = e.activityTaskScheduledEventAttributes;
         activities.set(num(e.eventId), { type: a.activityType?.name ?? '', input: await decodeArg(a.input?.payloads), scheduledAt: at });
@@ -303,7 +272,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         const a = (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes)!;
         const act = activities.get(num(a.scheduledEventId));
         activities.delete(num(a.scheduledEventId));
-        const l = labels?.activities?.[act?.type ?? ''];
+        const l = fam?.activities?.[act?.type ?? ''];
         const label = l?.label ?? `执行活动 ${act?.type ?? ''}`;
         const what = l?.describe?.(act?.input);
         const attempts = act?.attempt ?? 1;
@@ -338,7 +307,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         const name = a.acceptedRequest?.input?.name ?? '';
         const updateId = a.acceptedRequest?.meta?.updateId ?? a.protocolInstanceId ?? '';
         const arg = await decodeArg(a.acceptedRequest?.input?.args?.payloads);
-        const l = labels?.updates?.[name];
+        const l = fam?.updates?.[name];
         const actorId: string | undefined = typeof arg?.actor?.officialId === 'string' ? arg.actor.officialId : undefined;
         const p = push(
           {
@@ -367,7 +336,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         const a = e.workflowExecutionSignaledEventAttributes;
         const name = a.signalName ?? '';
         const arg = await decodeArg(a.input?.payloads);
-        const l = labels?.signals?.[name];
+        const l = fam?.signals?.[name];
         const actorId: string | undefined = typeof arg?.actor?.officialId === 'string' ? arg.actor.officialId : undefined;
         push(
           {
@@ -397,13 +366,13 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
           runStatus = CLOSE_STATUS[closeKey];
           const failure = e.workflowExecutionFailedEventAttributes ? await failureText(e.workflowExecutionFailedEventAttributes.failure) : undefined;
           const reason = e.workflowExecutionTerminatedEventAttributes?.reason ?? undefined;
-          push({ kind: 'closed', title: CLOSE_STATUS[closeKey], detail: failure ?? reason, actor: SYSTEM, rule: labels?.rule });
+          push({ kind: 'closed', title: CLOSE_STATUS[closeKey], detail: failure ?? reason, actor: SYSTEM, rule: fam?.rule });
         }
       }
     }
     // Activities still scheduled (or retrying) when the history was read.
     for (const act of activities.values()) {
-      const l = labels?.activities?.[act.type];
+      const l = fam?.activities?.[act.type];
       const what = l?.describe?.(act.input);
       pending.push({
         event: {
@@ -422,22 +391,22 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       });
     }
     runInfo.push({ runId: run.runId, startedAt: runStarted, closedAt: runClosed, status: runStatus });
-    status = runStatus;
+    overall = runStatus;
   }
 
   // ---- the database side -----------------------------------------------------
 
-  const [document, notices, obligations] = await Promise.all([
-    db.document.findUnique({ where: { workflowId } }),
+  const [notices, obligations] = await Promise.all([
     db.notice.findMany({ where: { workflowId }, include: { recipients: { select: { officialId: true, role: true, status: true, error: true } } }, orderBy: { createdAt: 'asc' } }),
     db.obligation.findMany({ where: { workflowId }, select: { subjectId: true, unitId: true } }),
   ]);
   const events = await db.workflowEvent.findMany({ where: { workflowId }, orderBy: { at: 'asc' } });
 
   // Audit rows about this workflow's subject: their path names the subject
-  // (document id or number) or one of its notices, or their subjectId does.
+  // (its id or reference: document id or number, month, selection, rollout) or
+  // one of its notices, or their subjectId does.
   const subjects = new Set<string>([
-    ...(document ? [document.id, document.docNumber] : []),
+    ...(subject ? [subject.id, subject.reference] : []),
     ...obligations.map((o) => o.subjectId),
     ...notices.map((n) => n.subjectId),
     ...notices.map((n) => n.id),
@@ -474,8 +443,9 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       .join('，');
   };
   const noticeText = (n: (typeof notices)[number]) => {
-    const kind = NOTICE_KIND_LABELS[n.kind] ?? n.kind;
-    return n.title.includes(kind) ? n.title : `${kind}：${n.title}`;
+    const kind = noticeKindLabel(n.subjectType, n.kind);
+    // Titles name their instrument in brackets (【交办单】…); others get its name in front.
+    return n.title.startsWith('【') || n.title.includes(kind) ? n.title : `${kind}：${n.title}`;
   };
   for (const p of pending) {
     for (const id of p.noticeIds) {
@@ -520,14 +490,14 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       p.event.data = { ...p.event.data, recordedAt: ev.at.toISOString(), record: ev.data };
       continue;
     }
-    const l = labels?.updates?.[ev.step] ?? labels?.signals?.[ev.step];
+    const l = fam?.updates?.[ev.step] ?? fam?.signals?.[ev.step];
     pending.push({
       event: {
         at: ev.at.toISOString(),
         kind: 'record',
         title: `办理记录：${l?.label ?? ev.step}`,
         // A record of a signal repeats the signal's own event.
-        minor: labels?.signals?.[ev.step] ? true : undefined,
+        minor: fam?.signals?.[ev.step] ? true : undefined,
         actor: ev.actorId ? { officialId: ev.actorId, name: ev.actorId } : SYSTEM,
         rule: rule(l),
         source: 'database',
@@ -561,7 +531,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         title: refused ? `请求被拒绝（HTTP ${r.status}）：${summary}` : `提交请求：${summary}`,
         detail: error ? `原因：${error.message}` : undefined,
         actor: r.officialId ? { officialId: r.officialId, name: r.officialId } : { name: '未认证的调用方' },
-        rule: labels?.rule,
+        rule: fam?.rule,
         source: 'audit',
         workflowId,
         data: { request: { ...request, error } },
@@ -605,23 +575,21 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
     .map(({ p }) => p.event);
 
   const unitIds = new Set<string>(searchUnits);
-  if (document) {
-    if (document.leadUnitId) unitIds.add(document.leadUnitId);
-    for (const u of document.participantUnitIds) unitIds.add(u);
-  }
+  for (const u of subject?.unitIds ?? []) unitIds.add(u);
   for (const o of obligations) unitIds.add(o.unitId);
 
-  return {
+  const timeline: Timeline = {
     workflowId,
     workflowType,
     family,
-    familyTitle: labels?.title,
-    status,
+    familyTitle: fam?.title,
+    status: overall,
     runs: runInfo,
     temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId),
-    subject: document ? { type: 'document', id: document.id, title: document.title, reference: document.docNumber } : undefined,
+    subject: subject && { type: subject.type, id: subject.id, title: subject.title, reference: subject.reference, link: consolePath(subject.type, subject.id) },
     unitIds: [...unitIds],
     related: [],
     events: ordered,
   };
+  return { timeline, family: fam, subject };
 }

@@ -12,6 +12,7 @@ import { searchWorkflows } from '../admin/search';
 import { buildTimeline } from '../admin/timeline';
 import { caller, isAdmin, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
+import { workflowIdNamed } from '../families';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import { AdminWorkflowQuery, AuditQuery, OverdueQuery, TimelineQuery, WorkflowIdParams } from '../schemas/admin';
@@ -38,7 +39,7 @@ describe({
 describe({
   method: 'get',
   path: '/admin/workflows/:workflowId/timeline',
-  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号或文件 id 代替流程 id）',
+  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号、文件 id、月份、评选或推广事项编号代替流程 id）',
   tags,
   request: { params: WorkflowIdParams, query: TimelineQuery },
   responses: answers(Timeline),
@@ -60,9 +61,9 @@ export function adminRouter(deps: AdminDeps): Router {
     const c = caller(req);
     const { workflowId: key } = WorkflowIdParams.parse(req.params);
     const q = TimelineQuery.parse(req.query);
-    // A document's number (文号) or id also names its workflow: one call answers "what happened to document X".
-    const doc = key.startsWith('document:') ? null : await db.document.findFirst({ where: { OR: [{ docNumber: key }, { id: key }] }, select: { workflowId: true } });
-    const workflowId = doc?.workflowId ?? key;
+    // An item's id or reference (文号, month, half year, rollout id) also names its workflow:
+    // one call answers "what happened to document X" or "to the month's supervision".
+    const workflowId = await workflowIdNamed(db, key);
     const timeline = await buildTimeline(deps, workflowId, { brief: q.brief === 'true', related: q.related !== 'false' });
     // A unit's officials see the timelines of items that concern their unit.
     if (!isAdmin(c) && !timeline.unitIds.includes(c.unitId)) throw new ApiError('FORBIDDEN', '只能查看本单位相关事项的时间线');

@@ -10,10 +10,11 @@ import { trafficLight } from '../../common/trafficLight';
 import type { Prisma } from '../../generated/prisma/client';
 import { STATE_LABELS, TERMINAL, refusal, type DocumentState, type DocumentStep } from '../../workflows/document/state';
 import { PHASE_LABELS, type SelectionPhase } from '../../workflows/innovation/state';
-import { labelsFor, NOTICE_KIND_LABELS } from '../admin/labels';
 import { overdueBoard } from '../admin/overdue';
 import { caller, isAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
+import { familyOf, noticeKindLabel, subjectsOf } from '../families';
+import { documentFamily } from '../families/document';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/console';
@@ -65,8 +66,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     const c = caller(req);
     const at = await now();
     const policy = await resolvePolicy(db);
-    const windowOf = (family: string) =>
-      ((policy as unknown as Record<string, { warningWindow?: typeof policy.document.warningWindow }>)[family]?.warningWindow ?? policy.document.warningWindow);
+    const windowOf = (family: string) => familyOf(undefined, family)?.warningWindow(policy) ?? policy.document.warningWindow;
     const [receipts, board] = await Promise.all([
       db.noticeRecipient.findMany({
         where: { officialId: c.officialId, acknowledgedAt: null },
@@ -77,23 +77,19 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
       // Obligations without a named official fall to the unit's liaison, as on the overdue board.
       overdueBoard(db, policy, { withinDays: 100 * 366, unitId: c.unitId, now: at }),
     ]);
-    const documents = await db.document.findMany({
-      where: { id: { in: receipts.filter((x) => x.notice.subjectType === 'document').map((x) => x.notice.subjectId) } },
-      select: { id: true, title: true, docNumber: true },
-    });
-    const doc = new Map(documents.map((d) => [d.id, d]));
+    const subjects = await subjectsOf(db, receipts.map((x) => x.notice.workflowId));
     const notices = receipts
       .map(({ notice: n }) => ({
         noticeId: n.id,
         kind: n.kind,
-        kindLabel: NOTICE_KIND_LABELS[n.kind] ?? n.kind,
+        kindLabel: noticeKindLabel(n.subjectType, n.kind),
         title: n.title,
         rule: n.rule,
         explanation: n.explanation,
         dueAt: n.dueAt?.toISOString() ?? null,
         createdAt: n.createdAt.toISOString(),
         light: n.dueAt ? trafficLight(n.dueAt, at, windowOf(n.subjectType)) : null,
-        subject: { type: n.subjectType, id: n.subjectId, title: doc.get(n.subjectId)?.title, reference: doc.get(n.subjectId)?.docNumber },
+        subject: { type: n.subjectType, id: n.subjectId, title: subjects.get(n.workflowId)?.title, reference: subjects.get(n.workflowId)?.reference },
         link: consolePath(n.subjectType, n.subjectId),
       }))
       // Most urgent first: the earliest due date, then the newest notice.
@@ -178,7 +174,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     if (!mayView(c, doc)) throw new ApiError('FORBIDDEN', '无权查看该文件');
     const state = doc.state as DocumentState;
     const open = await db.obligation.findMany({ where: { workflowId: doc.workflowId, status: 'OPEN' }, orderBy: { dueAt: 'asc' } });
-    const labels = labelsFor('documentWorkflow')?.updates ?? {};
+    const labels = documentFamily.updates ?? {};
     const actions: Array<z.infer<typeof s.DocumentAction>> = [];
     const openTasks = doc.ledgerTasks.filter((t) => t.status === 'OPEN');
     // Until the workflow has recorded its first state (just registered), nothing can be done yet.

@@ -1,10 +1,11 @@
 // The thin API officials use for the document lifecycle (第四条, 第五条).
-// Each step is a Temporal update: the workflow's validator refuses an
-// impossible step (409) before anything is recorded.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+// Each step is a Temporal update run by stepRoute (api/steps.ts): the
+// workflow's validator refuses an impossible step (409) before anything is
+// recorded.
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '../../common/db';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { trafficLight } from '../../common/trafficLight';
@@ -12,18 +13,15 @@ import type { Document } from '../../generated/prisma/client';
 import * as m from '../../workflows/document/messages';
 import { caller, isAdmin, type Caller } from '../auth';
 import { registerDocument } from '../documentArrival';
-import { labelsFor } from '../admin/labels';
 import { ApiError } from '../errors';
+import { documentFamily } from '../families/document';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/documents';
 import { answers, DocumentArrived, DocumentDetail } from '../schemas/views';
+import { actorOf, json, paramsOf, stepRoute } from '../steps';
 
 const tags = ['上级文件'];
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-/** Path parameters of an express path, as a zod object (`/documents/:id/x/:taskId` → { id, taskId }). */
-const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
-const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
 
 describe({ method: 'post', path: '/documents', summary: '登记上级改革文件并启动办理流程（第四条、第五条）', tags, request: { body: json(s.DocumentArrival) }, responses: { ...answers(DocumentArrived), ...answers(DocumentArrived, 201) } });
 describe({ method: 'get', path: '/documents/:id', summary: '查看文件办理详情（按 id 或文号）', tags, request: { params: paramsOf('/documents/:id') }, responses: answers(DocumentDetail) });
@@ -92,7 +90,7 @@ export function documentsRouter(db: Db, client: Client): Router {
     return doc;
   }
 
-  /** Runs a step as an update; the Idempotency-Key header becomes the update id. */
+  /** A step below /documents/:id/ by whom it may be taken; the answer is the document's detail. */
   function step<B extends z.ZodType, A>(
     path: string,
     who: Actor,
@@ -100,33 +98,24 @@ export function documentsRouter(db: Db, client: Client): Router {
     def: UpdateDefinition<m.DocumentView, [A]>,
     toArgs: (body: z.infer<B>, actor: m.Actor, req: Request) => A | Promise<A>,
   ) {
-    const label = labelsFor('documentWorkflow')?.updates?.[def.name];
+    const label = documentFamily.updates?.[def.name];
     DOCUMENT_STEPS.set(path, { who, update: def.name });
-    describe({
-      method: 'post',
+    stepRoute(r, client, {
       path: `/documents/:id/${path}`,
       summary: `${label?.label ?? def.name}${label?.rule ? `（${label.rule}）` : ''}`,
       tags,
-      request: { params: paramsOf(`/documents/:id/${path}`), headers: IdempotencyHeaders, body: json(schema) },
+      body: schema,
       responses: answers(DocumentDetail),
-    });
-    r.post(`/documents/:id/${path}`, async (req, res) => {
-      const body = schema.parse(req.body ?? {});
-      const doc = await load(req);
-      const c = caller(req);
-      if (!mayAct(c, doc, who)) throw new ApiError('FORBIDDEN', '只有责任单位或市委改革办可以办理此环节');
-      const args = await toArgs(body, { officialId: c.officialId, unitId: c.unitId }, req);
-      const updateId = req.header('idempotency-key') || undefined;
-      try {
-        await client.workflow.getHandle(doc.workflowId).executeUpdate(def, { args: [args], updateId });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
-        }
-        if (err instanceof WorkflowNotFoundError) throw new ApiError('CONFLICT', '该文件的流程已结束，不能再办理');
-        throw err;
-      }
-      res.json(await documentDetail(db, doc.id));
+      load,
+      workflowId: (doc) => doc.workflowId,
+      update: def,
+      workflow: '该文件的办理流程',
+      args: (body, c, doc, req) => {
+        if (!mayAct(c, doc, who)) throw new ApiError('FORBIDDEN', '只有责任单位或市委改革办可以办理此环节');
+        return toArgs(body, actorOf(c), req);
+      },
+      // The view says the workflow's state; the detail adds what was recorded and sent (notices, obligations).
+      answer: (_view, doc) => documentDetail(db, doc.id),
     });
   }
 

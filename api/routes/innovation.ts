@@ -1,10 +1,11 @@
 // The API of the innovation experiences (第十四条): the semiannual selection
 // (candidates, votes, opinions, approval) and each experience's rollout
 // (plans, meeting, district plans, townships, rectification, acceptance).
-// Steps that change a running workflow are Temporal updates whose validators
-// refuse impossible steps (409); the route checks the caller's unit (403) and
-// the body (400). Ballots go straight to PostgreSQL (api/innovationVoting.ts).
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+// Steps that change a running workflow are Temporal updates run by stepRoute
+// (api/steps.ts): the route checks the caller's unit (403) and the body (400),
+// the workflow's validators refuse impossible steps (409). Ballots go straight
+// to PostgreSQL (api/innovationVoting.ts).
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -17,7 +18,6 @@ import { selectionWorkflowId } from '../../workflows/innovation/ids';
 import * as m from '../../workflows/innovation/messages';
 import { selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
-import { registerTimelineLabels } from '../admin/labels';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
@@ -25,13 +25,9 @@ import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
 import * as v from '../schemas/views';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Responses, type Step } from '../steps';
 
 const tags = ['创新改革经验'];
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
-const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
-
-type Responses = Parameters<typeof describe>[0]['responses'];
 function post(path: string, summary: string, body: z.ZodType, isPublic = false, responses?: Responses): void {
   describe({ method: 'post', path, summary, tags, public: isPublic, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, responses });
 }
@@ -41,18 +37,6 @@ function get(path: string, summary: string, isPublic = false, responses?: Respon
 const selectionAnswer = v.answers(v.SelectionDetail);
 const rolloutAnswer = v.answers(v.RolloutDetail);
 
-/** Runs an update; the Idempotency-Key header becomes the update id. Validator refusals → 409. */
-async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request): Promise<R> {
-  try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [args], updateId: req.header('idempotency-key') || undefined });
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
-    if (err instanceof WorkflowNotFoundError) throw new ApiError('CONFLICT', '该流程已结束，不能再办理');
-    throw err;
-  }
-}
-
-const actorOf = (c: Caller): m.Actor => ({ officialId: c.officialId, unitId: c.unitId });
 const isLeader = (c: Caller) => c.roles.includes('CITY_LEADER') || (c.unitId === LEADERSHIP_ID && c.roles.includes('LEADER_IN_CHARGE'));
 
 export async function selectionDetail(db: Db, id: string) {
@@ -84,57 +68,12 @@ export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date
 
 post('/innovation/selections', '启动半年度创新改革经验评选（管理员）', s.StartSelectionBody);
 get('/innovation/selections/:id', '查看评选进展、候选经验和各轮计票', false, selectionAnswer);
-post('/innovation/selections/:id/candidates', '区县或专项小组申报候选经验（附材料）', s.CandidateBody, false, v.answers(v.CandidateSubmitted, 201));
 post('/innovation/selections/:id/votes', '区县、专项小组或部门投票（不得为本单位经验投票）', s.BallotBody, false, v.answers(v.BallotCast, 201));
-post('/innovation/selections/:id/opinions', '市分管领导或牵头部门对入选经验提出意见', s.OpinionBody, false, selectionAnswer);
-post('/innovation/selections/:id/close-round', '提前结束当前轮次（管理员）', s.CloseRoundBody, false, selectionAnswer);
-post('/innovation/selections/:id/approve', '市委改革办主任审定推广名单，启动推广', s.ApproveBody, false, selectionAnswer);
 describe({ method: 'get', path: '/innovation/rollouts', summary: '推广中的经验列表', tags, request: { query: z.object({ selectionId: z.string().optional() }) }, responses: v.answers(v.RolloutList) });
 get('/innovation/rollouts/:id', '查看经验推广详情：各区县完成和逾期情况、待办义务、通知', false, rolloutAnswer);
 get('/innovation/rollouts/:id/board', '经验推广看板：各区县完成和逾期情况');
-post('/innovation/rollouts/:id/lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/meeting', '登记部署会（审定后两周内）', s.MeetingBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/townships', '区县报送推广镇办（至少2个）', s.TownshipBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/rectification', '报送整改方案', s.RectificationBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, false, rolloutAnswer);
-post('/innovation/rollouts/:id/summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, false, rolloutAnswer);
 get('/public/innovation/selections/:id', '公开投票：查看入围经验', true, v.answers(v.PublicSelection));
 post('/public/innovation/selections/:id/votes', '公开投票（每个手机号或身份证号每轮一次）', s.PublicBallotBody, true, v.answers(v.PublicBallotCast, 201));
-
-registerTimelineLabels('selectionWorkflow', {
-  family: 'selection',
-  title: '创新改革经验评选流程',
-  rule: '第十四条',
-  updates: {
-    submitCandidate: { label: '申报候选经验', describe: (a) => a?.title },
-    recordOpinion: { label: '提出意见', describe: (a) => (a ? `${a.agree ? '同意' : '不同意'}${a.comment ? `：${a.comment}` : ''}` : undefined) },
-    closeRound: { label: '结束当前轮次', describe: (a) => (a ? PHASE_LABELS[a.phase as SelectionPhase] : undefined) },
-    approveSelection: { label: '主任审定推广名单', describe: (a) => a?.opinionTitle },
-  },
-  states: PHASE_LABELS,
-});
-registerTimelineLabels('rolloutWorkflow', {
-  family: 'rollout',
-  title: '创新改革经验推广流程',
-  rule: '第十四条',
-  updates: {
-    submitLeadPlan: { label: '报送实施方案' },
-    approveLeadPlan: { label: '市分管领导审定实施方案' },
-    recordMeeting: { label: '召开部署会' },
-    submitDistrictPlan: { label: '区县报送实施意见和实施方案', describe: (a) => a?.districtId },
-    approveDistrictPlan: { label: '区县改革办主任审定', describe: (a) => a?.districtId },
-    reportTownships: { label: '报送推广镇办', describe: (a) => a?.townshipIds?.join('、') },
-    recordProblems: { label: '登记问题' },
-    submitRectification: { label: '报送整改方案' },
-    submitAcceptanceReport: { label: '报送验收报告', describe: (a) => a?.unitId },
-    submitSummary: { label: '验收总结' },
-  },
-  states: { RUNNING: '推广中', ACCEPTED: '已验收' },
-});
 
 // ---- officials ---------------------------------------------------------------------
 
@@ -163,47 +102,15 @@ export function innovationRouter(db: Db, client: Client): Router {
     const workflowId = selectionWorkflowId(body.half);
     const policy = await resolvePolicy(db);
     const input: m.SelectionInput = { version: 1, selectionId: body.half, policy };
-    // The workflow writes the row on its first task: an existing row means an existing selection.
-    let created = !(await db.innovationSelection.findUnique({ where: { id: body.half }, select: { id: true } }));
-    await client.workflow
-      .start(selectionWorkflow, {
-        taskQueue: TASK_QUEUE,
-        workflowId,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      })
-      .catch((err: Error) => {
-        if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-        created = false;
-      });
-    // The query answers once the workflow's first task ran (it persists the row).
-    const view = await client.workflow.getHandle(workflowId).query(m.selectionQuery).catch(() => undefined);
-    res.status(created ? 201 : 200).json({ workflowId, selection: view });
+    // Running or finished already: the answer is that selection as its workflow states it.
+    const { outcome, handle } = await startOnce(client, selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+    const view = await viewWhenReady(client, handle, m.selectionReadyUpdate);
+    res.status(outcome === 'started' ? 201 : 200).json({ workflowId, selection: view });
   });
 
   r.get('/innovation/selections/:id', async (req, res) => {
     const sel = await loadSelection(req);
     res.json(await selectionDetail(db, sel.id));
-  });
-
-  r.post('/innovation/selections/:id/candidates', async (req, res) => {
-    const body = s.CandidateBody.parse(req.body ?? {});
-    const sel = await loadSelection(req);
-    const c = caller(req);
-    if (!SUBMITTER_KINDS.includes((await unitKind(c.unitId))!)) throw new ApiError('FORBIDDEN', '只有区县和专项小组可以申报创新改革经验');
-    if ((await unitKind(body.leadUnitId)) !== 'DEPARTMENT') {
-      throw new ApiError('VALIDATION_FAILED', '牵头部门应为市直部门', [{ path: ['leadUnitId'], message: 'not a department' }]);
-    }
-    if (body.leaderInChargeId) {
-      const o = await db.official.findUnique({ where: { id: body.leaderInChargeId } });
-      if (!o || !o.active || !(o.roles.includes('CITY_LEADER') || o.roles.includes('LEADER_IN_CHARGE'))) {
-        throw new ApiError('VALIDATION_FAILED', '市分管领导不存在', [{ path: ['leaderInChargeId'], message: 'not a city leader' }]);
-      }
-    }
-    const view = await runUpdate(client, sel.workflowId, m.submitCandidateUpdate, { actor: actorOf(c), ...body }, req);
-    const mine = view.candidates.filter((x) => x.submittedBy === c.officialId).at(-1);
-    res.status(201).json({ candidate: mine, selection: await selectionDetail(db, sel.id) });
   });
 
   r.post('/innovation/selections/:id/votes', async (req, res) => {
@@ -231,35 +138,84 @@ export function innovationRouter(db: Db, client: Client): Router {
     res.status(201).json(result);
   });
 
-  r.post('/innovation/selections/:id/opinions', async (req, res) => {
-    const body = s.OpinionBody.parse(req.body ?? {});
-    const sel = await loadSelection(req);
-    const c = caller(req);
-    const cand = await db.innovationCandidate.findFirst({ where: { id: body.candidateId, selectionId: sel.id } });
-    if (!cand) throw new ApiError('VALIDATION_FAILED', '候选经验不存在', [{ path: ['candidateId'], message: 'unknown candidate' }]);
-    const role: m.OpinionView['role'] | undefined =
-      c.unitId === cand.leadUnitId ? 'LEAD_DEPARTMENT' : c.officialId === cand.leaderInChargeId || isLeader(c) ? 'LEADER' : undefined;
-    if (!role) throw new ApiError('FORBIDDEN', '只有市分管领导和牵头部门可以提出意见');
-    await runUpdate(client, sel.workflowId, m.recordOpinionUpdate, { actor: actorOf(c), role, ...body }, req);
-    res.json(await selectionDetail(db, sel.id));
+  type SelectionStep<B extends z.ZodType, A> = Step<{ id: string }, B, A, m.SelectionView>;
+  /**
+   * A step of a selection (/innovation/selections/:id/…), addressed to the workflow the half year
+   * names (an unknown one is 404); the answer is the selection's detail, recorded by the step.
+   */
+  function selectionStep<B extends z.ZodType, A>(spec: Omit<SelectionStep<B, A>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'answer'> & Partial<Pick<SelectionStep<B, A>, 'answer'>>): void {
+    stepRoute(r, client, {
+      tags,
+      responses: selectionAnswer,
+      answer: (_view, sel) => selectionDetail(db, sel.id),
+      ...spec,
+      load: async (req) => ({ id: String(req.params.id) }),
+      workflowId: (sel) => selectionWorkflowId(sel.id),
+      workflow: '该评选流程',
+    });
+  }
+
+  selectionStep({
+    path: '/innovation/selections/:id/candidates',
+    summary: '区县或专项小组申报候选经验（附材料）',
+    body: s.CandidateBody,
+    status: 201,
+    responses: v.answers(v.CandidateSubmitted, 201),
+    update: m.submitCandidateUpdate,
+    args: async (body, c) => {
+      if (!SUBMITTER_KINDS.includes((await unitKind(c.unitId))!)) throw new ApiError('FORBIDDEN', '只有区县和专项小组可以申报创新改革经验');
+      if ((await unitKind(body.leadUnitId)) !== 'DEPARTMENT') {
+        throw new ApiError('VALIDATION_FAILED', '牵头部门应为市直部门', [{ path: ['leadUnitId'], message: 'not a department' }]);
+      }
+      if (body.leaderInChargeId) {
+        const o = await db.official.findUnique({ where: { id: body.leaderInChargeId } });
+        if (!o || !o.active || !(o.roles.includes('CITY_LEADER') || o.roles.includes('LEADER_IN_CHARGE'))) {
+          throw new ApiError('VALIDATION_FAILED', '市分管领导不存在', [{ path: ['leaderInChargeId'], message: 'not a city leader' }]);
+        }
+      }
+      return { actor: actorOf(c), ...body };
+    },
+    answer: async (view, sel, _body, c) => ({
+      candidate: view.candidates.filter((x) => x.submittedBy === c.officialId).at(-1),
+      selection: await selectionDetail(db, sel.id),
+    }),
   });
 
-  r.post('/innovation/selections/:id/close-round', async (req, res) => {
-    const body = s.CloseRoundBody.parse(req.body ?? {});
-    const sel = await loadSelection(req);
-    const c = caller(req);
-    requireAdmin(c);
-    await runUpdate(client, sel.workflowId, m.closeRoundUpdate, { actor: actorOf(c), ...body }, req);
-    res.json(await selectionDetail(db, sel.id));
+  selectionStep({
+    path: '/innovation/selections/:id/opinions',
+    summary: '市分管领导或牵头部门对入选经验提出意见',
+    body: s.OpinionBody,
+    update: m.recordOpinionUpdate,
+    args: async (body, c, sel) => {
+      const cand = await db.innovationCandidate.findFirst({ where: { id: body.candidateId, selectionId: sel.id } });
+      if (!cand) throw new ApiError('VALIDATION_FAILED', '候选经验不存在', [{ path: ['candidateId'], message: 'unknown candidate' }]);
+      const role: m.OpinionView['role'] | undefined =
+        c.unitId === cand.leadUnitId ? 'LEAD_DEPARTMENT' : c.officialId === cand.leaderInChargeId || isLeader(c) ? 'LEADER' : undefined;
+      if (!role) throw new ApiError('FORBIDDEN', '只有市分管领导和牵头部门可以提出意见');
+      return { actor: actorOf(c), role, ...body };
+    },
   });
 
-  r.post('/innovation/selections/:id/approve', async (req, res) => {
-    const body = s.ApproveBody.parse(req.body ?? {});
-    const sel = await loadSelection(req);
-    const c = caller(req);
-    if (!(c.unitId === REFORM_OFFICE_ID && c.roles.includes('DIRECTOR'))) throw new ApiError('FORBIDDEN', '推广名单由市委改革办主任审定');
-    await runUpdate(client, sel.workflowId, m.approveSelectionUpdate, { actor: actorOf(c), ...body }, req);
-    res.json(await selectionDetail(db, sel.id));
+  selectionStep({
+    path: '/innovation/selections/:id/close-round',
+    summary: '提前结束当前轮次（管理员）',
+    body: s.CloseRoundBody,
+    update: m.closeRoundUpdate,
+    args: (body, c) => {
+      requireAdmin(c);
+      return { actor: actorOf(c), ...body };
+    },
+  });
+
+  selectionStep({
+    path: '/innovation/selections/:id/approve',
+    summary: '市委改革办主任审定推广名单，启动推广',
+    body: s.ApproveBody,
+    update: m.approveSelectionUpdate,
+    args: (body, c) => {
+      if (!(c.unitId === REFORM_OFFICE_ID && c.roles.includes('DIRECTOR'))) throw new ApiError('FORBIDDEN', '推广名单由市委改革办主任审定');
+      return { actor: actorOf(c), ...body };
+    },
   });
 
   r.get('/innovation/rollouts', async (req, res) => {
@@ -284,19 +240,27 @@ export function innovationRouter(db: Db, client: Client): Router {
     res.json({ id: row.id, title: row.title, state: row.state, board });
   });
 
-  /** A rollout step: parse (400), load, authorise (403), run the update (409 on refusal). */
+  /** A rollout step (/innovation/rollouts/:id/<path>); the answer is the rollout's detail. */
   function step<B extends z.ZodType, A>(
     path: string,
+    summary: string,
     schema: B,
     def: UpdateDefinition<m.RolloutView, [A]>,
     build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
   ) {
-    r.post(`/innovation/rollouts/:id/${path}`, async (req, res) => {
-      const body = schema.parse(req.body ?? {});
-      const row = await loadRollout(req);
-      const args = await build(body, caller(req), row);
-      await runUpdate(client, row.workflowId, def, args, req);
-      res.json(await rolloutDetail(db, await db.innovationRollout.findUniqueOrThrow({ where: { id: row.id } })));
+    stepRoute(r, client, {
+      path: `/innovation/rollouts/:id/${path}`,
+      summary,
+      tags,
+      body: schema,
+      responses: rolloutAnswer,
+      load: loadRollout,
+      workflowId: (row) => row.workflowId,
+      update: def,
+      workflow: '该经验的推广流程',
+      args: (body, c, row) => build(body, c, row),
+      // The board and obligations as recorded by the step (the view has no traffic lights or notices).
+      answer: async (_view, row) => rolloutDetail(db, await db.innovationRollout.findUniqueOrThrow({ where: { id: row.id } })),
     });
   }
   const forbid = (message: string): never => {
@@ -315,27 +279,27 @@ export function innovationRouter(db: Db, client: Client): Router {
     return d;
   };
 
-  step('lead-plan', s.DocumentBody, m.submitLeadPlanUpdate, (b, c, row) => {
+  step('lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody, m.submitLeadPlanUpdate, (b, c, row) => {
     leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
-  step('lead-plan/approval', s.ApprovalBody, m.approveLeadPlanUpdate, (b, c, row) => {
+  step('lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody, m.approveLeadPlanUpdate, (b, c, row) => {
     // 第十四条: the lead department's plan is approved by the city leader in charge.
     if (!isRolloutLeader(c, row)) forbid('实施方案由市分管领导审定');
     return { actor: actorOf(c), ...b };
   });
-  step('meeting', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
+  step('meeting', '登记部署会（审定后两周内）', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
     if (!isRolloutLeader(c, row)) leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
-  step('district-plan', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
-  step('district-plan/approval', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
+  step('district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
+  step('district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
     const districtId = b.districtId ?? c.unitId;
     // 第十四条: approved by the district's reform office director.
     if (c.unitId !== districtId || !c.roles.includes('DIRECTOR')) forbid('区县实施意见和实施方案由本区县改革办主任审定');
     return { actor: actorOf(c), ...b, districtId: districtOf(c, row, districtId) };
   });
-  step('townships', s.TownshipBody, m.reportTownshipsUpdate, async (b, c, row) => {
+  step('townships', '区县报送推广镇办（至少2个）', s.TownshipBody, m.reportTownshipsUpdate, async (b, c, row) => {
     const districtId = districtOf(c, row, b.districtId);
     const found = await db.unit.count({ where: { id: { in: b.townshipIds }, parentId: districtId, kind: 'TOWNSHIP' } });
     if (found !== new Set(b.townshipIds).size) {
@@ -343,25 +307,25 @@ export function innovationRouter(db: Db, client: Client): Router {
     }
     return { actor: actorOf(c), ...b, districtId };
   });
-  step('problems', s.ProblemsBody, m.recordProblemsUpdate, async (b, c, row) => {
+  step('problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody, m.recordProblemsUpdate, async (b, c, row) => {
     requireAdmin(c);
     const units = [row.leadUnitId, ...row.districtIds];
     const bad = b.problems.filter((p) => !units.includes(p.unitId));
     if (bad.length) throw new ApiError('VALIDATION_FAILED', '整改单位应为牵头部门或区县', bad.map((p) => ({ path: ['problems', 'unitId'], message: p.unitId })));
     return { actor: actorOf(c), ...b };
   });
-  step('rectification', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
+  step('rectification', '报送整改方案', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
     const d = (((row.board as { duties?: Duty[] }).duties ?? []) as Duty[]).find((x) => x.name === b.dutyName);
     if (d && !isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
     return { actor: actorOf(c), ...b };
   });
-  step('acceptance-report', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {
+  step('acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {
     const unitId = b.unitId ?? c.unitId;
     if (!isAdmin(c) && unitId !== c.unitId) forbid('只能报送本单位的验收报告');
     if (unitId !== row.leadUnitId && !row.districtIds.includes(unitId)) forbid('只有牵头部门和各区县报送验收报告');
     return { actor: actorOf(c), ...b, unitId };
   });
-  step('summary', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
+  step('summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
     requireAdmin(c);
     return { actor: actorOf(c), ...b };
   });

@@ -217,6 +217,14 @@ export const IndicatorSet = z.object({
   indicators: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() })),
 });
 
+/** POST /cycles: the month as its workflow states it once started (without `cycle` while no worker has run it yet: 202). */
+export const CycleStarted = z.object({
+  started: z.boolean(),
+  month: z.string(),
+  workflowId: z.string(),
+  cycle: z.object({ ...CycleSummaryFields, year: z.number(), month: z.number(), seed: z.string(), targetUnitIds: z.array(z.string()) }).optional(),
+});
+
 export const CycleReportAnswer = z.object({ report: CycleReport.nullable() });
 export const CycleInspectionAnswer = z.object({ inspection: CycleInspection.nullable() });
 export const CycleDiagnosisAnswer = z.object({ diagnosis: CycleDiagnosis.nullable() });
@@ -369,7 +377,7 @@ export const Timeline = z
     familyTitle: z.string().optional(),
     status: z.string(),
     temporalUiUrl: z.string(),
-    subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional() }).optional(),
+    subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional(), link: z.string().optional() }).optional(),
     unitIds: z.array(z.string()),
     related: z.array(z.object({ workflowId: z.string(), reference: z.string().optional(), title: z.string().optional() })),
     events: z.array(

@@ -249,6 +249,10 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     expect(at('建立台账')).toBeGreaterThan(at('签收'));
     expect(at('报送上会文件初稿')).toBeGreaterThan(at('建立台账'));
     await shot(p, '07-timeline');
+    // The timeline leads to the item's own page.
+    await p.getByRole('link', { name: '打开办理页面' }).click();
+    await p.waitForURL(/\/documents\//);
+    await p.getByText(DOC_TITLE).first().waitFor();
 
     // Search and the audit log answer too.
     await p.goto(`${base}/admin`);

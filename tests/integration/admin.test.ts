@@ -3,7 +3,9 @@
  * real Temporal dev server, PostgreSQL and SMTP sink: a document's timeline
  * reads in order with the right actors, search by unit and status over
  * Temporal visibility, audit rows for allowed and refused requests, roles,
- * and the OpenAPI document (valid, and listing every route).
+ * and the OpenAPI document (valid, and listing every route). A month's cycle,
+ * a selection and a rollout read the same way as a document (issue #12): one
+ * timeline, search and overdue board for every family, each named by its subject.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Client } from '@temporalio/client';
@@ -11,7 +13,14 @@ import { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import type { OverdueItem } from '../../api/admin/overdue';
 import type { TimelineEvent } from '../../api/admin/timeline';
+import { resolvePolicy } from '../../common/policy/resolve';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import { rolloutWorkflowId } from '../../workflows/innovation/ids';
+import type { RolloutInput } from '../../workflows/innovation/messages';
+import { rolloutWorkflow } from '../../workflows/innovation/rollout';
+import { shanghaiYear } from '../support/testClock';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
@@ -36,12 +45,14 @@ describe('admin API (dev server)', () => {
   let workflowId: string;
   // Idempotency keys are HTTP header values: ASCII, unlike the document number.
   const keyTag = `admin-it-${Date.now()}`;
+  // Workflows of the other families this file starts, ended after it.
+  const started: string[] = [];
 
   beforeAll(async () => {
     harness = await startDevServerWorker();
     ({ deps, client } = harness);
     app = createApp({ db: deps.db, client, temporalUiUrl: 'http://ui.test:8233' });
-    for (const who of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-finance-liaison', 'district-zhangdian-director']) {
+    for (const who of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-finance-liaison', 'district-zhangdian-director', 'district-zhangdian-deputy', 'district-zichuan-deputy', 'district-zichuan-director', 'district-boshan-director']) {
       tokens[who] = await tokenFor(deps.db, who);
     }
 
@@ -82,8 +93,23 @@ describe('admin API (dev server)', () => {
   afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
+    for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
     await harness?.close();
   });
+
+  const timelineOf = (key: string, who = 'ro-director') => request(app).get(`/api/admin/workflows/${encodeURIComponent(key)}/timeline`).set(auth(who));
+  const search = (query: string) => request(app).get(`/api/admin/workflows?${query}`).set(auth('ro-director'));
+  /** The workflow's search result, once visibility lists it. */
+  const found = async (query: string, workflowId: string) =>
+    (await eventually(() => search(query), (r) => r.status === 200 && r.body.items.some((i: { workflowId: string }) => i.workflowId === workflowId))).body.items.find(
+      (i: { workflowId: string }) => i.workflowId === workflowId,
+    );
+  /** The overdue board's items of one workflow, by the clock `at` (the admin views take the API's clock). */
+  const boardOf = async (workflowId: string, query: string, at?: Date) => {
+    const board = await request(at ? createApp({ db: deps.db, client, now: () => at }) : app).get(`/api/admin/overdue?${query}`).set(auth('ro-director'));
+    expect(board.status).toBe(200);
+    return (board.body.items as OverdueItem[]).filter((i) => i.workflowId === workflowId);
+  };
 
   it("reads a document's timeline in order, with names, rules and the Temporal UI link", async () => {
     const res = await eventually(
@@ -287,6 +313,188 @@ describe('admin API (dev server)', () => {
     const missing = await request(app).get('/api/admin/workflows/document:nope/timeline').set(auth('ro-director'));
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it("reads a month's 六个一 cycle like a document: timeline by month, search and overdue board, named by its subject", async () => {
+    // A month years ahead (the dev server runs on the wall clock), clear of the months other test files use.
+    const month = `${shanghaiYear(Date.now()) + 9}-04`;
+    const start = await request(app).post('/api/cycles').set(auth('ro-director')).send({ month, seed: 'admin-test' });
+    expect(start.status).toBe(201);
+    const workflowId: string = start.body.workflowId;
+    started.push(workflowId);
+    // The answer is the workflow's own view: the month's targets are drawn, steps are accepted from now on.
+    expect(start.body.cycle).toMatchObject({ id: month, workflowId, seed: 'admin-test', phase: 'COLLECTING' });
+    expect(start.body.cycle.targetUnitIds.length).toBeGreaterThan(0);
+    const report = (who: string, body: object, key?: string) => {
+      const req = request(app).post(`/api/cycles/${month}/reports`).set(auth(who));
+      return (key ? req.set('Idempotency-Key', key) : req).send(body);
+    };
+    expect((await report('district-zichuan-deputy', { unitId: 'district-zhangdian', summary: '代报' })).status).toBe(403);
+    expect((await report('district-zhangdian-deputy', { summary: '本月改革任务按计划推进' }, `${keyTag}-report`)).status).toBe(200);
+
+    // The timeline, named by the month as officials name it.
+    // (The dispatch notices to every unit go out while the first report may already arrive.)
+    const res = await eventually(
+      () => timelineOf(month),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitReport' && e.data?.recordedAt) &&
+        r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === 'DISPATCH'),
+    );
+    const t = res.body;
+    expect(t.workflowId).toBe(workflowId);
+    expect(t).toMatchObject({ family: 'cycle', familyTitle: '“六个一”月度督导流程' });
+    const title = `${month.slice(0, 4)}年4月“六个一”督导`;
+    expect(t.subject).toEqual({ type: 'cycle', id: month, title, reference: month, link: `/cycles/${month}` });
+    const events: TimelineEvent[] = t.events;
+    const times = events.map((e) => Date.parse(e.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(events.find((e) => e.kind === 'started')?.title).toBe(`“六个一”月度督导流程启动：《${title}》（${month}）`);
+    const deputy = await deps.db.official.findUniqueOrThrow({ where: { id: 'district-zhangdian-deputy' } });
+    const reported = events.find((e) => e.kind === 'update' && e.data?.update === 'submitReport')!;
+    expect(reported).toMatchObject({ title: `${deputy.name}（张店区）报送月度调度情况`, rule: '第六条（一）', detail: 'district-zhangdian' });
+    expect(reported.data?.request).toMatchObject({ status: 200, method: 'POST' });
+    const refused = events.find((e) => e.kind === 'request' && e.title.includes('HTTP 403'))!;
+    expect(refused.title).toBe('请求被拒绝（HTTP 403）：区县或专项小组报送月度调度情况（一月一调度）');
+    expect(refused.detail).toBe('原因：只能报送本单位的调度情况');
+    const dispatch = events.find((e) => e.kind === 'notice' && e.data?.noticeKind === 'DISPATCH')!;
+    expect(dispatch.title).toMatch(/^发出【一月一调度】/);
+    expect(dispatch.rule).toBe('第六条（一）');
+    expect([...new Set(events.map((e) => e.kind))]).toEqual(expect.arrayContaining(['started', 'activity', 'notice', 'update', 'request']));
+    // Every district takes part in the month: its officials read the month's timeline.
+    expect((await timelineOf(workflowId, 'district-boshan-director')).status).toBe(200);
+
+    // Search: the month among the cycles, with its subject and state.
+    const item = await found('family=cycle&status=running', workflowId);
+    expect(item).toMatchObject({ family: 'cycle', familyTitle: '“六个一”月度督导流程', state: 'COLLECTING', subject: { type: 'cycle', id: month, title, reference: month } });
+
+    // The overdue board a day before the reports are due: every unit that has not reported, not 张店区.
+    const dueAt = new Date(start.body.cycle.reportDueAt);
+    const items = await eventually(
+      () => boardOf(workflowId, 'family=cycle&withinDays=3', new Date(dueAt.getTime() - 24 * 3600_000)),
+      (xs) => xs.some((i) => i.unit.id === 'district-zichuan'),
+    );
+    const zichuan = items.find((i) => i.unit.id === 'district-zichuan' && i.title.includes('调度'))!;
+    expect(zichuan).toMatchObject({ family: 'cycle', familyTitle: '“六个一”月度督导流程', subjectId: month, subject: { title, reference: month }, rule: '第六条（一）', light: 'YELLOW', overdue: false });
+    expect(items.filter((i) => i.unit.id === 'district-zhangdian' && i.title.includes('调度'))).toEqual([]);
+    // Past the deadline the same obligation is red.
+    const late = await boardOf(workflowId, 'family=cycle&withinDays=0', new Date(dueAt.getTime() + 3 * 24 * 3600_000));
+    expect(late.find((i) => i.key === zichuan.key)).toMatchObject({ light: 'RED', overdue: true, daysOverdue: 3 });
+  });
+
+  it('reads a selection like a document: timeline by half year, search and overdue board, named by its subject', async () => {
+    const half = `${shanghaiYear(Date.now()) + 9}-H1`;
+    const title = `${half.slice(0, 4)}年上半年创新改革经验评选`;
+    const start = await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half });
+    expect(start.status).toBe(201);
+    const workflowId: string = start.body.workflowId;
+    started.push(workflowId);
+    await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: half } }), (x) => x?.phase === 'CALL');
+    const base = `/api/innovation/selections/${half}`;
+    const candidate = await request(app)
+      .post(`${base}/candidates`)
+      .set(auth('district-zhangdian-deputy'))
+      .set('Idempotency-Key', `${keyTag}-candidate`)
+      .send({ title: '企业开办“一件事”集成改革', summary: '经验做法、成效和可推广性的简要说明', material: [{ name: '经验材料' }], leadUnitId: 'dept-health' });
+    expect(candidate.status).toBe(201);
+    expect(candidate.body.candidate).toMatchObject({ title: '企业开办“一件事”集成改革', unitId: 'district-zhangdian' });
+    expect((await request(app).post(`${base}/close-round`).set(auth('district-zhangdian-director')).send({ phase: 'CALL' })).status).toBe(403);
+    const closed = await request(app).post(`${base}/close-round`).set(auth('ro-director')).send({ phase: 'CALL' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.phase).toBe('MUTUAL_VOTE');
+
+    const res = await eventually(
+      () => timelineOf(half),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'closeRound' && e.data?.recordedAt) &&
+        ['CALL', 'VOTE_OPEN'].every((kind) => r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === kind)),
+    );
+    const t = res.body;
+    expect(t).toMatchObject({ workflowId, family: 'selection', familyTitle: '创新改革经验评选流程', subject: { type: 'selection', id: half, title, reference: half, link: `/innovation/selections/${half}` } });
+    const events: TimelineEvent[] = t.events;
+    const deputy = await deps.db.official.findUniqueOrThrow({ where: { id: 'district-zhangdian-deputy' } });
+    const submitted = events.findIndex((e) => e.kind === 'update' && e.data?.update === 'submitCandidate');
+    const refused = events.findIndex((e) => e.kind === 'request' && e.title.includes('HTTP 403'));
+    const closedAt = events.findIndex((e) => e.kind === 'update' && e.data?.update === 'closeRound');
+    const call = events.findIndex((e) => e.kind === 'notice' && e.data?.noticeKind === 'CALL');
+    const voteOpen = events.findIndex((e) => e.kind === 'notice' && e.data?.noticeKind === 'VOTE_OPEN');
+    for (const i of [submitted, refused, closedAt, call, voteOpen]) expect(i).toBeGreaterThanOrEqual(0);
+    // (The call notice goes to every district and group while the first candidate may already arrive.)
+    expect(submitted).toBeLessThan(refused);
+    expect(refused).toBeLessThan(closedAt);
+    expect(closedAt).toBeLessThan(voteOpen);
+    expect(events[submitted]).toMatchObject({ title: `${deputy.name}（张店区）申报候选经验`, detail: '企业开办“一件事”集成改革', rule: '第十四条' });
+    expect(events[submitted].data?.request).toMatchObject({ status: 201 });
+    expect(events[refused].title).toBe('请求被拒绝（HTTP 403）：提前结束当前轮次（管理员）');
+    expect(events[call].title).toMatch(/^发出【征集】/);
+    expect(events.some((e) => e.kind === 'state' && e.title === '状态变为“区县和专项小组互评投票”')).toBe(true);
+
+    const item = await found('family=selection', workflowId);
+    expect(item).toMatchObject({ family: 'selection', familyTitle: '创新改革经验评选流程', state: 'MUTUAL_VOTE', subject: { type: 'selection', id: half, title, reference: half } });
+
+    // The mutual vote's obligations, one per voting unit, due within the round's week.
+    const items = await boardOf(workflowId, 'family=selection&withinDays=30');
+    expect(items.map((i) => i.unit.id)).toEqual(expect.arrayContaining(['district-zhangdian', 'district-zichuan']));
+    for (const i of items) {
+      expect(i).toMatchObject({ family: 'selection', familyTitle: '创新改革经验评选流程', subjectId: half, subject: { title, reference: half }, title: '创新改革经验互评投票', light: 'GREEN' });
+    }
+  });
+
+  it('reads a rollout like a document: timeline by rollout id, search and overdue board, named by its subject', async () => {
+    const id = `${shanghaiYear(Date.now()) + 9}-H1-01`;
+    const title = '企业开办“一件事”集成改革经验推广';
+    const input: RolloutInput = {
+      version: 1,
+      rolloutId: id,
+      selectionId: id.slice(0, 7),
+      candidateId: `admin-test-${id}`,
+      title,
+      leadUnitId: 'dept-health',
+      districtIds: ['district-zhangdian', 'district-zichuan'],
+      townshipApplies: false,
+      opinion: { docNumber: '淄改办发〔2026〕99号', title: '关于推广创新改革经验的实施意见' },
+      policy: await resolvePolicy(deps.db),
+    };
+    const workflowId = rolloutWorkflowId(id);
+    await client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+    started.push(workflowId);
+    await eventually(() => deps.db.innovationRollout.findUnique({ where: { id } }), (x) => !!x);
+    const plan = (who: string, key?: string) => {
+      const req = request(app).post(`/api/innovation/rollouts/${id}/lead-plan`).set(auth(who));
+      return (key ? req.set('Idempotency-Key', key) : req).send({ title: '企业开办“一件事”推广实施方案', docNumber: '淄卫发〔2026〕1号' });
+    };
+    expect((await plan('dept-finance-liaison')).status).toBe(403);
+    expect((await plan('dept-health-liaison', `${keyTag}-lead-plan`)).status).toBe(200);
+
+    const res = await eventually(
+      () => timelineOf(id),
+      (r) =>
+        r.status === 200 &&
+        r.body.events.some((e: TimelineEvent) => e.data?.update === 'submitLeadPlan' && e.data?.recordedAt) &&
+        r.body.events.some((e: TimelineEvent) => e.kind === 'notice' && e.data?.noticeKind === 'START'),
+    );
+    const t = res.body;
+    expect(t).toMatchObject({ workflowId, family: 'rollout', familyTitle: '创新改革经验推广流程', subject: { type: 'rollout', id, title, reference: id, link: `/innovation/rollouts/${id}` } });
+    expect(t.unitIds).toEqual(expect.arrayContaining(['dept-health', 'district-zhangdian', 'district-zichuan']));
+    const events: TimelineEvent[] = t.events;
+    const liaison = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-liaison' } });
+    expect(events.find((e) => e.kind === 'started')?.title).toBe(`创新改革经验推广流程启动：《${title}》（${id}）`);
+    expect(events.find((e) => e.kind === 'notice' && e.data?.noticeKind === 'START')?.title).toMatch(/^发出【推广实施】/);
+    const submitted = events.find((e) => e.kind === 'update' && e.data?.update === 'submitLeadPlan')!;
+    expect(submitted).toMatchObject({ title: `${liaison.name}（市卫生健康委）报送实施方案`, rule: '第十四条' });
+    expect(submitted.data?.request).toMatchObject({ status: 200 });
+    expect(events.find((e) => e.kind === 'request' && e.title.includes('HTTP 403'))?.detail).toBe('原因：只有牵头部门可以办理此环节');
+    // The units it concerns read it; another district does not.
+    expect((await timelineOf(id, 'district-zichuan-director')).status).toBe(200);
+    expect((await timelineOf(id, 'district-boshan-director')).status).toBe(403);
+
+    const item = await found('family=rollout&unit=district-zichuan', workflowId);
+    expect(item).toMatchObject({ family: 'rollout', familyTitle: '创新改革经验推广流程', state: 'RUNNING', stateLabel: '推广中', subject: { type: 'rollout', id, title, reference: id } });
+
+    const items = await boardOf(workflowId, 'family=rollout&withinDays=60');
+    expect(items.map((i) => i.unit.id)).toEqual(expect.arrayContaining(['district-zhangdian', 'district-zichuan']));
+    for (const i of items) expect(i).toMatchObject({ family: 'rollout', familyTitle: '创新改革经验推广流程', subjectId: id, subject: { title, reference: id }, rule: '第十四条' });
   });
 
   it('serves a valid OpenAPI 3.1 document, publicly, listing every route', async () => {

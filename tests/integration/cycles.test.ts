@@ -21,6 +21,7 @@ import { startDevServerWorker, type DevServerHarness } from '../support/devServe
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
+import { buildBundleFile, startWorkerChild } from '../support/workerProcess';
 
 jest.setTimeout(240_000);
 
@@ -59,8 +60,12 @@ describe('六个一 cycle (dev server)', () => {
   });
 
   it('the schedule exists once, fires at 00:00 on the 1st in Asia/Shanghai, and trigger() starts the month', async () => {
-    await ensureSchedules(client);
-    await ensureSchedules(client); // idempotent: a second API start changes nothing
+    // The worker process (worker/main.ts, what `npm start` runs) creates it as it starts.
+    await client.schedule.getHandle(CYCLE_SCHEDULE_ID).delete().catch(() => undefined);
+    const worker = await startWorkerChild(await buildBundleFile());
+    await worker.proc.stop('SIGTERM');
+    expect((await client.schedule.getHandle(CYCLE_SCHEDULE_ID).describe()).action.type).toBe('startWorkflow');
+    await ensureSchedules(client); // idempotent: a second worker start changes nothing
     const ids: string[] = [];
     for await (const sch of client.schedule.list()) ids.push(sch.scheduleId);
     expect(ids.filter((id) => id === CYCLE_SCHEDULE_ID)).toHaveLength(1);

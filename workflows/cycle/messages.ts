@@ -169,3 +169,5 @@ export const rateTeamUpdate = defineUpdate<CycleView, [TeamRatingArgs]>('rateTea
 export const closeScoringUpdate = defineUpdate<CycleView, [CloseArgs]>('closeScoring');
 export const fileDiagnosisUpdate = defineUpdate<CycleView, [DiagnosisArgs]>('fileDiagnosis');
 export const cycleStateQuery = defineQuery<CycleView>('cycleState');
+/** Answered once the month's start is recorded (its targets drawn, its row written): steps are accepted from then on. */
+export const cycleReadyUpdate = defineUpdate<CycleView, []>('cycleReady');

@@ -32,6 +32,7 @@ import { cycleDuties, type CycleDuty, type CycleNotice } from './duties';
 import {
   closeScoringUpdate,
   createInspectionUpdate,
+  cycleReadyUpdate,
   cycleStateQuery,
   enterScoreUpdate,
   fileDiagnosisUpdate,
@@ -87,6 +88,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   const revisions = new Revisions(s.revision);
   /** Set once the ranking's record is written: closing scoring answers then. */
   let rankingRecorded = false;
+  /** Set once the month's start is recorded (a continued run started long ago). */
+  let startRecorded = !!input.carried;
   const carried = (): CycleState => ({ ...s, fired: [...fired], revision: revisions.revision });
   const unitName = (id: string) => s.units.find((u) => u.id === id)?.name ?? id;
   const unitKind = (id: string): UnitKind | undefined => s.units.find((u) => u.id === id)?.kind;
@@ -136,6 +139,10 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   }
 
   setHandler(cycleStateQuery, view);
+  setHandler(cycleReadyUpdate, async () => {
+    await condition(() => startRecorded);
+    return view();
+  });
 
   setHandler(
     submitReportUpdate,
@@ -312,6 +319,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     s.units = setup.units; // last: validators accept updates from here on
     upsertSearchAttributes({ DubanUnits: s.units.map((u) => u.id), DubanDueAt: [new Date(s.scoringAt)] });
     await record({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, targets: s.targets, policyVersion: input.policy.version } });
+    startRecorded = true;
     const dispatch = { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt };
     const inspection = { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt };
     // Notices to different units are independent: send them concurrently (the worker bounds the concurrency).

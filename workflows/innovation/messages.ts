@@ -135,6 +135,8 @@ export const recordOpinionUpdate = defineUpdate<SelectionView, [OpinionArgs]>('r
 export const approveSelectionUpdate = defineUpdate<SelectionView, [ApproveArgs]>('approveSelection');
 export const closeRoundUpdate = defineUpdate<SelectionView, [CloseRoundArgs]>('closeRound');
 export const selectionQuery = defineQuery<SelectionView>('selection');
+/** Answered once the selection's start (the call) is recorded. */
+export const selectionReadyUpdate = defineUpdate<SelectionView, []>('selectionReady');
 /** Sent by the vote route once a unit's official ballot is stored: its obligation to vote is met (answered once recorded). */
 export const ballotCastUpdate = defineUpdate<void, [{ round: 'MUTUAL' | 'SECOND'; unitId: string }]>('ballotCast');
 

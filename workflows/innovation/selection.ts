@@ -28,6 +28,7 @@ import {
   closeRoundUpdate,
   recordOpinionUpdate,
   selectionQuery,
+  selectionReadyUpdate,
   submitCandidateUpdate,
   type Actor,
   type ApproveArgs,
@@ -75,6 +76,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   let approvalRecorded = false;
   /** The phase whose opening is recorded: a closed round answers once the next one is. */
   let recordedPhase = s.phase;
+  /** Set once the selection's start is recorded (a continued run started long ago). */
+  let startRecorded = !!input.carried;
 
   const view = (): SelectionView => {
     const { fired: _f, seq: _s, ...rest } = carried();
@@ -243,6 +246,10 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   // ---- handlers --------------------------------------------------------------
 
   setHandler(selectionQuery, view);
+  setHandler(selectionReadyUpdate, async () => {
+    await condition(() => startRecorded);
+    return view();
+  });
 
   setHandler(
     submitCandidateUpdate,
@@ -353,6 +360,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['selection'] });
     await record({ step: 'call' });
+    startRecorded = true;
     await notify('CALL', 'call', describeDuration(p.callWindow));
   }
 

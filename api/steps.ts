@@ -1,0 +1,130 @@
+// One way to run a workflow step over HTTP, for every family. A step route
+// parses its body (400), loads its subject (404, or 403 when the caller may not
+// see it) and checks that the caller may take the step (403) before anything
+// reaches Temporal; then the step runs as a Temporal update whose validator
+// may refuse it (409, with the workflow's own reason). The Idempotency-Key
+// header becomes the update id, so a repeated request is the same update.
+// Starting a family's workflow goes through startOnce() below.
+import { status } from '@grpc/grpc-js';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import type { UpdateDefinition, Workflow } from '@temporalio/common';
+import type { Request, Router } from 'express';
+import { z } from 'zod';
+import { caller, type Caller } from './auth';
+import { ApiError, grpcFailure } from './errors';
+import { describe } from './openapi';
+
+/** A JSON request or response body for describe(). */
+export const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+
+/** Path parameters of an express path, as a zod object (`/documents/:id/x/:taskId` → { id, taskId }). */
+export const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
+
+/** The header that makes a step idempotent: it becomes the Temporal update id. */
+export const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
+
+export type Responses = Parameters<typeof describe>[0]['responses'];
+
+/** The acting official as update arguments carry it (the timeline names the caller from it). */
+export const actorOf = (c: Caller) => ({ officialId: c.officialId, unitId: c.unitId });
+
+export interface Step<S, B extends z.ZodType, A, R> {
+  /** Express path below /api, e.g. `/documents/:id/draft`. */
+  path: string;
+  /** Chinese, shown in the OpenAPI document and in the audit views. */
+  summary: string;
+  tags: string[];
+  body: B;
+  responses?: Responses;
+  /** 201 for a step that creates something; 200 otherwise. */
+  status?: 200 | 201;
+  /** Finds the step's subject: 404 when it does not exist, 403 when the caller may not see it. */
+  load(req: Request): Promise<S>;
+  workflowId(subject: S): string;
+  update: UpdateDefinition<R, [A]>;
+  /** Checks that the caller may take the step (403) and what the body refers to (400); returns the update's argument. */
+  args(body: z.infer<B>, c: Caller, subject: S, req: Request): A | Promise<A>;
+  /** The answer: built from the update's result where it says enough, else read after it. */
+  answer(result: R, subject: S, body: z.infer<B>, c: Caller, req: Request): unknown;
+  /** The workflow in Chinese for the "closed" and "unknown" answers, e.g. "该文件的办理流程". */
+  workflow: string;
+}
+
+/** Registers a step route on `r` and describes it in the OpenAPI document. */
+export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Client, step: Step<S, B, A, R>): void {
+  describe({
+    method: 'post',
+    path: step.path,
+    summary: step.summary,
+    tags: step.tags,
+    request: { params: paramsOf(step.path), headers: IdempotencyHeaders, body: json(step.body) },
+    responses: step.responses,
+  });
+  r.post(step.path, async (req, res) => {
+    IdempotencyHeaders.parse({ 'idempotency-key': req.header('idempotency-key') });
+    const body = step.body.parse(req.body ?? {});
+    const subject = await step.load(req);
+    const c = caller(req);
+    const args = await step.args(body, c, subject, req);
+    const result = await runUpdate(client, step.workflowId(subject), step.update, args, req, step.workflow);
+    res.status(step.status ?? 200).json(await step.answer(result, subject, body, c, req));
+  });
+}
+
+/** Runs an update with the request's Idempotency-Key as update id; a refusal is 409 with the workflow's reason. */
+async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [args], updateId: req.header('idempotency-key') || undefined });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
+    // Temporal answers an update to a closed workflow as to an unknown one: ask which it is.
+    if (err instanceof WorkflowNotFoundError) throw await closedOrUnknown(client.workflow.getHandle(workflowId), workflow);
+    throw err;
+  }
+}
+
+async function closedOrUnknown(handle: WorkflowHandle, workflow: string): Promise<ApiError> {
+  try {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return new ApiError('CONFLICT', '事项状态已变化，请刷新后重试');
+    return new ApiError('CONFLICT', `${workflow}已结束，不能再办理`);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return new ApiError('NOT_FOUND', `${workflow}不存在（或已超过保留期限）`);
+    throw err;
+  }
+}
+
+/**
+ * Starts a family's workflow once, under its business id: `started` when this
+ * call started it, `running` when it already runs, `closed` when a workflow with
+ * this id has already finished (the id is never reused).
+ */
+export async function startOnce<T extends Workflow>(
+  client: Client,
+  workflow: T,
+  options: WorkflowStartOptions<T>,
+): Promise<{ outcome: 'started' | 'running' | 'closed'; handle: WorkflowHandle<T> }> {
+  const handle = client.workflow.getHandle<T>(options.workflowId);
+  try {
+    await client.workflow.start(workflow, { ...options, workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    return { outcome: 'started', handle };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const { status } = await handle.describe();
+  return { outcome: status.name === 'RUNNING' ? 'running' : 'closed', handle };
+}
+
+/**
+ * The workflow's own view once it says it is ready (an update that waits for
+ * its start to be recorded), for at most `withinMs`; undefined when it is not
+ * ready by then (e.g. no worker runs).
+ */
+export async function viewWhenReady<V>(client: Client, handle: WorkflowHandle, update: UpdateDefinition<V, []>, withinMs = 10_000): Promise<V | undefined> {
+  try {
+    return await client.withDeadline(Date.now() + withinMs, () => handle.executeUpdate(update));
+  } catch (err) {
+    if (grpcFailure(err)?.code === status.DEADLINE_EXCEEDED) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * One way to run a step over HTTP (api/steps.ts), the same for every family,
+ * against the real dev server, PostgreSQL and the SMTP sink: the caller is
+ * checked before Temporal sees anything, the Idempotency-Key is the update id
+ * (a repeated request is the same step), a refusal is 409 with the workflow's
+ * reason, a finished workflow is 409 and an unknown one 404, each saying so.
+ */
+import type { Client } from '@temporalio/client';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { documentWorkflowId } from '../../common/ids';
+import { shanghaiYear } from '../support/testClock';
+import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
+import { expectRecordsMatch } from '../support/records';
+import { eventually } from '../support/eventually';
+
+describe('steps over HTTP (dev server)', () => {
+  let harness: DevServerHarness;
+  let deps: TestDeps;
+  let client: Client;
+  let app: Express;
+  const tokens: Record<string, string> = {};
+  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const key = `steps-it-${Date.now()}`;
+
+  beforeAll(async () => {
+    harness = await startDevServerWorker();
+    ({ deps, client } = harness);
+    app = createApp({ db: deps.db, client });
+    for (const who of ['ro-director', 'dept-health-liaison', 'district-zhangdian-deputy']) tokens[who] = await tokenFor(deps.db, who);
+  });
+
+  // The workflow is the source of truth: every test ends with its record equal to it.
+  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  async function arrive() {
+    const res = await request(app)
+      .post('/api/documents')
+      .set(as('ro-director'))
+      .send({ level: 'PROVINCIAL', title: '关于深化“一网通办”改革的实施意见', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: '2026-11-10', leadUnitId: 'dept-health' });
+    expect(res.status).toBe(201);
+    return res.body.document as { id: string; workflowId: string };
+  }
+  const step = (who: string, path: string, body: object, idempotencyKey?: string) => {
+    const req = request(app).post(`/api/${path}`).set(as(who));
+    return (idempotencyKey ? req.set('Idempotency-Key', idempotencyKey) : req).send(body);
+  };
+
+  it('runs a step once per Idempotency-Key, and answers a refusal with the workflow’s reason', async () => {
+    const doc = await arrive();
+    await eventually(() => deps.db.document.findUniqueOrThrow({ where: { id: doc.id } }), (d) => d.state === 'ASSIGNED');
+    const first = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, { note: '已签收' }, `${key}-ack`);
+    expect(first.status).toBe(200);
+    expect(first.body.state).toBe('ACKNOWLEDGED');
+    // The same key again is the same update: answered, recorded once.
+    const again = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, { note: '已签收' }, `${key}-ack`);
+    expect(again.status).toBe(200);
+    expect(await deps.db.workflowEvent.count({ where: { workflowId: doc.workflowId, step: 'acknowledge' } })).toBe(1);
+    // Without the key, a second acknowledgement is a new step the workflow refuses, in its own words.
+    const twice = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, {});
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toEqual({ code: 'CONFLICT', message: '当前状态为“已签收”，不能签收（需处于“已交办”）' });
+    // The caller is checked before the workflow: a district may not act for the lead department.
+    const outsider = await step('district-zhangdian-deputy', `documents/${doc.id}/draft`, {});
+    expect(outsider.status).toBe(403);
+    // A key longer than the API takes is refused before anything runs.
+    const long = await step('dept-health-liaison', `documents/${doc.id}/draft`, {}, 'x'.repeat(201));
+    expect(long.status).toBe(400);
+    expect(long.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('answers a step to a finished workflow with 409 and to an unknown one with 404, each saying so', async () => {
+    // An exempted document's workflow ends (第五条: no municipal supporting document needed).
+    const doc = await arrive();
+    await eventually(() => deps.db.document.findUniqueOrThrow({ where: { id: doc.id } }), (d) => d.state === 'ASSIGNED');
+    expect((await step('ro-director', `documents/${doc.id}/exemption`, { reason: '无须市级配套' })).status).toBe(200);
+    await client.workflow.getHandle(doc.workflowId).result();
+    const closed = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, {});
+    expect(closed.status).toBe(409);
+    expect(closed.body.error).toEqual({ code: 'CONFLICT', message: '该文件的办理流程已结束，不能再办理' });
+
+    // A document whose workflow Temporal does not know (e.g. past its retention).
+    const docNumber = uniqueDocNumber('鲁政办发');
+    const orphan = await deps.db.document.create({
+      data: { docNumber, level: 'PROVINCIAL', title: '无流程的文件', issuedAt: new Date(), receivedAt: new Date(), workflowId: `${documentWorkflowId(docNumber)}-gone`, state: 'ASSIGNED', leadUnitId: 'dept-health', participantUnitIds: [], policyVersion: 'test' },
+    });
+    const unknown = await step('ro-director', `documents/${orphan.id}/manual-chase`, { obligation: 'draft' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toEqual({ code: 'NOT_FOUND', message: '该文件的办理流程不存在（或已超过保留期限）' });
+
+    // A month nobody started: its steps name the month's workflow, which does not exist.
+    const month = `${shanghaiYear(Date.now()) + 20}-01`;
+    const report = await step('district-zhangdian-deputy', `cycles/${month}/reports`, { summary: '本月改革任务按计划推进' });
+    expect(report.status).toBe(404);
+    expect(report.body.error).toEqual({ code: 'NOT_FOUND', message: '该月督导流程不存在（或已超过保留期限）' });
+  });
+});
