@@ -30,6 +30,16 @@ export function addDuration(from: Date, d: DurationSpec): Date {
   return new Date(local.getTime() + extra - SHANGHAI_OFFSET_MS);
 }
 
+/**
+ * The `n`-th repetition of an interval after `from`: `from` plus `n` times the
+ * interval in one step, so monthly repetitions from the 31st keep the 31st
+ * where the month has one (31 Mar → 30 Apr → 31 May), never drifting to the 30th.
+ */
+export function addRepeated(from: Date, d: DurationSpec, n: number): Date {
+  const times = (v?: number) => (v === undefined ? undefined : v * n);
+  return addDuration(from, { months: times(d.months), weeks: times(d.weeks), days: times(d.days), hours: times(d.hours), seconds: times(d.seconds) });
+}
+
 export function subtractDuration(from: Date, d: DurationSpec): Date {
   if (d.months) throw new Error('subtracting months is not supported');
   const ms = ((d.weeks ?? 0) * 7 + (d.days ?? 0)) * DAY_MS + (d.hours ?? 0) * 3600_000 + (d.seconds ?? 0) * 1000;

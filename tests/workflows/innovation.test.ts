@@ -35,6 +35,8 @@ const leader: m.Actor = { officialId: LEADER, unitId: 'leading-group' };
 const districtActor = (d: string): m.Actor => ({ officialId: `${d}-deputy`, unitId: d });
 const districtDirector = (d: string): m.Actor => ({ officialId: `${d}-director`, unitId: d });
 
+jest.setTimeout(300_000);
+
 describe('innovation experiences (time-skipping, 第十四条)', () => {
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;

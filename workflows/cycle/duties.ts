@@ -5,7 +5,7 @@
 // Pure: the workflow fires them (workflows/duties.ts).
 import type { CycleNoticeArgs } from '../../activities/cycle';
 import type { CyclePolicy } from '../../common/policy/cycle';
-import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { addDuration, addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { Duty } from '../duties';
 import type { CycleState } from './messages';
 
@@ -75,8 +75,7 @@ export function cycleDuties(s: CycleState, p: CyclePolicy, periodStart: string, 
       // Chase at every interval after the due date until the report is filed: never silence.
       let n = 1;
       while (fired.has(`diagnosis-chase-${n}:${d.unitId}`)) n++;
-      let at = due;
-      for (let i = 0; i < n; i++) at = addDuration(at, p.diagnosisChaseEvery);
+      const at = addRepeated(due, p.diagnosisChaseEvery, n);
       const step = `diagnosis-chase-${n}:${d.unitId}`;
       out.push({
         key: step,

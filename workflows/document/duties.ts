@@ -5,7 +5,7 @@
 // (workflows/duties.ts), the unit tests read them.
 import type { DocumentNoticeKind } from '../../activities/documentTexts';
 import type { DocumentPolicy } from '../../common/policy/document';
-import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { Duty } from '../duties';
 import type { CarriedState, LedgerTaskView } from './messages';
 import { TERMINAL } from './state';
@@ -53,12 +53,10 @@ export function documentDuties(s: CarriedState, p: DocumentPolicy, dispatched: n
     out.push({ key: 'order', at: due.getTime(), notices: [{ kind: 'ORDER', step: 'order', explanation: { ...from, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } }] });
     // Then follow-ups at the policy's interval until issued: never silence.
     const n = s.followUps + 1;
-    let at = due;
-    for (let i = 0; i < n; i++) at = addDuration(at, p.orderFollowUpEvery);
     const step = `order-follow-up-${n}`;
     out.push({
       key: step,
-      at: at.getTime(),
+      at: addRepeated(due, p.orderFollowUpEvery, n).getTime(),
       followUps: n,
       notices: [
         {
@@ -74,8 +72,7 @@ export function documentDuties(s: CarriedState, p: DocumentPolicy, dispatched: n
   if (s.state === 'ISSUED' && s.issuedAt) {
     // 第五条: after issuance the ledger's open tasks are dispatched monthly until closed (销号).
     const k = dispatched + 1;
-    let at = new Date(s.issuedAt);
-    for (let i = 0; i < k; i++) at = addDuration(at, p.ledgerDispatchEvery);
+    const at = addRepeated(new Date(s.issuedAt), p.ledgerDispatchEvery, k);
     const explanation = { startEvent: '配套文件印发', startedAt: s.issuedAt, offset: `每${describeDuration(p.ledgerDispatchEvery)}（第${k}次调度）` };
     out.push({
       key: `ledger-dispatch-${k}`,

@@ -5,7 +5,7 @@
 // director chased after the approval deadline, the approval carried out. Pure:
 // the workflows fire them (workflows/duties.ts).
 import type { RolloutNoticeKind, SelectionNoticeKind } from '../../activities/innovationTexts';
-import { addDuration, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { InnovationRolloutPolicy, InnovationSelectionPolicy } from '../../common/policy/innovation';
 import type { Duty as Timed } from '../duties';
 import type { RolloutCarried, SelectionCarried } from './messages';
@@ -35,16 +35,13 @@ export function rolloutTimed(s: RolloutCarried, p: InnovationRolloutPolicy): Rol
     // Chase at the deadline, then every chaseEvery, up to maxChases (policy); the board stays red after.
     const n = d.chases + 1;
     if (n <= p.maxChases) {
-      let at = due;
-      for (let k = 1; k < n; k++) at = addDuration(at, p.chaseEvery);
+      const at = addRepeated(due, p.chaseEvery, n - 1);
       out.push({ key: `${d.name}:chase-${n}`, at: at.getTime(), kind: 'CHASE', dutyName: d.name, chase: n, escalate: n >= p.escalateAfter });
     }
   }
   // Tracking supervision: a bulletin of every district's progress (policy: monthly).
   const k = s.bulletins + 1;
-  let at = new Date(s.startedAt);
-  for (let i = 0; i < k; i++) at = addDuration(at, p.bulletinEvery);
-  out.push({ key: `bulletin-${k}`, at: at.getTime(), kind: 'BULLETIN', bulletin: k });
+  out.push({ key: `bulletin-${k}`, at: addRepeated(new Date(s.startedAt), p.bulletinEvery, k).getTime(), kind: 'BULLETIN', bulletin: k });
   return out;
 }
 
