@@ -10,6 +10,7 @@ import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOption
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../common/searchAttributes';
 import { toolPath } from '../../scripts/stack';
+import { testDeps, testWorker, type TestDeps } from './deps';
 import { eventually } from './eventually';
 import { configuredStart, sleepUntil } from './testClock';
 
@@ -76,4 +77,33 @@ export async function terminateQuietly(env: TestWorkflowEnvironment, workflowId:
 export function resultInRealTime<T extends Workflow>(env: TestWorkflowEnvironment, handle: WorkflowHandle<T>): Promise<WorkflowResultType<T>> {
   const client = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
   return client.getHandle<T>(handle.workflowId).result();
+}
+
+export interface TimeSkippingHarness {
+  env: TestWorkflowEnvironment;
+  deps: TestDeps;
+  /** Stops the worker, closes the database and tears the test server down. */
+  close(): Promise<void>;
+}
+
+/**
+ * A time-skipping environment with a worker of the real activities on it (the
+ * run's PostgreSQL database and SMTP sink): what every time-skipping test file
+ * and the replay-corpus recorder start with.
+ */
+export async function startTimeSkippingWorker(): Promise<TimeSkippingHarness> {
+  const env = await createTimeSkippingEnv();
+  const deps = testDeps();
+  const worker = await testWorker(env.nativeConnection, deps);
+  const running = worker.run();
+  return {
+    env,
+    deps,
+    async close() {
+      worker.shutdown();
+      await running;
+      await deps.close();
+      await env.teardown();
+    },
+  };
 }

@@ -15,38 +15,30 @@ import { buildTimeline } from '../../api/admin/timeline';
 import { createApp } from '../../api/app';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/document/messages';
-import { createTimeSkippingEnv } from '../support/timeSkipping';
-import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
+import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { chainWorkflow, pokeUpdate } from '../support/fixtures/chainWorkflow';
 
 const DAY = 24 * 3600 * 1000;
 
 describe('admin views after time skips (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  let worker: Worker;
-  let running: Promise<void>;
   let app: Express;
   const tokens: Record<string, string> = {};
   const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    deps = testDeps();
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
     await seed(deps.db);
-    worker = await testWorker(env.nativeConnection, deps);
-    running = worker.run();
     // "Overdue" is judged by the test server's clock, which the test moves.
     app = createApp({ db: deps.db, client: env.client, now: async () => new Date(await env.currentTimeMs()) });
     for (const who of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'district-zhangdian-director']) tokens[who] = await tokenFor(deps.db, who);
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await deps?.close();
-    await env?.teardown();
-  });
+  afterAll(() => harness?.close());
 
   it('reads prompt → assign → chase → order as one timeline, with actors and rules; the board shows what is overdue', async () => {
     // A CENTRAL document: 提示单 at once (第五条（一）).

@@ -8,38 +8,29 @@
  * print and the instants the duties fire at.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { registerDocument } from '../../api/documentArrival';
 import { formatShanghai } from '../../common/policy/duration';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/document/messages';
-import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { uniqueDocNumber, type TestDeps } from '../support/deps';
 import { eventually } from '../support/eventually';
 import { isLeapYear, nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
-import { createTimeSkippingEnv, terminateQuietly } from '../support/timeSkipping';
+import { startTimeSkippingWorker, type TimeSkippingHarness, terminateQuietly } from '../support/timeSkipping';
 
 const MINUTE = 60_000;
 
 describe('deadlines at hard calendar points (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  let worker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    deps = testDeps();
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
     await seed(deps.db);
-    worker = await testWorker(env.nativeConnection, deps);
-    running = worker.run();
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await deps?.close();
-    await env?.teardown();
-  });
+  afterAll(() => harness?.close());
 
   const notices = (subjectId: string, kind: string) => deps.db.notice.findMany({ where: { subjectId, kind }, orderBy: { createdAt: 'asc' } });
 

@@ -15,32 +15,31 @@ import * as m from '../../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, drawTargets, monthStart } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
-import { testDeps, testWorker, type TestDeps } from '../support/deps';
+import { type TestDeps } from '../support/deps';
 import { mailTo } from '../support/mailbox';
-import { createTimeSkippingEnv, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
+import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
 import { shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { admin } from '../support/scenarios';
 import { formatShanghai } from '../../common/policy/duration';
 
-const admin: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 const inspector: m.Actor = { officialId: 'ro-inspector', unitId: 'reform-office' };
 const DAY = 24 * 3600_000;
 
 describe('六个一 cycle (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  let worker: Worker;
-  let running: Promise<void>;
   let districts: string[];
   let groups: string[];
   let year0: number;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
     // Months relative to the test clock's year, in the order the tests run: the clock only moves forward,
     // and each month starts at 00:00 on its 1st, as the schedule starts it. Years well ahead of the clock's
     // stay clear of the months other test files use.
     year0 = shanghaiYear(await env.currentTimeMs()) + 5;
-    deps = testDeps();
     await seed(deps.db); // idempotent: the organisation the cycle supervises
     districts = (await deps.db.unit.findMany({ where: { kind: 'DISTRICT' }, orderBy: { id: 'asc' } })).map((u) => u.id);
     groups = (await deps.db.unit.findMany({ where: { kind: 'SPECIAL_GROUP' }, orderBy: { id: 'asc' } })).map((u) => u.id);
@@ -50,8 +49,6 @@ describe('六个一 cycle (time-skipping)', () => {
     for (const year of [year0, year0 + 1]) {
       await deps.db.cycleIndicatorSet.upsert({ where: { year }, create: { year, body: indicators as never }, update: { body: indicators as never } });
     }
-    worker = await testWorker(env.nativeConnection, deps);
-    running = worker.run();
   });
 
   /** Fact rows a test inserts are removed after it: later months would count an open ledger task as overdue. */
@@ -60,12 +57,7 @@ describe('六个一 cycle (time-skipping)', () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await deps?.close();
-    await env?.teardown();
-  });
+  afterAll(() => harness?.close());
 
   async function start(month: string, policy: Policy = defaultPolicy): Promise<WorkflowHandle<typeof cycleWorkflow>> {
     const handle = await env.client.workflow.start(cycleWorkflow, {

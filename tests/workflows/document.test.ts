@@ -6,41 +6,31 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { registerDocument } from '../../api/documentArrival';
 import * as m from '../../workflows/document/messages';
-import { createTimeSkippingEnv, resultInRealTime } from '../support/timeSkipping';
+import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime } from '../support/timeSkipping';
 import { sleepUntil } from '../support/testClock';
-import { testDeps, testWorker, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { admin, lead } from '../support/scenarios';
+import { uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
 import { eventually } from '../support/eventually';
 import { defaultPolicy } from '../../common/policy';
 import { addDuration, formatShanghai } from '../../common/policy/duration';
 
-const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
 const HOUR = 3600_000;
 const p = defaultPolicy.document;
-const admin: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 
 describe('document lifecycle (time-skipping)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  let worker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    deps = testDeps();
-    worker = await testWorker(env.nativeConnection, deps);
-    running = worker.run();
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await deps?.close();
-    await env?.teardown();
-  });
+  afterAll(() => harness?.close());
 
   async function arrive(level: 'CENTRAL' | 'PROVINCIAL', extra: Partial<Parameters<typeof registerDocument>[2]> = {}) {
     const docNumber = uniqueDocNumber(level === 'CENTRAL' ? '中发' : '鲁发');

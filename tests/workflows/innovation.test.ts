@@ -6,7 +6,6 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { castBallot, publicVoterKey } from '../../api/innovationVoting';
 import { defaultPolicy } from '../../common/policy';
 import { addDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
@@ -17,9 +16,10 @@ import { rolloutWorkflow } from '../../workflows/innovation/rollout';
 import { selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf } from '../../workflows/innovation/state';
 import { mailTo } from '../support/mailbox';
-import { testDeps, testWorker, type TestDeps } from '../support/deps';
-import { createTimeSkippingEnv, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
+import { type TestDeps } from '../support/deps';
+import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
 import { nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { admin as director, districtActor, districtDirector, lead, leader } from '../support/scenarios';
 
 const policy = defaultPolicy;
 const sp = policy.innovation.selection;
@@ -29,34 +29,21 @@ const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 
 const SPECIAL_GROUPS = ['sg-economy', 'sg-democracy', 'sg-culture', 'sg-society', 'sg-party', 'sg-discipline', 'sg-rural', 'sg-soe'];
 const DEPARTMENTS = ['dept-ndrc', 'dept-finance', 'dept-justice', 'dept-education', 'dept-health', 'dept-hrss'];
 const LEADER = 'city-deputy-secretary';
-const director: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
-const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
-const leader: m.Actor = { officialId: LEADER, unitId: 'leading-group' };
-const districtActor = (d: string): m.Actor => ({ officialId: `${d}-deputy`, unitId: d });
-const districtDirector = (d: string): m.Actor => ({ officialId: `${d}-director`, unitId: d });
 
 jest.setTimeout(300_000);
 
 describe('innovation experiences (time-skipping, 第十四条)', () => {
+  let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  let worker: Worker;
-  let running: Promise<void>;
   let seq = 0;
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    deps = testDeps();
-    worker = await testWorker(env.nativeConnection, deps);
-    running = worker.run();
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await deps?.close();
-    await env?.teardown();
-  });
+  afterAll(() => harness?.close());
 
   /** Polls (in real time) until `fn` returns a truthy value: activities run in real time while the clock is skipped. */
   async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {

@@ -1,0 +1,213 @@
+/**
+ * Scenarios of every workflow family and branch, driven on the time-skipping
+ * server with the real activities: the shared steps the time-skipping tests
+ * take, and the runs scripts/record-histories.ts records into the replay
+ * corpus (tests/replay/histories). One module, so a test and its recorded
+ * history walk the same path.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { registerDocument } from '../../api/documentArrival';
+import type { Db } from '../../common/db';
+import { cycleWorkflowId } from '../../common/ids';
+import { defaultPolicy } from '../../common/policy';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import * as cm from '../../workflows/cycle/messages';
+import { monthEnd, monthStart, shanghaiMonth } from '../../workflows/cycle/state';
+import { cycleWorkflow } from '../../workflows/cycle/workflow';
+import * as dm from '../../workflows/document/messages';
+import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
+import * as im from '../../workflows/innovation/messages';
+import { rolloutWorkflow } from '../../workflows/innovation/rollout';
+import { selectionWorkflow } from '../../workflows/innovation/selection';
+import { sleepUntil } from './testClock';
+import { resultInRealTime } from './timeSkipping';
+
+/** The month after `month` ("YYYY-MM"). */
+const nextMonth = (month: string) => shanghaiMonth(monthEnd(month));
+
+const DAY = 24 * 3600_000;
+export const lead: dm.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
+export const admin: dm.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+export const leader: im.Actor = { officialId: 'city-deputy-secretary', unitId: 'leading-group' };
+export const districtActor = (d: string): im.Actor => ({ officialId: `${d}-deputy`, unitId: d });
+export const districtDirector = (d: string): im.Actor => ({ officialId: `${d}-director`, unitId: d });
+const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan'];
+
+export interface ScenarioContext {
+  env: TestWorkflowEnvironment;
+  deps: { db: Db };
+  /** A suffix unique to this recording, so ids never collide with an earlier one. */
+  tag: string;
+}
+
+/** Waits (real time) until the workflow has no task or activity in flight. */
+export async function settle(handle: WorkflowHandle): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const d = await handle.describe();
+    const raw = d.raw as { pendingActivities?: unknown[]; pendingWorkflowTask?: unknown };
+    if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) return;
+    if (Date.now() > deadline) throw new Error(`${handle.workflowId} did not settle`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function arrive(c: ScenarioContext, level: 'CENTRAL' | 'PROVINCIAL', extra: Partial<Parameters<typeof registerDocument>[2]> = {}) {
+  const docNumber = extra.docNumber ?? `${level === 'CENTRAL' ? '中发' : '鲁发'}〔2026〕${c.tag}${Math.floor(Math.random() * 1e6)}号`;
+  const { document } = await registerDocument(c.deps.db, c.env.client, {
+    level,
+    title: `回放样本 ${docNumber}`,
+    docNumber,
+    issuedAt: '2026-11-01',
+    leadUnitId: 'dept-health',
+    participantUnitIds: ['dept-finance'],
+    ...extra,
+  });
+  const handle = c.env.client.workflow.getHandle(document.workflowId);
+  await settle(handle);
+  return handle;
+}
+
+type Scenario = (c: ScenarioContext) => Promise<WorkflowHandle[]>;
+
+/** name → scenario; each returns the handles whose histories are kept (file name = scenario[-i]). */
+export const SCENARIOS: Record<string, Scenario> = {
+  // 第五条: reminder, chase at three weeks, order at one month, weekly follow-ups (with escalation).
+  'doc-chase-order-followup': async (c) => {
+    const h = await arrive(c, 'PROVINCIAL');
+    for (const days of [19, 3, 10, 7, 7]) {
+      await c.env.sleep(days * DAY);
+      await settle(h);
+    }
+    return [h];
+  },
+  // Every step to COMPLETED: returned draft, reviews, issuance, monthly ledger dispatch, tasks closed.
+  'doc-completed': async (c) => {
+    const h = await arrive(c, 'PROVINCIAL');
+    const u = <A,>(def: UpdateDefinition<dm.DocumentView, [A]>, arg: A) => h.executeUpdate(def, { args: [arg] });
+    await u(dm.acknowledgeUpdate, { actor: lead });
+    await u(dm.openLedgerUpdate, {
+      actor: lead,
+      leadLeaderId: 'dept-health-leader',
+      draftingUnitId: 'dept-health',
+      timeline: [{ milestone: '完成初稿', dueAt: '2026-12-05' }],
+      tasks: [
+        { title: '制定细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-03-31' },
+        { title: '测算资金', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: '2027-02-28' },
+      ],
+    });
+    await u(dm.reassignUpdate, { actor: admin, target: 'document', toOfficialIds: ['dept-health-drafter'], note: '调整联络人' });
+    await u(dm.submitDraftUpdate, { actor: lead });
+    await u(dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' });
+    await u(dm.submitDraftUpdate, { actor: lead });
+    await u(dm.legalReviewUpdate, { actor: admin, approved: true });
+    await u(dm.executiveMeetingUpdate, { actor: admin, approved: true });
+    await u(dm.adoptionUpdate, { actor: admin, approved: true });
+    const issued = await u(dm.issuanceUpdate, { actor: lead, municipalDocNumber: `淄发〔2026〕${c.tag}号`, municipalTitle: '贯彻落实意见', districtIds: ['district-zhangdian'] });
+    await u(dm.addLedgerTaskUpdate, { actor: lead, title: '补充任务', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-04-30' });
+    await u(dm.ledgerProgressUpdate, { actor: lead, taskId: issued.tasks[0].id, note: '进展顺利' });
+    await c.env.sleep(31 * DAY);
+    await settle(h);
+    const open = (await h.query(dm.stateQuery)).tasks.filter((t) => t.status === 'OPEN');
+    for (const t of open) await u(dm.closeLedgerTaskUpdate, { actor: lead, taskId: t.id, note: '已完成' });
+    await resultInRealTime(c.env, h);
+    return [h];
+  },
+  // A manual chase by the reform office, then exemption ends everything.
+  'doc-manual-chase-exempt': async (c) => {
+    const h = await arrive(c, 'PROVINCIAL');
+    await c.env.sleep(5 * DAY);
+    await h.executeUpdate(dm.manualChaseUpdate, { args: [{ actor: admin, obligation: 'draft', note: '请加快进度' }] });
+    await h.executeUpdate(dm.exemptionUpdate, { args: [{ actor: admin, reason: '省级文件直接适用，无须市级配套' }] });
+    await resultInRealTime(c.env, h);
+    return [h];
+  },
+  // CENTRAL first (提示单), then its PROVINCIAL document links it; and PROVINCIAL first, CENTRAL arrives linked.
+  'doc-central-linked': async (c) => {
+    const central = await arrive(c, 'CENTRAL');
+    await c.env.sleep(DAY);
+    const provincial = await arrive(c, 'PROVINCIAL', { implementsDocNumber: (await central.query(dm.stateQuery)).docNumber });
+    await resultInRealTime(c.env, central);
+    const centralNumber = `中发〔2026〕${c.tag}${Math.floor(Math.random() * 1e6)}号`;
+    await arrive(c, 'PROVINCIAL', { implementsDocNumber: centralNumber });
+    const c2 = await arrive(c, 'CENTRAL', { docNumber: centralNumber, title: '中央文件' });
+    await resultInRealTime(c.env, c2);
+    await settle(provincial);
+    return [central, provincial, c2];
+  },
+  // 六个一 month from its 1st: dispatch, one report, reminders and chases of the rest, the ranking, the
+  // diagnosis visit and its chases.
+  'cycle-month': async (c) => {
+    const month = nextMonth(shanghaiMonth(new Date(await c.env.currentTimeMs())));
+    await sleepUntil(c.env, monthStart(month));
+    // A workflow id of our own so a re-recording never meets an earlier run.
+    const h = await c.env.client.workflow.start(cycleWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: `${cycleWorkflowId(month)}-${c.tag}`,
+      args: [{ version: 1, month, policy: defaultPolicy, seed: `seed-${c.tag}` }],
+    });
+    await settle(h);
+    const unitId = DISTRICTS[0];
+    await h.executeUpdate(cm.submitReportUpdate, {
+      args: [{ actor: { officialId: `${unitId}-liaison`, unitId }, unitId, summary: '本月改革任务按计划推进', items: [{ taskCode: 'T1', progress: '已完成阶段目标', status: 'ON_TRACK' }] }],
+    });
+    for (let i = 0; i < 5; i++) {
+      await c.env.sleep(10 * DAY);
+      await settle(h);
+    }
+    return [h];
+  },
+  // 第十四条 selection: call with candidates, the call's deadline, then the voting rounds time out.
+  'innovation-selection': async (c) => {
+    const selectionId = `${2100 + Math.floor(Math.random() * 800)}-H1`;
+    const h = await c.env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId: selectionWorkflowId(selectionId), args: [{ version: 1, selectionId, policy: defaultPolicy }] });
+    await settle(h);
+    for (const d of DISTRICTS) {
+      await h.executeUpdate(im.submitCandidateUpdate, {
+        args: [{ actor: districtActor(d), title: `${d}经验`, summary: '经验做法和成效简介', material: [{ name: '经验材料', text: '……' }], leadUnitId: 'dept-health', townshipApplies: true }],
+      });
+    }
+    for (let i = 0; i < 6; i++) {
+      await c.env.sleep(15 * DAY);
+      await settle(h);
+    }
+    await h.terminate('recorded');
+    return [h];
+  },
+  // 第十四条 rollout: plans and meeting on time for one district, another idle and chased.
+  'innovation-rollout': async (c) => {
+    const rolloutId = `R${c.tag}`;
+    const input: im.RolloutInput = {
+      version: 1,
+      rolloutId,
+      selectionId: 'replay',
+      candidateId: `cand-${rolloutId}`,
+      title: `回放经验${rolloutId}`,
+      leadUnitId: 'dept-health',
+      leaderInChargeId: leader.officialId,
+      districtIds: DISTRICTS.slice(0, 2),
+      townshipApplies: true,
+      opinion: { docNumber: `淄改办发〔2026〕${c.tag}号`, title: '关于推广创新改革经验的实施意见' },
+      policy: defaultPolicy,
+    };
+    const h = await c.env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
+    await settle(h);
+    await c.env.sleep(2 * DAY);
+    await h.executeUpdate(im.submitLeadPlanUpdate, { args: [{ actor: lead, docNumber: '淄卫发〔2026〕1号', title: '实施方案' }] });
+    await h.executeUpdate(im.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    await h.executeUpdate(im.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await c.env.currentTimeMs()).toISOString(), place: '市委会议室' }] });
+    const d = DISTRICTS[0];
+    await h.executeUpdate(im.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
+    await h.executeUpdate(im.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
+    await h.executeUpdate(im.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
+    for (let i = 0; i < 6; i++) {
+      await c.env.sleep(15 * DAY);
+      await settle(h);
+    }
+    await h.terminate('recorded');
+    return [h];
+  },
+};
+
