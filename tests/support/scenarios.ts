@@ -148,7 +148,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       workflowId: `${cycleWorkflowId(month)}-${c.tag}`,
       args: [{ version: 1, month, policy: defaultPolicy, seed: `seed-${c.tag}` }],
     });
-    await settle(h);
+    await h.executeUpdate(cm.cycleReadyUpdate);
     const unitId = DISTRICTS[0];
     await h.executeUpdate(cm.submitReportUpdate, {
       args: [{ actor: { officialId: `${unitId}-liaison`, unitId }, unitId, summary: '本月改革任务按计划推进', items: [{ taskCode: 'T1', progress: '已完成阶段目标', status: 'ON_TRACK' }] }],
@@ -163,7 +163,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   'innovation-selection': async (c) => {
     const selectionId = `${2100 + Math.floor(Math.random() * 800)}-H1`;
     const h = await c.env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId: selectionWorkflowId(selectionId), args: [{ version: 1, selectionId, policy: defaultPolicy }] });
-    await settle(h);
+    await h.executeUpdate(im.selectionReadyUpdate);
     for (const d of DISTRICTS) {
       await h.executeUpdate(im.submitCandidateUpdate, {
         args: [{ actor: districtActor(d), title: `${d}经验`, summary: '经验做法和成效简介', material: [{ name: '经验材料', text: '……' }], leadUnitId: 'dept-health', townshipApplies: true }],
