@@ -1,12 +1,14 @@
 // The HTTP API: authentication, audit, routes, one error shape.
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import type { AesGcmPayloadCodec } from '../common/codec';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import type { Db } from '../common/db';
 import { auditTrail } from './audit';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { adminRouter } from './routes/admin';
+import { codecRouter } from './routes/codec';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
@@ -24,12 +26,17 @@ export interface ApiDeps {
   now?: () => Date | Promise<Date>;
   /** Flood limits (default: RATE_LIMIT_DEFAULTS of common/config.ts). */
   rateLimits?: Partial<RateLimits>;
+  /** The payload codec, for the Web UI's codec endpoint (none without DUBAN_PAYLOAD_KEYS). */
+  codec?: AesGcmPayloadCodec;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, codec }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;
+  // Before the JSON parser: the Web UI's codec endpoint has its own CORS, cookie and body limit.
+  app.use('/api/codec', codecRouter({ db, codec, temporalUiUrl: uiUrl }));
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
@@ -45,7 +52,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits }: ApiDep
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
-  api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: now ?? (() => new Date()) }));
+  api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: now ?? (() => new Date()) }));
   app.use('/api', api);
 
   app.use((req, _res, next) => next(new ApiError('NOT_FOUND', `没有这个接口：${req.method} ${req.path}`)));

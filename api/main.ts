@@ -1,7 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config';
-import { payloadDataConverter } from '../common/codec';
+import { payloadCodec } from '../common/codec';
 import { createDb } from '../common/db';
 import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
@@ -10,13 +10,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  // The codec lets the API (and the admin timeline) read the encrypted payloads.
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
+  // The codec lets the API (the admin timeline, the Web UI's codec endpoint) read the encrypted payloads.
+  const codec = payloadCodec(config.DUBAN_PAYLOAD_KEYS);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: codec ? { payloadCodecs: [codec] } : undefined });
   await ensureSchedules(client); // 第六条: the monthly cycle's schedule exists once the API runs
   const server = createApp({
     db,
     client,
     temporalUiUrl: config.TEMPORAL_UI_URL,
+    codec,
     rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW },
   }).listen(config.API_PORT, '0.0.0.0', () => {
     console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
