@@ -46,7 +46,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, codec }:
   api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db));
   api.use(authenticate(db));
-  api.use(rateLimiters(rateLimits));
+  api.use(rateLimiters(db, rateLimits));
   api.use(documentsRouter(db, client));
   api.use(cyclesRouter(db, client));
   api.use(inboxRouter(db));

@@ -5,6 +5,7 @@ import { payloadCodec } from '../common/codec';
 import { createDb } from '../common/db';
 import { ensureSchedules } from '../worker/schedules';
 import { createApp } from './app';
+import { RATE_LIMIT_SCOPE } from './rateLimits';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     client,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     codec,
-    rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW },
+    rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW, scope: RATE_LIMIT_SCOPE },
   }).listen(config.API_PORT, '0.0.0.0', () => {
     console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api`);
   });
