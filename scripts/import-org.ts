@@ -20,7 +20,8 @@
  *              DEPUTY_DIRECTOR/专职副主任, HEAD/主要负责人, LEADER_IN_CHARGE/分管领导, LIAISON/联络员,
  *              DRAFTER/起草人, INSPECTOR/督查组成员, CITY_LEADER/市领导; several separated by ";" or "、"), title 职务
  * JSON: { "units": [...], "officials": [...] } with the English field names.
- * Exit code: 0 imported, 2 imported with rejected rows or problems, 1 could not run (nothing changed).
+ * Exit code: 0 imported; 2 imported except the rejected rows; 3 imported, but duban cannot work with
+ * the result (a unit it addresses by code is missing, or no administrator); 1 could not run (nothing changed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -173,8 +174,10 @@ const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b
  * them or, on any failure, none). `dryRun` reports what would change and rolls back.
  */
 export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryRun?: boolean; allowMassDeactivation?: boolean } = {}): Promise<OrgImportReport> {
-  const rejected: Rejection[] = [];
-  const reject = (row: SourceRow, reason: string, extra: { id?: string; issues?: unknown } = {}) => rejected.push({ where: row.where, reason, ...extra });
+  const position = new Map([...tables.units, ...tables.officials].map((row, i) => [row, i]));
+  const found: Array<{ at: number; rejection: Rejection }> = [];
+  const reject = (row: SourceRow, reason: string, extra: { id?: string; issues?: unknown } = {}) =>
+    found.push({ at: position.get(row) ?? 0, rejection: { where: row.where, reason, ...extra } });
 
   // --- units: valid, unique, parents that exist, no cycles
   const units = new Map<string, { row: SourceRow; unit: UnitRow }>();
@@ -259,6 +262,8 @@ export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryR
     );
   }
 
+  // In file order, whichever check found them.
+  const rejected = found.sort((a, b) => a.at - b.at).map((f) => f.rejection);
   const report: OrgImportReport = {
     units: { rows: tables.units.length, created: 0, updated: 0, unchanged: 0 },
     officials: { rows: tables.officials.length, created: 0, updated: 0, unchanged: 0, reactivated: 0, deactivated: leaving },
@@ -329,7 +334,7 @@ export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryR
             method: 'CLI',
             path: 'import:org',
             action: opts.dryRun ? 'import:org --dry-run' : 'import:org',
-            status: rejected.length || report.problems.length ? 2 : 0,
+            status: exitCode(report),
             detail: JSON.parse(JSON.stringify({ units: report.units, officials: report.officials, rejected: rejected.length, problems: report.problems })),
           },
         });
@@ -342,6 +347,11 @@ export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryR
     if (!(err instanceof DryRun)) throw err;
   }
   return report;
+}
+
+/** See the header: 0, 2 (rows rejected) or 3 (duban cannot work with the result). */
+export function exitCode(r: Pick<OrgImportReport, 'rejected' | 'problems'>): number {
+  return r.problems.length ? 3 : r.rejected.length ? 2 : 0;
 }
 
 function printReport(r: OrgImportReport, warnings: string[]): void {
@@ -373,7 +383,7 @@ async function main(): Promise<number> {
   try {
     const report = await importOrganisation(db, tables, { dryRun: args.includes('--dry-run'), allowMassDeactivation: args.includes('--allow-mass-deactivation') });
     printReport(report, tables.warnings);
-    return report.rejected.length || report.problems.length ? 2 : 0;
+    return exitCode(report);
   } finally {
     await db.$disconnect();
   }

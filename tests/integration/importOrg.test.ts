@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { createDb, type Db } from '../../common/db';
-import { importOrganisation, readOrgFiles, type OrgImportReport } from '../../scripts/import-org';
+import { exitCode, importOrganisation, readOrgFiles, type OrgImportReport } from '../../scripts/import-org';
 import { decodeText } from '../../scripts/tabular';
 import { isolatedDatabase, type IsolatedDatabase } from '../support/isolatedDatabase';
 import fs from 'node:fs';
@@ -57,6 +57,7 @@ describe('organisation import', () => {
     expect(first.rejected.find((x) => x.where === 'units-gbk.csv line 11')?.issues).toEqual([{ path: 'kind', message: '未知单位类型“外星部门”' }]);
     expect(first.rejected.find((x) => x.where === 'officials-gbk.csv line 16')?.issues).toEqual([{ path: 'roles.1', message: '未知角色“宇航员”' }]);
     expect(first.problems).toEqual([]);
+    expect(exitCode(first)).toBe(2);
     // Nothing of a rejected row was written.
     expect(await db.official.findUnique({ where: { id: 'health-inspector' } })).toBeNull();
     expect(await db.unit.findUnique({ where: { id: 'dept-mars' } })).toBeNull();
@@ -133,6 +134,7 @@ describe('organisation import', () => {
       const r = await importOrganisation(db2, await readOrgFiles([{ file: 'org.json', content }]));
       expect(r.units.created).toBe(1);
       expect(r.problems).toHaveLength(4);
+      expect(exitCode(r)).toBe(3);
       expect(r.problems.join('\n')).toMatch(/reform-office.*leading-group.*dept-propaganda.*ADMIN/s);
     } finally {
       await db2.$disconnect();
