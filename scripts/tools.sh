@@ -7,6 +7,8 @@
 #   bash scripts/tools.sh postgres      -> bin dir of PostgreSQL (initdb, pg_ctl, ...)
 #   bash scripts/tools.sh temporal-server -> dir with bin/temporal-server, bin/temporal-sql-tool and
 #                                          schema/postgresql/v12 (the production server, for tests/slow)
+#   bash scripts/tools.sh docker-compose -> path of docker-compose (Debian's 1.29: validates docker-compose.yml
+#                                          offline; no Docker engine needed)
 #   bash scripts/tools.sh all           -> ensures all of them, prints nothing on stdout
 #
 # Progress goes to stderr; only the path goes to stdout, so callers can do
@@ -292,6 +294,28 @@ tool_temporal_server() {
   echo "$dir"
 }
 
+# ------------------------------------------------------------ docker-compose
+
+install_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  log "docker-compose not found; installing Debian's docker-compose package (to validate docker-compose.yml)..."
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get install -y --no-install-recommends docker-compose >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends docker-compose >&2; }; }; then
+    die "apt-get install docker-compose failed. Install docker-compose (or the docker compose plugin) by hand."
+  fi
+}
+
+tool_docker_compose() {
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      with_lock docker-compose-apt install_docker_compose
+    else
+      die "docker-compose not found. Install it (Debian/Ubuntu: sudo apt-get install -y docker-compose); tests/unit/dockerCompose.test.ts validates docker-compose.yml with it."
+    fi
+  fi
+  command -v docker-compose
+}
+
 # ---------------------------------------------------------------------- main
 
 case "${1:-}" in
@@ -299,14 +323,16 @@ temporal) tool_temporal ;;
 test-server) tool_test_server ;;
 postgres) tool_postgres ;;
 temporal-server) tool_temporal_server ;;
+docker-compose) tool_docker_compose ;;
 all)
   tool_postgres >/dev/null
   tool_test_server >/dev/null
   tool_temporal >/dev/null
   tool_temporal_server >/dev/null
+  tool_docker_compose >/dev/null
   ;;
 *)
-  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|temporal-server|all" >&2
+  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|temporal-server|docker-compose|all" >&2
   exit 2
   ;;
 esac
