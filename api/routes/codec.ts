@@ -40,7 +40,14 @@ describe({
   request: { body: { content: { 'application/json': { schema: CodecBody } } } },
 });
 describe({ method: 'post', path: '/codec/encode', summary: 'Temporal 界面加密：不提供（请通过本系统接口办理）', tags });
-describe({ method: 'get', path: '/codec/login', summary: 'Temporal 界面解密登录页（管理员粘贴访问令牌）', tags, public: true });
+describe({
+  method: 'get',
+  path: '/codec/login',
+  summary: 'Temporal 界面解密登录页（管理员粘贴访问令牌）',
+  tags,
+  public: true,
+  responses: { 200: { description: 'HTML form', content: { 'text/html': { schema: z.string() } } } },
+});
 describe({
   method: 'post',
   path: '/codec/login',
@@ -48,8 +55,9 @@ describe({
   tags,
   public: true,
   request: { body: { content: { 'application/x-www-form-urlencoded': { schema: LoginBody } } } },
+  responses: { 303: { description: 'Cookie set; on to the Temporal Web UI' } },
 });
-describe({ method: 'post', path: '/codec/logout', summary: 'Temporal 界面解密退出：清除会话 Cookie', tags, public: true });
+describe({ method: 'post', path: '/codec/logout', summary: 'Temporal 界面解密退出：清除会话 Cookie', tags, public: true, responses: { 204: { description: 'Cookie cleared' } } });
 
 const toPayload = (p: z.infer<typeof JsonPayload>): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
