@@ -4,27 +4,18 @@
  * add up to one limit, counted in PostgreSQL; apps of different scopes count
  * apart. (tests/slow/cluster.test.ts proves the same with two real API processes.)
  */
-import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { PostgresRateLimitStore } from '../../api/rateLimitStore';
-import { testDeps, tokenFor, type TestDeps } from '../support/deps';
+import { tokenFor } from '../support/deps';
+import { startDevServerClient, type DevServerClient } from '../support/devServer';
 
 describe('rate limits shared between API replicas', () => {
-  let deps: TestDeps;
-  let connection: Connection;
-  let client: Client;
-
+  let harness: DevServerClient;
   beforeAll(async () => {
-    deps = testDeps();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    harness = await startDevServerClient();
   });
-
-  afterAll(async () => {
-    await connection?.close();
-    await deps?.close();
-  });
+  afterAll(() => harness?.close());
 
   const burst = async (apps: ReturnType<typeof createApp>[], token: string, n: number) => {
     const statuses = await Promise.all(Array.from({ length: n }, (_x, i) => request(apps[i % apps.length]).get('/api/inbox').set('Authorization', `Bearer ${token}`).then((r) => r.status)));
@@ -34,11 +25,11 @@ describe('rate limits shared between API replicas', () => {
   it('two replicas of one scope refuse the excess of one limit; another scope counts apart', async () => {
     const limits = { windowMs: 60_000, perCaller: 30, perWorkflow: 30 };
     const scope = `replicas-${Date.now()}`;
-    const replicas = [createApp({ db: deps.db, client, rateLimits: { ...limits, scope } }), createApp({ db: deps.db, client, rateLimits: { ...limits, scope } })];
-    const token = await tokenFor(deps.db, 'dept-finance-liaison');
+    const replicas = [createApp({ db: harness.deps.db, client: harness.client, rateLimits: { ...limits, scope } }), createApp({ db: harness.deps.db, client: harness.client, rateLimits: { ...limits, scope } })];
+    const token = await tokenFor(harness.deps.db, 'dept-finance-liaison');
     const shared = await burst(replicas, token, 80);
     // Two apps without a common scope: each counts its own (what an in-memory store did for replicas).
-    const apart = [createApp({ db: deps.db, client, rateLimits: limits }), createApp({ db: deps.db, client, rateLimits: limits })];
+    const apart = [createApp({ db: harness.deps.db, client: harness.client, rateLimits: limits }), createApp({ db: harness.deps.db, client: harness.client, rateLimits: limits })];
     const separate = await burst(apart, token, 80);
     process.stdout.write(`[rate-limit-store] 80 requests by one official over 2 replicas, limit ${limits.perCaller}: shared scope ${JSON.stringify(shared)}, separate counters ${JSON.stringify(separate)}\n`);
     expect(shared).toEqual({ 200: 30, 429: 50 });
@@ -46,7 +37,7 @@ describe('rate limits shared between API replicas', () => {
   });
 
   it('a window ends on the database clock and counting starts again', async () => {
-    const store = new PostgresRateLimitStore(deps.db, `window-${Date.now()}:`);
+    const store = new PostgresRateLimitStore(harness.deps.db, `window-${Date.now()}:`);
     store.init({ windowMs: 1000 } as never);
     try {
       const first = await store.increment('k');
