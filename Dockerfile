@@ -1,26 +1,38 @@
-# One image for the worker, the API and the migrate job; docker-compose.yml
-# picks the command. The Prisma CLI and tsx are runtime dependencies, so the
-# image needs no build step beyond `prisma generate`.
-FROM node:20-bookworm-slim
+# duban's one image: the API (default command), the worker and the one-shot
+# jobs (migrations, organisation import, bootstrap administrator);
+# docker-compose.yml picks the command. Two stages: the build stage compiles
+# TypeScript and the workflow bundle with every dependency; the image that
+# runs holds the production dependencies and compiled JavaScript only (no
+# tsx, no TypeScript at run time).
+ARG NODE_IMAGE=node:24.18.0-bookworm-slim
 
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+# Prisma client, dist/app (tsconfig.build.json), dist/workflow-bundle.js.
+RUN npm run build
+
+FROM ${NODE_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-
+    NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false \
+    # The worker loads the prebuilt bundle instead of bundling workflows at start.
+    WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js \
+    API_PORT=3000
 COPY package.json package-lock.json ./
-# npm 11 may reject its own lockfile over other platforms' optional packages
-# (npm/cli#8805); `npm install` honours the same lockfile.
-RUN npm ci --omit=dev || npm install --omit=dev
-
-COPY . .
-# Without some DATABASE_URL, Prisma 6.19 cannot read the schema early and tries
-# to download a Rust engine; generate itself never connects.
-RUN DATABASE_URL=postgresql://generate@localhost:5432/generate npx --no-install prisma generate \
- && chown -R node:node /app/generated
-
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# `prisma migrate deploy` (the migrate job) reads the schema, the migrations and prisma.config.ts.
+COPY prisma/schema ./prisma/schema
+COPY prisma/migrations ./prisma/migrations
+COPY prisma.config.ts ./
 USER node
-# Temporal workers must finish in-flight activities on SIGTERM: run node
-# directly (via tsx), not behind `npm`, so the signal reaches the process.
-CMD ["node_modules/.bin/tsx", "worker/main.ts"]
+EXPOSE 3000
+# The API answers /healthz; docker-compose.yml turns this off for the worker and the jobs.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.API_PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node itself, not npm: SIGTERM must reach the process (the worker finishes in-flight activities).
+CMD ["node", "dist/app/api/main.js"]

@@ -1,5 +1,6 @@
 // The slow reliability suite (tests/slow): worker killed 50 times, Temporal and
-// PostgreSQL restarted, SIGTERM mid-activity, API fuzzing. Run by
+// PostgreSQL restarted, SIGTERM mid-activity, API fuzzing, duban on a real
+// Temporal cluster (two workers, two APIs). Run by
 // `npm run test:slow` and by scripts/test.sh after the main suite. One file at a
 // time: these tests kill and restart processes on the shared test services and
 // poll the one task queue.

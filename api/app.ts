@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import type { Mailer } from '../activities/mailer';
+import type { AesGcmPayloadCodec } from '../common/codec';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
@@ -11,6 +12,7 @@ import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { adminRouter } from './routes/admin';
 import { authPublicRouter, authRouter } from './routes/auth';
+import { codecRouter } from './routes/codec';
 import { consoleRouter } from './routes/console';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
@@ -37,9 +39,11 @@ export interface ApiDeps {
   consoleUrl?: string;
   /** The built web console (default: dist/web). */
   webDir?: string;
+  /** The payload codec, for the Web UI's codec endpoint (none without DUBAN_PAYLOAD_KEYS). */
+  codec?: AesGcmPayloadCodec;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec }: ApiDeps): Express {
   // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
   // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
   z.config(z.locales.zhCN());
@@ -47,6 +51,9 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;
+  // Before the JSON parser: the Web UI's codec endpoint has its own CORS, cookie and body limit.
+  app.use('/api/codec', codecRouter({ db, codec, temporalUiUrl: uiUrl }));
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
@@ -57,7 +64,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(auditTrail(db));
   api.use(authPublicRouter(db, mailer, consoleUrl ?? consoleBaseUrl())); // signing in needs no token
   api.use(authenticate(db));
-  api.use(rateLimiters(rateLimits));
+  api.use(rateLimiters(db, rateLimits));
   api.use(authRouter(db));
   api.use(consoleRouter(db, clock));
   api.use(documentsRouter(db, client));
@@ -65,7 +72,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
-  api.use(adminRouter({ db, client, temporalUiUrl: temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT, now: clock }));
+  api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
   api.use(tokensRouter(db));
   app.use('/api', api);
   app.use(webConsole(webDir));

@@ -27,12 +27,23 @@ declare global {
   }
 }
 
+/** The official a token belongs to; undefined if it is unknown or revoked, or the official left. */
+export async function callerForToken(db: Db, token: string): Promise<Caller | undefined> {
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { official: true } });
+  if (!row || row.revokedAt || !row.official.active) return undefined;
+  return { officialId: row.official.id, name: row.official.name, unitId: row.official.unitId, roles: row.official.roles };
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+}
+
 export function authenticate(db: Db): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) {
-      const session = header ? undefined : await sessionOf(db, req);
+    const token = bearerToken(req);
+    if (!token) {
+      const session = req.header('authorization') ? undefined : await sessionOf(db, req);
       if (!session) throw new ApiError('UNAUTHORIZED', '未登录或登录已过期（或缺少访问令牌 Authorization: Bearer <token>）');
       const official = await db.official.findUnique({ where: { id: session.officialId } });
       if (!official?.active) throw new ApiError('UNAUTHORIZED', '账号已停用');
@@ -40,9 +51,9 @@ export function authenticate(db: Db): RequestHandler {
       checkCsrf(req, session.csrfToken);
       return next();
     }
-    const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(m[1]) }, include: { official: true } });
-    if (!token || token.revokedAt || !token.official.active) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');
-    req.caller = { officialId: token.official.id, name: token.official.name, unitId: token.official.unitId, roles: token.official.roles };
+    const c = await callerForToken(db, token);
+    if (!c) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');
+    req.caller = c;
     next();
   };
 }

@@ -21,6 +21,8 @@ const Env = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   DUBAN_ADMIN_TOKEN: z.string().min(16).optional(),
+  // Whose token DUBAN_ADMIN_TOKEN is in a real deployment (scripts/bootstrap-admin.ts): an ADMIN of the reform office.
+  DUBAN_ADMIN_OFFICIAL_ID: z.string().min(1).optional(),
   WORKER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   // Each cached workflow holds its own V8 context: the cache, not the number of open
   // workflows, bounds the worker's memory (bench B4). Evicted workflows replay on their next task.

@@ -1,7 +1,8 @@
-// Idempotent seed: upserts the demo organisation and, when DUBAN_ADMIN_TOKEN
-// is set, the administrator's bearer token (stored hashed).
+// Idempotent seed of the demo organisation (development and tests only; a
+// real deployment imports its own with npm run import:org) and, when
+// DUBAN_ADMIN_TOKEN is set, the administrator's bearer token (stored hashed).
 import { createDb, type Db } from '../common/db';
-import { hashToken } from '../common/tokens';
+import { registerBootstrapToken } from '../common/tokens';
 import { buildSeed } from './seed-data';
 
 export const ADMIN_OFFICIAL_ID = 'ro-director';
@@ -15,14 +16,7 @@ export async function seed(db: Db, adminToken?: string): Promise<{ units: number
   for (const o of officials) {
     await db.official.upsert({ where: { id: o.id }, create: o, update: { name: o.name, email: o.email, unitId: o.unitId, roles: o.roles, title: o.title } });
   }
-  if (adminToken) {
-    const tokenHash = hashToken(adminToken);
-    await db.apiToken.upsert({
-      where: { tokenHash },
-      create: { tokenHash, officialId: ADMIN_OFFICIAL_ID, label: 'DUBAN_ADMIN_TOKEN' },
-      update: { revokedAt: null },
-    });
-  }
+  if (adminToken) await registerBootstrapToken(db, ADMIN_OFFICIAL_ID, adminToken);
   return { units: units.length, officials: officials.length };
 }
 

@@ -1,29 +1,43 @@
 /**
  * Bulk import of superior documents from the document-exchange system's
- * export (CSV or JSON). Each valid row arrives exactly like a webhook POST:
- * registered once and its workflow started once, so re-running an import is
- * harmless. Bad rows are reported with their line and the zod issues; the
- * good ones are imported anyway.
+ * export (CSV in UTF-8 or GBK, .xlsx, JSON; read by scripts/tabular.ts). Each
+ * valid row arrives exactly like a webhook POST: registered once and its
+ * workflow started once, so re-running an import is harmless. Bad rows are
+ * reported with their line and the zod issues; the good ones are imported anyway.
  *
- *   npx tsx scripts/import-documents.ts export.csv [--concurrency 8]
+ *   npm run import:documents -- export.xlsx [--concurrency 8]
  *
- * CSV columns: level,title,docNumber,issuedAt,receivedAt,leadUnitId,participantUnitIds,implementsDocNumber
- * (participantUnitIds separated by ";" or "|"). JSON: an array of the same objects.
+ * Columns (English field or Chinese title): level 级别 (CENTRAL/中央, PROVINCIAL/省),
+ * title 标题, docNumber 文号, issuedAt 印发日期, receivedAt 收文日期, leadUnitId 牵头单位,
+ * participantUnitIds 参与单位 (separated by ";", "、", "," or "|"), implementsDocNumber 贯彻文号.
  * Exit code: 0 all imported, 2 some rows rejected, 1 could not run.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { payloadDataConverter } from '../common/codec';
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { registerDocument } from '../api/documentArrival';
 import { ApiError } from '../api/errors';
 import { DocumentArrival } from '../api/schemas/documents';
 import { loadConfig } from '../common/config';
 import { createDb, type Db } from '../common/db';
+import { dateCell, listCell, progressLine, readTables, where, type FieldAliases } from './tabular';
+
+export const DOCUMENT_COLUMNS: FieldAliases = {
+  level: ['级别', '文件级别'],
+  title: ['标题', '文件标题', '文件名称'],
+  docNumber: ['文号', '发文字号', '文件编号'],
+  issuedAt: ['印发日期', '成文日期', '发文日期'],
+  receivedAt: ['收文日期', '接收日期'],
+  leadUnitId: ['牵头单位', '牵头单位编码'],
+  participantUnitIds: ['参与单位', '配合单位', '参与单位编码'],
+  implementsDocNumber: ['贯彻文号', '对应中央文件文号'],
+};
+
+const LEVELS: Record<string, string> = { 中央: 'CENTRAL', 中央级: 'CENTRAL', 省: 'PROVINCIAL', 省级: 'PROVINCIAL' };
 
 export interface ImportRow {
+  /** Where the row is, for the report ("export.csv line 5"). */
+  where: string;
   line: number;
   raw: Record<string, unknown>;
 }
@@ -32,26 +46,31 @@ export interface ImportReport {
   total: number;
   created: number;
   existing: number;
-  rejected: Array<{ line: number; docNumber?: string; reason: string; issues?: unknown }>;
+  rejected: Array<{ where: string; line: number; docNumber?: string; reason: string; issues?: unknown }>;
 }
 
-/** Reads rows from CSV or JSON, keeping each row's line (CSV) or index + 1 (JSON) for the report. */
-export function readRows(file: string, content: string): ImportRow[] {
-  if (path.extname(file).toLowerCase() === '.json') {
-    const data: unknown = JSON.parse(content);
-    if (!Array.isArray(data)) throw new Error('a JSON import file must hold an array of documents');
-    return data.map((raw, i) => ({ line: i + 1, raw: raw as Record<string, unknown> }));
-  }
-  const records = parse(content, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as Array<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>;
-  return records.map(({ record, info }) => {
-    const raw: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(record)) if (v !== '') raw[k] = v;
-    if (typeof raw.participantUnitIds === 'string') raw.participantUnitIds = raw.participantUnitIds.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
-    return { line: info.lines, raw };
-  });
+/**
+ * Reads the document rows of every table of the file that has a 文号/docNumber
+ * column; `warnings` names the columns and sheets that were left out.
+ */
+export async function readDocumentRows(file: string, content?: Buffer): Promise<{ rows: ImportRow[]; warnings: string[] }> {
+  const all = await readTables(file, DOCUMENT_COLUMNS, content);
+  const tables = all.filter((t) => t.fields.includes('docNumber'));
+  if (tables.length === 0) throw new Error(`${file}: no table with a docNumber (文号) column`);
+  const warnings = [
+    ...all.filter((t) => !tables.includes(t)).map((t) => `${t.source}: no docNumber (文号) column, skipped`),
+    ...tables.filter((t) => t.ignoredColumns.length).map((t) => `${t.source}: columns ignored: ${t.ignoredColumns.join(', ')}`),
+  ];
+  const rows = tables.flatMap((t) =>
+    t.rows.map(({ line, values }) => {
+      const raw = { ...values };
+      if (typeof raw.level === 'string') raw.level = LEVELS[raw.level] ?? raw.level.toUpperCase();
+      for (const f of ['issuedAt', 'receivedAt']) if (f in raw) raw[f] = dateCell(raw[f]);
+      if ('participantUnitIds' in raw) raw.participantUnitIds = listCell(raw.participantUnitIds);
+      return { where: where(t, line), line, raw };
+    }),
+  );
+  return { rows, warnings };
 }
 
 export async function importDocuments(
@@ -61,14 +80,17 @@ export async function importDocuments(
   opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ImportReport> {
   const report: ImportReport = { total: rows.length, created: 0, existing: 0, rejected: [] };
+  // Indexed by row, so the report lists rejected rows in file order whatever lane finished first.
+  const rejected: ImportReport['rejected'] = [];
   let next = 0;
   let done = 0;
   async function lane(): Promise<void> {
     while (next < rows.length) {
-      const row = rows[next++];
+      const index = next++;
+      const row = rows[index];
       const parsed = DocumentArrival.safeParse(row.raw);
       if (!parsed.success) {
-        report.rejected.push({ line: row.line, docNumber: String(row.raw.docNumber ?? ''), reason: '字段不合法', issues: z.treeifyError(parsed.error) });
+        rejected[index] = { where: row.where, line: row.line, docNumber: String(row.raw.docNumber ?? ''), reason: '字段不合法', issues: z.treeifyError(parsed.error) };
       } else {
         try {
           const { created } = await registerDocument(db, client, parsed.data);
@@ -77,14 +99,14 @@ export async function importDocuments(
         } catch (err) {
           // A bad row (unknown unit...) is reported; an outage stops the import.
           if (!(err instanceof ApiError) || err.status >= 500) throw err;
-          report.rejected.push({ line: row.line, docNumber: parsed.data.docNumber, reason: err.message, issues: err.details });
+          rejected[index] = { where: row.where, line: row.line, docNumber: parsed.data.docNumber, reason: err.message, issues: err.details };
         }
       }
       opts.onProgress?.(++done, rows.length);
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, lane));
-  report.rejected.sort((a, b) => a.line - b.line);
+  report.rejected = rejected.filter(Boolean);
   return report;
 }
 
@@ -93,24 +115,22 @@ async function main(): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   const ci = args.indexOf('--concurrency');
   if (!file) {
-    console.error('usage: tsx scripts/import-documents.ts <export.csv|export.json> [--concurrency N]');
+    console.error('usage: npm run import:documents -- <export.csv|export.xlsx|export.json> [--concurrency N]');
     return 1;
   }
   const config = loadConfig();
-  const rows = readRows(file, fs.readFileSync(file, 'utf8'));
+  const { rows, warnings } = await readDocumentRows(file);
+  for (const w of warnings) console.error(`warning: ${w}`);
   const db = createDb(config.DATABASE_URL, 10);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(config.DUBAN_PAYLOAD_KEYS) });
     const report = await importDocuments(db, client, rows, {
       concurrency: ci >= 0 ? Number(args[ci + 1]) : 8,
-      onProgress: (done, total) => {
-        if (done === total || done % 25 === 0) process.stderr.write(`\rimported ${done}/${total}`);
-      },
+      onProgress: progressLine('imported', rows.length),
     });
-    process.stderr.write('\n');
     console.log(`${report.total} rows: ${report.created} new, ${report.existing} already known, ${report.rejected.length} rejected`);
-    for (const r of report.rejected) console.log(`  line ${r.line} ${r.docNumber ?? ''}: ${r.reason} ${r.issues ? JSON.stringify(r.issues) : ''}`);
+    for (const r of report.rejected) console.log(`  ${r.where} ${r.docNumber ?? ''}: ${r.reason} ${r.issues ? JSON.stringify(r.issues) : ''}`);
     return report.rejected.length ? 2 : 0;
   } finally {
     await db.$disconnect();

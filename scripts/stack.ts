@@ -86,7 +86,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs scripts/tools.sh to get (installing on first use) an external tool.
  * Its progress messages go straight to our stderr.
  */
-export function toolPath(tool: 'temporal' | 'test-server' | 'postgres' | 'chromium'): string {
+export function toolPath(tool: 'temporal' | 'test-server' | 'postgres' | 'chromium' | 'temporal-server' | 'docker-compose'): string {
   return execFileSync('bash', [path.join(REPO_ROOT, 'scripts/tools.sh'), tool], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',

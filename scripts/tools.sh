@@ -6,7 +6,11 @@
 #   bash scripts/tools.sh test-server   -> path of a wrapper running the Java time-skipping test server
 #   bash scripts/tools.sh postgres      -> bin dir of PostgreSQL (initdb, pg_ctl, ...)
 #   bash scripts/tools.sh chromium      -> path of Debian's Chromium (with CJK fonts) for the browser tests
-#   bash scripts/tools.sh all           -> ensures all four, prints nothing on stdout
+#   bash scripts/tools.sh temporal-server -> dir with bin/temporal-server, bin/temporal-sql-tool and
+#                                          schema/postgresql/v12 (the production server, for tests/slow)
+#   bash scripts/tools.sh docker-compose -> path of docker-compose (Debian's 1.29: validates docker-compose.yml
+#                                          offline; no Docker engine needed)
+#   bash scripts/tools.sh all           -> ensures all of them, prints nothing on stdout
 #
 # Progress goes to stderr; only the path goes to stdout, so callers can do
 # TEMPORAL=$(bash scripts/tools.sh temporal).
@@ -18,6 +22,9 @@ set -euo pipefail
 
 TOOLS_DIR="${DUBAN_TOOLS_DIR:-$HOME/.cache/duban/tools}"
 TEMPORAL_CLI_VERSION="1.5.1"
+# The server the CLI above embeds (CLI 1.5.1 = server 1.29.1), built as the
+# standalone production binaries; docker-compose.yml pins the same version.
+TEMPORAL_SERVER_VERSION="1.29.1"
 TEST_SERVER_VERSION="1.32.1"
 # Bump when the way the test server is fetched changes, to refetch cached copies.
 TEST_SERVER_RECIPE="2"
@@ -279,6 +286,69 @@ tool_chromium() {
   echo "$CHROMIUM_BIN"
 }
 
+# ------------------------------------------------------- temporal server (PostgreSQL)
+
+# go.temporal.io/server's own binaries: the multi-service server and
+# temporal-sql-tool, plus the module's PostgreSQL schema files (copied out of
+# the Go module cache, which may be cleaned). v1.29.1's go.mod has no replace
+# directive, so `go install …@v1.29.1` works.
+build_temporal_server() {
+  local dir="$TOOLS_DIR/temporal-server-v$TEMPORAL_SERVER_VERSION"
+  [ -f "$dir/.complete" ] && return 0
+  command -v go >/dev/null 2>&1 || die "Go is not installed, so the Temporal server cannot be built (needs Go >= 1.23)."
+  log "building Temporal server v$TEMPORAL_SERVER_VERSION and temporal-sql-tool with $(go version) (first build takes several minutes)..."
+  local tmp="$dir.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp/bin"
+  if ! GOBIN="$tmp/bin" go install "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION" >&2; then
+    rm -rf "$tmp"
+    die "go install of go.temporal.io/server v$TEMPORAL_SERVER_VERSION failed (see above)."
+  fi
+  mv "$tmp/bin/server" "$tmp/bin/temporal-server"
+  mv "$tmp/bin/sql" "$tmp/bin/temporal-sql-tool"
+  local moddir
+  moddir="$(go mod download -json "go.temporal.io/server@v$TEMPORAL_SERVER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
+  [ -d "$moddir/schema/postgresql/v12" ] || die "schema files not found in the Go module cache ($moddir)."
+  mkdir -p "$tmp/schema/postgresql"
+  cp -R "$moddir/schema/postgresql/v12" "$tmp/schema/postgresql/"
+  chmod -R u+w "$tmp"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+  echo "$TEMPORAL_SERVER_VERSION" >"$dir/.complete"
+  log "built $dir"
+}
+
+tool_temporal_server() {
+  local dir="$TOOLS_DIR/temporal-server-v$TEMPORAL_SERVER_VERSION"
+  if [ ! -f "$dir/.complete" ]; then
+    with_lock "temporal-server-v$TEMPORAL_SERVER_VERSION" build_temporal_server
+  fi
+  echo "$dir"
+}
+
+# ------------------------------------------------------------ docker-compose
+
+install_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  log "docker-compose not found; installing Debian's docker-compose package (to validate docker-compose.yml)..."
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get install -y --no-install-recommends docker-compose >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends docker-compose >&2; }; }; then
+    die "apt-get install docker-compose failed. Install docker-compose (or the docker compose plugin) by hand."
+  fi
+}
+
+tool_docker_compose() {
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      with_lock docker-compose-apt install_docker_compose
+    else
+      die "docker-compose not found. Install it (Debian/Ubuntu: sudo apt-get install -y docker-compose); tests/unit/dockerCompose.test.ts validates docker-compose.yml with it."
+    fi
+  fi
+  command -v docker-compose
+}
+
 # ---------------------------------------------------------------------- main
 
 case "${1:-}" in
@@ -286,14 +356,18 @@ temporal) tool_temporal ;;
 test-server) tool_test_server ;;
 postgres) tool_postgres ;;
 chromium) tool_chromium ;;
+temporal-server) tool_temporal_server ;;
+docker-compose) tool_docker_compose ;;
 all)
   tool_postgres >/dev/null
   tool_test_server >/dev/null
   tool_temporal >/dev/null
   tool_chromium >/dev/null
+  tool_temporal_server >/dev/null
+  tool_docker_compose >/dev/null
   ;;
 *)
-  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|chromium|all" >&2
+  echo "usage: bash scripts/tools.sh temporal|test-server|postgres|chromium|temporal-server|docker-compose|all" >&2
   exit 2
   ;;
 esac

@@ -19,6 +19,8 @@ function cycleSchedule(taskQueue: string): ScheduleOptions {
     action: {
       type: 'startWorkflow',
       workflowType: cycleScheduleWorkflow,
+      // No arguments and no memo: the payload codec would seal them for the schedule's base
+      // workflow id, not for the "<id>-<time>" of each started workflow (common/codec.ts).
       args: [],
       taskQueue,
       // The schedule appends the nominal time; the starter gives the cycle its business id.

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { importDocuments, readRows } from '../../scripts/import-documents';
+import { importDocuments, readDocumentRows } from '../../scripts/import-documents';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
@@ -168,7 +168,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
       `CENTRAL,关于健全社会信用体系的意见,${n2},2026-11-03,dept-ndrc,`,
       `PROVINCIAL,未知单位,${uniqueDocNumber('鲁发')},2026-11-03,dept-nowhere,`,
     ].join('\n');
-    const rows = readRows('export.csv', csv);
+    const { rows } = await readDocumentRows('export.csv', Buffer.from(csv));
     const progress: number[] = [];
     const first = await importDocuments(deps.db, client, rows, { concurrency: 2, onProgress: (d) => progress.push(d) });
     expect(first).toMatchObject({ total: 4, created: 2, existing: 0 });

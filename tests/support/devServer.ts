@@ -19,6 +19,28 @@ export interface DevServerHarness {
   close(): Promise<void>;
 }
 
+export interface DevServerClient {
+  deps: TestDeps;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** The run's database and a client of the dev server, without a worker of its own. */
+export async function startDevServerClient(): Promise<DevServerClient> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is set by jest globalSetup');
+  const deps = testDeps();
+  const connection = await Connection.connect({ address });
+  return {
+    deps,
+    client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }),
+    async close() {
+      await connection.close();
+      await deps.close();
+    },
+  };
+}
+
 export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {}): Promise<DevServerHarness> {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEMPORAL_ADDRESS is set by jest globalSetup');

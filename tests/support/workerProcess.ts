@@ -27,21 +27,27 @@ export interface WorkerChild {
 }
 
 /** Starts `node --import tsx worker/main.ts` (one process: a SIGKILL leaves nothing behind). */
-export async function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
+export function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
+  return startChild(path.join(REPO_ROOT, 'worker/main.ts'), { ...process.env, WORKFLOW_BUNDLE_PATH: bundlePath, ...env }, /worker polling task queue/);
+}
+
+/** Starts a duban process (TypeScript through tsx, or `compiled` JavaScript) and waits for its `ready` line. */
+export async function startChild(script: string, env: NodeJS.ProcessEnv, ready: RegExp, opts: { compiled?: boolean } = {}): Promise<WorkerChild> {
+  const name = path.basename(path.dirname(script));
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
-  const proc = spawnPlain([path.join(REPO_ROOT, 'worker/main.ts')], { ...process.env, WORKFLOW_BUNDLE_PATH: bundlePath, ...env }, (line) => {
+  const proc = spawnPlain([script], env, (line) => {
     for (const w of [...waiters]) {
       if (w.re.test(line)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(line);
       }
     }
-  });
+  }, opts);
   const child: WorkerChild = {
     proc,
     waitForLine: (re, timeoutMs = 60_000) =>
       new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker: no line matching ${re} within ${timeoutMs} ms\n${proc.tail()}`)), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(`${name}: no line matching ${re} within ${timeoutMs} ms\n${proc.tail()}`)), timeoutMs);
         const w = {
           re,
           resolve: (l: string) => {
@@ -54,12 +60,12 @@ export async function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEn
           if (waiters.includes(w)) {
             clearTimeout(timer);
             waiters.splice(waiters.indexOf(w), 1);
-            reject(new Error(`worker exited before a line matching ${re}\n${proc.tail()}`));
+            reject(new Error(`${name} exited before a line matching ${re}\n${proc.tail()}`));
           }
         });
       }),
   };
-  await child.waitForLine(/worker polling task queue/);
+  await child.waitForLine(ready);
   return child;
 }
 
@@ -69,12 +75,13 @@ process.once('exit', () => {
 });
 
 /**
- * `node --import tsx <args>` without scripts/stack's `setpriv --pdeathsig`
- * prefix: that signal follows the *thread* that spawned the child, and a
- * worker child here must die only from the signals the test sends it.
+ * `node --import tsx <args>` (or, with `compiled`, plain `node <args>` for the
+ * compiled JavaScript production runs) without scripts/stack's `setpriv
+ * --pdeathsig` prefix: that signal follows the *thread* that spawned the
+ * child, and a worker child here must die only from the signals the test sends it.
  */
-export function spawnPlain(args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ManagedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnPlain(args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void, { compiled = false } = {}): ManagedProcess {
+  const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const lines: string[] = [];
   const feed = () => {

@@ -7,7 +7,7 @@ import { messageIdFor } from '../../activities/notices';
 import { renderDocumentNotice } from '../../activities/documentTexts';
 import { addDuration, defaultPolicy, describeDuration, formatShanghai, Policy, subtractDuration } from '../../common/policy';
 import { trafficLight } from '../../common/trafficLight';
-import { readRows } from '../../scripts/import-documents';
+import { readDocumentRows } from '../../scripts/import-documents';
 import { nextState, refusal, type DocumentState, type DocumentStep } from '../../workflows/document/state';
 
 describe('document state machine', () => {
@@ -108,13 +108,15 @@ describe('notices', () => {
 });
 
 describe('bulk import parsing', () => {
-  it('reads CSV with line numbers and split participant lists, and JSON arrays', () => {
-    const rows = readRows('x.csv', '\ufefflevel,title,docNumber,issuedAt,participantUnitIds\nPROVINCIAL,标题,鲁发〔2026〕1号,2026-11-01,a;b | c\n\nCENTRAL,,中发〔2026〕2号,2026-11-02,\n');
+  it('reads CSV with line numbers and split participant lists, and JSON arrays', async () => {
+    const { rows } = await readDocumentRows('x.csv', Buffer.from('\ufefflevel,title,docNumber,issuedAt,participantUnitIds\nPROVINCIAL,标题,鲁发〔2026〕1号,2026-11-01,a;b | c\n\nCENTRAL,,中发〔2026〕2号,2026-11-02,\n'));
     expect(rows).toEqual([
-      { line: 2, raw: { level: 'PROVINCIAL', title: '标题', docNumber: '鲁发〔2026〕1号', issuedAt: '2026-11-01', participantUnitIds: ['a', 'b', 'c'] } },
-      { line: 4, raw: { level: 'CENTRAL', docNumber: '中发〔2026〕2号', issuedAt: '2026-11-02' } },
+      { where: 'x.csv line 2', line: 2, raw: { level: 'PROVINCIAL', title: '标题', docNumber: '鲁发〔2026〕1号', issuedAt: '2026-11-01', participantUnitIds: ['a', 'b', 'c'] } },
+      { where: 'x.csv line 4', line: 4, raw: { level: 'CENTRAL', docNumber: '中发〔2026〕2号', issuedAt: '2026-11-02' } },
     ]);
-    expect(readRows('x.json', '[{"level":"CENTRAL"}]')).toEqual([{ line: 1, raw: { level: 'CENTRAL' } }]);
-    expect(() => readRows('x.json', '{}')).toThrow(/array/);
+    expect((await readDocumentRows('x.json', Buffer.from('[{"level":"CENTRAL","docNumber":"中发〔2026〕3号"}]'))).rows).toEqual([
+      { where: 'x.json item 1', line: 1, raw: { level: 'CENTRAL', docNumber: '中发〔2026〕3号' } },
+    ]);
+    await expect(readDocumentRows('x.json', Buffer.from('{}'))).rejects.toThrow(/array/);
   });
 });

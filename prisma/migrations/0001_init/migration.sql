@@ -17,6 +17,15 @@ CREATE TYPE "UnitKind" AS ENUM ('REFORM_OFFICE', 'LEADERSHIP', 'SPECIAL_GROUP', 
 CREATE TYPE "Role" AS ENUM ('ADMIN', 'DIRECTOR', 'DEPUTY_DIRECTOR', 'HEAD', 'LEADER_IN_CHARGE', 'LIAISON', 'DRAFTER', 'INSPECTOR', 'CITY_LEADER');
 
 -- CreateTable
+CREATE TABLE "RateLimitCounter" (
+    "key" TEXT NOT NULL,
+    "hits" INTEGER NOT NULL,
+    "resetAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "RateLimitCounter_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
 CREATE TABLE "CycleRoadmapTask" (
     "id" TEXT NOT NULL,
     "year" INTEGER NOT NULL,
@@ -465,6 +474,9 @@ CREATE TABLE "Session" (
 
     CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "RateLimitCounter_resetAt_idx" ON "RateLimitCounter"("resetAt");
 
 -- CreateIndex
 CREATE INDEX "CycleRoadmapTask_year_unitId_idx" ON "CycleRoadmapTask"("year", "unitId");
