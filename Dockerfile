@@ -12,7 +12,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=fals
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-# Prisma client, dist/app (tsconfig.build.json), dist/workflow-bundle.js.
+# Prisma client, dist/app (tsconfig.build.json), dist/workflow-bundle.js, the web console (dist/web).
 RUN npm run build
 
 FROM ${NODE_IMAGE}

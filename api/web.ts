@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 
-export const WEB_DIST_DEFAULT = path.join(__dirname, '..', 'dist', 'web');
+// dist/web beside the sources (run with tsx) or beside the compiled app (dist/app/api → dist/web, the image).
+export const WEB_DIST_DEFAULT = [path.join(__dirname, '..', 'dist', 'web'), path.join(__dirname, '..', '..', 'web')].find((d) => fs.existsSync(d)) ?? path.join(__dirname, '..', 'dist', 'web');
 
 const CSP = [
   "default-src 'self'",
