@@ -25,6 +25,7 @@ import { tokenFor, uniqueDocNumber } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
+import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 import { codeMails, nextLoginCode } from '../support/loginMail';
 
 jest.setTimeout(240_000);
@@ -215,7 +216,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
 
   it('the director reads the overdue board, the document’s timeline and the month’s ranking with its charts', async () => {
     // A month of the 六个一 cycle, ranked, so the ranking page has something to draw.
-    const month = '2034-03';
+    const month = `${shanghaiYear(Date.now()) + CYCLE_YEARS.browser}-03`;
     const started = await request(app).post('/api/cycles').set('Authorization', `Bearer ${admin}`).send({ month, seed: 'browser-test' });
     expect([200, 201]).toContain(started.status);
     const closed = await request(app).post(`/api/cycles/${month}/close`).set('Authorization', `Bearer ${admin}`).send({ note: '浏览器测试' });

@@ -20,7 +20,7 @@ import { TASK_QUEUE } from '../../common/taskQueues';
 import { rolloutWorkflowId } from '../../workflows/innovation/ids';
 import type { RolloutInput } from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
-import { shanghaiYear } from '../support/testClock';
+import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
@@ -317,7 +317,7 @@ describe('admin API (dev server)', () => {
 
   it("reads a month's 六个一 cycle like a document: timeline by month, search and overdue board, named by its subject", async () => {
     // A month years ahead (the dev server runs on the wall clock), clear of the months other test files use.
-    const month = `${shanghaiYear(Date.now()) + 9}-04`;
+    const month = `${shanghaiYear(Date.now()) + CYCLE_YEARS.admin}-04`;
     const start = await request(app).post('/api/cycles').set(auth('ro-director')).send({ month, seed: 'admin-test' });
     expect(start.status).toBe(201);
     const workflowId: string = start.body.workflowId;

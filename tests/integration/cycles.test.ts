@@ -14,7 +14,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { cycleWorkflowId } from '../../common/ids';
 import { shanghaiMonth } from '../../workflows/cycle/state';
-import { shanghaiYear } from '../support/testClock';
+import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
@@ -105,7 +105,7 @@ describe('六个一 cycle (dev server)', () => {
   it('a month through the API: reports, inspection, signatures, scores, ranking, briefing, publicity, diagnosis', async () => {
     // A June (a quarter month: team ratings, department leaders at the meeting) years ahead of today, clear of the
     // months other test files use; the dev server runs on the wall clock, so its dates stay in the future.
-    const year = shanghaiYear(Date.now()) + 7;
+    const year = shanghaiYear(Date.now()) + CYCLE_YEARS.integration;
     const month = `${year}-06`;
     const base = `/api/cycles/${month}`;
 

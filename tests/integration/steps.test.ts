@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { documentWorkflowId } from '../../common/ids';
-import { shanghaiYear } from '../support/testClock';
+import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
@@ -95,7 +95,7 @@ describe('steps over HTTP (dev server)', () => {
     expect(unknown.body.error).toEqual({ code: 'NOT_FOUND', message: '该文件的办理流程不存在（或已超过保留期限）' });
 
     // A month nobody started: its steps name the month's workflow, which does not exist.
-    const month = `${shanghaiYear(Date.now()) + 20}-01`;
+    const month = `${shanghaiYear(Date.now()) + CYCLE_YEARS.steps}-01`;
     const report = await step('district-zhangdian-deputy', `cycles/${month}/reports`, { summary: '本月改革任务按计划推进' });
     expect(report.status).toBe(404);
     expect(report.body.error).toEqual({ code: 'NOT_FOUND', message: '该月督导流程不存在（或已超过保留期限）' });

@@ -22,7 +22,7 @@ import { testMaxCachedWorkflows, tokenFor, uniqueDocNumber } from '../support/de
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { eventually } from '../support/eventually';
 import { recordDivergences } from '../support/records';
-import { shanghaiYear } from '../support/testClock';
+import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 
 jest.setTimeout(20 * 60_000);
 
@@ -132,7 +132,7 @@ describe('records under concurrent steps', () => {
 
   it('a month whose diagnosis reports are filed as the month closes', async () => {
     // Months years ahead, each its own: a month is one workflow.
-    const year = shanghaiYear(Date.now()) + 20 + (process.pid % 50);
+    const year = shanghaiYear(Date.now()) + CYCLE_YEARS.records + (process.pid % 50);
     await runAll(CYCLE_RUNS, async (i) => {
       const month = `${year + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
       const started = await ok(request(app).post('/api/cycles').set(as('ro-director')).send({ month, seed: `records-${i}` }), 201);

@@ -58,3 +58,20 @@ export function configuredStart(now: number): Date | undefined {
   const point = process.env.DUBAN_TEST_CLOCK;
   return point ? nextShanghai(now, point) : undefined;
 }
+
+/**
+ * How many years ahead of its clock each test file runs its months of the
+ * 六个一 cycle. A month is one workflow and one row for the whole run (and a
+ * month's annual figure reads the earlier months of its year), so each file
+ * keeps to years of its own.
+ */
+export const CYCLE_YEARS = {
+  /** tests/workflows/cycle.test.ts: +5 … +8 (its clock may start a year later in the date proof: +6 … +9). */
+  timeSkipping: 5,
+  integration: 10,
+  admin: 11,
+  browser: 12,
+  steps: 13,
+  /** tests/reliability/records.test.ts: +20 … +69, by process. */
+  records: 20,
+} as const;

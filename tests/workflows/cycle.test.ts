@@ -18,7 +18,7 @@ import { WORKFLOWS_PATH } from '../../worker/createWorker';
 import { type TestDeps } from '../support/deps';
 import { mailTo } from '../support/mailbox';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
-import { shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { CYCLE_YEARS, shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
 import { admin } from '../support/scenarios';
 import { formatShanghai } from '../../common/policy/duration';
 
@@ -39,7 +39,7 @@ describe('六个一 cycle (time-skipping)', () => {
     // Months relative to the test clock's year, in the order the tests run: the clock only moves forward,
     // and each month starts at 00:00 on its 1st, as the schedule starts it. Years well ahead of the clock's
     // stay clear of the months other test files use.
-    year0 = shanghaiYear(await env.currentTimeMs()) + 5;
+    year0 = shanghaiYear(await env.currentTimeMs()) + CYCLE_YEARS.timeSkipping;
     await seed(deps.db); // idempotent: the organisation the cycle supervises
     districts = (await deps.db.unit.findMany({ where: { kind: 'DISTRICT' }, orderBy: { id: 'asc' } })).map((u) => u.id);
     groups = (await deps.db.unit.findMany({ where: { kind: 'SPECIAL_GROUP' }, orderBy: { id: 'asc' } })).map((u) => u.id);

@@ -131,7 +131,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   });
 
   it('a full selection: candidates, mutual vote (no self-vote), shortlist, second and public vote (no repeat), top 10, opinions, approval → 10 rollouts', async () => {
-    const selectionId = `${2030 + (Date.now() % 50)}-H${1 + (Date.now() % 2)}`;
+    const selectionId = `${2900 + (Date.now() % 50)}-H${1 + (Date.now() % 2)}`; // years no other test file uses
     const workflowId = selectionWorkflowId(selectionId);
     const handle = await env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, selectionId, policy }] });
     await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'selection row');
