@@ -10,6 +10,7 @@ import { Prisma } from '../generated/prisma/client';
 import { DEFAULT_INDICATORS, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
 import { renderCycleNotice, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
 import type { Mailer } from './mailer';
+import { officialsWhere } from './officials';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 
 export interface CycleNoticeArgs {
@@ -49,14 +50,7 @@ const RESPONSIBLE: Record<UnitKind, string[]> = {
 };
 
 export function createCycleActivities(db: Db, mailer: Mailer) {
-  async function officialsWith(where: Prisma.OfficialWhereInput, roles: string[]): Promise<string[]> {
-    const rows = await db.official.findMany({
-      where: { ...where, active: true, roles: { hasSome: roles as never } },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    });
-    return rows.map((r) => r.id);
-  }
+  const officialsWith = (where: Prisma.OfficialWhereInput, roles: string[]) => officialsWhere(db, where, roles);
 
   async function unitOfficials(unitId: string, roles: string[]): Promise<string[]> {
     return officialsWith({ unitId }, roles);

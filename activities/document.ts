@@ -4,6 +4,7 @@
 import type { Db } from '../common/db';
 import type { LedgerTaskView } from '../workflows/document/messages';
 import type { Mailer } from './mailer';
+import { officialsOf } from './officials';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 import { renderDocumentNotice, type DocumentNoticeKind } from './documentTexts';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../common/org';
@@ -28,15 +29,7 @@ export interface DocumentNoticeArgs {
 }
 
 export function createDocumentActivities(db: Db, mailer: Mailer) {
-  async function officialsWith(unitIds: string[], roles: string[]): Promise<string[]> {
-    if (unitIds.length === 0) return [];
-    const rows = await db.official.findMany({
-      where: { unitId: { in: unitIds }, active: true, roles: { hasSome: roles as never } },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    });
-    return rows.map((r) => r.id);
-  }
+  const officialsWith = (unitIds: string[], roles: string[]) => officialsOf(db, unitIds, roles);
 
   async function recipients(a: DocumentNoticeArgs): Promise<{ to: string[]; cc: string[] }> {
     const lead = a.leadUnitId ? [a.leadUnitId] : [REFORM_OFFICE_ID];

@@ -6,6 +6,7 @@ import type { Db } from '../common/db';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../common/org';
 import { ROUND_VOTERS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../workflows/innovation/state';
 import type { Mailer } from './mailer';
+import { officialsOf } from './officials';
 import { issueNotice, type DeliveryResult, type NoticeExplanation } from './notices';
 import { renderRolloutNotice, renderSelectionNotice, type RolloutNoticeKind, type RolloutTerms, type SelectionNoticeKind } from './innovationTexts';
 
@@ -49,15 +50,7 @@ export interface RolloutNoticeArgs {
 const CONTACT_ROLES = ['DIRECTOR', 'LIAISON', 'LEADER_IN_CHARGE'];
 
 export function createInnovationActivities(db: Db, mailer: Mailer) {
-  async function officialsWith(unitIds: string[], roles: string[]): Promise<string[]> {
-    if (unitIds.length === 0) return [];
-    const rows = await db.official.findMany({
-      where: { unitId: { in: unitIds }, active: true, roles: { hasSome: roles as never } },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    });
-    return rows.map((r) => r.id);
-  }
+  const officialsWith = (unitIds: string[], roles: string[]) => officialsOf(db, unitIds, roles);
   const contacts = (unitIds: string[]) => officialsWith(unitIds, CONTACT_ROLES);
   const director = () => officialsWith([REFORM_OFFICE_ID], ['DIRECTOR']);
   const leaderInCharge = async (id?: string) => (id ? [id] : officialsWith([LEADERSHIP_ID], ['LEADER_IN_CHARGE']));

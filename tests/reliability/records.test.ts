@@ -13,15 +13,14 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { defaultPolicy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { rolloutWorkflowId } from '../../workflows/innovation/ids';
-import type { RolloutInput } from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
 import { testMaxCachedWorkflows, tokenFor, uniqueDocNumber } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { eventually } from '../support/eventually';
 import { recordDivergences } from '../support/records';
+import { rolloutInput } from '../support/scenarios';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 
 jest.setTimeout(20 * 60_000);
@@ -106,19 +105,7 @@ describe('records under concurrent steps', () => {
   it("a rollout whose districts' plans are filed and approved at once", async () => {
     await runAll(ROLLOUT_RUNS, async (i) => {
       const rolloutId = `R${process.pid}-${Date.now() % 1_000_000}-${i}`;
-      const input: RolloutInput = {
-        version: 1,
-        rolloutId,
-        selectionId: 'records-test',
-        candidateId: `cand-${rolloutId}`,
-        title: `并发推广${rolloutId}`,
-        leadUnitId: 'dept-health',
-        leaderInChargeId: 'city-deputy-secretary',
-        districtIds: DISTRICTS,
-        townshipApplies: false,
-        opinion: { docNumber: `淄改办发〔2026〕${i}号`, title: '实施意见' },
-        policy: defaultPolicy,
-      };
+      const input = rolloutInput(rolloutId, DISTRICTS, false, 'records-test');
       const workflowId = rolloutWorkflowId(rolloutId);
       await harness.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
       await eventually(() => harness.deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), (r) => !!r);

@@ -70,6 +70,51 @@ export async function arrive(c: ScenarioContext, level: 'CENTRAL' | 'PROVINCIAL'
   return handle;
 }
 
+/** A rollout's input as the selection would start it: led by 市卫健委, its city leader in charge. */
+export function rolloutInput(rolloutId: string, districtIds: string[], townshipApplies = true, selectionId = 'test'): im.RolloutInput {
+  return {
+    version: 1,
+    rolloutId,
+    selectionId,
+    candidateId: `cand-${rolloutId}`,
+    title: `推广经验${rolloutId}`,
+    leadUnitId: 'dept-health',
+    leaderInChargeId: leader.officialId,
+    districtIds,
+    townshipApplies,
+    opinion: { docNumber: `淄改办发〔2026〕${rolloutId}号`, title: '关于推广创新改革经验的实施意见' },
+    policy: defaultPolicy,
+  };
+}
+
+/**
+ * A provincial document walked to issuance (第五条): signed, its ledger with two tasks opened, the draft
+ * returned once by the legal review and passed the second time, the meeting, the adoption, issued.
+ */
+export async function walkToIssuance(h: WorkflowHandle, tag: string): Promise<dm.DocumentView> {
+  const u = <A,>(def: UpdateDefinition<dm.DocumentView, [A]>, arg: A) => h.executeUpdate(def, { args: [arg] });
+  await u(dm.acknowledgeUpdate, { actor: lead });
+  await u(dm.openLedgerUpdate, {
+    actor: lead,
+    leadLeaderId: 'dept-health-leader',
+    draftingUnitId: 'dept-health',
+    timeline: [{ milestone: '完成初稿', dueAt: '2026-12-05' }],
+    tasks: [
+      { title: '制定医保支付方式改革细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-03-31' },
+      { title: '测算财政补助资金', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: '2027-02-28' },
+    ],
+  });
+  await u(dm.submitDraftUpdate, { actor: lead });
+  // A returned draft goes back to drafting (第五条 review chain).
+  const returned = await u(dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' });
+  if (returned.state !== 'DRAFTING') throw new Error(`a returned draft left the document ${returned.state}`);
+  await u(dm.submitDraftUpdate, { actor: lead });
+  await u(dm.legalReviewUpdate, { actor: admin, approved: true });
+  await u(dm.executiveMeetingUpdate, { actor: admin, approved: true });
+  await u(dm.adoptionUpdate, { actor: admin, approved: true });
+  return u(dm.issuanceUpdate, { actor: lead, municipalDocNumber: `淄发〔2026〕${tag}号`, municipalTitle: '淄博市贯彻落实意见', districtIds: ['district-zhangdian', 'district-zichuan'] });
+}
+
 type Scenario = (c: ScenarioContext) => Promise<WorkflowHandle[]>;
 
 /** name → scenario; each returns the handles whose histories are kept (file name = scenario[-i]). */
@@ -87,25 +132,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   'doc-completed': async (c) => {
     const h = await arrive(c, 'PROVINCIAL');
     const u = <A,>(def: UpdateDefinition<dm.DocumentView, [A]>, arg: A) => h.executeUpdate(def, { args: [arg] });
-    await u(dm.acknowledgeUpdate, { actor: lead });
-    await u(dm.openLedgerUpdate, {
-      actor: lead,
-      leadLeaderId: 'dept-health-leader',
-      draftingUnitId: 'dept-health',
-      timeline: [{ milestone: '完成初稿', dueAt: '2026-12-05' }],
-      tasks: [
-        { title: '制定细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-03-31' },
-        { title: '测算资金', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: '2027-02-28' },
-      ],
-    });
     await u(dm.reassignUpdate, { actor: admin, target: 'document', toOfficialIds: ['dept-health-drafter'], note: '调整联络人' });
-    await u(dm.submitDraftUpdate, { actor: lead });
-    await u(dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' });
-    await u(dm.submitDraftUpdate, { actor: lead });
-    await u(dm.legalReviewUpdate, { actor: admin, approved: true });
-    await u(dm.executiveMeetingUpdate, { actor: admin, approved: true });
-    await u(dm.adoptionUpdate, { actor: admin, approved: true });
-    const issued = await u(dm.issuanceUpdate, { actor: lead, municipalDocNumber: `淄发〔2026〕${c.tag}号`, municipalTitle: '贯彻落实意见', districtIds: ['district-zhangdian'] });
+    const issued = await walkToIssuance(h, c.tag);
     await u(dm.addLedgerTaskUpdate, { actor: lead, title: '补充任务', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-04-30' });
     await u(dm.ledgerProgressUpdate, { actor: lead, taskId: issued.tasks[0].id, note: '进展顺利' });
     await c.env.sleep(31 * DAY);
@@ -179,19 +207,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   // 第十四条 rollout: plans and meeting on time for one district, another idle and chased.
   'innovation-rollout': async (c) => {
     const rolloutId = `R${c.tag}`;
-    const input: im.RolloutInput = {
-      version: 1,
-      rolloutId,
-      selectionId: 'replay',
-      candidateId: `cand-${rolloutId}`,
-      title: `回放经验${rolloutId}`,
-      leadUnitId: 'dept-health',
-      leaderInChargeId: leader.officialId,
-      districtIds: DISTRICTS.slice(0, 2),
-      townshipApplies: true,
-      opinion: { docNumber: `淄改办发〔2026〕${c.tag}号`, title: '关于推广创新改革经验的实施意见' },
-      policy: defaultPolicy,
-    };
+    const input = rolloutInput(rolloutId, DISTRICTS.slice(0, 2), true, 'replay');
     const h = await c.env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
     await settle(h);
     await c.env.sleep(2 * DAY);

@@ -57,14 +57,20 @@ export async function createTimeSkippingEnv(
 }
 
 /**
- * Terminates a workflow once no activity of it is in flight: the Java test
- * server keeps time skipping locked for an activity whose workflow was
- * terminated under it, and later env.sleep calls would then hang.
+ * Terminates a workflow once nothing of it is in flight — no activity, and no
+ * workflow task that could schedule one: the Java test server keeps time
+ * skipping locked for an activity whose workflow was terminated under it, and
+ * later env.sleep calls would then hang.
  */
 export async function terminateQuietly(env: TestWorkflowEnvironment, workflowId: string): Promise<void> {
   const h = env.client.workflow.getHandle(workflowId);
-  const quiet = await eventually(async () => ((await h.describe()).raw.pendingActivities ?? []).length === 0);
-  if (!quiet) throw new Error(`${workflowId} still has activities in flight`);
+  const quiet = async () => {
+    const raw = (await h.describe()).raw;
+    return (raw.pendingActivities ?? []).length === 0 && !raw.pendingWorkflowTask;
+  };
+  // Quiet twice in a row: a task completing between two looks may have just scheduled an activity.
+  const settled = await eventually(async () => (await quiet()) && (await new Promise((r) => setTimeout(r, 200)), await quiet()));
+  if (!settled) throw new Error(`${workflowId} still has work in flight`);
   await h.terminate('test done');
 }
 

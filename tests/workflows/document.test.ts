@@ -10,7 +10,7 @@ import { registerDocument } from '../../api/documentArrival';
 import * as m from '../../workflows/document/messages';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime } from '../support/timeSkipping';
 import { sleepUntil } from '../support/testClock';
-import { admin, lead } from '../support/scenarios';
+import { admin, lead, walkToIssuance } from '../support/scenarios';
 import { uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
 import { eventually } from '../support/eventually';
@@ -192,25 +192,7 @@ describe('document lifecycle (time-skipping)', () => {
   it('walks every step to issuance, dispatches the ledger monthly and completes when all tasks close', async () => {
     const { document, handle } = await arrive('PROVINCIAL');
     const u = <A,>(def: UpdateDefinition<m.DocumentView, [A]>, arg: A) => handle.executeUpdate(def, { args: [arg] });
-    await u(m.acknowledgeUpdate, { actor: lead });
-    await u(m.openLedgerUpdate, {
-      actor: lead,
-      leadLeaderId: 'dept-health-leader',
-      draftingUnitId: 'dept-health',
-      timeline: [{ milestone: '完成初稿', dueAt: '2026-12-05' }],
-      tasks: [
-        { title: '制定医保支付方式改革细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-03-31' },
-        { title: '测算财政补助资金', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: '2027-02-28' },
-      ],
-    });
-    await u(m.submitDraftUpdate, { actor: lead });
-    // A returned draft goes back to drafting (第五条 review chain).
-    expect((await u(m.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' })).state).toBe('DRAFTING');
-    await u(m.submitDraftUpdate, { actor: lead });
-    await u(m.legalReviewUpdate, { actor: admin, approved: true });
-    await u(m.executiveMeetingUpdate, { actor: admin, approved: true });
-    await u(m.adoptionUpdate, { actor: admin, approved: true });
-    const issued = await u(m.issuanceUpdate, { actor: lead, municipalDocNumber: '淄发〔2026〕30号', municipalTitle: '淄博市贯彻落实意见', districtIds: ['district-zhangdian', 'district-zichuan'] });
+    const issued = await walkToIssuance(handle, document.docNumber);
     expect(issued.state).toBe('ISSUED');
 
     await env.sleep('31 days');

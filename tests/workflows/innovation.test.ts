@@ -19,7 +19,7 @@ import { mailTo } from '../support/mailbox';
 import { type TestDeps } from '../support/deps';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
 import { nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
-import { admin as director, districtActor, districtDirector, lead, leader } from '../support/scenarios';
+import { admin as director, districtActor, districtDirector, lead, leader, rolloutInput } from '../support/scenarios';
 
 const policy = defaultPolicy;
 const sp = policy.innovation.selection;
@@ -28,7 +28,6 @@ const HOUR = 3600_000;
 const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
 const SPECIAL_GROUPS = ['sg-economy', 'sg-democracy', 'sg-culture', 'sg-society', 'sg-party', 'sg-discipline', 'sg-rural', 'sg-soe'];
 const DEPARTMENTS = ['dept-ndrc', 'dept-finance', 'dept-justice', 'dept-education', 'dept-health', 'dept-hrss'];
-const LEADER = 'city-deputy-secretary';
 
 jest.setTimeout(300_000);
 
@@ -63,19 +62,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   async function startRollout(districtIds: string[], townshipApplies = true) {
     seq += 1;
     const rolloutId = `T${Date.now() % 1_000_000}-${seq}`;
-    const input: m.RolloutInput = {
-      version: 1,
-      rolloutId,
-      selectionId: 'test',
-      candidateId: `cand-${rolloutId}`,
-      title: `测试经验${rolloutId}`,
-      leadUnitId: 'dept-health',
-      leaderInChargeId: LEADER,
-      districtIds,
-      townshipApplies,
-      opinion: { docNumber: `淄改办发〔2026〕${seq}号`, title: '关于推广创新改革经验的实施意见' },
-      policy,
-    };
+    const input = rolloutInput(rolloutId, districtIds, townshipApplies);
     const handle = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
     const row = await eventually(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), 'rollout row');
     return { handle, rolloutId, startedAt: row.startedAt.toISOString() };
@@ -307,7 +294,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(v.duties.find((d) => d.name === 'lead-plan')).toMatchObject({ chases: 1 });
     expect(boardOf(v.duties, [], new Date(await env.currentTimeMs())).city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'lead-plan')!.status).toBe('DONE_LATE');
     const mails = await mailTo('dept-health-liaison@zibo.example.cn');
-    expect(mails.filter((mm) => mm.subject.includes('【催办单】') && mm.subject.includes(`测试经验${rolloutId}`))).toHaveLength(1);
+    expect(mails.filter((mm) => mm.subject.includes('【催办单】') && mm.subject.includes(`推广经验${rolloutId}`))).toHaveLength(1);
     await terminateQuietly(env, handle.workflowId);
   });
 
@@ -353,7 +340,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       return arg.kind === 'CHASE' && arg.step.startsWith(`${name}:chase-`);
     });
     expect(chaseActivities).toHaveLength(rp.maxChases);
-    const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`测试经验${rolloutId}`) && mm.subject.includes('【催办单】'));
+    const mails = (await mailTo(`${idle}-director@zibo.example.cn`)).filter((mm) => mm.subject.includes(`推广经验${rolloutId}`) && mm.subject.includes('【催办单】'));
     expect(mails).toHaveLength(rp.maxChases);
     await terminateQuietly(env, handle.workflowId);
   });
@@ -369,20 +356,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
     const fired = (await deps.db.notice.findMany({ where: { workflowId } })).map((n) => n.key.slice(workflowId.length + 1)).filter((k) => k !== 'start');
     const carried: m.RolloutCarried = { state: before.state, startedAt: before.startedAt, duties: before.duties, fired, bulletins: before.bulletins, problemSeq: 0, revision: before.revision };
-    const input: m.RolloutInput = {
-      version: 1,
-      rolloutId,
-      selectionId: 'test',
-      candidateId: `cand-${rolloutId}`,
-      title: before.title,
-      leadUnitId: 'dept-health',
-      leaderInChargeId: LEADER,
-      districtIds: DISTRICTS.slice(6, 7),
-      townshipApplies: false,
-      opinion: { docNumber: '淄改办发〔2026〕99号', title: '关于推广创新改革经验的实施意见' },
-      policy,
-      carried,
-    };
+    const input: m.RolloutInput = { ...rolloutInput(rolloutId, DISTRICTS.slice(6, 7), false), carried };
     const resumed = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
     await sleepUntil(env, plus(due, rp.chaseEvery, HOUR));
     await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-2` } }), 'second chase');
