@@ -154,38 +154,34 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       recordedPhase = s.phase;
       return;
     }
+    // Until the next phase opens, the database says the phase is closing: the vote routes refuse ballots.
     closing = true;
-    try {
-      if (phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE') {
-        const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : 'SECOND';
-        // The database's phase says the round is closing before the ballots are counted.
-        await record();
-        const r = await closeSelectionRound({ selectionId: input.selectionId, round });
-        const count = (ballotRound: string, id: string) => r.counts[ballotRound]?.[id] ?? 0;
-        if (round === 'MUTUAL') {
-          for (const c of s.candidates) c.mutualVotes = count('MUTUAL', c.id);
-          // 第十四条: a shortlist of 20 (policy) by the mutual vote.
-          rankShortlist(s.candidates, p.shortlistSize).forEach((x, i) => {
-            s.candidates.find((c) => c.id === x.id)!.shortlistRank = i + 1;
-          });
-        } else {
-          for (const c of s.candidates) {
-            c.secondVotes = count('SECOND', c.id);
-            c.publicVotes = count('PUBLIC', c.id);
-          }
-          // 第十四条: the top 10 (policy) of the shortlist, ordered by the public vote.
-          rankFinal(s.candidates.filter((c) => c.shortlistRank !== undefined), p.selectedCount).forEach((x, i) => {
-            s.candidates.find((c) => c.id === x.id)!.finalRank = i + 1;
-          });
+    if (phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE') {
+      const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : 'SECOND';
+      await record(); // closing is recorded before the ballots are counted
+
+      const r = await closeSelectionRound({ selectionId: input.selectionId, round });
+      const count = (ballotRound: string, id: string) => r.counts[ballotRound]?.[id] ?? 0;
+      if (round === 'MUTUAL') {
+        for (const c of s.candidates) c.mutualVotes = count('MUTUAL', c.id);
+        // 第十四条: a shortlist of 20 (policy) by the mutual vote.
+        rankShortlist(s.candidates, p.shortlistSize).forEach((x, i) => {
+          s.candidates.find((c) => c.id === x.id)!.shortlistRank = i + 1;
+        });
+      } else {
+        for (const c of s.candidates) {
+          c.secondVotes = count('SECOND', c.id);
+          c.publicVotes = count('PUBLIC', c.id);
         }
-        const votes = s.votes[round]!;
-        votes.voted = [...new Set([...votes.voted, ...r.voters])];
-        votes.closed = true;
-        s.results.push({ round, closedAt: new Date().toISOString(), ballots: r.ballots, counts: r.counts, tieRule: round === 'MUTUAL' ? SHORTLIST_TIE_RULE : FINAL_TIE_RULE });
+        // 第十四条: the top 10 (policy) of the shortlist, ordered by the public vote.
+        rankFinal(s.candidates.filter((c) => c.shortlistRank !== undefined), p.selectedCount).forEach((x, i) => {
+          s.candidates.find((c) => c.id === x.id)!.finalRank = i + 1;
+        });
       }
-      if (phase === 'OPINIONS') participants ??= await selectionParticipants();
-    } finally {
-      closing = false;
+      const votes = s.votes[round]!;
+      votes.voted = [...new Set([...votes.voted, ...r.voters])];
+      votes.closed = true;
+      s.results.push({ round, closedAt: new Date().toISOString(), ballots: r.ballots, counts: r.counts, tieRule: round === 'MUTUAL' ? SHORTLIST_TIE_RULE : FINAL_TIE_RULE });
     }
     const next = NEXT_PHASE[phase]!;
     if (next === 'OPINIONS' || next === 'APPROVAL') {
@@ -193,6 +189,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       s.participants = { leaderInChargeId: participants.leaderInChargeId, directorId: participants.directorId };
     }
     await record({ step: `close-${phase}`, actor: by?.actor, data: { early: !!by, note: by?.note } });
+    closing = false;
     await enter(next, phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? s.candidates : []);
   }
 
