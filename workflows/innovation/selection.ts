@@ -159,7 +159,6 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     if (phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE') {
       const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : 'SECOND';
       await record(); // closing is recorded before the ballots are counted
-
       const r = await closeSelectionRound({ selectionId: input.selectionId, round });
       const count = (ballotRound: string, id: string) => r.counts[ballotRound]?.[id] ?? 0;
       if (round === 'MUTUAL') {
