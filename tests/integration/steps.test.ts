@@ -11,10 +11,15 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { documentWorkflowId } from '../../common/ids';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
-import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
+import { rolloutInput, settle } from '../support/scenarios';
+import { rolloutWorkflowId } from '../../workflows/innovation/ids';
+import { rolloutWorkflow } from '../../workflows/innovation/rollout';
+
+const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
 
 describe('steps over HTTP (dev server)', () => {
   let harness: DevServerHarness;
@@ -29,7 +34,7 @@ describe('steps over HTTP (dev server)', () => {
     harness = await startDevServerWorker();
     ({ deps, client } = harness);
     app = createApp({ db: deps.db, client });
-    for (const who of ['ro-director', 'dept-health-liaison', 'district-zhangdian-deputy']) tokens[who] = await tokenFor(deps.db, who);
+    for (const who of ['ro-director', 'dept-health-liaison', ...DISTRICTS.map((d) => `${d}-deputy`)]) tokens[who] = await tokenFor(deps.db, who);
   });
 
   // The workflow is the source of truth: every test ends with its record equal to it.
@@ -99,5 +104,40 @@ describe('steps over HTTP (dev server)', () => {
     const report = await step('district-zhangdian-deputy', `cycles/${month}/reports`, { summary: '本月改革任务按计划推进' });
     expect(report.status).toBe(404);
     expect(report.body.error).toEqual({ code: 'NOT_FOUND', message: '该月督导流程不存在（或已超过保留期限）' });
+  });
+
+  it('steps that arrive while no worker runs, more than Temporal admits in flight on one workflow, are all answered once it is back, none twice', async () => {
+    // Eleven districts file their plans at once while the worker is down (a restart, a deployment). The server
+    // holds at most ten updates in flight per workflow; the client waits and asks again for the rest. The
+    // rollout runs on a queue of its own, so no other test file's worker takes its tasks meanwhile.
+    const queue = `steps-crowd-${process.pid}`;
+    const rolloutId = `crowd-${process.pid}-${Date.now() % 1_000_000}`;
+    const workflowId = rolloutWorkflowId(rolloutId);
+    const first = await testWorker(harness.nativeConnection, deps, { taskQueue: queue });
+    const firstRun = first.run();
+    await client.workflow.start(rolloutWorkflow, { taskQueue: queue, workflowId, args: [rolloutInput(rolloutId, DISTRICTS, false, 'steps-test')] });
+    await eventually(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), (r) => !!r);
+    await settle(client.workflow.getHandle(workflowId));
+    first.shutdown();
+    await firstRun;
+
+    const filed = Promise.all(
+      DISTRICTS.map((d) => step(`${d}-deputy`, `innovation/rollouts/${rolloutId}/district-plan`, { opinionTitle: `${d}实施意见`, planTitle: `${d}实施方案` })),
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    const second = await testWorker(harness.nativeConnection, deps, { taskQueue: queue });
+    const secondRun = second.run();
+    try {
+      const answers = await filed;
+      expect(answers.map((a) => a.status)).toEqual(DISTRICTS.map(() => 200));
+      const events = await deps.db.workflowEvent.findMany({ where: { workflowId, step: 'submitDistrictPlan' } });
+      expect(events.length).toBe(DISTRICTS.length);
+      // Checked here, while its worker runs; the rollout is then ended, so nothing polls its queue any more.
+      await expectRecordsMatch(deps.db, client, harness.touchedWorkflows());
+      await client.workflow.getHandle(workflowId).terminate('test over');
+    } finally {
+      second.shutdown();
+      await secondRun;
+    }
   });
 });
