@@ -12,13 +12,20 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { caller, type Caller } from './auth';
 import { ApiError, grpcFailure } from './errors';
-import { describe } from './openapi';
+import { describe, type ErrorStatus } from './openapi';
+import { MonthParam } from './schemas/cycles';
 
 /** A JSON request or response body for describe(). */
 export const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
+/** Path parameters that are not free text: a month is `YYYY-MM`, a year four digits (what the routes parse them with). */
+const PARAMS: Record<string, z.ZodType> = {
+  month: MonthParam.openapi({ description: 'The month, `YYYY-MM` (Asia/Shanghai)', example: '2026-11' }),
+  year: z.string().regex(/^\d{4}$/).openapi({ description: 'The year', example: '2026' }),
+};
+
 /** Path parameters of an express path, as a zod object (`/documents/:id/x/:taskId` → { id, taskId }). */
-export const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, z.string().min(1)])));
+export const paramsOf = (path: string) => z.object(Object.fromEntries([...path.matchAll(/:(\w+)/g)].map(([, name]) => [name, PARAMS[name] ?? z.string().min(1)])));
 
 /** The header that makes a step idempotent: it becomes the Temporal update id. */
 export const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().max(200).optional() });
@@ -31,11 +38,18 @@ export const actorOf = (c: Caller) => ({ officialId: c.officialId, unitId: c.uni
 export interface Step<S, B extends z.ZodType, A, R> {
   /** Express path below /api, e.g. `/documents/:id/draft`. */
   path: string;
-  /** Chinese, shown in the OpenAPI document and in the audit views. */
+  /** The OpenAPI operationId (camelCase). */
+  operationId: string;
+  /** English, for the OpenAPI document. */
   summary: string;
+  /** Chinese, shown in the audit views. */
+  label: string;
   tags: string[];
   body: B;
-  responses?: Responses;
+  /** The success answer (its 2xx with the schema of what answer() returns). */
+  responses: Responses;
+  /** Error statuses besides those every step answers (400, 403, 404, 409 and the automatic ones). */
+  errors?: ErrorStatus[];
   /** 201 for a step that creates something; 200 otherwise. */
   status?: 200 | 201;
   /** Finds the step's subject: 404 when it does not exist, 403 when the caller may not see it. */
@@ -55,10 +69,13 @@ export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Clien
   describe({
     method: 'post',
     path: step.path,
+    operationId: step.operationId,
     summary: step.summary,
+    label: step.label,
     tags: step.tags,
     request: { params: paramsOf(step.path), headers: IdempotencyHeaders, body: json(step.body) },
     responses: step.responses,
+    errors: [403, 409, ...(step.errors ?? [])],
   });
   r.post(step.path, async (req, res) => {
     IdempotencyHeaders.parse({ 'idempotency-key': req.header('idempotency-key') });

@@ -1,6 +1,6 @@
 // What the routes registered in the OpenAPI registry say about themselves,
-// reused to name requests in audit views: the Chinese summary each route
-// gives in describe() is the label an administrator reads.
+// reused to name requests in audit views: the Chinese label each route
+// gives in describe() is what an administrator reads.
 import { registry } from '../openapi';
 
 interface RouteEntry {
@@ -21,7 +21,7 @@ function entries(): RouteEntry[] {
       .split(/(\{\w+\})/)
       .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('');
-    out.push({ method: d.route.method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), summary: d.route.summary });
+    out.push({ method: d.route.method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), summary: (d.route as { 'x-label'?: string })['x-label'] });
   }
   // Literal segments win over parameters (/documents/x/draft before /documents/{id}).
   out.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
@@ -29,7 +29,7 @@ function entries(): RouteEntry[] {
   return out;
 }
 
-/** The Chinese summary of the route serving `method path` (path as requested, query allowed), if registered. */
+/** The Chinese label of the route serving `method path` (path as requested, query allowed), if registered. */
 export function routeSummary(method: string, path: string): string | undefined {
   const bare = path.split('?')[0];
   return entries().find((e) => e.method === method.toUpperCase() && e.pattern.test(bare))?.summary;

@@ -31,7 +31,10 @@ const tags = ['管理'];
 describe({
   method: 'get',
   path: '/admin/workflows',
-  summary: '按流程类别、状态、单位、文件层级、是否逾期、时间范围检索流程（Temporal 检索属性）',
+  operationId: 'searchWorkflows',
+  summary: "Search workflows by family, status, unit, document level, overdue, time range (Temporal search attributes; administrators)",
+  errors: [403],
+  label: '按流程类别、状态、单位、文件层级、是否逾期、时间范围检索流程（Temporal 检索属性）',
   tags,
   request: { query: AdminWorkflowQuery },
   responses: answers(WorkflowSearch),
@@ -39,13 +42,31 @@ describe({
 describe({
   method: 'get',
   path: '/admin/workflows/:workflowId/timeline',
-  summary: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号、文件 id、月份、评选或推广事项编号代替流程 id）',
+  operationId: 'getTimeline',
+  summary: "A workflow's timeline: Temporal history, notices, recorded steps and the audit log in time order",
+  description: 'Instead of a workflow id, a 文号, document id, month (`YYYY-MM`), half year or rollout id names the same workflow.',
+  errors: [403],
+  label: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号、文件 id、月份、评选或推广事项编号代替流程 id）',
   tags,
   request: { params: WorkflowIdParams, query: TimelineQuery },
   responses: answers(Timeline),
 });
-describe({ method: 'get', path: '/admin/overdue', summary: '逾期与临期督办事项看板（全部流程类别）', tags, request: { query: OverdueQuery }, responses: answers(OverdueBoard) });
-describe({ method: 'get', path: '/admin/audit', summary: '审计日志查询（只读）', tags, request: { query: AuditQuery }, responses: answers(AuditPage) });
+describe({
+  method: 'get',
+  path: '/admin/overdue',
+  operationId: 'getOverdueBoard',
+  summary: 'Overdue and soon-due obligations of every family (a unit sees its own)',
+  label: '逾期与临期督办事项看板（全部流程类别）',
+  errors: [403],
+  tags, request: { query: OverdueQuery }, responses: answers(OverdueBoard) });
+describe({
+  method: 'get',
+  path: '/admin/audit',
+  operationId: 'listAuditLog',
+  summary: 'The append-only audit log (administrators)',
+  label: '审计日志查询（只读）',
+  errors: [403],
+  tags, request: { query: AuditQuery }, responses: answers(AuditPage) });
 
 export function adminRouter(deps: AdminDeps): Router {
   const { db } = deps;

@@ -8,25 +8,48 @@ import type { Db } from '../../common/db';
 import { caller, isAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { AuthMethods, LoginCodeBody, SessionBody, SessionView } from '../schemas/console';
+import { AuthMethods, LoginCodeBody, LoginCodeSent, SessionBody, SessionView, SignedOut } from '../schemas/console';
 import { AUTH_LIMITS, endSession, LOGIN_METHODS, sendLoginCode, startSession, verifyLoginCode } from '../sessions';
 
 const tags = ['登录'];
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
-describe({ method: 'get', path: '/auth/methods', summary: '可用的登录方式', tags, public: true, responses: { 200: { description: 'OK', ...json(AuthMethods) } } });
-describe({ method: 'post', path: '/auth/code', summary: '向工作邮箱发送一次性登录验证码', tags, public: true, request: { body: json(LoginCodeBody) } });
+describe({ method: 'get', path: '/auth/methods', operationId: 'listLoginMethods', summary: 'The ways to sign in to the console', label: '可用的登录方式', tags, public: true, responses: { 200: { description: 'OK', ...json(AuthMethods) } } });
+describe({
+  method: 'post',
+  path: '/auth/code',
+  operationId: 'requestLoginCode',
+  summary: 'E-mail a one-time sign-in code to a work address (the answer never tells whether it exists)',
+  label: '向工作邮箱发送一次性登录验证码',
+  tags,
+  public: true,
+  request: { body: json(LoginCodeBody) },
+  responses: { 202: { description: 'Accepted: a code is on its way if the address belongs to an official', ...json(LoginCodeSent) } },
+  errors: [429, 503],
+});
 describe({
   method: 'post',
   path: '/auth/session',
-  summary: '用验证码登录（设置会话 Cookie）',
+  operationId: 'signIn',
+  summary: 'Sign in with the code: sets the session cookie',
+  label: '用验证码登录（设置会话 Cookie）',
+  errors: [401, 429, 503],
   tags,
   public: true,
   request: { body: json(SessionBody) },
-  responses: { 201: { description: '已登录', ...json(SessionView) } },
+  responses: { 201: { description: 'Signed in', ...json(SessionView) } },
 });
-describe({ method: 'get', path: '/auth/session', summary: '当前登录人', tags, responses: { 200: { description: 'OK', ...json(SessionView) } } });
-describe({ method: 'delete', path: '/auth/session', summary: '退出登录', tags });
+describe({ method: 'get', path: '/auth/session', operationId: 'getSession', summary: 'Who is signed in (the session, or the bearer token\'s official)', label: '当前登录人', tags, responses: { 200: { description: 'OK', ...json(SessionView) } } });
+describe({
+  method: 'delete',
+  path: '/auth/session',
+  operationId: 'signOut',
+  summary: 'Sign out: revokes the session (400 for a bearer token)',
+  label: '退出登录',
+  tags,
+  responses: { 200: { description: 'Signed out', ...json(SignedOut) } },
+  errors: [400],
+});
 
 const officialWithUnit = (db: Db, id: string) => db.official.findUniqueOrThrow({ where: { id }, include: { unit: true } });
 

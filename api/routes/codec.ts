@@ -20,7 +20,7 @@ import type { Payload } from '@temporalio/common';
 import { auditTrail } from '../audit';
 import { bearerToken, callerForToken, isAdmin } from '../auth';
 import { ApiError } from '../errors';
-import { describe } from '../openapi';
+import { describe, ErrorBody } from '../openapi';
 
 export const CODEC_COOKIE = 'duban_codec';
 const COOKIE_MAX_AGE_S = 8 * 3600; // a working day
@@ -35,15 +35,30 @@ const LoginBody = z.object({ token: z.string().trim().min(1).max(500) });
 describe({
   method: 'post',
   path: '/codec/decode',
-  summary: 'Temporal 界面解密：解开工作流历史中的加密载荷（仅管理员）',
+  operationId: 'decodePayloads',
+  summary: 'Temporal Web UI codec: decrypt the payloads of a workflow history (administrators)',
+  label: 'Temporal 界面解密：解开工作流历史中的加密载荷（仅管理员）',
   tags,
   request: { body: { content: { 'application/json': { schema: CodecBody } } } },
+  responses: { 200: { description: 'The payloads in the clear (an undecryptable one as stored)', content: { 'application/json': { schema: CodecBody } } } },
+  errors: [403],
 });
-describe({ method: 'post', path: '/codec/encode', summary: 'Temporal 界面加密：不提供（请通过本系统接口办理）', tags });
+describe({
+  method: 'post',
+  path: '/codec/encode',
+  operationId: 'encodePayloads',
+  summary: 'Temporal Web UI codec: encrypting is refused (steps go through this API)',
+  label: 'Temporal 界面加密：不提供（请通过本系统接口办理）',
+  tags,
+  // Always refused: a signal, update or start typed into the UI would skip duban's validation and audit.
+  responses: { 403: { description: 'Always: take steps through this API', content: { 'application/json': { schema: ErrorBody } } } },
+});
 describe({
   method: 'get',
   path: '/codec/login',
-  summary: 'Temporal 界面解密登录页（管理员粘贴访问令牌）',
+  operationId: 'codecLoginPage',
+  summary: "Temporal Web UI codec: the sign-in page (an administrator pastes their token)",
+  label: 'Temporal 界面解密登录页（管理员粘贴访问令牌）',
   tags,
   public: true,
   responses: { 200: { description: 'HTML form', content: { 'text/html': { schema: z.string() } } } },
@@ -51,13 +66,25 @@ describe({
 describe({
   method: 'post',
   path: '/codec/login',
-  summary: 'Temporal 界面解密登录：以管理员令牌设置会话 Cookie',
+  operationId: 'codecLogin',
+  summary: 'Temporal Web UI codec: sign in with an administrator token (sets the codec cookie)',
+  label: 'Temporal 界面解密登录：以管理员令牌设置会话 Cookie',
   tags,
   public: true,
   request: { body: { content: { 'application/x-www-form-urlencoded': { schema: LoginBody } } } },
   responses: { 303: { description: 'Cookie set; on to the Temporal Web UI' } },
+  errors: [401, 403, 503],
 });
-describe({ method: 'post', path: '/codec/logout', summary: 'Temporal 界面解密退出：清除会话 Cookie', tags, public: true, responses: { 204: { description: 'Cookie cleared' } } });
+describe({
+  method: 'post',
+  path: '/codec/logout',
+  operationId: 'codecLogout',
+  summary: 'Temporal Web UI codec: sign out (clears the codec cookie)',
+  label: 'Temporal 界面解密退出：清除会话 Cookie',
+  tags,
+  public: true,
+  responses: { 204: { description: 'Cookie cleared' } },
+});
 
 const toPayload = (p: z.infer<typeof JsonPayload>): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),

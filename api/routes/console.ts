@@ -21,19 +21,22 @@ import * as s from '../schemas/console';
 import { answers } from '../schemas/views';
 import { DOCUMENT_STEPS, mayAct, mayReassign, mayView } from './documents';
 
-describe({ method: 'get', path: '/me/todo', summary: '我的待办：未签收的通知和本人待办义务（最紧急的在前）', tags: ['我的待办'], responses: answers(s.Todo) });
-describe({ method: 'get', path: '/documents', summary: '上级文件列表（按状态、牵头单位、是否逾期筛选）', tags: ['上级文件'], request: { query: s.DocumentListQuery }, responses: answers(s.DocumentList) });
+describe({ method: 'get', path: '/me/todo', operationId: 'getTodo', summary: "The caller's to-do: unacknowledged notices and own open obligations, most urgent first", label: '我的待办：未签收的通知和本人待办义务（最紧急的在前）', tags: ['我的待办'], responses: answers(s.Todo) });
+describe({ method: 'get', path: '/documents', operationId: 'listDocuments', summary: "Documents the caller's unit may see, filtered by state, lead unit, overdue, text", label: '上级文件列表（按状态、牵头单位、是否逾期筛选）', tags: ['上级文件'], request: { query: s.DocumentListQuery }, responses: answers(s.DocumentList) });
 describe({
   method: 'get',
   path: '/documents/:id/actions',
-  summary: '当前登录人此刻可以办理的环节',
+  operationId: 'listDocumentActions',
+  summary: 'The steps the caller may take on a document now, with their forms',
+  errors: [403],
+  label: '当前登录人此刻可以办理的环节',
   tags: ['上级文件'],
   request: { params: z.object({ id: z.string().min(1) }) },
   responses: answers(s.DocumentActions),
 });
-describe({ method: 'get', path: '/innovation/selections', summary: '历次创新改革经验评选', tags: ['创新改革经验'], responses: answers(s.SelectionList) });
-describe({ method: 'get', path: '/org/units', summary: '单位列表', tags: ['组织'], responses: answers(s.Units) });
-describe({ method: 'get', path: '/org/officials', summary: '人员列表（按单位或姓名）', tags: ['组织'], request: { query: s.OfficialsQuery }, responses: answers(s.Officials) });
+describe({ method: 'get', path: '/innovation/selections', operationId: 'listSelections', summary: 'The innovation-experience selections so far', label: '历次创新改革经验评选', tags: ['创新改革经验'], responses: answers(s.SelectionList) });
+describe({ method: 'get', path: '/org/units', operationId: 'listUnits', summary: 'The organisation\'s units', label: '单位列表', tags: ['组织'], responses: answers(s.Units) });
+describe({ method: 'get', path: '/org/officials', operationId: 'listOfficials', summary: 'Officials, by unit or name', label: '人员列表（按单位或姓名）', tags: ['组织'], request: { query: s.OfficialsQuery }, responses: answers(s.Officials) });
 
 /** Which form the console shows for each document update. */
 const FORMS: Record<string, z.infer<typeof s.DocumentAction>['form']> = {

@@ -21,45 +21,82 @@ import { DEFAULT_INDICATORS, PHASE_LABELS, shanghaiMonth, type CyclePhase } from
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
-import { describe } from '../openapi';
+import { describe, type RouteDescription } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/cycles';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Responses, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
 
 const tags = ['六个一督导'];
-function put(path: string, summary: string, body: z.ZodType, responses?: Responses): void {
-  describe({ method: 'put', path, summary, tags, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, responses });
+type Described = Pick<RouteDescription, 'operationId' | 'summary' | 'description' | 'label' | 'responses' | 'errors'>;
+function put(path: string, body: z.ZodType, d: Described): void {
+  describe({ method: 'put', path, tags, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, ...d });
 }
-function get(path: string, summary: string, html = false, responses?: Responses): void {
-  describe({
-    method: 'get',
-    path,
-    summary,
-    tags,
-    request: { params: paramsOf(path) },
-    ...(html ? { responses: { 200: { description: '可打印的 HTML', content: { 'text/html': { schema: z.string() } } } } } : { responses }),
-  });
+function get(path: string, d: Described): void {
+  describe({ method: 'get', path, tags, request: { params: paramsOf(path) }, ...d });
 }
 
 // ---- OpenAPI ---------------------------------------------------------------------------
 
-put('/cycles/roadmap/:year', '载入年度路线图、时间表（管理员，整体替换）', s.RoadmapBody);
-get('/cycles/roadmap/:year', '查看年度路线图、时间表');
-put('/cycles/indicators/:year', '载入年度督导评价指标体系（管理员）', s.IndicatorSetBody);
-get('/cycles/indicators/:year', '查看年度督导评价指标体系', false, v.answers(v.IndicatorSet));
+put('/cycles/roadmap/:year', s.RoadmapBody, {
+  operationId: 'putRoadmap',
+  summary: "Load the year's roadmap and timetable, replacing it whole (administrators)",
+  label: '载入年度路线图、时间表（管理员，整体替换）',
+  responses: v.answers(v.Roadmap),
+});
+get('/cycles/roadmap/:year', { operationId: 'getRoadmap', summary: "The year's roadmap and timetable", label: '查看年度路线图、时间表', responses: v.answers(v.Roadmap) });
+put('/cycles/indicators/:year', s.IndicatorSetBody, {
+  operationId: 'putIndicators',
+  summary: "Load the year's evaluation indicators (administrators; from the next month started)",
+  label: '载入年度督导评价指标体系（管理员）',
+  responses: v.answers(v.IndicatorSetLoaded),
+});
+get('/cycles/indicators/:year', {
+  operationId: 'getIndicators',
+  summary: "The year's evaluation indicators (the defaults while none are loaded)",
+  label: '查看年度督导评价指标体系',
+  responses: v.answers(v.IndicatorSet),
+});
 describe({
   method: 'post',
   path: '/cycles',
-  summary: '手动启动某月“六个一”督导（管理员）',
+  operationId: 'startCycle',
+  summary: "Start a month's 六个一 cycle by hand (administrators)",
+  description: 'A month that already runs answers 200; 202 when it started but no worker made it ready within 10 s.',
+  label: '手动启动某月“六个一”督导（管理员）',
   tags,
-  request: { params: paramsOf('/cycles'), headers: IdempotencyHeaders, body: json(s.StartCycleBody) },
-  responses: { ...v.answers(v.CycleStarted), ...v.answers(v.CycleStarted, 201), 202: { description: '已启动，流程尚未就绪（无工作进程）', ...json(v.CycleStarted) } },
+  request: { headers: IdempotencyHeaders, body: json(s.StartCycleBody) },
+  responses: { 200: v.ok(v.CycleStarted, 'Already running'), 201: v.ok(v.CycleStarted, 'Started'), 202: v.ok(v.CycleStarted, 'Started; its workflow is not ready yet (no worker)') },
+  errors: [409],
 });
-describe({ method: 'get', path: '/cycles', summary: '历月督导列表（阶段、排名发布时间）', tags, request: { query: z.object({ year: z.string().optional() }) }, responses: v.answers(v.CycleList) });
-get('/cycles/:month', '查看某月督导进展：调度报送、督查、待办义务', false, v.answers(v.CycleDetail));
-get('/cycles/:month/ranking', '查看月度排名、各项得分依据和年度累计', false, v.answers(v.CycleRanking));
-get('/cycles/:month/briefing', '下载月度《督导情况通报》（可打印）', true);
+describe({
+  method: 'get',
+  path: '/cycles',
+  operationId: 'listCycles',
+  summary: 'The months started so far: phase, ranking time',
+  label: '历月督导列表（阶段、排名发布时间）',
+  tags,
+  request: { query: z.object({ year: z.string().regex(/^\d{4}$/).optional() }) },
+  responses: v.answers(v.CycleList),
+});
+get('/cycles/:month', {
+  operationId: 'getCycle',
+  summary: "A month's progress: reports, inspections, diagnoses, open obligations",
+  label: '查看某月督导进展：调度报送、督查、待办义务',
+  responses: v.answers(v.CycleDetail),
+});
+get('/cycles/:month/ranking', {
+  operationId: 'getCycleRanking',
+  summary: "A month's ranking with each score's facts and the annual figures (404 until published)",
+  label: '查看月度排名、各项得分依据和年度累计',
+  responses: v.answers(v.CycleRanking),
+});
+get('/cycles/:month/briefing', {
+  operationId: 'getCycleBriefing',
+  summary: "A month's printable briefing (督导情况通报) as HTML (404 until generated)",
+  label: '下载月度《督导情况通报》（可打印）',
+  responses: { 200: { description: 'Printable HTML', content: { 'text/html': { schema: z.string() } } } },
+});
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -261,7 +298,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/reports',
-    summary: '区县或专项小组报送月度调度情况（一月一调度）',
+    operationId: 'submitReport',
+    summary: "Submit a district's or special group's monthly progress report (一月一调度)",
+    label: '区县或专项小组报送月度调度情况（一月一调度）',
     body: s.ReportBody,
     responses: v.answers(v.CycleReportAnswer),
     update: m.submitReportUpdate,
@@ -276,7 +315,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/inspections',
-    summary: '督查组登记督查及问题清单（一月一督查，“1+1+n”）',
+    operationId: 'createInspection',
+    summary: 'Record an inspection and its issue list (inspectors; 一月一督查)',
+    label: '督查组登记督查及问题清单（一月一督查，“1+1+n”）',
     body: s.InspectionBody,
     status: 201,
     responses: v.answers(v.CycleInspectionAnswer, 201),
@@ -292,7 +333,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   stepRoute(r, client, {
     path: '/cycles/:month/inspections/:inspectionId/sign',
-    summary: '问题清单签字确认（被督查单位负责同志、督查组负责人各签一次）',
+    operationId: 'signInspection',
+    summary: "Sign an inspection's issue list (the inspected unit and the team leader, once each)",
+    label: '问题清单签字确认（被督查单位负责同志、督查组负责人各签一次）',
     tags,
     body: s.SignBody,
     responses: v.answers(v.CycleInspectionAnswer),
@@ -318,7 +361,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/scores',
-    summary: '督查组评分；管理员调整任一评分（须说明理由）',
+    operationId: 'enterScore',
+    summary: 'Enter a score (inspectors), or override one with a reason (administrators)',
+    label: '督查组评分；管理员调整任一评分（须说明理由）',
     body: s.ScoreBody,
     status: 201,
     responses: v.answers(v.CycleScoreAnswer, 201),
@@ -334,7 +379,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/team-ratings',
-    summary: '区县党政主要负责同志季度对市督查组打分',
+    operationId: 'rateTeam',
+    summary: 'Rate a city inspection team (district heads, quarterly)',
+    label: '区县党政主要负责同志季度对市督查组打分',
     body: s.TeamRatingBody,
     status: 201,
     responses: v.answers(v.CycleTeamRatingAnswer, 201),
@@ -351,7 +398,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/close',
-    summary: '结束评分并发布排名（管理员）',
+    operationId: 'closeScoring',
+    summary: 'Close scoring and publish the ranking (administrators)',
+    label: '结束评分并发布排名（管理员）',
     body: s.CloseBody,
     responses: v.answers(v.CycleRanking),
     update: m.closeScoringUpdate,
@@ -380,7 +429,9 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   step({
     path: '/cycles/:month/diagnoses/:unitId/report',
-    summary: '会诊组提交调研会诊书面报告（一月一会诊）',
+    operationId: 'fileDiagnosis',
+    summary: "File the diagnosis group's written report (一月一会诊)",
+    label: '会诊组提交调研会诊书面报告（一月一会诊）',
     body: s.DiagnosisBody,
     responses: v.answers(v.CycleDiagnosisAnswer),
     update: m.fileDiagnosisUpdate,

@@ -18,13 +18,34 @@ import { documentFamily } from '../families/document';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/documents';
-import { answers, DocumentArrived, DocumentDetail } from '../schemas/views';
+import { answers, DocumentArrived, DocumentDetail, ok } from '../schemas/views';
 import { actorOf, json, paramsOf, stepRoute } from '../steps';
 
 const tags = ['上级文件'];
 
-describe({ method: 'post', path: '/documents', summary: '登记上级改革文件并启动办理流程（第四条、第五条）', tags, request: { body: json(s.DocumentArrival) }, responses: { ...answers(DocumentArrived), ...answers(DocumentArrived, 201) } });
-describe({ method: 'get', path: '/documents/:id', summary: '查看文件办理详情（按 id 或文号）', tags, request: { params: paramsOf('/documents/:id') }, responses: answers(DocumentDetail) });
+describe({
+  method: 'post',
+  path: '/documents',
+  operationId: 'registerDocument',
+  summary: 'Register a superior reform document and start its workflow (articles 4, 5)',
+  description: 'Reform office only. Registering the same 文号 again changes nothing and answers 200 with the existing document.',
+  label: '登记上级改革文件并启动办理流程（第四条、第五条）',
+  tags,
+  request: { body: json(s.DocumentArrival) },
+  responses: { 200: ok(DocumentArrived, 'Already registered: the existing document'), 201: ok(DocumentArrived, 'Registered; its workflow started') },
+  errors: [403],
+});
+describe({
+  method: 'get',
+  path: '/documents/:id',
+  operationId: 'getDocument',
+  summary: "A document's detail: facts, ledger, notices, open obligations, steps taken (by id or 文号)",
+  label: '查看文件办理详情（按 id 或文号）',
+  tags,
+  request: { params: paramsOf('/documents/:id') },
+  responses: answers(DocumentDetail),
+  errors: [403],
+});
 
 /** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
 export type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
@@ -93,6 +114,7 @@ export function documentsRouter(db: Db, client: Client): Router {
   /** A step below /documents/:id/ by whom it may be taken; the answer is the document's detail. */
   function step<B extends z.ZodType, A>(
     path: string,
+    summary: string,
     who: Actor,
     schema: B,
     def: UpdateDefinition<m.DocumentView, [A]>,
@@ -102,7 +124,9 @@ export function documentsRouter(db: Db, client: Client): Router {
     DOCUMENT_STEPS.set(path, { who, update: def.name });
     stepRoute(r, client, {
       path: `/documents/:id/${path}`,
-      summary: `${label?.label ?? def.name}${label?.rule ? `（${label.rule}）` : ''}`,
+      operationId: def.name === 'acknowledge' ? 'acknowledgeDocument' : def.name,
+      summary,
+      label: `${label?.label ?? def.name}${label?.rule ? `（${label.rule}）` : ''}`,
       tags,
       body: schema,
       responses: answers(DocumentDetail),
@@ -137,31 +161,31 @@ export function documentsRouter(db: Db, client: Client): Router {
     res.json(await documentDetail(db, doc.id));
   });
 
-  step('acknowledge', 'lead', s.StepBody, m.acknowledgeUpdate, (b, actor) => ({ actor, note: b.note }));
-  step('ledger', 'lead', s.OpenLedgerBody, m.openLedgerUpdate, async (b, actor) => {
+  step('acknowledge', 'Acknowledge the document for the lead unit (article 5)', 'lead', s.StepBody, m.acknowledgeUpdate, (b, actor) => ({ actor, note: b.note }));
+  step('ledger', "Open the document's ledger: lead leader, drafting unit, timeline, tasks (article 5)", 'lead', s.OpenLedgerBody, m.openLedgerUpdate, async (b, actor) => {
     await checkOfficials([b.leadLeaderId, ...b.tasks.map((t) => t.ownerId)]);
     return { actor, ...b };
   });
-  step('draft', 'lead', s.StepBody, m.submitDraftUpdate, (b, actor) => ({ actor, note: b.note }));
-  step('legal-review', 'justice', s.ReviewBody, m.legalReviewUpdate, (b, actor) => ({ actor, ...b }));
-  step('executive-meeting', 'government', s.ReviewBody, m.executiveMeetingUpdate, (b, actor) => ({ actor, ...b }));
-  step('adoption', 'reformOffice', s.ReviewBody, m.adoptionUpdate, (b, actor) => ({ actor, ...b }));
-  step('issuance', 'lead', s.IssuanceBody, m.issuanceUpdate, (b, actor) => ({ actor, ...b }));
-  step('exemption', 'reformOffice', s.ExemptionBody, m.exemptionUpdate, (b, actor) => ({ actor, reason: b.reason }));
-  step('manual-chase', 'reformOffice', s.ManualChaseBody, m.manualChaseUpdate, (b, actor) => ({ actor, ...b }));
-  step('reassign', 'lead', s.ReassignBody, m.reassignUpdate, async (b, actor, req) => {
+  step('draft', 'Submit the first draft of the municipal supporting document (article 5)', 'lead', s.StepBody, m.submitDraftUpdate, (b, actor) => ({ actor, note: b.note }));
+  step('legal-review', 'Record the legality review (Justice Bureau; article 5)', 'justice', s.ReviewBody, m.legalReviewUpdate, (b, actor) => ({ actor, ...b }));
+  step('executive-meeting', "Record the government executive meeting's decision (article 5)", 'government', s.ReviewBody, m.executiveMeetingUpdate, (b, actor) => ({ actor, ...b }));
+  step('adoption', "Record the reform group's review (reform office; article 4)", 'reformOffice', s.ReviewBody, m.adoptionUpdate, (b, actor) => ({ actor, ...b }));
+  step('issuance', "Record the municipal document's issuance to the districts (article 5)", 'lead', s.IssuanceBody, m.issuanceUpdate, (b, actor) => ({ actor, ...b }));
+  step('exemption', 'Exempt the document from a municipal supporting document, with a reason (reform office)', 'reformOffice', s.ExemptionBody, m.exemptionUpdate, (b, actor) => ({ actor, reason: b.reason }));
+  step('manual-chase', 'Send a chase notice by hand for an obligation (reform office)', 'reformOffice', s.ManualChaseBody, m.manualChaseUpdate, (b, actor) => ({ actor, ...b }));
+  step('reassign', 'Reassign the responsible officials (unit leaders or the reform office)', 'lead', s.ReassignBody, m.reassignUpdate, async (b, actor, req) => {
     if (!mayReassign(caller(req))) {
       throw new ApiError('FORBIDDEN', '只有单位领导或市委改革办可以调整责任人');
     }
     await checkOfficials(b.toOfficialIds);
     return { actor, ...b };
   });
-  step('ledger-tasks', 'lead', s.LedgerTaskBody, m.addLedgerTaskUpdate, async (b, actor) => {
+  step('ledger-tasks', 'Add a ledger task', 'lead', s.LedgerTaskBody, m.addLedgerTaskUpdate, async (b, actor) => {
     await checkOfficials([b.ownerId]);
     return { actor, ...b };
   });
-  step('ledger-tasks/:taskId/progress', 'lead', s.TaskNoteBody, m.ledgerProgressUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
-  step('ledger-tasks/:taskId/close', 'lead', s.TaskNoteBody, m.closeLedgerTaskUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
+  step('ledger-tasks/:taskId/progress', 'Report progress on a ledger task', 'lead', s.TaskNoteBody, m.ledgerProgressUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
+  step('ledger-tasks/:taskId/close', 'Close a ledger task', 'lead', s.TaskNoteBody, m.closeLedgerTaskUpdate, (b, actor, req) => ({ actor, taskId: String(req.params.taskId), note: b.note }));
 
   return r;
 }

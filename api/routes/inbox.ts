@@ -5,7 +5,7 @@ import type { Db } from '../../common/db';
 import { caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
-import { answers, NoticeAcknowledged } from '../schemas/views';
+import { answers, Inbox, NoticeAcknowledged } from '../schemas/views';
 
 const InboxQuery = z.object({
   unacknowledged: z.enum(['true', 'false']).optional(),
@@ -13,11 +13,22 @@ const InboxQuery = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-describe({ method: 'get', path: '/inbox', summary: '我的收件箱：发给本人的全部督办通知', tags: ['收件箱'], request: { query: InboxQuery } });
+describe({
+  method: 'get',
+  path: '/inbox',
+  operationId: 'getInbox',
+  summary: 'Every notice addressed to the caller, newest first (paged)',
+  label: '我的收件箱：发给本人的全部督办通知',
+  tags: ['收件箱'],
+  request: { query: InboxQuery },
+  responses: answers(Inbox),
+});
 describe({
   method: 'post',
   path: '/notices/:noticeId/acknowledge',
-  summary: '签收通知',
+  operationId: 'acknowledgeNotice',
+  summary: 'Acknowledge (签收) a notice; again keeps the first time',
+  label: '签收通知',
   tags: ['收件箱'],
   request: { params: z.object({ noticeId: z.string().min(1) }) },
   responses: answers(NoticeAcknowledged),

@@ -21,18 +21,19 @@ import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
-import { describe } from '../openapi';
+import { describe, type RouteDescription } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Responses, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
 
 const tags = ['创新改革经验'];
-function post(path: string, summary: string, body: z.ZodType, isPublic = false, responses?: Responses): void {
-  describe({ method: 'post', path, summary, tags, public: isPublic, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, responses });
+type Described = Pick<RouteDescription, 'operationId' | 'summary' | 'description' | 'label' | 'responses' | 'errors' | 'public'>;
+function post(path: string, body: z.ZodType, d: Described): void {
+  describe({ method: 'post', path, tags, request: { params: paramsOf(path), headers: IdempotencyHeaders, body: json(body) }, ...d });
 }
-function get(path: string, summary: string, isPublic = false, responses?: Responses): void {
-  describe({ method: 'get', path, summary, tags, public: isPublic, request: { params: paramsOf(path) }, responses });
+function get(path: string, d: Described): void {
+  describe({ method: 'get', path, tags, request: { params: paramsOf(path) }, ...d });
 }
 const selectionAnswer = v.answers(v.SelectionDetail);
 const rolloutAnswer = v.answers(v.RolloutDetail);
@@ -66,14 +67,64 @@ export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date
 
 // ---- OpenAPI ---------------------------------------------------------------------
 
-post('/innovation/selections', '启动半年度创新改革经验评选（管理员）', s.StartSelectionBody);
-get('/innovation/selections/:id', '查看评选进展、候选经验和各轮计票', false, selectionAnswer);
-post('/innovation/selections/:id/votes', '区县、专项小组或部门投票（不得为本单位经验投票）', s.BallotBody, false, v.answers(v.BallotCast, 201));
-describe({ method: 'get', path: '/innovation/rollouts', summary: '推广中的经验列表', tags, request: { query: z.object({ selectionId: z.string().optional() }) }, responses: v.answers(v.RolloutList) });
-get('/innovation/rollouts/:id', '查看经验推广详情：各区县完成和逾期情况、待办义务、通知', false, rolloutAnswer);
-get('/innovation/rollouts/:id/board', '经验推广看板：各区县完成和逾期情况');
-get('/public/innovation/selections/:id', '公开投票：查看入围经验', true, v.answers(v.PublicSelection));
-post('/public/innovation/selections/:id/votes', '公开投票（每个手机号或身份证号每轮一次）', s.PublicBallotBody, true, v.answers(v.PublicBallotCast, 201));
+post('/innovation/selections', s.StartSelectionBody, {
+  operationId: 'startSelection',
+  summary: 'Start the semiannual innovation-experience selection (administrators)',
+  description: 'Starting a half year that already runs or ran answers 200 with that selection.',
+  label: '启动半年度创新改革经验评选（管理员）',
+  responses: { 200: v.ok(v.SelectionStarted, 'Already started'), 201: v.ok(v.SelectionStarted, 'Started') },
+});
+get('/innovation/selections/:id', {
+  operationId: 'getSelection',
+  summary: "A selection's progress: candidates, opinions and each round's count",
+  label: '查看评选进展、候选经验和各轮计票',
+  responses: selectionAnswer,
+});
+post('/innovation/selections/:id/votes', s.BallotBody, {
+  operationId: 'castUnitBallot',
+  summary: "Cast the caller's unit's ballot in an official round (not for its own candidates)",
+  label: '区县、专项小组或部门投票（不得为本单位经验投票）',
+  responses: v.answers(v.BallotCast, 201),
+  errors: [409],
+});
+describe({
+  method: 'get',
+  path: '/innovation/rollouts',
+  operationId: 'listRollouts',
+  summary: 'Rollouts of approved experiences, with their late duties',
+  label: '推广中的经验列表',
+  tags,
+  request: { query: z.object({ selectionId: z.string().optional() }) },
+  responses: v.answers(v.RolloutList),
+});
+get('/innovation/rollouts/:id', {
+  operationId: 'getRollout',
+  summary: "A rollout's detail: each district's done and late duties, open obligations, notices",
+  label: '查看经验推广详情：各区县完成和逾期情况、待办义务、通知',
+  responses: rolloutAnswer,
+});
+get('/innovation/rollouts/:id/board', {
+  operationId: 'getRolloutBoard',
+  summary: "A rollout's board: each district's done and late duties",
+  label: '经验推广看板：各区县完成和逾期情况',
+  responses: v.answers(v.RolloutBoard),
+});
+get('/public/innovation/selections/:id', {
+  operationId: 'getPublicSelection',
+  summary: 'The public vote: the shortlist (no sign-in)',
+  label: '公开投票：查看入围经验',
+  public: true,
+  responses: v.answers(v.PublicSelection),
+  errors: [503],
+});
+post('/public/innovation/selections/:id/votes', s.PublicBallotBody, {
+  operationId: 'castPublicBallot',
+  summary: 'Cast a public ballot: one per phone or ID number per round (no sign-in)',
+  label: '公开投票（每个手机号或身份证号每轮一次）',
+  public: true,
+  responses: v.answers(v.PublicBallotCast, 201),
+  errors: [409, 429, 503],
+});
 
 // ---- officials ---------------------------------------------------------------------
 
@@ -143,7 +194,7 @@ export function innovationRouter(db: Db, client: Client): Router {
    * A step of a selection (/innovation/selections/:id/…), addressed to the workflow the half year
    * names (an unknown one is 404); the answer is the selection's detail, recorded by the step.
    */
-  function selectionStep<B extends z.ZodType, A>(spec: Omit<SelectionStep<B, A>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'answer'> & Partial<Pick<SelectionStep<B, A>, 'answer'>>): void {
+  function selectionStep<B extends z.ZodType, A>(spec: Omit<SelectionStep<B, A>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'answer' | 'responses'> & Partial<Pick<SelectionStep<B, A>, 'answer' | 'responses'>>): void {
     stepRoute(r, client, {
       tags,
       responses: selectionAnswer,
@@ -157,7 +208,9 @@ export function innovationRouter(db: Db, client: Client): Router {
 
   selectionStep({
     path: '/innovation/selections/:id/candidates',
-    summary: '区县或专项小组申报候选经验（附材料）',
+    operationId: 'submitCandidate',
+    summary: 'Submit a candidate experience with its material (districts and special groups)',
+    label: '区县或专项小组申报候选经验（附材料）',
     body: s.CandidateBody,
     status: 201,
     responses: v.answers(v.CandidateSubmitted, 201),
@@ -183,7 +236,9 @@ export function innovationRouter(db: Db, client: Client): Router {
 
   selectionStep({
     path: '/innovation/selections/:id/opinions',
-    summary: '市分管领导或牵头部门对入选经验提出意见',
+    operationId: 'recordOpinion',
+    summary: "Record the city leader's or lead department's opinion on a selected experience",
+    label: '市分管领导或牵头部门对入选经验提出意见',
     body: s.OpinionBody,
     update: m.recordOpinionUpdate,
     args: async (body, c, sel) => {
@@ -198,7 +253,9 @@ export function innovationRouter(db: Db, client: Client): Router {
 
   selectionStep({
     path: '/innovation/selections/:id/close-round',
-    summary: '提前结束当前轮次（管理员）',
+    operationId: 'closeRound',
+    summary: 'Close the current round early (administrators)',
+    label: '提前结束当前轮次（管理员）',
     body: s.CloseRoundBody,
     update: m.closeRoundUpdate,
     args: (body, c) => {
@@ -209,7 +266,9 @@ export function innovationRouter(db: Db, client: Client): Router {
 
   selectionStep({
     path: '/innovation/selections/:id/approve',
-    summary: '市委改革办主任审定推广名单，启动推广',
+    operationId: 'approveSelection',
+    summary: "Approve the rollout list and start the rollouts (the reform office's director)",
+    label: '市委改革办主任审定推广名单，启动推广',
     body: s.ApproveBody,
     update: m.approveSelectionUpdate,
     args: (body, c) => {
@@ -244,13 +303,16 @@ export function innovationRouter(db: Db, client: Client): Router {
   function step<B extends z.ZodType, A>(
     path: string,
     summary: string,
+    label: string,
     schema: B,
     def: UpdateDefinition<m.RolloutView, [A]>,
     build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
   ) {
     stepRoute(r, client, {
       path: `/innovation/rollouts/:id/${path}`,
+      operationId: def.name,
       summary,
+      label,
       tags,
       body: schema,
       responses: rolloutAnswer,
@@ -279,27 +341,27 @@ export function innovationRouter(db: Db, client: Client): Router {
     return d;
   };
 
-  step('lead-plan', '牵头部门报送实施方案（一周内）', s.DocumentBody, m.submitLeadPlanUpdate, (b, c, row) => {
+  step('lead-plan', "Submit the lead department's implementation plan (within a week)", '牵头部门报送实施方案（一周内）', s.DocumentBody, m.submitLeadPlanUpdate, (b, c, row) => {
     leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
-  step('lead-plan/approval', '市分管领导审定实施方案', s.ApprovalBody, m.approveLeadPlanUpdate, (b, c, row) => {
+  step('lead-plan/approval', "Approve the lead department's plan (the city leader in charge)", '市分管领导审定实施方案', s.ApprovalBody, m.approveLeadPlanUpdate, (b, c, row) => {
     // 第十四条: the lead department's plan is approved by the city leader in charge.
     if (!isRolloutLeader(c, row)) forbid('实施方案由市分管领导审定');
     return { actor: actorOf(c), ...b };
   });
-  step('meeting', '登记部署会（审定后两周内）', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
+  step('meeting', 'Record the deployment meeting (within two weeks of the approval)', '登记部署会（审定后两周内）', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
     if (!isRolloutLeader(c, row)) leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
-  step('district-plan', '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
-  step('district-plan/approval', '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
+  step('district-plan', "Submit a district's implementation opinion and plan (within a month)", '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
+  step('district-plan/approval', "Approve a district's opinion and plan (the district reform office's director)", '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
     const districtId = b.districtId ?? c.unitId;
     // 第十四条: approved by the district's reform office director.
     if (c.unitId !== districtId || !c.roles.includes('DIRECTOR')) forbid('区县实施意见和实施方案由本区县改革办主任审定');
     return { actor: actorOf(c), ...b, districtId: districtOf(c, row, districtId) };
   });
-  step('townships', '区县报送推广镇办（至少2个）', s.TownshipBody, m.reportTownshipsUpdate, async (b, c, row) => {
+  step('townships', 'Report the townships a district rolls out to (at least two)', '区县报送推广镇办（至少2个）', s.TownshipBody, m.reportTownshipsUpdate, async (b, c, row) => {
     const districtId = districtOf(c, row, b.districtId);
     const found = await db.unit.count({ where: { id: { in: b.townshipIds }, parentId: districtId, kind: 'TOWNSHIP' } });
     if (found !== new Set(b.townshipIds).size) {
@@ -307,25 +369,25 @@ export function innovationRouter(db: Db, client: Client): Router {
     }
     return { actor: actorOf(c), ...b, districtId };
   });
-  step('problems', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody, m.recordProblemsUpdate, async (b, c, row) => {
+  step('problems', 'Record problems found by inspection and require rectification (administrators)', '登记督查发现的问题，要求整改（管理员）', s.ProblemsBody, m.recordProblemsUpdate, async (b, c, row) => {
     requireAdmin(c);
     const units = [row.leadUnitId, ...row.districtIds];
     const bad = b.problems.filter((p) => !units.includes(p.unitId));
     if (bad.length) throw new ApiError('VALIDATION_FAILED', '整改单位应为牵头部门或区县', bad.map((p) => ({ path: ['problems', 'unitId'], message: p.unitId })));
     return { actor: actorOf(c), ...b };
   });
-  step('rectification', '报送整改方案', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
+  step('rectification', 'Submit a rectification plan', '报送整改方案', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
     const d = (((row.board as { duties?: Duty[] }).duties ?? []) as Duty[]).find((x) => x.name === b.dutyName);
     if (d && !isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
     return { actor: actorOf(c), ...b };
   });
-  step('acceptance-report', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {
+  step('acceptance-report', 'Submit an acceptance report (lead department or district; end of June and December)', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {
     const unitId = b.unitId ?? c.unitId;
     if (!isAdmin(c) && unitId !== c.unitId) forbid('只能报送本单位的验收报告');
     if (unitId !== row.leadUnitId && !row.districtIds.includes(unitId)) forbid('只有牵头部门和各区县报送验收报告');
     return { actor: actorOf(c), ...b, unitId };
   });
-  step('summary', '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
+  step('summary', "Submit the reform office's acceptance summary (by 10 July and 10 January)", '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
     requireAdmin(c);
     return { actor: actorOf(c), ...b };
   });

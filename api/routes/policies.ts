@@ -16,8 +16,8 @@ import { answers, PolicyPublished, PolicyVersions } from '../schemas/views';
 const tags = ['政策参数'];
 const ScopeQuery = z.object({ scope: z.string().trim().min(1).max(100).default('city') }).strict();
 
-describe({ method: 'get', path: '/policies', summary: '查看某范围现行政策参数及历史版本', tags, request: { query: ScopeQuery }, responses: answers(PolicyVersions) });
-describe({ method: 'post', path: '/policies', summary: '发布新的政策参数版本（市级或区县实施细则，第二十一条）', tags, request: { body: { content: { 'application/json': { schema: Policy } } } }, responses: answers(PolicyPublished, 201) });
+describe({ method: 'get', path: '/policies', operationId: 'getPolicies', summary: "A scope's active policy, its defaults and its versions", label: '查看某范围现行政策参数及历史版本', tags, request: { query: ScopeQuery }, responses: answers(PolicyVersions) });
+describe({ method: 'post', path: '/policies', operationId: 'publishPolicy', summary: 'Publish a new policy version for the city or a district (article 21; administrators)', errors: [409], label: '发布新的政策参数版本（市级或区县实施细则，第二十一条）', tags, request: { body: { content: { 'application/json': { schema: Policy } } } }, responses: answers(PolicyPublished, 201) });
 
 export function policiesRouter(db: Db): Router {
   const r = Router();

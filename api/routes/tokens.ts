@@ -15,16 +15,19 @@ const tags = ['管理'];
 const OfficialParams = z.object({ officialId: z.string().min(1).max(100) });
 const TokenParams = z.object({ tokenId: z.string().min(1).max(100) });
 
-describe({ method: 'get', path: '/admin/officials/:officialId/tokens', summary: '查看某人的访问令牌（不含令牌本身）', tags, request: { params: OfficialParams }, responses: answers(Tokens) });
+describe({ method: 'get', path: '/admin/officials/:officialId/tokens', operationId: 'listTokens', summary: "An official's API tokens, without the tokens themselves (administrators)", errors: [403], label: '查看某人的访问令牌（不含令牌本身）', tags, request: { params: OfficialParams }, responses: answers(Tokens) });
 describe({
   method: 'post',
   path: '/admin/officials/:officialId/tokens',
-  summary: '为某人签发访问令牌（仅显示一次）',
+  operationId: 'issueToken',
+  summary: 'Issue an API token for an official: shown once (administrators)',
+  errors: [409],
+  label: '为某人签发访问令牌（仅显示一次）',
   tags,
   request: { params: OfficialParams, body: { content: { 'application/json': { schema: TokenBody } } } },
   responses: answers(TokenIssued, 201),
 });
-describe({ method: 'post', path: '/admin/tokens/:tokenId/revoke', summary: '吊销访问令牌', tags, request: { params: TokenParams }, responses: answers(Tokens.shape.items.element) });
+describe({ method: 'post', path: '/admin/tokens/:tokenId/revoke', operationId: 'revokeToken', summary: 'Revoke an API token (administrators)', label: '吊销访问令牌', tags, request: { params: TokenParams }, responses: answers(Tokens.shape.items.element) });
 
 const view = (t: { id: string; officialId: string; label: string; createdAt: Date; revokedAt: Date | null }) => ({
   id: t.id,

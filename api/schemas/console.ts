@@ -14,6 +14,8 @@ export const LoginCodeBody = z.object({ email: z.string().trim().min(3).max(200)
 export const SessionBody = z
   .object({ email: z.string().trim().min(3).max(200), code: z.string().trim().regex(/^\d{6}$/, '验证码为6位数字') })
   .strict();
+export const LoginCodeSent = z.object({ sent: z.boolean(), expiresInMinutes: z.number() });
+export const SignedOut = z.object({ signedOut: z.boolean() });
 export const AuthMethods = z.object({ methods: z.array(z.object({ id: z.string(), label: z.string() })) });
 export const SessionView = z
   .object({

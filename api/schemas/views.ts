@@ -9,7 +9,8 @@ import '../openapi';
 
 const instant = z.string();
 const light = z.enum(['GREEN', 'YELLOW', 'RED']);
-const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+/** One success answer with its JSON body. */
+export const ok = (schema: z.ZodType, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
 /** `responses` for describe(): the 200 answer (201 for creating routes). */
 export const answers = (schema: z.ZodType, status: 200 | 201 = 200) => ({ [status]: ok(schema) });
@@ -100,6 +101,31 @@ export const DocumentDetail = z
 export const DocumentArrived = z.object({ created: z.boolean(), document: DocumentDetail });
 
 export const NoticeAcknowledged = z.object({ noticeId: z.string(), acknowledgedAt: instant.nullable() });
+
+export const Inbox = z.object({
+  nextCursor: z.string().nullable(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      role: z.string(),
+      delivery: z.string(),
+      sentAt: instant.nullable(),
+      acknowledgedAt: instant.nullable(),
+      notice: z.object({
+        id: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        body: z.string(),
+        rule: z.string(),
+        dueAt: instant.nullable(),
+        subjectType: z.string(),
+        subjectId: z.string(),
+        explanation: NoticeExplanation,
+        createdAt: instant,
+      }),
+    }),
+  ),
+});
 
 // ---- the monthly cycle
 
@@ -211,10 +237,24 @@ export const CycleRanking = z
   })
   .openapi('CycleRanking');
 
-export const IndicatorSet = z.object({
+const Indicators = z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() }));
+export const IndicatorSet = z.object({ year: z.number(), isDefault: z.boolean(), indicators: Indicators });
+export const IndicatorSetLoaded = z.object({ year: z.number(), indicators: Indicators, updatedAt: instant, note: z.string() });
+
+export const Roadmap = z.object({
   year: z.number(),
-  isDefault: z.boolean().optional(),
-  indicators: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), method: z.string(), appliesTo: z.array(z.string()), bonus: z.boolean().optional() })),
+  tasks: z.array(
+    z.object({
+      id: z.string(),
+      year: z.number(),
+      code: z.string(),
+      unitId: z.string(),
+      title: z.string(),
+      milestones: z.array(z.object({ month: z.number().optional(), target: z.string() })),
+      createdAt: instant,
+      updatedAt: instant,
+    }),
+  ),
 });
 
 /** POST /cycles: the month as its workflow states it once started (without `cycle` while no worker has run it yet: 202). */
@@ -263,7 +303,44 @@ export const SelectionDetail = z
     rollouts: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), workflowId: z.string() })),
   })
   .openapi('SelectionDetail');
-export const CandidateSubmitted = z.object({ candidate: z.unknown(), selection: SelectionDetail });
+/** A candidate as the selection workflow states it (workflows/innovation/messages.ts CandidateView). */
+const WorkflowCandidate = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  material: z.array(z.unknown()),
+  leadUnitId: z.string(),
+  leaderInChargeId: z.string().optional(),
+  townshipApplies: z.boolean(),
+  submittedBy: z.string(),
+  submittedAt: instant,
+  mutualVotes: z.number(),
+  secondVotes: z.number(),
+  publicVotes: z.number(),
+  shortlistRank: z.number().optional(),
+  finalRank: z.number().optional(),
+  approved: z.boolean(),
+  rolloutId: z.string().optional(),
+});
+export const CandidateSubmitted = z.object({ candidate: WorkflowCandidate.optional(), selection: SelectionDetail });
+/** POST /innovation/selections: the half year as its workflow states it (without `selection` when no worker ran it within 10 s). */
+export const SelectionStarted = z.object({
+  workflowId: z.string(),
+  selection: z
+    .object({
+      selectionId: z.string(),
+      policyVersion: z.string(),
+      phase: z.string(),
+      phaseStartedAt: instant,
+      phaseDueAt: instant,
+      candidates: z.array(WorkflowCandidate),
+      rolloutIds: z.array(z.string()),
+      approvedAt: instant.optional(),
+      revision: z.number(),
+    })
+    .optional(),
+});
 export const BallotCast = z.object({ round: z.string(), ballotId: z.string() });
 
 const BoardRow = z.object({
@@ -305,6 +382,8 @@ export const RolloutDetail = z
     notices: z.record(z.string(), z.number()),
   })
   .openapi('RolloutDetail');
+
+export const RolloutBoard = z.object({ id: z.string(), title: z.string(), state: z.string(), board: RolloutDetail.shape.board });
 
 export const PublicSelection = z.object({
   id: z.string(),
