@@ -20,8 +20,10 @@ export function requestLog(logger: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    // The request's own fields at the top level, so a log query needs no nesting.
-    customProps: (req: IncomingMessage) => {
+    // The request's own fields at the top level, so a log query needs no nesting. pino-http asks
+    // at the start too, when neither is known: nothing then, or the line would carry two "route"s.
+    customProps: (req: IncomingMessage, res: ServerResponse) => {
+      if (!res.headersSent) return {};
       const r = req as Request;
       return { route: routeTemplate(r), ...(r.caller ? { officialId: r.caller.officialId } : {}) };
     },
