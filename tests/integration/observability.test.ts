@@ -12,6 +12,7 @@ import { createLogger } from '../../common/logger';
 import { tokenFor } from '../support/deps';
 import { startDevServerClient, type DevServerClient } from '../support/devServer';
 import { eventually } from '../support/eventually';
+import { metricSample as sample } from '../support/metrics';
 
 /** A pino destination that keeps every line. */
 function captureLines(): { lines: string[]; stream: Writable } {
@@ -23,16 +24,6 @@ function captureLines(): { lines: string[]; stream: Writable } {
     },
   });
   return { lines, stream };
-}
-
-/** One sample's value from Prometheus' text format, 0 when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (m && m[1] === name && want.every((l) => m[2].split(',').includes(l))) return Number(m[3]);
-  }
-  return 0;
 }
 
 describe('API logs and metrics', () => {
