@@ -211,6 +211,7 @@ async function main() {
     `Temporal UI    ${env.TEMPORAL_UI_URL ?? '(external server)'}`,
     `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
     `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,
+    `Metrics        API http://${env.API_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics  worker http://${env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9465'}/metrics`,
     `DATABASE_URL   ${env.DATABASE_URL}`,
     `Admin token    ${env.DUBAN_ADMIN_TOKEN}  (curl -H "Authorization: Bearer $(cat .data/admin-token)" ${apiUrl}/api/inbox)`,
     `Data           ${DATA}`,
