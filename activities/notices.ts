@@ -1,7 +1,7 @@
 // Notices: stored once per business key, e-mailed once per recipient, and
 // placed in each recipient's in-app inbox (the NoticeRecipient row).
 import { createHash } from 'node:crypto';
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, log, metricMeter } from '@temporalio/activity';
 import { consoleUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
 import { noticeKey } from '../common/ids';
@@ -98,6 +98,16 @@ export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
   }
 }
 
+/**
+ * Mails counted by outcome through the activity's metric meter: the worker
+ * serves them beside the SDK's own metrics (WORKER_METRICS_ADDRESS, worker/main.ts).
+ * sent: accepted by SMTP; failed: refused for good (5xx); deferred: a 4xx, retried.
+ * Labelled by notice kind only — never by official or notice.
+ */
+function countMail(outcome: 'sent' | 'failed' | 'deferred', kind: string): void {
+  metricMeter.createCounter(`duban_notice_mails_${outcome}`, 'mails', `Notice e-mails ${outcome} (per recipient)`).add(1, { kind });
+}
+
 export interface DeliveryResult {
   sent: number;
   skipped: number;
@@ -122,6 +132,7 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
       await mailer.send({ messageId: r.messageId, to: r.email, subject: notice.title, text: notice.body });
       await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, error: null } });
       result.sent++;
+      countMail('sent', notice.kind);
       await pauseAfterWrite('recipient-sent', `${notice.key} ${r.officialId}`);
     } catch (err) {
       const e = err as SmtpError;
@@ -130,8 +141,10 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
         await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'FAILED', error: `${code} ${e.message}`.slice(0, 500), attempts: { increment: 1 } } });
         log.warn('permanent SMTP failure', { noticeId, recipient: r.officialId, code });
         result.failed++;
+        countMail('failed', notice.kind);
       } else {
         await db.noticeRecipient.update({ where: { id: r.id }, data: { attempts: { increment: 1 }, error: `${code ?? ''} ${e.message}`.trim().slice(0, 500) } });
+        countMail('deferred', notice.kind);
         temporary = e; // keep delivering to the others, then fail the attempt
       }
     }

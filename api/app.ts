@@ -7,9 +7,12 @@ import type { AesGcmPayloadCodec } from '../common/codec';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
+import { logger as processLogger, type Logger } from '../common/logger';
 import { auditTrail } from './audit';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
+import { createApiMetrics, observeRequests, type ApiMetrics } from './metrics';
+import { requestLog } from './requestLog';
 import { adminRouter } from './routes/admin';
 import { authPublicRouter, authRouter } from './routes/auth';
 import { codecRouter } from './routes/codec';
@@ -41,9 +44,13 @@ export interface ApiDeps {
   webDir?: string;
   /** The payload codec, for the Web UI's codec endpoint (none without DUBAN_PAYLOAD_KEYS). */
   codec?: AesGcmPayloadCodec;
+  /** Where request lines and errors go (default: the process's logger, common/logger.ts). */
+  logger?: Logger;
+  /** The metrics this app counts into (default: its own; the API process serves them, api/main.ts). */
+  metrics?: ApiMetrics;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec, logger, metrics }: ApiDeps): Express {
   // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
   // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
   z.config(z.locales.zhCN());
@@ -52,6 +59,10 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;
+  const counted = metrics ?? createApiMetrics();
+  // First: every request is timed and logged, whichever router answers it.
+  app.use(observeRequests(counted));
+  app.use(requestLog(logger ?? processLogger));
   // Before the JSON parser: the Web UI's codec endpoint has its own CORS, cookie and body limit.
   app.use('/api/codec', codecRouter({ db, codec, temporalUiUrl: uiUrl }));
   app.use(express.json({ limit: '1mb' }));
@@ -64,7 +75,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(auditTrail(db));
   api.use(authPublicRouter(db, mailer, consoleUrl ?? consoleBaseUrl())); // signing in needs no token
   api.use(authenticate(db));
-  api.use(rateLimiters(db, rateLimits));
+  api.use(rateLimiters(db, rateLimits, (limit) => counted.rateLimitRefusals.inc({ limit })));
   api.use(authRouter(db));
   api.use(consoleRouter(db, clock));
   api.use(documentsRouter(db, client));

@@ -37,7 +37,7 @@ export function auditTrail(db: Db): RequestHandler {
             },
           },
         })
-        .catch((err: unknown) => console.error('audit write failed', err));
+        .catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
     });
     next();
   };

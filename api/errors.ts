@@ -61,7 +61,7 @@ function isUnavailable(err: unknown): boolean {
   return e?.cause ? isUnavailable(e.cause) : false;
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let e: ApiError;
   if (err instanceof ApiError) e = err;
   else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
@@ -77,7 +77,7 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   } else if (isUnavailable(err)) {
     // Logged: a 503 should be explainable afterwards (database down, Temporal overloaded…).
     const cause = (err as { cause?: { code?: number; details?: string; message?: string } }).cause;
-    console.warn('API dependency unavailable:', (err as Error)?.name, (err as Error)?.message?.slice(0, 300), cause ? `(cause: ${cause.code ?? ''} ${cause.details ?? cause.message ?? ''})` : '');
+    req.log.warn({ error: (err as Error)?.name, message: (err as Error)?.message?.slice(0, 300), cause: cause && `${cause.code ?? ''} ${cause.details ?? cause.message ?? ''}`.trim() }, 'API dependency unavailable');
     e = new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   }
   // PostgreSQL refuses text it cannot store (a NUL byte: 22021/22P05): bad input, not our failure.
@@ -85,7 +85,7 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     e = new ApiError('VALIDATION_FAILED', '请求中含有无法保存的字符（如 NUL）');
   }
   else {
-    console.error('unhandled API error', err);
+    req.log.error({ err }, 'unhandled API error');
     e = new ApiError('INTERNAL', '服务器内部错误');
   }
   // The audit trail records why a request was refused (api/audit.ts).

@@ -5,7 +5,9 @@ import { payloadCodec } from '../common/codec';
 import { loadConfig } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import { createDb } from '../common/db';
+import { logger } from '../common/logger';
 import { createApp } from './app';
+import { createApiMetrics, metricsApp, type ApiMetrics } from './metrics';
 import { RATE_LIMIT_SCOPE } from './rateLimits';
 
 async function main(): Promise<void> {
@@ -17,17 +19,21 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: codec ? { payloadCodecs: [codec] } : undefined });
   // Sign-in codes go out through the same SMTP server as the notices.
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
+  const metrics = createApiMetrics({ processMetrics: true });
   const server = createApp({
     db,
     client,
     mailer,
     codec,
+    metrics,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW, scope: RATE_LIMIT_SCOPE },
   }).listen(config.API_PORT, '0.0.0.0', () => {
-    console.log(`API listening on http://127.0.0.1:${config.API_PORT}/api; web console at ${consoleBaseUrl()}/`);
+    logger.info({ port: config.API_PORT }, `API listening on http://127.0.0.1:${config.API_PORT}/api; web console at ${consoleBaseUrl()}/`);
   });
+  const metricsServer = listenMetrics(metrics, config.API_METRICS_ADDRESS);
   const stop = () => {
+    metricsServer?.close();
     server.close(() => {
       mailer.close();
       void Promise.all([db.$disconnect(), connection.close()]).then(() => process.exit(0));
@@ -37,7 +43,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/** The Prometheus endpoint on its own (internal) address; none when it is "off". */
+function listenMetrics(metrics: ApiMetrics, address: string) {
+  if (address === 'off') return undefined;
+  const at = address.lastIndexOf(':');
+  const [host, port] = [address.slice(0, at), Number(address.slice(at + 1))];
+  return metricsApp(metrics)
+    .listen(port, host, () => logger.info({ address }, `API metrics on http://${address}/metrics`))
+    .on('error', (err) => {
+      // A taken port must not pass unnoticed: the API stops like on any start-up failure.
+      logger.fatal({ err, address }, 'API metrics endpoint could not listen');
+      process.exit(1);
+    });
+}
+
 main().catch((err) => {
-  console.error(err);
+  logger.fatal({ err }, 'API failed');
   process.exit(1);
 });

@@ -42,13 +42,20 @@ export function stepTarget(req: Request): string | undefined {
   return parts.length > depth ? parts.slice(0, depth).join('/') : undefined;
 }
 
-const refuse =
-  (what: string): RequestHandler =>
-  (_req, _res, next) =>
-    next(new ApiError('RATE_LIMITED', `请求过于频繁（${what}），请稍后重试`));
+/** Which limit refused a request (the metrics' label). */
+export type RateLimitKind = 'caller' | 'workflow';
 
-/** Mounted after authentication: keys are the caller's official id and the step's workflow. */
-export function rateLimiters(db: Db, limits: Partial<RateLimits> = {}): RequestHandler[] {
+/**
+ * Mounted after authentication: keys are the caller's official id and the step's workflow.
+ * `onRefused` counts each refusal (api/metrics.ts).
+ */
+export function rateLimiters(db: Db, limits: Partial<RateLimits> | undefined, onRefused: (limit: RateLimitKind) => void): RequestHandler[] {
+  const refuse =
+    (limit: RateLimitKind, what: string): RequestHandler =>
+    (_req, _res, next) => {
+      onRefused(limit);
+      next(new ApiError('RATE_LIMITED', `请求过于频繁（${what}），请稍后重试`));
+    };
   const l = { ...RATE_LIMIT_DEFAULTS, ...limits };
   const scope = l.scope ?? `app-${randomUUID()}`;
   const common = { windowMs: l.windowMs, standardHeaders: 'draft-8' as const, legacyHeaders: false, validate: { keyGeneratorIpFallback: false } };
@@ -58,7 +65,7 @@ export function rateLimiters(db: Db, limits: Partial<RateLimits> = {}): RequestH
       store: new PostgresRateLimitStore(db, `${scope}:`),
       limit: l.perCaller,
       keyGenerator: (req) => `caller:${req.caller?.officialId ?? req.ip}`,
-      handler: refuse('每位用户'),
+      handler: refuse('caller', '每位用户'),
     }),
     rateLimit({
       ...common,
@@ -66,7 +73,7 @@ export function rateLimiters(db: Db, limits: Partial<RateLimits> = {}): RequestH
       limit: l.perWorkflow,
       skip: (req) => stepTarget(req) === undefined,
       keyGenerator: (req) => `workflow:${stepTarget(req)}`,
-      handler: refuse('同一事项'),
+      handler: refuse('workflow', '同一事项'),
     }),
   ];
 }

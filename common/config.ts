@@ -1,9 +1,13 @@
 // Process configuration from the environment, validated once. Every embedded
 // default can be overridden so the same worker and API run against production.
 import { z } from 'zod';
+import { LogLevel } from './logger';
 
 /** The dev server's Web UI; also the API's fallback when it is built without a config (tests). */
 export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
+
+/** Where the metrics endpoints listen (host:port), or "off". */
+const ListenAddress = z.union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port or "off"')]);
 
 /** Generous for people, tight for loops: 600 requests a minute per official, 300 steps a minute per workflow. */
 // perWorkflow leaves room for a month's legitimate burst on one cycle (19 units'
@@ -33,6 +37,10 @@ const Env = z.object({
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(RATE_LIMIT_DEFAULTS.windowMs),
   RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perCaller),
   RATE_LIMIT_PER_WORKFLOW: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perWorkflow),
+  LOG_LEVEL: LogLevel.default('info'),
+  // Prometheus endpoints (docs/OPERATIONS.md, Metrics): internal addresses, loopback unless a scraper needs more.
+  API_METRICS_ADDRESS: ListenAddress.default('127.0.0.1:9464'),
+  WORKER_METRICS_ADDRESS: ListenAddress.default('127.0.0.1:9465'),
   // Payload codec keys (common/codec.ts): "id1:base64key,id2:base64key", the first encrypts.
   DUBAN_PAYLOAD_KEYS: z.string().min(1).optional(),
 });

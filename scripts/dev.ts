@@ -30,6 +30,7 @@ import {
   type ManagedProcess,
 } from './stack';
 import { newPayloadKey } from '../common/codec';
+import { loadConfig } from '../common/config';
 
 const DATA = path.join(REPO_ROOT, '.data');
 /** `npm start -- --services-only`: only PostgreSQL, Temporal and the mail sink (e.g. to run the worker in watch mode). */
@@ -205,12 +206,15 @@ async function main() {
   }
 
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  const config = loadConfig(env);
+  const metricsUrl = (address: string) => (address === 'off' ? '(off)' : `http://${address}/metrics`);
   const lines = [
     `Console        ${env.API_PUBLIC_URL}/  (sign in with an official's work e-mail, e.g. ro-director@zibo.example.cn; the code arrives in the mail sink below)`,
     `API            ${apiUrl}/api`,
     `Temporal UI    ${env.TEMPORAL_UI_URL ?? '(external server)'}`,
     `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
     `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,
+    `Metrics        API ${metricsUrl(config.API_METRICS_ADDRESS)}  worker ${metricsUrl(config.WORKER_METRICS_ADDRESS)}`,
     `DATABASE_URL   ${env.DATABASE_URL}`,
     `Admin token    ${env.DUBAN_ADMIN_TOKEN}  (curl -H "Authorization: Bearer $(cat .data/admin-token)" ${apiUrl}/api/inbox)`,
     `Data           ${DATA}`,

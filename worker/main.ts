@@ -5,6 +5,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../common/config';
 import { payloadDataConverter } from '../common/codec';
 import { createDb } from '../common/db';
+import { logger, temporalLogger, temporalLogLevel } from '../common/logger';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './createWorker';
 import { ensureSchedules } from './schedules';
@@ -13,7 +14,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // SIGINT/SIGTERM start a graceful shutdown: in-flight activities get
   // shutdownGraceTime to finish before being cancelled.
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  // The SDK's lines (its core's too) go to duban's JSON log; its metrics, and the
+  // activities' own (activities/notices.ts), to the Prometheus endpoint.
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      logging: { filter: { core: temporalLogLevel(config.LOG_LEVEL), other: 'ERROR' }, forward: {} },
+      ...(config.WORKER_METRICS_ADDRESS === 'off'
+        ? {}
+        : {
+            metrics: {
+              // Prometheus' conventions: counters end in _total, durations in _seconds.
+              prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+            },
+          }),
+    },
+  });
   // Every activity slot may hold one connection, plus headroom for transactions.
   const db = createDb(config.DATABASE_URL, Math.max(config.DATABASE_POOL_SIZE, config.WORKER_ACTIVITY_CONCURRENCY + 2));
   const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
@@ -30,7 +47,10 @@ async function main(): Promise<void> {
     { connection, namespace: config.TEMPORAL_NAMESPACE, deps: { db, mailer }, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH, dataConverter },
     config,
   );
-  console.log(`worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`);
+  logger.info(
+    { taskQueue: worker.options.taskQueue, metrics: config.WORKER_METRICS_ADDRESS },
+    `worker polling task queue "${worker.options.taskQueue}" on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`,
+  );
   try {
     await worker.run();
   } finally {
@@ -41,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  logger.fatal({ err }, 'worker failed');
   process.exit(1);
 });

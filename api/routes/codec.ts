@@ -168,7 +168,7 @@ export function codecRouter({ db, codec, temporalUiUrl }: CodecRouterDeps): Rout
         ),
       ),
     );
-    if (undecodable) console.warn(`codec endpoint: ${undecodable} of ${payloads.length} payloads could not be decrypted (namespace ${req.header('x-namespace') ?? '?'})`);
+    if (undecodable) req.log.warn({ undecodable, payloads: payloads.length, namespace: req.header('x-namespace') }, 'codec endpoint: payloads could not be decrypted');
     res.json({ payloads: out.map(toJson) });
   });
 

@@ -184,7 +184,7 @@ export function innovationRouter(db: Db, client: Client): Router {
       await client.workflow
         .getHandle(sel.workflowId)
         .executeUpdate(m.ballotCastUpdate, { args: [{ round: result.round, unitId: c.unitId }] })
-        .catch((err: Error) => console.warn(`[api] ballot for ${sel.id} stored; recording its obligation failed (it closes with the round): ${err.message}`));
+        .catch((err: Error) => req.log.warn({ selectionId: sel.id, err }, 'ballot stored; recording its obligation failed (it closes with the round)'));
     }
     res.status(201).json(result);
   });

@@ -4,6 +4,7 @@
  * titles, levels and dates, and an .xlsx with real date cells and a notes
  * sheet. Good rows arrive like webhook POSTs, bad ones are reported by line.
  */
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { importDocuments, readDocumentRows } from '../../scripts/import-documents';
 import { startDevServerClient, type DevServerClient } from '../support/devServer';
@@ -42,5 +43,22 @@ describe('document import from GBK CSV and .xlsx', () => {
     expect(doc.issuedAt.toISOString()).toBe('2026-11-02T00:00:00.000Z');
     expect(doc.receivedAt.toISOString()).toBe('2026-11-03T00:00:00.000Z');
     expect((await harness.deps.db.document.findUniqueOrThrow({ where: { docNumber: '鲁发〔2026〕44号' } })).title).toBe('关于深化土地制度改革的意见');
+  });
+
+  it('npm run import:documents: a progress line per tenth on stderr, the report with each bad row on stdout, exit code 2', async () => {
+    // After the tests above: the good rows are known, so the command only finds them again.
+    const script = path.join(__dirname, '../../scripts/import-documents.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, fixture('documents-gbk.csv'), '--concurrency', '1'], { env: process.env });
+    const out = { stdout: '', stderr: '' };
+    child.stdout.on('data', (b: Buffer) => (out.stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (out.stderr += b.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    process.stdout.write(`[import-documents] CLI exit ${code}\n${out.stderr}${out.stdout}`);
+    expect(out.stderr.split('\n').filter((l) => l.startsWith('imported'))).toEqual(['imported 1/4', 'imported 2/4', 'imported 3/4', 'imported 4/4']);
+    expect(out.stderr).toContain('warning: documents-gbk.csv: columns ignored: 备注');
+    const report = out.stdout.trim().split('\n');
+    expect(report[0]).toBe('4 rows: 0 new, 2 already known, 2 rejected');
+    expect(report.slice(1).map((l) => l.trim().split(' ').slice(0, 3).join(' '))).toEqual(['documents-gbk.csv line 4', 'documents-gbk.csv line 5']);
+    expect(code).toBe(2);
   });
 });

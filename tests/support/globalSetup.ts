@@ -28,6 +28,11 @@ export default async function globalSetup(): Promise<void> {
   const state: TestStack = { stops, databaseUrl: undefined, ownClusterUrl: undefined };
   (globalThis as { __dubanTestStack?: TestStack }).__dubanTestStack = state;
   log('starting services...');
+  // Quieter logs; and no metrics listeners on fixed ports in the worker and API
+  // processes tests start (several at once): a test that scrapes one gives it a free port.
+  process.env.LOG_LEVEL ||= 'warn';
+  process.env.API_METRICS_ADDRESS ||= 'off';
+  process.env.WORKER_METRICS_ADDRESS ||= 'off';
 
   try {
     // --- tools (fetched/built once into the cache outside the repo)

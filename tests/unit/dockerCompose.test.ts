@@ -68,7 +68,7 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(published.map(([name]) => name).sort()).toEqual(['api']); // profiles are off by default
     expect(services.temporal.ports).toBeUndefined();
     const all = parse(compose, { merge: true }) as { services: Record<string, Service> };
-    for (const name of ['temporal-ui', 'mailpit']) {
+    for (const name of ['temporal-ui', 'mailpit', 'prometheus']) {
       expect(all.services[name].profiles?.length).toBeGreaterThan(0);
       for (const p of all.services[name].ports ?? []) expect(String(p)).toMatch(/^127\.0\.0\.1:/);
     }
@@ -133,6 +133,20 @@ describe('docker-compose.yml and Dockerfile', () => {
     const ui = (parse(compose, { merge: true }) as { services: Record<string, Service> }).services['temporal-ui'].environment ?? {};
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/api\/codec$/);
     expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+  });
+
+  it('serves metrics inside the network only, where --profile metrics scrapes them', () => {
+    const { services } = resolved();
+    const port = (name: string, v: string) => /^0\.0\.0\.0:(\d+)$/.exec(services[name].environment?.[v] ?? '')?.[1];
+    const [api, worker] = [port('api', 'API_METRICS_ADDRESS'), port('worker', 'WORKER_METRICS_ADDRESS')];
+    expect({ api, worker }).toEqual({ api: expect.stringMatching(/^\d+$/), worker: expect.stringMatching(/^\d+$/) });
+    // Published: only the API's own port.
+    expect(JSON.stringify(services.api.ports)).not.toContain(String(api));
+    expect(services.worker.ports).toBeUndefined();
+    // Prometheus scrapes every replica of each on those ports.
+    const scrape = parse(read('deploy/prometheus.yml')) as { scrape_configs: Array<{ dns_sd_configs: Array<{ names: string[]; port: number }> }> };
+    const targets = scrape.scrape_configs.flatMap((c) => c.dns_sd_configs.map((d) => `${d.names.join()}:${d.port}`));
+    expect(targets.sort()).toEqual([`api:${api}`, `worker:${worker}`]);
   });
 
   it('registers exactly the search attributes of common/searchAttributes.ts', () => {
