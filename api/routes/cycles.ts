@@ -38,20 +38,20 @@ function get(path: string, d: Described): void {
 
 // ---- OpenAPI ---------------------------------------------------------------------------
 
-put('/cycles/roadmap/:year', s.RoadmapBody, {
+put('/cycles/years/:year/roadmap', s.RoadmapBody, {
   operationId: 'putRoadmap',
   summary: "Load the year's roadmap and timetable, replacing it whole (administrators)",
   label: '载入年度路线图、时间表（管理员，整体替换）',
   responses: v.answers(v.Roadmap),
 });
-get('/cycles/roadmap/:year', { operationId: 'getRoadmap', summary: "The year's roadmap and timetable", label: '查看年度路线图、时间表', responses: v.answers(v.Roadmap) });
-put('/cycles/indicators/:year', s.IndicatorSetBody, {
+get('/cycles/years/:year/roadmap', { operationId: 'getRoadmap', summary: "The year's roadmap and timetable", label: '查看年度路线图、时间表', responses: v.answers(v.Roadmap) });
+put('/cycles/years/:year/indicators', s.IndicatorSetBody, {
   operationId: 'putIndicators',
   summary: "Load the year's evaluation indicators (administrators; from the next month started)",
   label: '载入年度督导评价指标体系（管理员）',
   responses: v.answers(v.IndicatorSetLoaded),
 });
-get('/cycles/indicators/:year', {
+get('/cycles/years/:year/indicators', {
   operationId: 'getIndicators',
   summary: "The year's evaluation indicators (the defaults while none are loaded)",
   label: '查看年度督导评价指标体系',
@@ -209,7 +209,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   // -- the year's data
 
-  r.put('/cycles/roadmap/:year', async (req, res) => {
+  r.put('/cycles/years/:year/roadmap', async (req, res) => {
     const year = s.YearParam.parse(req.params.year);
     const body = s.RoadmapBody.parse(req.body ?? {});
     requireAdmin(caller(req));
@@ -221,12 +221,12 @@ export function cyclesRouter(db: Db, client: Client): Router {
     res.json({ year, tasks: await db.cycleRoadmapTask.findMany({ where: { year }, orderBy: [{ unitId: 'asc' }, { code: 'asc' }] }) });
   });
 
-  r.get('/cycles/roadmap/:year', async (req, res) => {
+  r.get('/cycles/years/:year/roadmap', async (req, res) => {
     const year = s.YearParam.parse(req.params.year);
     res.json({ year, tasks: await db.cycleRoadmapTask.findMany({ where: { year }, orderBy: [{ unitId: 'asc' }, { code: 'asc' }] }) });
   });
 
-  r.put('/cycles/indicators/:year', async (req, res) => {
+  r.put('/cycles/years/:year/indicators', async (req, res) => {
     const year = s.YearParam.parse(req.params.year);
     const body = s.IndicatorSetBody.parse(req.body ?? {});
     const c = caller(req);
@@ -239,7 +239,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
     res.json({ year, indicators: row.body, updatedAt: row.updatedAt, note: '新指标体系自下一次启动的月度督导起适用' });
   });
 
-  r.get('/cycles/indicators/:year', async (req, res) => {
+  r.get('/cycles/years/:year/indicators', async (req, res) => {
     const year = s.YearParam.parse(req.params.year);
     const row = await db.cycleIndicatorSet.findUnique({ where: { year } });
     res.json({ year, indicators: row?.body ?? DEFAULT_INDICATORS, isDefault: !row });

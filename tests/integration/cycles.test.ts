@@ -111,9 +111,9 @@ describe('六个一 cycle (dev server)', () => {
 
     // The year's roadmap and indicator set (administrators only; bodies validated).
     const roadmap = { tasks: [{ code: `${year}-ZD-01`, unitId: 'district-zhangdian', title: '深化“放管服”改革一网通办', milestones: [{ month: 6, target: '上线企业开办一件事' }] }] };
-    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('district-zhangdian-deputy')).send(roadmap)).status).toBe(403);
-    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('ro-director')).send({ tasks: [{ code: 'x' }] })).status).toBe(400);
-    expect((await request(app).put(`/api/cycles/roadmap/${year}`).set(auth('ro-director')).send(roadmap)).status).toBe(200);
+    expect((await request(app).put(`/api/cycles/years/${year}/roadmap`).set(auth('district-zhangdian-deputy')).send(roadmap)).status).toBe(403);
+    expect((await request(app).put(`/api/cycles/years/${year}/roadmap`).set(auth('ro-director')).send({ tasks: [{ code: 'x' }] })).status).toBe(400);
+    expect((await request(app).put(`/api/cycles/years/${year}/roadmap`).set(auth('ro-director')).send(roadmap)).status).toBe(200);
     const indicators = {
       indicators: [
         { code: 'REPORT_ON_TIME', name: '按时报送月度调度情况', weight: 20, method: 'REPORT_ON_TIME', appliesTo: ['DISTRICT', 'SPECIAL_GROUP'] },
@@ -122,8 +122,8 @@ describe('六个一 cycle (dev server)', () => {
         { code: 'INFORMATIZATION', name: '信息化建设（加分项）', weight: 5, method: 'INSPECTOR', appliesTo: ['DISTRICT'], bonus: true },
       ],
     };
-    expect((await request(app).put(`/api/cycles/indicators/${year}`).set(auth('ro-director')).send({ indicators: [{ ...indicators.indicators[0], method: 'GUESS' }] })).status).toBe(400);
-    expect((await request(app).put(`/api/cycles/indicators/${year}`).set(auth('ro-director')).send(indicators)).status).toBe(200);
+    expect((await request(app).put(`/api/cycles/years/${year}/indicators`).set(auth('ro-director')).send({ indicators: [{ ...indicators.indicators[0], method: 'GUESS' }] })).status).toBe(400);
+    expect((await request(app).put(`/api/cycles/years/${year}/indicators`).set(auth('ro-director')).send(indicators)).status).toBe(200);
 
     // Start the month by hand (administrators only); starting again finds it.
     expect((await request(app).post('/api/cycles').set(auth('district-zhangdian-deputy')).send({ month })).status).toBe(403);
