@@ -4,7 +4,8 @@
 # TypeScript and the workflow bundle with every dependency; the image that
 # runs holds the production dependencies and compiled JavaScript only (no
 # tsx, no TypeScript at run time).
-ARG NODE_IMAGE=node:24.18.0-bookworm-slim
+# The Active LTS line (.nvmrc names it; package.json's engines must admit it).
+ARG NODE_IMAGE=node:26.10.0-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

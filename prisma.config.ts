@@ -14,7 +14,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: path.join('prisma', 'schema'),
-  migrations: { path: path.join('prisma', 'migrations') },
+  // `prisma db seed` (npm run seed): the idempotent demo organisation, as npm start seeds it.
+  migrations: { path: path.join('prisma', 'migrations'), seed: 'tsx prisma/seed.ts' },
   async adapter() {
     return new PrismaPg({ connectionString: databaseUrl() });
   },

@@ -111,7 +111,7 @@ export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeCon
     case 'PROBLEM':
       return {
         title: `【整改通知】${c.title}`,
-        body: `${who}：\n\n督查发现创新改革经验${exp}推广中存在以下问题：${String(d?.data?.problem ?? '')}\n\n请于${due}前在系统中报送整改方案。${SIGNATURE}`,
+        body: `${who}：\n\n督查发现创新改革经验${exp}推广中存在以下问题：${typeof d?.data?.problem === 'string' ? d.data.problem : ''}\n\n请于${due}前在系统中报送整改方案。${SIGNATURE}`,
       };
     case 'BULLETIN': {
       const board = boardOf(c.duties ?? [], c.districtIds ?? [], new Date(c.asOf ?? Date.now()));

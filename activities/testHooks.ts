@@ -4,16 +4,19 @@
 // at exactly that moment. The retry (attempt ≥ 2) passes straight through.
 import { Context } from '@temporalio/activity';
 
+/** The running activity's attempt number; undefined outside an activity. */
+function currentAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function pauseAfterWrite(point: string, detail: string): Promise<void> {
   const at = process.env.DUBAN_TEST_PAUSE_AT;
   if (!at || !at.split(',').includes(point)) return;
-  let attempt = 1;
-  try {
-    attempt = Context.current().info.attempt;
-  } catch {
-    /* not inside an activity */
-  }
-  if (attempt !== 1) return;
+  if ((currentAttempt() ?? 1) !== 1) return;
   process.stdout.write(`[duban-test-pause] ${point} ${detail}\n`);
   await new Promise((r) => setTimeout(r, Number(process.env.DUBAN_TEST_PAUSE_MS ?? 60_000)));
 }
@@ -25,13 +28,8 @@ export async function pauseAfterWrite(point: string, detail: string): Promise<vo
  */
 export async function holdRetry(detail: string): Promise<void> {
   if (!process.env.DUBAN_TEST_HOLD_RETRIES) return;
-  let attempt = 1;
-  try {
-    attempt = Context.current().info.attempt;
-  } catch {
-    return;
-  }
-  if (attempt === 1) return;
+  const attempt = currentAttempt();
+  if (attempt === undefined || attempt === 1) return;
   process.stdout.write(`[duban-test-hold] retry ${attempt} ${detail}\n`);
   await new Promise((r) => setTimeout(r, 10 * 60_000));
 }

@@ -19,7 +19,6 @@ export interface Caller {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       caller?: Caller;

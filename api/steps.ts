@@ -93,7 +93,7 @@ async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDe
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [args], updateId: req.header('idempotency-key') || undefined });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', (err.cause as Error | undefined)?.message ?? err.message);
+    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', err.cause?.message ?? err.message);
     // Temporal answers an update to a closed workflow as to an unknown one: ask which it is.
     if (err instanceof WorkflowNotFoundError) throw await closedOrUnknown(client.workflow.getHandle(workflowId), workflow);
     throw err;

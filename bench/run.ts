@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     }
     if (args.only.has('B3')) {
       try {
-        const { benchYear } = await import('./year');
+        // Loaded only when asked for (`.js`: a dynamic import names the file as ESM does; tsx finds the .ts).
+        const { benchYear } = await import('./year.js');
         sections.push(...(await benchYear(s, { quick: args.quick, days: args.b3Days, policyFile: args.policyFile })));
       } catch (err) {
         failures.push(`B3: ${String((err as Error).stack ?? err)}`);
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     }
     if (args.only.has('B4')) {
       try {
-        const { benchManyOpen } = await import('./manyOpen');
+        const { benchManyOpen } = await import('./manyOpen.js');
         sections.push(await benchManyOpen(s, { minutes: args.b4Minutes, workflows: args.b4Workflows }));
       } catch (err) {
         failures.push(`B4: ${String((err as Error).stack ?? err)}`);

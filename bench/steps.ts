@@ -68,8 +68,7 @@ export async function benchArrivals(o: { api: Api; db: Db; client: Client; count
     // Alternate the order so neither side always runs on a warmer (or busier) server.
     const runBase = async () => base.push(await baselineArrivals(o.client, o.counter, o.n, o.concurrency, tag));
     const runDuban = async () => dub.push(await dubanArrivals(o.api, o.db, o.n, o.concurrency, tag));
-    if (r % 2 === 0) (await runBase(), await runDuban());
-    else (await runDuban(), await runBase());
+    for (const run of r % 2 === 0 ? [runBase, runDuban] : [runDuban, runBase]) await run();
     log(`B1 rep ${r + 1}/${o.reps}: baseline ${base[r].toFixed(1)}/s, duban ${dub[r].toFixed(1)}/s`);
   }
   const ratio = spread(dub.map((d, i) => d / base[i]));
@@ -141,8 +140,7 @@ export async function benchSteps(o: { api: Api; client: Client; n: number; docs:
       p50.dub.push(m.p50);
       p99.dub.push(m.p99);
     };
-    if (r % 2 === 0) (await runBase(), await runDuban());
-    else (await runDuban(), await runBase());
+    for (const run of r % 2 === 0 ? [runBase, runDuban] : [runDuban, runBase]) await run();
     log(`B2 rep ${r + 1}/${o.reps}: baseline p50 ${p50.base[r].toFixed(1)} p99 ${p99.base[r].toFixed(1)} ms; duban p50 ${p50.dub[r].toFixed(1)} p99 ${p99.dub[r].toFixed(1)} ms`);
   }
   await Promise.all(handles.map((h) => h.signal(finishSignal)));

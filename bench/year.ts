@@ -7,11 +7,11 @@
 // database of its own; the notices they stored are counted at the end.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { castBallot, publicVoterKey } from '../api/innovationVoting';
 import { registerDocument } from '../api/documentArrival';
+import type { Prisma } from '../generated/prisma/client';
 import { createDb, type Db } from '../common/db';
 import { cycleWorkflowId, documentWorkflowId } from '../common/ids';
 import { defaultPolicy, Policy } from '../common/policy';
@@ -169,7 +169,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
   const { url, db } = await freshDatabase(o.label);
   if (o.policy !== defaultPolicy) {
     // New documents take the newest city policy (api/policies.ts); the other families get it in their input.
-    await db.policyVersion.create({ data: { scope: 'city', version: o.policy.version, body: o.policy as object, createdBy: 'bench' } });
+    await db.policyVersion.create({ data: { scope: 'city', version: o.policy.version, body: o.policy as unknown as Prisma.InputJsonValue, createdBy: 'bench' } });
   }
   const env: TestWorkflowEnvironment = await createTimeSkippingEnv();
   let worker: Worker | undefined;
@@ -265,7 +265,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       agenda.at((t += between(1, 3) * DAY), documentWorkflowId(docNumber), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: true }));
       agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'executiveMeeting', () => upd(docNumber, dm.executiveMeetingUpdate, { actor: admin, approved: true }));
       agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'adoption', () => upd(docNumber, dm.adoptionUpdate, { actor: admin, approved: true }));
-      const issueAt = (t += between(0.5, 1.5) * DAY);
+      const issueAt = t + between(0.5, 1.5) * DAY;
       let tasks: string[] = [];
       agenda.at(issueAt, documentWorkflowId(docNumber), 'issuance', async () => {
         const v = await upd(docNumber, dm.issuanceUpdate, { actor, municipalDocNumber: `淄改发〔2026〕Y${i}号`, municipalTitle: `贯彻落实意见（${i}）`, districtIds: [pick(districts), pick(districts)] });

@@ -123,7 +123,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     decipher.setAAD(associatedData(id, workflowId));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-    return temporal.api.common.v1.Payload.decode(plain) as Payload;
+    return temporal.api.common.v1.Payload.decode(plain);
   }
 }
 

@@ -26,5 +26,9 @@ if (require.main === module) {
   const db = createDb(url, 2);
   seed(db, process.env.DUBAN_ADMIN_TOKEN)
     .then((n) => console.log(`seeded ${n.units} units and ${n.officials} officials`))
-    .finally(() => db.$disconnect());
+    .finally(() => db.$disconnect())
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
 }

@@ -20,7 +20,7 @@ import { ApiError } from '../api/errors';
 import { DocumentArrival } from '../api/schemas/documents';
 import { loadConfig } from '../common/config';
 import { createDb, type Db } from '../common/db';
-import { dateCell, listCell, progressLine, readTables, where, type FieldAliases } from './tabular';
+import { dateCell, labelCell, listCell, progressLine, readTables, where, type FieldAliases } from './tabular';
 
 export const DOCUMENT_COLUMNS: FieldAliases = {
   level: ['级别', '文件级别'],
@@ -90,7 +90,7 @@ export async function importDocuments(
       const row = rows[index];
       const parsed = DocumentArrival.safeParse(row.raw);
       if (!parsed.success) {
-        rejected[index] = { where: row.where, line: row.line, docNumber: String(row.raw.docNumber ?? ''), reason: '字段不合法', issues: z.treeifyError(parsed.error) };
+        rejected[index] = { where: row.where, line: row.line, docNumber: labelCell(row.raw.docNumber), reason: '字段不合法', issues: z.treeifyError(parsed.error) };
       } else {
         try {
           const { created } = await registerDocument(db, client, parsed.data);

@@ -30,7 +30,7 @@ import { loadConfig } from '../common/config';
 import { createDb, type Db } from '../common/db';
 import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID, ROLE_LABELS, UNIT_KIND_LABELS } from '../common/org';
 import type { Role, UnitKind } from '../generated/prisma/client';
-import { listCell, readTables, where, type FieldAliases, type Table } from './tabular';
+import { labelCell, listCell, readTables, where, type FieldAliases, type Table } from './tabular';
 
 export const UNIT_COLUMNS: FieldAliases = {
   id: ['单位编码', '单位代码', '编码'],
@@ -183,7 +183,7 @@ export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryR
   const units = new Map<string, { row: SourceRow; unit: UnitRow }>();
   for (const row of tables.units) {
     const parsed = UnitRow.safeParse(asText(row.values));
-    if (!parsed.success) reject(row, '字段不合法', { id: String(row.values.id ?? ''), issues: issues(parsed.error) });
+    if (!parsed.success) reject(row, '字段不合法', { id: labelCell(row.values.id), issues: issues(parsed.error) });
     else if (units.has(parsed.data.id)) reject(row, `单位编码重复（已见于 ${units.get(parsed.data.id)!.row.where}）`, { id: parsed.data.id });
     else if (parsed.data.parentId === parsed.data.id) reject(row, '上级单位不能是本单位', { id: parsed.data.id });
     else units.set(parsed.data.id, { row, unit: parsed.data });
@@ -225,7 +225,7 @@ export async function importOrganisation(db: Db, tables: OrgTables, opts: { dryR
     if (typeof values.id === 'string' && values.id.trim()) listedIds.add(values.id.trim());
     const parsed = OfficialRow.safeParse(values);
     if (!parsed.success) {
-      reject(row, '字段不合法', { id: String(values.id ?? ''), issues: issues(parsed.error) });
+      reject(row, '字段不合法', { id: labelCell(values.id), issues: issues(parsed.error) });
       continue;
     }
     const o = parsed.data;

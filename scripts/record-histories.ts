@@ -16,38 +16,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { temporal } from '@temporalio/proto';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import globalSetup from '../tests/support/globalSetup';
+import globalTeardown from '../tests/support/globalTeardown';
+import { HISTORIES_DIR, historyToPlain } from '../tests/support/histories';
+import { SCENARIOS } from '../tests/support/scenarios';
+import { startTimeSkippingWorker } from '../tests/support/timeSkipping';
 import { REPO_ROOT } from './stack';
 
-export const HISTORIES_DIR = path.join(REPO_ROOT, 'tests/replay/histories');
-
-/**
- * History → plain JSON (protobufjs toObject: Longs and bytes as strings, enums
- * by name). Not the SDK's historyToJSON: in this install @temporalio/common and
- * @temporalio/proto hold separate protobufjs copies and its protojson helpers
- * throw "type must be a Type". historyFromPlain() is the exact inverse.
- */
-export function historyToPlain(history: temporal.api.history.v1.IHistory): unknown {
-  const H = temporal.api.history.v1.History;
-  return H.toObject(H.fromObject(history), { longs: String, enums: String, bytes: String });
-}
-export function historyFromPlain(json: unknown): temporal.api.history.v1.History {
-  return temporal.api.history.v1.History.fromObject(json as Record<string, unknown>);
-}
-
 async function main(): Promise<void> {
-  // Scenarios load the workflows' modules: only now, after the services are known.
-  const { SCENARIOS } = await import('../tests/support/scenarios');
   const only = process.argv.slice(2);
   const unknown = only.filter((n) => !(n in SCENARIOS));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // The services jest uses, started the same way (fresh database, SMTP sink).
-  const { default: globalSetup } = await import('../tests/support/globalSetup');
-  const { default: globalTeardown } = await import('../tests/support/globalTeardown');
   await globalSetup();
-  const { startTimeSkippingWorker } = await import('../tests/support/timeSkipping');
   // No payload codec: the corpus must replay without a key (see the header).
   const harness = await startTimeSkippingWorker();
   try {

@@ -159,7 +159,7 @@ function dieWithParentPrefix(): string[] {
 export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   // setpriv execs the command, so the pid and signals are the command's own.
   const [command, ...args] = [...dieWithParentPrefix(), opts.command, ...opts.args];
-  const child = spawn(command as string, args, {
+  const child = spawn(command, args, {
     cwd: opts.cwd ?? REPO_ROOT,
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -243,7 +243,7 @@ async function runPg(binDir: string, tool: string, args: string[]): Promise<stri
     return stdout;
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${tool} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`${tool} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
 }
 
@@ -455,8 +455,6 @@ export async function stopPostgres(dataDir: string, opts: { binDir?: string; log
 
 // ---------------------------------------------------------------- temporal
 
-export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
-
 export interface TemporalDevOptions {
   /** SQLite file to persist to; omitted = in-memory. */
   dbFile?: string;
@@ -464,7 +462,8 @@ export interface TemporalDevOptions {
   /** Web UI port; omitted = no UI (--headless). */
   uiPort?: number;
   namespace?: string;
-  searchAttributes?: Record<string, SearchAttributeType | string>;
+  /** Name → type as the Temporal CLI spells it (Keyword, KeywordList, Datetime, Text, Int, Double, Bool). */
+  searchAttributes?: Record<string, string>;
   /** Temporal CLI binary; default: from scripts/tools.sh. */
   binary?: string;
   log?: Log;
@@ -503,7 +502,7 @@ export async function waitForTemporal(address: string, namespace: string, timeou
     }
     await sleep(300);
   }
-  throw new Error(`Temporal at ${address} did not become ready: ${lastErr ? String(lastErr) : 'timeout'}`);
+  throw new Error(`Temporal at ${address} did not become ready: ${lastErr instanceof Error ? lastErr.message : 'timeout'}`);
 }
 
 /** Starts `temporal server start-dev` and waits until it serves the namespace. */
@@ -537,7 +536,7 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Tempor
     ]);
   } catch (err) {
     await proc.stop('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- temporal output ---\n${proc.tail()}`);
+    throw new Error(`${(err as Error).message}\n--- temporal output ---\n${proc.tail()}`, { cause: err });
   }
   return {
     address,

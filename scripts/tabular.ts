@@ -128,8 +128,8 @@ function cellText(v: ExcelJS.CellValue): string {
   }
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('hyperlink' in v) return typeof v.text === 'string' ? v.text : cellText(v.text as ExcelJS.CellValue);
-    if ('formula' in v || 'sharedFormula' in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ('hyperlink' in v) return typeof v.text === 'string' ? v.text : cellText(v.text);
+    if ('formula' in v || 'sharedFormula' in v) return cellText((v as ExcelJS.CellFormulaValue).result);
     if ('error' in v) return String(v.error);
     return '';
   }
@@ -144,7 +144,7 @@ async function readXlsx(file: string, bytes: Buffer): Promise<Grid[]> {
     sheet.eachRow({ includeEmpty: false }, (row, line) => {
       // row.values is 1-based (index 0 is empty).
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      rows.push({ line, cells: Array.from(values, (v) => cellText(v as ExcelJS.CellValue).trim()) });
+      rows.push({ line, cells: Array.from(values, (v) => cellText(v).trim()) });
     });
     return { name: sheet.name, source: `${path.basename(file)} ${sheet.name}`, lineUnit: 'row' as const, rows };
   });
@@ -205,6 +205,11 @@ export function listCell(v: unknown): unknown {
     .split(/[;；,，、|\n]/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A cell named in a report of rejected rows (an id, a document number): text as is, nothing for anything else. */
+export function labelCell(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
 
 /** Dates as Chinese offices write them (2026/11/1, 2026.11.1, 2026年11月1日) to YYYY-MM-DD; anything else passes through. */

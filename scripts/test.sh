@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` runs: install dependencies if needed, generate the Prisma
-# client, type-check, then run jest (whose globalSetup starts real services).
+# client, type-check, lint, then run jest (whose globalSetup starts real services).
 # Extra arguments go to jest, e.g. `npm test -- tests/integration`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,10 @@ if [ -f tsconfig.json ]; then
   echo "[test] tsc --noEmit" >&2
   npx --no-install tsc --noEmit -p .
 fi
+
+# Type-aware lint (eslint.config.mjs): floating promises, side-effect imports in workflows/.
+echo "[test] eslint" >&2
+npm run --silent lint
 
 # The web console, type-checked against the API's OpenAPI document (a changed
 # route fails here), then built for the browser tests.

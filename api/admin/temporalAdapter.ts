@@ -19,7 +19,7 @@ type Timestamp = HistoryEvent['eventTime'];
  * converter (the payload codec included); undefined when it cannot be decoded,
  * so an undecodable payload still leaves its event on the timeline.
  */
-export async function decodeValue(client: Client, payloads: Payloads | undefined, index = 0): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function decodeValue(client: Client, payloads: Payloads | undefined, index = 0): Promise<unknown> {
   try {
     return await decodeFromPayloadsAtIndex(client.options.loadedDataConverter, index, payloads);
   } catch {

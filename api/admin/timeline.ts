@@ -183,7 +183,9 @@ export async function buildTimeline(deps: TimelineDeps, workflowId: string, opts
 }
 
 async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<{ timeline: Timeline; family?: Family; subject?: Subject }> {
-  const decodeArg = (payloads: Parameters<typeof decodeValue>[1]) => decodeValue(client, payloads);
+  // The fields of a decoded input or result that the timeline reads; any value (or none) may be there.
+  const decodeArg = async (payloads: Parameters<typeof decodeValue>[1]) =>
+    (await decodeValue(client, payloads)) as { noticeId?: unknown; noticeIds?: unknown; actor?: { officialId?: unknown } } | null | undefined;
   const failureText = (failure: Parameters<typeof failureMessage>[1]) => failureMessage(client, failure);
 
   const { runs, truncated } = await loadRuns(client, workflowId);

@@ -12,7 +12,7 @@ export interface TimelineLabel {
   /** The rule behind it, 第N条. Falls back to the family's rule. */
   rule?: string;
   /** A short Chinese detail from the decoded first argument (update/signal/activity input). */
-  describe?: (arg: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  describe?: (arg: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any -- each family's own update argument; the timeline passes the decoded payload
 }
 
 /** The business item a workflow is about, as people name it. */

@@ -15,7 +15,7 @@ import { cycleWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
-import { Prisma, type Cycle } from '../../generated/prisma/client';
+import type { Cycle } from '../../generated/prisma/client';
 import * as m from '../../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, PHASE_LABELS, shanghaiMonth, type CyclePhase } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
@@ -216,7 +216,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
     await checkUnits([...new Set(body.tasks.map((t) => t.unitId))]);
     await db.$transaction([
       db.cycleRoadmapTask.deleteMany({ where: { year } }),
-      db.cycleRoadmapTask.createMany({ data: body.tasks.map((t) => ({ year, code: t.code, unitId: t.unitId, title: t.title, milestones: t.milestones as Prisma.InputJsonValue })) }),
+      db.cycleRoadmapTask.createMany({ data: body.tasks.map((t) => ({ year, code: t.code, unitId: t.unitId, title: t.title, milestones: t.milestones })) }),
     ]);
     res.json({ year, tasks: await db.cycleRoadmapTask.findMany({ where: { year }, orderBy: [{ unitId: 'asc' }, { code: 'asc' }] }) });
   });
@@ -233,8 +233,8 @@ export function cyclesRouter(db: Db, client: Client): Router {
     requireAdmin(c);
     const row = await db.cycleIndicatorSet.upsert({
       where: { year },
-      create: { year, body: body.indicators as Prisma.InputJsonValue, createdBy: c.officialId },
-      update: { body: body.indicators as Prisma.InputJsonValue, createdBy: c.officialId },
+      create: { year, body: body.indicators, createdBy: c.officialId },
+      update: { body: body.indicators, createdBy: c.officialId },
     });
     res.json({ year, indicators: row.body, updatedAt: row.updatedAt, note: '新指标体系自下一次启动的月度督导起适用' });
   });

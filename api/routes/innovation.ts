@@ -52,7 +52,7 @@ export async function selectionDetail(db: Db, id: string) {
 
 export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date()) {
   const policy = await resolvePolicy(db);
-  const duties = ((r.board as { duties?: Duty[] }).duties ?? []) as Duty[];
+  const duties = (r.board as { duties?: Duty[] }).duties ?? [];
   const [obligations, notices] = await Promise.all([
     db.obligation.findMany({ where: { subjectId: r.id, family: 'rollout', status: 'OPEN' }, orderBy: { dueAt: 'asc' } }),
     db.notice.groupBy({ by: ['kind'], where: { subjectType: 'rollout', subjectId: r.id }, _count: true }),
@@ -132,7 +132,7 @@ export function innovationRouter(db: Db, client: Client): Router {
   const r = Router();
 
   async function unitKind(unitId: string): Promise<UnitKind | undefined> {
-    return (await db.unit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind as UnitKind | undefined;
+    return (await db.unit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind;
   }
   async function loadSelection(req: Request): Promise<InnovationSelection> {
     const id = String(req.params.id);
@@ -283,7 +283,7 @@ export function innovationRouter(db: Db, client: Client): Router {
     const now = new Date();
     res.json({
       items: rows.map((row) => {
-        const b = boardOf(((row.board as { duties?: Duty[] }).duties ?? []) as Duty[], row.districtIds, now);
+        const b = boardOf((row.board as { duties?: Duty[] }).duties ?? [], row.districtIds, now);
         const late = [...b.city, ...b.districts].reduce((n, x) => n + x.late, 0);
         return { id: row.id, title: row.title, state: row.state, leadUnitId: row.leadUnitId, startedAt: row.startedAt, late };
       }),
@@ -377,7 +377,7 @@ export function innovationRouter(db: Db, client: Client): Router {
     return { actor: actorOf(c), ...b };
   });
   step('rectification', 'Submit a rectification plan', '报送整改方案', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
-    const d = (((row.board as { duties?: Duty[] }).duties ?? []) as Duty[]).find((x) => x.name === b.dutyName);
+    const d = ((row.board as { duties?: Duty[] }).duties ?? []).find((x) => x.name === b.dutyName);
     if (d && !isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
     return { actor: actorOf(c), ...b };
   });

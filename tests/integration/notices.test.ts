@@ -37,7 +37,7 @@ describe('notice delivery under SMTP faults', () => {
   afterAll(() => deps?.close());
 
   /** Runs `fn` in an activity context (deliverNotice logs through the activity logger). */
-  const act = <T,>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn) as Promise<T>;
+  const act = <T,>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment().run(fn);
 
   const draft = (key: string): NoticeDraft => ({
     key,

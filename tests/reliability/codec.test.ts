@@ -61,7 +61,7 @@ describe('payload encryption', () => {
     const ctx = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
     const value = (ps: Payload[]) => ps.map((p) => defaultPayloadConverter.fromPayload(p));
     const [sealed] = await codec.encode([json], ctx('doc-a'));
-    expect(Buffer.from(sealed.metadata![WORKFLOW_ID_METADATA]!).toString()).toBe('doc-a');
+    expect(Buffer.from(sealed.metadata![WORKFLOW_ID_METADATA]).toString()).toBe('doc-a');
     expect(value(await codec.decode([sealed], ctx('doc-a')))).toEqual([{ actor: admin, note: '伪造' }]);
     // Activities scheduled by doc-a carry its id too; decoders without a context read the id from the payload.
     expect(value(await codec.decode([sealed], { type: 'activity', namespace: 'default', workflowId: 'doc-a', isLocal: false }))).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('payload encryption', () => {
       if (!o || typeof o !== 'object') return;
       if (o instanceof Uint8Array) return;
       const r = o as Record<string, unknown>;
-      if (r.metadata && typeof r.metadata === 'object' && 'data' in r && (r.metadata as Record<string, unknown>).encoding) payloads.push(r as never);
+      if (r.metadata && typeof r.metadata === 'object' && 'data' in r && (r.metadata as Record<string, unknown>).encoding) payloads.push(r);
       for (const v of Object.values(r)) walk(v);
     };
     walk(history);
@@ -211,13 +211,13 @@ describe('payload encryption', () => {
     const walk = (o: unknown): void => {
       if (!o || typeof o !== 'object' || o instanceof Uint8Array) return;
       const r = o as Record<string, unknown>;
-      if (r.metadata && 'data' in r && (r.metadata as Record<string, unknown>).encoding) payloads.push(r as Payload);
+      if (r.metadata && 'data' in r && (r.metadata as Record<string, unknown>).encoding) payloads.push(r);
       else for (const v of Object.values(r)) walk(v);
     };
     walk(history.events);
     const body = {
       payloads: payloads.map((p) => ({
-        metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+        metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
         data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
       })),
     };

@@ -15,6 +15,8 @@ import {
   toolPath,
   waitForTemporal,
 } from '../../scripts/stack';
+import { createDb } from '../../common/db';
+import { seed } from '../../prisma/seed';
 import globalTeardown from './globalTeardown';
 import { TEST_PG_DIR, dropStaleTestDatabases, withClusterLock, type TestStack } from './stackState';
 import { createFromTemplate, ensureMigratedTemplate, hasMigrations, migrateDeploy } from './testDatabase';
@@ -75,8 +77,6 @@ export default async function globalSetup(): Promise<void> {
     }
     if (hasMigrations()) {
       // Seed the organisation once per run, before test files run in parallel.
-      const { createDb } = await import('../../common/db');
-      const { seed } = await import('../../prisma/seed');
       const db = createDb(dbUrl, 2);
       await seed(db).finally(() => db.$disconnect());
     }

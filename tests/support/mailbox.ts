@@ -38,7 +38,7 @@ export async function clearMail(): Promise<void> {
  */
 export async function waitForMail(pred: (m: SinkMessage) => boolean, timeoutMs = 15_000): Promise<SinkMessage> {
   const deadline = Date.now() + timeoutMs;
-  let seen: SinkMessage[] = [];
+  let seen: SinkMessage[];
   for (;;) {
     seen = await listMail();
     const hit = seen.find(pred);

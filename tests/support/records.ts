@@ -10,7 +10,7 @@ import type { Db } from '../../common/db';
 import { cycleObligations } from '../../workflows/cycle/obligations';
 import { cycleStateQuery, type CycleView } from '../../workflows/cycle/messages';
 import { documentObligations } from '../../workflows/document/obligations';
-import { stateQuery, type CarriedState, type DocumentView } from '../../workflows/document/messages';
+import { stateQuery, type DocumentView } from '../../workflows/document/messages';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
 import { eventually } from './eventually';
@@ -35,7 +35,7 @@ export async function recordDivergences(db: Db, client: Client, workflowIds: str
     } catch (err) {
       // A query needs a worker to answer it: under load, or while another test file's worker on the shared
       // task queue shuts down, it can time out. Reported as a divergence, so the caller's poll asks again.
-      out.push(`${id}: not compared (${err instanceof Error ? `${err.message}: ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)})`);
+      out.push(`${id}: not compared (${err instanceof Error ? `${err.message}: ${err.cause instanceof Error ? err.cause.message : ''}` : String(err)})`);
     }
   }
   return out;
@@ -71,7 +71,7 @@ const CHECKS: Record<string, Check> = {
       ...differ('revision', row.revision, v.revision),
       ...differ('linkedDocNumber', row.linkedDocNumber, v.linkedDocNumber ?? null),
       ...differ('ledger tasks', tasks(row.ledgerTasks), tasks(v.tasks)),
-      ...(await obligationsDiffer(db, workflowId, documentObligations({ ...v, fired: [], taskSeq: 0 } as CarriedState, workflowId))),
+      ...(await obligationsDiffer(db, workflowId, documentObligations({ ...v, fired: [], taskSeq: 0 }, workflowId))),
     ];
   },
 

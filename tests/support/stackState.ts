@@ -63,7 +63,7 @@ export async function withClusterLock<T>(fn: () => Promise<T>): Promise<T> {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} (held by pid ${holder})`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} (held by pid ${holder})`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

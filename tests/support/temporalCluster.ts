@@ -45,7 +45,7 @@ async function run(cmd: string, args: string[]): Promise<string> {
     return `${stdout}${stderr}`;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
 }
 
@@ -154,7 +154,7 @@ dynamicConfigClient:
   } catch (err) {
     const tail = server.tail();
     await stop();
-    throw new Error(`${(err as Error).message}\n--- temporal-server output ---\n${tail}`);
+    throw new Error(`${(err as Error).message}\n--- temporal-server output ---\n${tail}`, { cause: err });
   }
   o.log(`Temporal ${version} serving ${o.namespace} on ${address}`);
   return { address, namespace: o.namespace, version, schemaSteps, stop };

@@ -46,7 +46,7 @@ export function migrateDeploy(url: string): void {
     });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
-    throw new Error(`prisma migrate deploy failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`prisma migrate deploy failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
   }
 }
 

@@ -40,6 +40,9 @@ interface Service {
   volumes?: unknown[];
 }
 
+/** "host:published:target" as written, or the host and port of the long syntax (`docker-compose config` prints that). */
+const hostPort = (p: NonNullable<Service['ports']>[number]) => (typeof p === 'string' ? p : `${p.host_ip ?? ''}:${p.published}`);
+
 describe('docker-compose.yml and Dockerfile', () => {
   const compose = read('docker-compose.yml');
   const dockerfile = read('Dockerfile');
@@ -70,10 +73,10 @@ describe('docker-compose.yml and Dockerfile', () => {
     const all = parse(compose, { merge: true }) as { services: Record<string, Service> };
     for (const name of ['temporal-ui', 'mailpit', 'prometheus']) {
       expect(all.services[name].profiles?.length).toBeGreaterThan(0);
-      for (const p of all.services[name].ports ?? []) expect(String(p)).toMatch(/^127\.0\.0\.1:/);
+      for (const p of all.services[name].ports ?? []) expect(hostPort(p)).toMatch(/^127\.0\.0\.1:/);
     }
     for (const [name, s] of Object.entries(all.services)) {
-      if (name !== 'api') for (const p of s.ports ?? []) expect(String(p)).toMatch(/^127\.0\.0\.1:/);
+      if (name !== 'api') for (const p of s.ports ?? []) expect(hostPort(p)).toMatch(/^127\.0\.0\.1:/);
     }
   });
 
@@ -161,12 +164,20 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(listed).toEqual(SEARCH_ATTRIBUTES);
   });
 
-  it('builds a multi-stage, non-root image on a Node LTS that runs compiled JavaScript and the prebuilt workflow bundle', () => {
+  it('builds a multi-stage, non-root image on the Node LTS of .nvmrc that runs compiled JavaScript and the prebuilt workflow bundle', () => {
     const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     expect(froms.length).toBe(2);
     const node = /^ARG NODE_IMAGE=node:(\d+)\.\d+\.\d+-[a-z]+-slim$/m.exec(dockerfile);
-    expect(Number(node?.[1]) % 2).toBe(0); // even majors are the LTS lines
-    expect(Number(node?.[1])).toBeGreaterThanOrEqual(22);
+    const major = Number(node?.[1]);
+    expect(major).toBeGreaterThanOrEqual(24);
+    // The image runs the line .nvmrc names, and package.json's engines admit it.
+    expect(read('.nvmrc').trim()).toBe(String(major));
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node.split('||').map((r) => r.trim());
+    const admits = (range: string) => {
+      const m = /^(>=|\^)(\d+)/.exec(range);
+      return !!m && (m[1] === '>=' ? major >= Number(m[2]) : major === Number(m[2]));
+    };
+    expect(engines.some(admits)).toBe(true);
     expect(dockerfile).toMatch(/^RUN npm ci$/m);
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
     expect(dockerfile).not.toMatch(/npm install/);

@@ -323,11 +323,9 @@ describe('六个一 cycle (time-skipping)', () => {
 
     // Scoring closes at the policy's day 25: the ranking is published by itself.
     await env.sleep(17 * DAY);
-    v = await eventually(async () => {
-      const x = await settle(h);
-      expect(x.phase).toBe('DIAGNOSIS');
+    await eventually(async () => {
+      expect((await settle(h)).phase).toBe('DIAGNOSIS');
       expect(await deps.db.notice.count({ where: { subjectId: month, kind: 'DIAGNOSIS_VISIT' } })).toBe(1);
-      return x;
     });
     const rows = await deps.db.cycleScore.findMany({ where: { cycleId: month, unitKind: 'DISTRICT' }, orderBy: [{ rank: 'asc' }, { unitId: 'asc' }] });
     expect(rows[0].unitId).toBe('district-zhangdian');

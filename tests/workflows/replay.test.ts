@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { HISTORIES_DIR, historyFromPlain } from '../../scripts/record-histories';
+import { HISTORIES_DIR, historyFromPlain } from '../support/histories';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
 
 describe('replay corpus', () => {

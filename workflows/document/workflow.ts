@@ -218,7 +218,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   setHandler(
     reassignUpdate,
     async (a) => {
-      let from: string[] = [];
+      let from: string[];
       const touched: LedgerTaskView[] = [];
       if (a.target === 'document') {
         from = s.responsibleIds ?? [];
