@@ -26,6 +26,10 @@ function captureLines(): { lines: string[]; stream: Writable } {
   return { lines, stream };
 }
 
+/** A pino line as the tests read it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed log line: the assertions check its shape
+type LogEntry = Record<string, any>;
+
 describe('API logs and metrics', () => {
   let harness: DevServerClient;
   let token: string;
@@ -49,7 +53,7 @@ describe('API logs and metrics', () => {
     const { lines, stream } = captureLines();
     const res = await request(app({ stream })).get('/api/documents/no-such-document').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(404);
-    const entries = await eventually(async () => lines.map((l) => JSON.parse(l) as Record<string, any>).filter((e) => e.msg === 'request'), (e) => e.length > 0);
+    const entries = await eventually(async () => lines.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.msg === 'request'), (e) => e.length > 0);
     process.stdout.write(`[observability] request log line: ${lines[lines.length - 1]}\n`);
     expect(lines[lines.length - 1].match(/"route":/g)).toHaveLength(1);
     expect(entries).toHaveLength(1);
@@ -70,7 +74,7 @@ describe('API logs and metrics', () => {
     expect(given.headers['x-request-id']).toBe('proxy-abc.123');
     const anonymous = await request(app({ stream })).get('/api/inbox');
     expect(anonymous.status).toBe(401);
-    const refused = await eventually(async () => lines.map((l) => JSON.parse(l) as Record<string, any>).find((x) => x.req?.path === '/api/inbox'), Boolean);
+    const refused = await eventually(async () => lines.map((l) => JSON.parse(l) as LogEntry).find((x) => x.req?.path === '/api/inbox'), Boolean);
     expect(refused).toMatchObject({ res: { status: 401 } });
     expect(refused).not.toHaveProperty('officialId');
   });
