@@ -6,7 +6,7 @@
 // header becomes the update id, so a repeated request is the same update.
 // Starting a family's workflow goes through startOnce() below.
 import { status } from '@grpc/grpc-js';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
@@ -137,11 +137,12 @@ export async function startOnce<T extends Workflow>(
  * its start to be recorded), for at most `withinMs`; undefined when it is not
  * ready by then (e.g. no worker runs).
  */
-export async function viewWhenReady<V>(client: Client, handle: WorkflowHandle, update: UpdateDefinition<V, []>, withinMs = 10_000): Promise<V | undefined> {
+export async function viewWhenReady<V>(client: Client, handle: WorkflowHandle, update: UpdateDefinition<V, []>, withinMs = 30_000): Promise<V | undefined> {
   try {
     return await client.withDeadline(Date.now() + withinMs, () => handle.executeUpdate(update));
   } catch (err) {
-    if (grpcFailure(err)?.code === status.DEADLINE_EXCEEDED) return undefined;
+    // The SDK reports the deadline as its own error type (the gRPC status is its cause).
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpcFailure(err)?.code === status.DEADLINE_EXCEEDED) return undefined;
     throw err;
   }
 }

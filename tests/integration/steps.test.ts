@@ -15,6 +15,8 @@ import { testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
+import { viewWhenReady } from '../../api/steps';
+import { cycleReadyUpdate } from '../../workflows/cycle/messages';
 import { rolloutInput, settle } from '../support/scenarios';
 import { rolloutWorkflowId } from '../../workflows/innovation/ids';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
@@ -138,6 +140,16 @@ describe('steps over HTTP (dev server)', () => {
     } finally {
       second.shutdown();
       await secondRun;
+    }
+  });
+
+  it("answers a start with what is known when the workflow is not ready in time (no worker): undefined, not a failure", async () => {
+    // A workflow nobody polls for: the ready update waits out its deadline, and the route answers 202.
+    const handle = await client.workflow.start('awaitingAWorker', { taskQueue: `steps-nobody-${process.pid}`, workflowId: `steps-nobody-${process.pid}-${Date.now()}` });
+    try {
+      await expect(viewWhenReady(client, handle, cycleReadyUpdate, 1_000)).resolves.toBeUndefined();
+    } finally {
+      await handle.terminate('test over');
     }
   });
 });
