@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Forced replay: the integration and reliability tests again with a worker
-# cache of 0 (every workflow task replays the whole history) and of 3
-# (frequent evictions), so a workflow that decides differently on replay — or a
-# record that ends different from the workflow — fails a test. Extra arguments
-# go to jest (default: the dev-server integration and reliability tests).
+# cache of 0 (every workflow task replays the whole history), then the records
+# test with a cache of 3 (frequent evictions), so a workflow that decides
+# differently on replay — or a record that ends different from the workflow —
+# fails a test. Extra arguments go to jest for both runs (default: as above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(tests/integration tests/reliability)
-for size in 0 3; do
-  echo "[test] forced replay: maxCachedWorkflows=$size" >&2
-  DUBAN_TEST_MAX_CACHED_WORKFLOWS=$size npx --no-install jest --ci -- "${tests[@]}"
-done
+if [ $# -gt 0 ]; then
+  at0=("$@"); at3=("$@")
+else
+  at0=(tests/integration tests/reliability)
+  # Evictions every few workflows: the records test's concurrent steps on every family.
+  at3=(tests/reliability/records.test.ts)
+fi
+echo "[test] forced replay: maxCachedWorkflows=0" >&2
+DUBAN_TEST_MAX_CACHED_WORKFLOWS=0 npx --no-install jest --ci -- "${at0[@]}"
+echo "[test] forced replay: maxCachedWorkflows=3" >&2
+DUBAN_TEST_MAX_CACHED_WORKFLOWS=3 npx --no-install jest --ci -- "${at3[@]}"
