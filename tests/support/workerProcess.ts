@@ -35,7 +35,8 @@ export function startWorkerChild(bundlePath: string, env: NodeJS.ProcessEnv = {}
 export async function startChild(script: string, env: NodeJS.ProcessEnv, ready: RegExp, opts: { compiled?: boolean } = {}): Promise<WorkerChild> {
   const name = path.basename(path.dirname(script));
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
-  const proc = spawnPlain([script], env, (line) => {
+  // The ready lines are logged at info: the quieter level the test run sets would hide them.
+  const proc = spawnPlain([script], { ...env, LOG_LEVEL: 'info' }, (line) => {
     for (const w of [...waiters]) {
       if (w.re.test(line)) {
         waiters.splice(waiters.indexOf(w), 1);
