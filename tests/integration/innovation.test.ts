@@ -17,7 +17,9 @@ import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { tokenFor, type TestDeps } from '../support/deps';
 
-jest.setTimeout(180_000);
+// At worker cache 0 (the forced-replay stage, beside the 200-run records test) every step replays the whole
+// selection: a half year driven through the API then takes minutes.
+jest.setTimeout(600_000);
 
 const sp = defaultPolicy.innovation.selection;
 const DISTRICTS = ['district-zhangdian', 'district-zichuan', 'district-boshan', 'district-linzi', 'district-zhoucun', 'district-huantai', 'district-gaoqing', 'district-yiyuan', 'district-hightech', 'district-econdev', 'district-wenchanghu'];
