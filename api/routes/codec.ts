@@ -40,7 +40,10 @@ describe({
   label: 'Temporal 界面解密：解开工作流历史中的加密载荷（仅管理员）',
   tags,
   request: { body: { content: { 'application/json': { schema: CodecBody } } } },
-  responses: { 200: { description: 'The payloads in the clear (an undecryptable one as stored)', content: { 'application/json': { schema: CodecBody } } } },
+  responses: {
+    200: { description: 'The payloads in the clear (an undecryptable one as stored)', content: { 'application/json': { schema: CodecBody } } },
+    404: { description: 'No payload keys are configured: workflow data is not encrypted, nothing to decode', content: { 'application/json': { schema: ErrorBody } } },
+  },
   errors: [403],
 });
 describe({
