@@ -39,20 +39,37 @@ npx --no-install redocly lint dist/openapi.json --config scripts/redocly.yaml --
 # Bundle the workflows as production does: an import with side effects fails here.
 echo "[test] workflow bundle" >&2
 npx --no-install tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js 2>&1 | tail -n 1
+# The tests' workers load this bundle (tests/support/deps.ts) instead of running webpack each.
+export DUBAN_TEST_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js"
 
 # Fetch/build the external tools up front so their (one-time, long) install
 # shows progress here rather than inside jest's globalSetup.
 bash scripts/tools.sh all
 
-# With arguments: just those tests. Without (CI): the main suite, the date proof
-# (the time-skipping suites from three other calendar points), the forced-replay
-# re-runs of the workflow tests (worker cache 0 and 3), then the slow
-# reliability suite (tests/slow, see jest.slow.config.js).
+# With arguments: just those tests. Without (CI): the main suite, the forced-replay
+# re-runs (worker cache 0 and 3), then the slow reliability suite (tests/slow,
+# see jest.slow.config.js) and, beside it, the date proof (the time-skipping
+# suites from three other calendar points). The two overlap because the slow
+# suite mostly waits (outages, restarts, kills) and the date proof runs on its
+# own Java test servers; the proof's output follows the slow suite's.
 if [ $# -gt 0 ]; then
   exec npx --no-install jest --ci "$@"
 fi
 npx --no-install jest --ci
-bash scripts/test-dates.sh
 bash scripts/test-forced-replay.sh
+dates_log="$(mktemp)"
+echo "[test] date proof started beside the slow suite (its output follows)" >&2
+# Its own process group, so an interrupted run stops it too.
+setsid bash scripts/test-dates.sh >"$dates_log" 2>&1 &
+dates_pid=$!
+trap 'kill -- "-$dates_pid" 2>/dev/null || true' INT TERM
 echo "[test] slow reliability suite (tests/slow)" >&2
-exec npx --no-install jest --ci --config jest.slow.config.js
+slow_status=0
+npx --no-install jest --ci --config jest.slow.config.js || slow_status=$?
+dates_status=0
+wait "$dates_pid" || dates_status=$?
+trap - INT TERM
+cat "$dates_log" >&2
+rm -f "$dates_log"
+echo "[test] slow suite exit ${slow_status}, date proof exit ${dates_status}" >&2
+[ "$slow_status" -eq 0 ] && [ "$dates_status" -eq 0 ]

@@ -45,11 +45,19 @@ export function testMaxCachedWorkflows(): number {
   return n;
 }
 
+/**
+ * The workflow bundle `npm test` built from this tree just before jest (scripts/test.sh): every worker of the
+ * run loads it instead of running webpack again. Unset (jest run directly), workers bundle the source themselves.
+ */
+export function prebuiltWorkflowBundle(): string | undefined {
+  return process.env.DUBAN_TEST_WORKFLOW_BUNDLE || undefined;
+}
+
 /** A worker on the real task queue with the real activities. */
 export function testWorker(connection: NativeConnection, deps: TestDeps, overrides: Partial<WorkerOptions> = {}, namespace = 'default'): Promise<Worker> {
   // A short sticky-queue timeout: after a worker stops, its cached workflows' next
   // tasks move to the shared queue in a second instead of waiting out the default.
-  return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, overrides: { stickyQueueScheduleToStartTimeout: '1s', ...overrides } }, {
+  return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, workflowBundlePath: prebuiltWorkflowBundle(), overrides: { stickyQueueScheduleToStartTimeout: '1s', ...overrides } }, {
     WORKER_ACTIVITY_CONCURRENCY: 8,
     WORKER_MAX_CACHED_WORKFLOWS: testMaxCachedWorkflows(),
     WORKER_SHUTDOWN_GRACE: '5s',

@@ -1,7 +1,8 @@
 /**
  * The real worker (worker/main.ts) as a child process against the test
  * services, for tests that kill, stop and restart it. The workflow bundle is
- * built once per test file so a restart takes about a second, not a webpack run.
+ * built once per test file (or is the run's prebuilt one) so a restart takes
+ * about a second, not a webpack run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,10 +11,13 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
 import { REPO_ROOT, type ManagedProcess } from '../../scripts/stack';
 import { WORKFLOWS_PATH } from '../../worker/createWorker';
+import { prebuiltWorkflowBundle } from './deps';
 
 const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export async function buildBundleFile(): Promise<string> {
+  const prebuilt = prebuiltWorkflowBundle();
+  if (prebuilt) return prebuilt;
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bundle-')), 'workflow-bundle.js');
   fs.writeFileSync(file, code);
@@ -66,7 +70,13 @@ export async function startChild(script: string, env: NodeJS.ProcessEnv, ready: 
         });
       }),
   };
-  await child.waitForLine(ready);
+  try {
+    await child.waitForLine(ready);
+  } catch (err) {
+    // A child that never became ready is nobody's to stop: it would outlive the test run.
+    proc.child.kill('SIGKILL');
+    throw err;
+  }
   return child;
 }
 
