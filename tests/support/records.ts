@@ -5,7 +5,9 @@
  * source of truth, the database its projection. Record activities may still
  * be in flight when a test ends, so the check waits for them (bounded).
  */
+import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { grpcFailure } from '../../api/errors';
 import type { Db } from '../../common/db';
 import { cycleObligations } from '../../workflows/cycle/obligations';
 import { cycleStateQuery, type CycleView } from '../../workflows/cycle/messages';
@@ -16,6 +18,9 @@ import { rolloutObligations, selectionObligations } from '../../workflows/innova
 import { eventually } from './eventually';
 
 type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
+
+/** Temporal's answers when no worker took the query in time, or the server was busy. */
+const TRANSIENT = new Set<number>([status.DEADLINE_EXCEEDED, status.UNAVAILABLE, status.RESOURCE_EXHAUSTED, status.CANCELLED]);
 
 /** Where the record and the workflow disagree, one line each (empty: they agree). */
 export async function recordDivergences(db: Db, client: Client, workflowIds: string[]): Promise<string[]> {
@@ -34,7 +39,9 @@ export async function recordDivergences(db: Db, client: Client, workflowIds: str
       out.push(...(await check(db, client, id)).map((d) => `${id}: ${d}`));
     } catch (err) {
       // A query needs a worker to answer it: under load, or while another test file's worker on the shared
-      // task queue shuts down, it can time out. Reported as a divergence, so the caller's poll asks again.
+      // task queue shuts down, it can time out. Reported as a divergence, so the caller's poll asks again;
+      // any other failure is a bug of the check or the workflow and fails at once.
+      if (!TRANSIENT.has(grpcFailure(err)?.code ?? -1)) throw err;
       out.push(`${id}: not compared (${err instanceof Error ? `${err.message}: ${err.cause instanceof Error ? err.cause.message : ''}` : String(err)})`);
     }
   }
