@@ -31,6 +31,8 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
       WORKER_ACTIVITY_CONCURRENCY: String(WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY),
       WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS),
       WORKER_SHUTDOWN_GRACE: '5s',
+      // Not the default metrics port: a running `npm start` worker holds it.
+      WORKER_METRICS_ADDRESS: 'off',
     },
     onLine: (line) => {
       if (/worker polling/.test(line)) ready();

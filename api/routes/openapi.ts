@@ -58,6 +58,9 @@ const CONFIG = {
   showOperationId: true,
   hideClientButton: true,
   agent: { disabled: true },
+  // Scalar's own toolbar (shown on localhost) advertises its hosted services ("Deploy", "Generate MCP").
+  showDeveloperTools: 'never',
+  mcp: { disabled: true },
 };
 const INIT = `Scalar.createApiReference('#app', ${JSON.stringify(CONFIG)});\n`;
 

@@ -69,5 +69,7 @@ describe('/api/docs', () => {
     expect(init.status).toBe(200);
     expect(init.text).toContain('"url":"/api/openapi.json"');
     expect(init.text).toContain('"withDefaultFonts":false');
+    // Scalar's toolbar would advertise its hosted services on localhost ("Deploy", "Generate MCP").
+    expect(init.text).toContain('"showDeveloperTools":"never"');
   });
 });
