@@ -3,7 +3,7 @@
  * export (CSV in UTF-8 or GBK, .xlsx, JSON; read by scripts/tabular.ts). Each
  * valid row arrives exactly like a webhook POST: registered once and its
  * workflow started once, so re-running an import is harmless. Bad rows are
- * reported with their line and the zod issues; the good ones are imported anyway.
+ * reported with their line and what is wrong (in Chinese, by column); the good ones are imported anyway.
  *
  *   npm run import:documents -- export.xlsx [--concurrency 8]
  *
@@ -32,6 +32,23 @@ export const DOCUMENT_COLUMNS: FieldAliases = {
   participantUnitIds: ['参与单位', '配合单位', '参与单位编码'],
   implementsDocNumber: ['贯彻文号', '对应中央文件文号'],
 };
+
+const ZH = z.locales.zhCN();
+
+/** "「印发日期」" for an issue at issuedAt: the column header officials know (first alias). */
+function columnLabel(path: PropertyKey[]): string {
+  const field = path[0];
+  if (typeof field !== 'string') return '';
+  return `「${DOCUMENT_COLUMNS[field]?.[0] ?? field}」`;
+}
+
+/** One issue as a clerk reads it: the column, then what is wrong with the cell. */
+function issueText(issue: z.core.$ZodIssue): string {
+  const column = columnLabel(issue.path);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${column}为空`;
+  if (issue.path[0] === 'level') return `${column}应为“中央”或“省”`;
+  return `${column}${issue.message}`;
+}
 
 const LEVELS: Record<string, string> = { 中央: 'CENTRAL', 中央级: 'CENTRAL', 省: 'PROVINCIAL', 省级: 'PROVINCIAL' };
 
@@ -88,9 +105,11 @@ export async function importDocuments(
     while (next < rows.length) {
       const index = next++;
       const row = rows[index];
-      const parsed = DocumentArrival.safeParse(row.raw);
+      // The report is read by the office's registry clerks: zod's messages in Chinese, whatever the process's locale.
+      const parsed = DocumentArrival.safeParse(row.raw, { error: ZH.localeError });
       if (!parsed.success) {
-        rejected[index] = { where: row.where, line: row.line, docNumber: labelCell(row.raw.docNumber), reason: '字段不合法', issues: z.treeifyError(parsed.error) };
+        const reason = `字段不合法：${parsed.error.issues.map(issueText).join('；')}`;
+        rejected[index] = { where: row.where, line: row.line, docNumber: labelCell(row.raw.docNumber), reason, issues: z.treeifyError(parsed.error) };
       } else {
         try {
           const { created } = await registerDocument(db, client, parsed.data);
@@ -130,7 +149,7 @@ async function main(): Promise<number> {
       onProgress: progressLine('imported', rows.length),
     });
     console.log(`${report.total} rows: ${report.created} new, ${report.existing} already known, ${report.rejected.length} rejected`);
-    for (const r of report.rejected) console.log(`  ${r.where} ${r.docNumber ?? ''}: ${r.reason} ${r.issues ? JSON.stringify(r.issues) : ''}`);
+    for (const r of report.rejected) console.log(`  ${r.where} ${r.docNumber ?? ''}: ${r.reason}`);
     return report.rejected.length ? 2 : 0;
   } finally {
     await db.$disconnect();

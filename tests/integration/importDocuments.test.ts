@@ -28,6 +28,8 @@ describe('document import from GBK CSV and .xlsx', () => {
     process.stdout.write(`[import-documents] ${file}: ${first.total} rows, ${first.created} new, ${first.rejected.length} rejected (${first.rejected.map((r) => `${r.where}: ${r.reason}`).join('; ')}); warnings: ${warnings.join('; ')}\n`);
     expect(first).toMatchObject({ total: good.length + bad.length, created: good.length, existing: 0 });
     expect(first.rejected.map((r) => r.where)).toEqual(bad);
+    // Officials read the reasons: Chinese, naming the column, never zod's English.
+    for (const r of first.rejected) expect(r.reason).not.toMatch(/invalid|expected|undefined|string|required/i);
     expect(progress).toEqual(rows.map((_r, i) => i + 1));
     for (const docNumber of good) {
       const doc = await harness.deps.db.document.findUniqueOrThrow({ where: { docNumber } });
