@@ -1,4 +1,4 @@
-// The HTTP API: authentication, audit, routes, one error shape.
+// The HTTP API: flood limits, authentication, audit, routes, one error shape.
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { z } from 'zod';
@@ -63,6 +63,9 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   // First: every request is timed and logged, whichever router answers it.
   app.use(observeRequests(counted));
   app.use(requestLog(logger ?? processLogger));
+  const limits = rateLimiters(db, rateLimits, (limit) => counted.rateLimitRefusals.inc({ limit }));
+  // Before anything looks up a token or writes a row: an address's requests without a known official are limited.
+  app.use('/api', limits.perAddress);
   // Before the JSON parser: the Web UI's codec endpoint has its own CORS, cookie and body limit.
   app.use('/api/codec', codecRouter({ db, codec, temporalUiUrl: uiUrl }));
   app.use(express.json({ limit: '1mb' }));
@@ -72,10 +75,10 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   app.use('/api/public', innovationPublicRouter(db));
   const api = express.Router();
   api.use(openApiRouter()); // public, before authentication
-  api.use(auditTrail(db));
+  api.use(auditTrail(db)); // before authentication: refusals of a known official (CSRF, 429) are audited too
   api.use(authPublicRouter(db, mailer, consoleUrl ?? consoleBaseUrl())); // signing in needs no token
   api.use(authenticate(db));
-  api.use(rateLimiters(db, rateLimits, (limit) => counted.rateLimitRefusals.inc({ limit })));
+  api.use(limits.afterAuthentication);
   api.use(authRouter(db));
   api.use(consoleRouter(db, clock));
   api.use(documentsRouter(db, client));

@@ -1,7 +1,11 @@
 // Append-only audit of every official action through the API: who, when,
-// what, from which address, and the outcome — refused requests (401, 403,
-// 409...) included: the middleware runs before authentication and writes when
-// the response is finished, whatever answered it. Reads are not audited.
+// what, from which address, and the outcome — refusals of a known official
+// (403, 409, 429...) included: the middleware runs before authentication and
+// writes when the response is finished, whatever answered it. Requests that end
+// without a known official (401s) are not written, except sign-in attempts
+// (`auditSignIn`), which the per-address limit bounds (api/rateLimits.ts).
+// Reads are not audited. What the caller chose (path, header, address) is cut
+// to size: a row costs the same whatever was sent.
 import type { RequestHandler } from 'express';
 import type { Db } from '../common/db';
 
@@ -13,27 +17,40 @@ function safeDecode(s: string): string {
   }
 }
 
+/** At most `n` UTF-16 units, without a split surrogate pair or NUL (PostgreSQL text and jsonb refuse both). */
+export function cut(s: string, n = 200): string {
+  return s.replaceAll('\0', '').slice(0, n).replace(/[\uD800-\uDBFF]$/, '');
+}
+
+/** Marks a sign-in attempt: audited even when it fails, while anonymous requests are not. */
+export const auditSignIn: RequestHandler = (_req, res, next) => {
+  res.locals.auditSignIn = true;
+  next();
+};
+
 export function auditTrail(db: Db): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     res.on('finish', () => {
+      if (!req.caller && res.locals.auditSignIn !== true) return;
       // From the URL, not req.params: an error answered outside the router has lost its params.
       const segment = /^\/api\/[^/]+\/([^/?]+)/.exec(req.originalUrl)?.[1];
-      const subjectId = segment ? safeDecode(segment) : undefined;
+      const key = req.header('idempotency-key');
+      const error = res.locals.error as { code: string; message: string } | undefined;
       db.auditLog
         .create({
           data: {
             officialId: req.caller?.officialId ?? null,
             method: req.method,
-            path: req.originalUrl.slice(0, 500),
-            ip: req.ip ?? null,
-            action: `${req.method} ${req.route?.path ?? req.path}`.slice(0, 200),
-            subjectId: subjectId ?? null,
+            path: cut(req.originalUrl, 500),
+            ip: req.ip ? cut(req.ip, 64) : null,
+            action: cut(`${req.method} ${req.route?.path ?? req.path}`),
+            subjectId: segment ? cut(safeDecode(segment)) : null,
             status: res.statusCode,
             detail: {
-              idempotencyKey: req.header('idempotency-key') ?? null,
-              // A refused or failed request keeps its reason (set by errorHandler).
-              ...(res.locals.error ? { error: res.locals.error } : {}),
+              idempotencyKey: key !== undefined ? cut(key) : null,
+              // A refused or failed request keeps its reason (set by errorHandler; it may quote the path).
+              ...(error ? { error: { code: error.code, message: cut(error.message) } } : {}),
             },
           },
         })

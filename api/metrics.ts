@@ -29,7 +29,7 @@ export function createApiMetrics({ processMetrics = false } = {}): ApiMetrics {
     }),
     rateLimitRefusals: new Counter({
       name: 'duban_rate_limit_refusals_total',
-      help: 'Requests refused with 429 by the flood limits (limit: caller = per official, workflow = steps per workflow)',
+      help: 'Requests refused with 429 by the flood limits (limit: address = per address before authentication, caller = per official, workflow = steps per workflow)',
       labelNames: ['limit'],
       registers: [registry],
     }),

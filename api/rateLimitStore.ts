@@ -44,8 +44,11 @@ export class PostgresRateLimitStore implements Store {
   }
 
   async decrement(key: string): Promise<void> {
+    // express-rate-limit gives a hit back from a response's 'finish' listener, where a
+    // rejection would be unhandled (and end the process): a hit not given back during a
+    // database outage only makes the limit stricter until the window ends.
     await this.db.$executeRaw`
-      UPDATE "RateLimitCounter" SET "hits" = GREATEST("hits" - 1, 0) WHERE "key" = ${this.prefix + key} AND "resetAt" > now()`;
+      UPDATE "RateLimitCounter" SET "hits" = GREATEST("hits" - 1, 0) WHERE "key" = ${this.prefix + key} AND "resetAt" > now()`.catch(() => undefined);
   }
 
   async resetKey(key: string): Promise<void> {

@@ -1,7 +1,8 @@
 // One way to run a workflow step over HTTP, for every family. A step route
 // parses its body (400), loads its subject (404, or 403 when the caller may not
 // see it) and checks that the caller may take the step (403) before anything
-// reaches Temporal; then the step runs as a Temporal update whose validator
+// reaches Temporal or spends the workflow's flood budget (429, api/rateLimits.ts);
+// then the step runs as a Temporal update whose validator
 // may refuse it (409, with the workflow's own reason). The Idempotency-Key
 // header becomes the update id, so a repeated request is the same update.
 // Starting a family's workflow goes through startOnce() below.
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import { caller, type Caller } from './auth';
 import { ApiError, grpcFailure } from './errors';
 import { describe, type ErrorStatus } from './openapi';
+import { countStep } from './rateLimits';
 import { MonthParam } from './schemas/cycles';
 
 /** A JSON request or response body for describe(). */
@@ -83,7 +85,10 @@ export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Clien
     const subject = await step.load(req);
     const c = caller(req);
     const args = await step.args(body, c, subject, req);
-    const result = await runUpdate(client, step.workflowId(subject), step.update, args, req, step.workflow);
+    // Only now, authorized and valid, does the step spend its workflow's flood budget, under the id it addresses.
+    const workflowId = step.workflowId(subject);
+    await countStep(req, workflowId);
+    const result = await runUpdate(client, workflowId, step.update, args, req, step.workflow);
     res.status(step.status ?? 200).json(await step.answer(result, subject, body, c, req));
   });
 }

@@ -9,10 +9,13 @@ export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
 /** Where the metrics endpoints listen (host:port), or "off". */
 const ListenAddress = z.union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port or "off"')]);
 
-/** Generous for people, tight for loops: 600 requests a minute per official, 300 steps a minute per workflow. */
+/**
+ * Generous for people, tight for loops: 300 requests a minute per address without a known official
+ * (anonymous, failed sign-ins), 600 requests a minute per official, 300 authorized steps a minute per workflow.
+ */
 // perWorkflow leaves room for a month's legitimate burst on one cycle (19 units'
 // reports and scores) while staying far below Temporal's 2,000 updates per run.
-export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perCaller: 600, perWorkflow: 300 };
+export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perAddress: 300, perCaller: 600, perWorkflow: 300 };
 
 const Env = z.object({
   DATABASE_URL: z.string().url(),
@@ -32,9 +35,11 @@ const Env = z.object({
   // workflows, bounds the worker's memory (bench B4). Evicted workflows replay on their next task.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100000).default(500),
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
-  // Floods (api/rateLimits.ts): requests per window per official, and steps per
-  // window per workflow — far below Temporal's per-run limits (2,000 updates, 51,200 events).
+  // Floods (api/rateLimits.ts): requests per window per address that end without a known
+  // official, requests per window per official, and authorized steps per window per
+  // workflow — far below Temporal's per-run limits (2,000 updates, 51,200 events).
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(RATE_LIMIT_DEFAULTS.windowMs),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perAddress),
   RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perCaller),
   RATE_LIMIT_PER_WORKFLOW: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perWorkflow),
   LOG_LEVEL: LogLevel.default('info'),

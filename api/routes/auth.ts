@@ -5,6 +5,7 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Mailer } from '../../activities/mailer';
 import type { Db } from '../../common/db';
+import { auditSignIn } from '../audit';
 import { caller, isAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
@@ -90,13 +91,14 @@ export function authPublicRouter(db: Db, mailer: Mailer | undefined, consoleUrl:
 
   r.get('/auth/methods', (_req, res) => void res.json({ methods: LOGIN_METHODS }));
 
-  r.post('/auth/code', async (req, res) => {
+  // Sign-in attempts are audited even when they fail (bounded by the per-address limit, api/rateLimits.ts).
+  r.post('/auth/code', auditSignIn, async (req, res) => {
     const body = LoginCodeBody.parse(req.body ?? {});
     await sendLoginCode(db, mailer, body.email, req.ip, consoleUrl);
     res.status(202).json({ sent: true, expiresInMinutes: AUTH_LIMITS.codeTtlMs / 60_000 });
   });
 
-  r.post('/auth/session', async (req, res) => {
+  r.post('/auth/session', auditSignIn, async (req, res) => {
     const body = SessionBody.parse(req.body ?? {});
     const o = await officialWithUnit(db, await verifyLoginCode(db, body.email, body.code));
     const session = await startSession(db, req, res, o.id, 'email-code');

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { AesGcmPayloadCodec } from '../../common/codec';
 import type { Db } from '../../common/db';
 import type { Payload } from '@temporalio/common';
-import { auditTrail } from '../audit';
+import { auditSignIn, auditTrail } from '../audit';
 import { bearerToken, callerForToken, isAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe, ErrorBody } from '../openapi';
@@ -193,7 +193,7 @@ export function codecRouter({ db, codec, temporalUiUrl }: CodecRouterDeps): Rout
   });
 
   // Logins are audited (who opened decrypted histories, and when); each decode is not.
-  r.post('/login', auditTrail(db), express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), async (req, res) => {
+  r.post('/login', auditTrail(db), auditSignIn, express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), async (req, res) => {
     const { token } = LoginBody.parse(req.body);
     const c = await callerForToken(db, token);
     if (!c) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');

@@ -76,6 +76,8 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
       DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS,
       WORKFLOW_BUNDLE_PATH: bundle,
       RATE_LIMIT_PER_CALLER: String(LIMIT),
+      // The flood below is the per-official limit's: its 400 concurrent requests share one address.
+      RATE_LIMIT_PER_ADDRESS: String(1e6),
       RATE_LIMIT_WINDOW_MS: String(30 * 60_000),
     };
     workers.A = await startWorker();

@@ -34,8 +34,8 @@ describe('API fuzzing (schemathesis)', () => {
     native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
     worker = await testWorker(native, deps);
     running = worker.run();
-    // Flood limits out of the way: the fuzzer is one caller sending thousands of requests.
-    const app = createApp({ db: deps.db, client: new Client({ connection }), rateLimits: { perCaller: 1e9, perWorkflow: 1e9 } });
+    // Flood limits out of the way: the fuzzer is one caller (and one address) sending thousands of requests.
+    const app = createApp({ db: deps.db, client: new Client({ connection }), rateLimits: { perAddress: 1e9, perCaller: 1e9, perWorkflow: 1e9 } });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
