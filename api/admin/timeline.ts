@@ -13,6 +13,7 @@ import { status } from '@grpc/grpc-js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { consolePath } from '../../common/consoleLinks';
 import type { Db } from '../../common/db';
+import { UNITS } from '../../common/searchAttributes';
 import { formatShanghai } from '../../common/policy/duration';
 import { ApiError, grpcFailure } from '../errors';
 import { familyOf, noticeKindLabel, type Family, type Subject, type TimelineLabel } from '../families';
@@ -70,7 +71,8 @@ export interface Timeline {
   familyTitle?: string;
   status: string;
   runs: Array<{ runId: string; startedAt?: string; closedAt?: string; status: string }>;
-  temporalUiUrl: string;
+  /** Administrators only. */
+  temporalUiUrl?: string;
   /** What the workflow is about, and its page in the console. */
   subject?: { type: string; id: string; title?: string; reference?: string; link?: string };
   /** Every unit the workflow concerns (search attribute, subject, obligations): used for access control. */
@@ -154,6 +156,31 @@ export interface TimelineOptions {
   brief?: boolean;
   /** Merge the events of linked workflows (default true). */
   related?: boolean;
+  /**
+   * The unit of a reader who is not an administrator: linked workflows that do not concern it are
+   * not merged, and what is for administrators only — request IP addresses, the mail server's and
+   * activities' raw failure texts, the Temporal UI link — is left out. Unset: an administrator.
+   */
+  viewerUnitId?: string;
+}
+
+/**
+ * The units a workflow concerns — who besides administrators may read its timeline — from its current
+ * search attributes and the database, without reading its history (an outsider is refused before any
+ * of that work). Undefined when there is no such workflow.
+ */
+export async function concernedUnits({ db, client }: TimelineDeps, workflowId: string): Promise<Set<string> | undefined> {
+  let description;
+  try {
+    description = await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || grpcFailure(err)?.code === status.NOT_FOUND) return undefined;
+    throw err;
+  }
+  const fam = familyOf(description.type, undefined);
+  const [subject] = fam ? await fam.subjects(db, [workflowId]) : [];
+  const obligations = await db.obligation.findMany({ where: { workflowId }, select: { unitId: true }, distinct: ['unitId'] });
+  return new Set([...(description.typedSearchAttributes.get(UNITS) ?? []), ...(subject?.unitIds ?? []), ...obligations.map((o) => o.unitId)]);
 }
 
 /**
@@ -163,12 +190,16 @@ export interface TimelineOptions {
  * family relates to it are merged in, each marked with the other's reference.
  */
 export async function buildTimeline(deps: TimelineDeps, workflowId: string, opts: TimelineOptions = {}): Promise<Timeline> {
-  const { timeline: t, family, subject } = await buildOne(deps, workflowId);
-  const partners = opts.related !== false && subject && family?.related ? await family.related(deps.db, subject) : [];
+  const { timeline: t, family, subject } = await buildOne(deps, workflowId, opts);
+  const linked = opts.related !== false && subject && family?.related ? await family.related(deps.db, subject) : [];
+  const partners = [];
+  for (const p of linked) {
+    if (opts.viewerUnitId === undefined || (await concernedUnits(deps, p.workflowId))?.has(opts.viewerUnitId)) partners.push(p);
+  }
   for (const p of partners) {
     let other: Timeline;
     try {
-      other = (await buildOne(deps, p.workflowId)).timeline;
+      other = (await buildOne(deps, p.workflowId, opts)).timeline;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'NOT_FOUND') continue;
       throw err;
@@ -182,11 +213,13 @@ export async function buildTimeline(deps: TimelineDeps, workflowId: string, opts
   return t;
 }
 
-async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string): Promise<{ timeline: Timeline; family?: Family; subject?: Subject }> {
+async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId: string, opts: TimelineOptions): Promise<{ timeline: Timeline; family?: Family; subject?: Subject }> {
   // The fields of a decoded input or result that the timeline reads; any value (or none) may be there.
   const decodeArg = async (payloads: Parameters<typeof decodeValue>[1]) =>
     (await decodeValue(client, payloads)) as { noticeId?: unknown; noticeIds?: unknown; actor?: { officialId?: unknown } } | null | undefined;
-  const failureText = (failure: Parameters<typeof failureMessage>[1]) => failureMessage(client, failure);
+  const admin = opts.viewerUnitId === undefined;
+  // Raw failure texts (the mail server's answers, exceptions) are for administrators: others learn that something failed.
+  const failureText = async (failure: Parameters<typeof failureMessage>[1]) => (admin ? failureMessage(client, failure) : undefined);
 
   const { runs, truncated } = await loadRuns(client, workflowId);
   const first = runs[0].history.events?.[0]?.workflowExecutionStartedEventAttributes;
@@ -268,7 +301,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         const act = activities.get(num(a.scheduledEventId));
         if (act) {
           act.attempt = a.attempt ?? 1;
-          act.lastFailure = a.lastFailure ? await failureText(a.lastFailure) : undefined;
+          act.lastFailure = a.lastFailure ? ((await failureText(a.lastFailure)) ?? '') : undefined;
         }
       } else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) {
         const a = (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes)!;
@@ -278,8 +311,10 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         const label = l?.label ?? `执行活动 ${act?.type ?? ''}`;
         const what = l?.describe?.(act?.input);
         const attempts = act?.attempt ?? 1;
-        const retryNote = attempts > 1 ? `第 ${attempts} 次尝试${e.activityTaskCompletedEventAttributes ? '成功' : ''}（此前失败：${act?.lastFailure ?? '原因未记录'}）` : undefined;
+        const earlier = act?.lastFailure === '' ? '' : `：${act?.lastFailure ?? '原因未记录'}`;
+        const retryNote = attempts > 1 ? `第 ${attempts} 次尝试${e.activityTaskCompletedEventAttributes ? '成功' : ''}（此前失败${earlier}）` : undefined;
         const noticeIds: string[] = [];
+        const failed = !e.activityTaskCompletedEventAttributes;
         let failure: string | undefined;
         if (e.activityTaskCompletedEventAttributes) {
           const result = await decodeArg(e.activityTaskCompletedEventAttributes.result?.payloads);
@@ -294,12 +329,12 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
         push(
           {
             kind: 'activity',
-            title: `${label}${what ? `（${what}）` : ''}${failure ? '失败' : ''}`,
+            title: `${label}${what ? `（${what}）` : ''}${failed ? '失败' : ''}`,
             detail: [failure && `原因：${failure}`, retryNote].filter(Boolean).join('；') || undefined,
             actor: SYSTEM,
             rule: rule(l),
             // A first-attempt success is bookkeeping; a retry or a failure is news.
-            minor: (!failure && attempts === 1 && noticeIds.length === 0) || undefined,
+            minor: (!failed && attempts === 1 && noticeIds.length === 0) || undefined,
             data: { activityType: act?.type, attempts, scheduledAt: act?.scheduledAt, ...(failure ? { failure } : {}) },
           },
           { noticeIds },
@@ -367,7 +402,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
           runClosed = at;
           runStatus = CLOSE_STATUS[closeKey];
           const failure = e.workflowExecutionFailedEventAttributes ? await failureText(e.workflowExecutionFailedEventAttributes.failure) : undefined;
-          const reason = e.workflowExecutionTerminatedEventAttributes?.reason ?? undefined;
+          const reason = (admin && e.workflowExecutionTerminatedEventAttributes?.reason) || undefined;
           push({ kind: 'closed', title: CLOSE_STATUS[closeKey], detail: failure ?? reason, actor: SYSTEM, rule: fam?.rule });
         }
       }
@@ -518,7 +553,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
   for (const r of audits) {
     const key = (r.detail as { idempotencyKey?: string | null } | null)?.idempotencyKey ?? undefined;
     const p = key ? byUpdateId.get(key) : undefined;
-    const request = { auditId: r.id, method: r.method, path: r.path, status: r.status, ip: r.ip, at: r.at.toISOString() };
+    const request = { auditId: r.id, method: r.method, path: r.path, status: r.status, ...(admin ? { ip: r.ip } : {}), at: r.at.toISOString() };
     if (p && r.status < 400) {
       p.event.data = { ...p.event.data, request };
       continue;
@@ -562,7 +597,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
       p.event.detail = [p.event.detail, to.length && `送达：${to.join('、')}`, cc.length && `抄送：${cc.join('、')}`, failed.length && `投递失败：${failed.join('、')}`]
         .filter(Boolean)
         .join('；');
-      p.event.data = { ...p.event.data, recipients: recipients.map((r) => ({ ...r, name: nameOf(r.officialId) })) };
+      p.event.data = { ...p.event.data, recipients: recipients.map(({ error, ...r }) => ({ ...r, name: nameOf(r.officialId), ...(admin ? { error } : {}) })) };
     }
     if (p.event.kind === 'update' || p.event.kind === 'request' || p.event.kind === 'record') {
       const a = p.event.actor;
@@ -587,7 +622,7 @@ async function buildOne({ db, client, temporalUiUrl }: TimelineDeps, workflowId:
     familyTitle: fam?.title,
     status: overall,
     runs: runInfo,
-    temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId),
+    ...(admin ? { temporalUiUrl: temporalUiLink(temporalUiUrl, client.options.namespace, workflowId) } : {}),
     subject: subject && { type: subject.type, id: subject.id, title: subject.title, reference: subject.reference, link: consolePath(subject.type, subject.id) },
     unitIds: [...unitIds],
     related: [],

@@ -9,7 +9,7 @@ import type { Db } from '../../common/db';
 import { Prisma } from '../../generated/prisma/client';
 import { overdueBoard } from '../admin/overdue';
 import { searchWorkflows } from '../admin/search';
-import { buildTimeline } from '../admin/timeline';
+import { buildTimeline, concernedUnits } from '../admin/timeline';
 import { caller, isAdmin, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { workflowIdNamed } from '../families';
@@ -44,8 +44,10 @@ describe({
   path: '/admin/workflows/:workflowId/timeline',
   operationId: 'getTimeline',
   summary: "A workflow's timeline: Temporal history, notices, recorded steps and the audit log in time order",
-  description: 'Instead of a workflow id, a 文号, document id, month (`YYYY-MM`), half year or rollout id names the same workflow.',
-  errors: [403],
+  description:
+    'Instead of a workflow id, a 文号, document id, month (`YYYY-MM`), half year or rollout id names the same workflow. ' +
+    "A unit's officials read the timelines of items that concern their unit (others answer 404, like a missing one), without " +
+    "linked items that do not concern it, request IP addresses, raw delivery and activity failure texts or the Temporal UI link (administrators only).",
   label: '流程时间线：Temporal 事件历史与通知、办理记录、审计日志合并，按时间排序（也可用文号、文件 id、月份、评选或推广事项编号代替流程 id）',
   tags,
   request: { params: WorkflowIdParams, query: TimelineQuery },
@@ -85,10 +87,11 @@ export function adminRouter(deps: AdminDeps): Router {
     // An item's id or reference (文号, month, half year, rollout id) also names its workflow:
     // one call answers "what happened to document X" or "to the month's supervision".
     const workflowId = await workflowIdNamed(db, key);
-    const timeline = await buildTimeline(deps, workflowId, { brief: q.brief === 'true', related: q.related !== 'false' });
-    // A unit's officials see the timelines of items that concern their unit.
-    if (!isAdmin(c) && !timeline.unitIds.includes(c.unitId)) throw new ApiError('FORBIDDEN', '只能查看本单位相关事项的时间线');
-    res.json(timeline);
+    // A unit's officials see the timelines of items that concern their unit. Checked before the
+    // timeline is built (histories, audit rows), and "missing" and "not yours" are one answer.
+    const admin = isAdmin(c);
+    if (!admin && !(await concernedUnits(deps, workflowId))?.has(c.unitId)) throw new ApiError('NOT_FOUND', `未找到 ${key} 的流程（不存在或无权查看）`);
+    res.json(await buildTimeline(deps, workflowId, { brief: q.brief === 'true', related: q.related !== 'false', viewerUnitId: admin ? undefined : c.unitId }));
   });
 
   r.get('/admin/overdue', async (req, res) => {

@@ -12,14 +12,13 @@ import { STATE_LABELS, TERMINAL, refusal, type DocumentState, type DocumentStep 
 import { PHASE_LABELS, type SelectionPhase } from '../../workflows/innovation/state';
 import { overdueBoard } from '../admin/overdue';
 import { caller, isAdmin, type Caller } from '../auth';
-import { ApiError } from '../errors';
 import { familyOf, noticeKindLabel, subjectsOf } from '../families';
 import { documentFamily } from '../families/document';
 import { describe } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/console';
 import { answers } from '../schemas/views';
-import { DOCUMENT_STEPS, mayAct, mayReassign, mayView } from './documents';
+import { DOCUMENT_STEPS, mayAct, mayReassign, viewableDocument } from './documents';
 
 describe({ method: 'get', path: '/me/todo', operationId: 'getTodo', summary: "The caller's to-do: unacknowledged notices and own open obligations, most urgent first", label: '我的待办：未签收的通知和本人待办义务（最紧急的在前）', tags: ['我的待办'], responses: answers(s.Todo) });
 describe({ method: 'get', path: '/documents', operationId: 'listDocuments', summary: "Documents the caller's unit may see, filtered by state, lead unit, overdue, text", label: '上级文件列表（按状态、牵头单位、是否逾期筛选）', tags: ['上级文件'], request: { query: s.DocumentListQuery }, responses: answers(s.DocumentList) });
@@ -27,8 +26,7 @@ describe({
   method: 'get',
   path: '/documents/:id/actions',
   operationId: 'listDocumentActions',
-  summary: 'The steps the caller may take on a document now, with their forms',
-  errors: [403],
+  summary: 'The steps the caller may take on a document now, with their forms (404 for a document the caller may not see)',
   label: '当前登录人此刻可以办理的环节',
   tags: ['上级文件'],
   request: { params: z.object({ id: z.string().min(1) }) },
@@ -171,15 +169,13 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
   // became impossible in the meantime is refused with its reason.
   r.get('/documents/:id/actions', async (req, res) => {
     const c = caller(req);
-    const key = String(req.params.id);
-    const doc = await db.document.findFirst({ where: { OR: [{ id: key }, { docNumber: key }] }, include: { ledgerTasks: { orderBy: { id: 'asc' } } } });
-    if (!doc) throw new ApiError('NOT_FOUND', `文件 ${key} 不存在`);
-    if (!mayView(c, doc)) throw new ApiError('FORBIDDEN', '无权查看该文件');
+    const doc = await viewableDocument(db, c, String(req.params.id));
+    const ledgerTasks = await db.ledgerTask.findMany({ where: { documentId: doc.id }, orderBy: { id: 'asc' } });
     const state = doc.state as DocumentState;
     const open = await db.obligation.findMany({ where: { workflowId: doc.workflowId, status: 'OPEN' }, orderBy: { dueAt: 'asc' } });
     const labels = documentFamily.updates ?? {};
     const actions: Array<z.infer<typeof s.DocumentAction>> = [];
-    const openTasks = doc.ledgerTasks.filter((t) => t.status === 'OPEN');
+    const openTasks = ledgerTasks.filter((t) => t.status === 'OPEN');
     // Until the workflow has recorded its first state (just registered), nothing can be done yet.
     const known = state in STATE_LABELS;
     for (const [path, { who, update }] of known ? DOCUMENT_STEPS : []) {

@@ -15,7 +15,7 @@ import { cycleWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
-import type { Cycle } from '../../generated/prisma/client';
+import type { Cycle, CycleDiagnosis, CycleInspection } from '../../generated/prisma/client';
 import * as m from '../../workflows/cycle/messages';
 import { DEFAULT_INDICATORS, PHASE_LABELS, shanghaiMonth, type CyclePhase } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
@@ -82,6 +82,9 @@ describe({
 get('/cycles/:month', {
   operationId: 'getCycle',
   summary: "A month's progress: reports, inspections, diagnoses, open obligations",
+  description:
+    "An inspection's issue list is shown to the inspected unit, its inspecting team, the reform office and city leaders; a diagnosis report to " +
+    'the diagnosed unit, the reform office and city leaders. Others see the inspection or diagnosis without them.',
   label: '查看某月督导进展：调度报送、督查、待办义务',
   responses: v.answers(v.CycleDetail),
 });
@@ -137,7 +140,23 @@ function inspectionOf(i: m.Inspection | undefined) {
   };
 }
 
-export async function cycleDetail(db: Db, cycle: Cycle, now = new Date()) {
+/**
+ * Who reads a unit's inspection findings (README, "Who sees what"): the issue list is the inspected
+ * unit's and its inspecting team's ("1+1+n": leader, reform-office members, special group,
+ * departments); a diagnosis report is the diagnosed unit's. The reform office and the city leaders
+ * read them all. Everyone else sees that an inspection or diagnosis took place, not what it found.
+ */
+const readsAllFindings = (c: Caller) => isReformOffice(c) || c.roles.includes('CITY_LEADER');
+const readsIssues = (c: Caller, i: CycleInspection) =>
+  readsAllFindings(c) ||
+  c.unitId === i.unitId ||
+  c.officialId === i.leaderId ||
+  i.reformOfficeIds.includes(c.officialId) ||
+  c.unitId === i.specialGroupId ||
+  i.departmentIds.includes(c.unitId);
+const readsDiagnosis = (c: Caller, d: CycleDiagnosis) => readsAllFindings(c) || c.unitId === d.unitId;
+
+export async function cycleDetail(db: Db, cycle: Cycle, c: Caller, now = new Date()) {
   const policy = await resolvePolicy(db);
   const [reports, inspections, obligations, diagnoses, notices] = await Promise.all([
     db.cycleReport.findMany({ where: { cycleId: cycle.id }, orderBy: { unitId: 'asc' } }),
@@ -152,8 +171,8 @@ export async function cycleDetail(db: Db, cycle: Cycle, now = new Date()) {
     phaseLabel: PHASE_LABELS[cycle.phase as CyclePhase] ?? cycle.phase,
     briefingAvailable: !!briefingHtml,
     reports,
-    inspections,
-    diagnoses,
+    inspections: inspections.map(({ issues, ...i }) => (readsIssues(c, { issues, ...i }) ? { ...i, issues } : i)),
+    diagnoses: diagnoses.map(({ report, ...d }) => (readsDiagnosis(c, { report, ...d }) ? { ...d, report } : d)),
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.cycle.warningWindow) })),
     notices: Object.fromEntries(notices.map((n) => [n.kind, n._count])),
   };
@@ -280,7 +299,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
   });
 
   r.get('/cycles/:month', async (req, res) => {
-    res.json(await cycleDetail(db, await load(req)));
+    res.json(await cycleDetail(db, await load(req), caller(req)));
   });
 
   /**

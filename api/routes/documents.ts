@@ -43,8 +43,8 @@ describe({
   label: '查看文件办理详情（按 id 或文号）',
   tags,
   request: { params: paramsOf('/documents/:id') },
+  description: 'Recipients\' e-mail addresses and delivery errors are shown to administrators only. A document the caller may not see answers 404, like one that does not exist.',
   responses: answers(DocumentDetail),
-  errors: [403],
 });
 
 /** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
@@ -70,7 +70,21 @@ export function mayView(c: Caller, doc: Document): boolean {
   return isAdmin(c) || c.unitId === REFORM_OFFICE_ID || doc.leadUnitId === c.unitId || doc.participantUnitIds.includes(c.unitId);
 }
 
-export async function documentDetail(db: Db, id: string) {
+/**
+ * The document an official names (id or 文号) if they may see it. "Missing" and "not yours" are one
+ * answer, so an outsider cannot learn which 文号 exist.
+ */
+export async function viewableDocument(db: Db, c: Caller, key: string): Promise<Document> {
+  const doc = await db.document.findFirst({ where: { OR: [{ id: key }, { docNumber: key }] } });
+  if (!doc || !mayView(c, doc)) throw new ApiError('NOT_FOUND', `未找到文件 ${key}（不存在或无权查看）`);
+  return doc;
+}
+
+/**
+ * A document's detail as the caller may see it: recipients' e-mail addresses and the mail server's
+ * raw answers are for administrators; others see who was sent what (names, units) and whether it arrived.
+ */
+export async function documentDetail(db: Db, id: string, c: Caller) {
   const doc = await db.document.findUniqueOrThrow({
     where: { id },
     include: { ledgerTasks: { orderBy: { id: 'asc' } } },
@@ -86,10 +100,22 @@ export async function documentDetail(db: Db, id: string) {
     resolvePolicy(db),
   ]);
   const now = new Date();
+  const admin = isAdmin(c);
+  const ids = [...new Set(notices.flatMap((n) => n.recipients.map((r) => r.officialId)))];
+  const officials = await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, unit: { select: { name: true } } } });
+  const who = new Map(officials.map((o) => [o.id, o]));
   return {
     ...doc,
     events,
-    notices,
+    notices: notices.map((n) => ({
+      ...n,
+      recipients: n.recipients.map(({ email, error, ...r }) => ({
+        ...r,
+        name: who.get(r.officialId)?.name ?? r.officialId,
+        unitName: who.get(r.officialId)?.unit.name ?? '',
+        ...(admin ? { email, error } : {}),
+      })),
+    })),
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.document.warningWindow) })),
   };
 }
@@ -103,13 +129,7 @@ export const mayReassign = (c: Caller) => isAdmin(c) || c.roles.some((role) => r
 export function documentsRouter(db: Db, client: Client): Router {
   const r = Router();
 
-  async function load(req: Request): Promise<Document> {
-    const key = String(req.params.id);
-    const doc = await db.document.findFirst({ where: { OR: [{ id: key }, { docNumber: key }] } });
-    if (!doc) throw new ApiError('NOT_FOUND', `文件 ${key} 不存在`);
-    if (!mayView(caller(req), doc)) throw new ApiError('FORBIDDEN', '无权查看该文件');
-    return doc;
-  }
+  const load = (req: Request): Promise<Document> => viewableDocument(db, caller(req), String(req.params.id));
 
   /** A step below /documents/:id/ by whom it may be taken; the answer is the document's detail. */
   function step<B extends z.ZodType, A>(
@@ -139,7 +159,7 @@ export function documentsRouter(db: Db, client: Client): Router {
         return toArgs(body, actorOf(c), req);
       },
       // The view says the workflow's state; the detail adds what was recorded and sent (notices, obligations).
-      answer: (_view, doc) => documentDetail(db, doc.id),
+      answer: (_view, doc, _body, c) => documentDetail(db, doc.id, c),
     });
   }
 
@@ -153,12 +173,12 @@ export function documentsRouter(db: Db, client: Client): Router {
     const c = caller(req);
     if (!isAdmin(c)) throw new ApiError('FORBIDDEN', '只有市委改革办可以登记上级文件');
     const { document, created } = await registerDocument(db, client, body);
-    res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id) });
+    res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id, c) });
   });
 
   r.get('/documents/:id', async (req, res) => {
     const doc = await load(req);
-    res.json(await documentDetail(db, doc.id));
+    res.json(await documentDetail(db, doc.id, caller(req)));
   });
 
   step('acknowledge', 'Acknowledge the document for the lead unit (article 5)', 'lead', s.StepBody, m.acknowledgeUpdate, (b, actor) => ({ actor, note: b.note }));

@@ -54,11 +54,13 @@ export const DocumentNotice = z.object({
   recipients: z.array(
     z.object({
       officialId: z.string(),
-      email: z.string(),
+      name: z.string(),
+      unitName: z.string(),
+      email: z.string().optional().openapi({ description: 'Administrators only' }),
       role: z.string(),
       status: z.string(),
       sentAt: instant.nullable(),
-      error: z.string().nullable(),
+      error: z.string().nullable().optional().openapi({ description: "The mail server's answer to a failed delivery: administrators only" }),
       acknowledgedAt: instant.nullable(),
     }),
   ),
@@ -150,7 +152,10 @@ export const CycleInspection = z.object({
   reformOfficeIds: z.array(z.string()),
   specialGroupId: z.string().nullable(),
   departmentIds: z.array(z.string()),
-  issues: z.array(z.object({ title: z.string(), detail: z.string().optional() })),
+  issues: z
+    .array(z.object({ title: z.string(), detail: z.string().optional() }))
+    .optional()
+    .openapi({ description: 'The issue list: for the inspected unit, the inspecting team, the reform office and city leaders only (README, "Who sees what")' }),
   createdAt: instant,
   unitSignedBy: z.string().nullable(),
   unitSignedAt: instant.nullable(),
@@ -172,7 +177,7 @@ export const CycleDiagnosis = z.object({
   unitId: z.string(),
   visitAt: instant,
   dueAt: instant,
-  report: z.string().nullable(),
+  report: z.string().nullable().optional().openapi({ description: 'The diagnosis report (null until filed): for the diagnosed unit, the reform office and city leaders only' }),
   filedBy: z.string().nullable(),
   filedAt: instant.nullable(),
 });
@@ -455,7 +460,7 @@ export const Timeline = z
     family: z.string().optional(),
     familyTitle: z.string().optional(),
     status: z.string(),
-    temporalUiUrl: z.string(),
+    temporalUiUrl: z.string().optional().openapi({ description: 'Administrators only' }),
     subject: z.object({ type: z.string(), id: z.string(), title: z.string().optional(), reference: z.string().optional(), link: z.string().optional() }).optional(),
     unitIds: z.array(z.string()),
     related: z.array(z.object({ workflowId: z.string(), reference: z.string().optional(), title: z.string().optional() })),

@@ -208,7 +208,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     expect(await p.locator('[data-testid=documents]').getByText(DOC_TITLE).count()).toBe(0);
     // Not even by its address (a forwarded e-mail link).
     await p.goto(`${base}/documents/${docId}`);
-    await p.getByRole('alert').getByText('无权查看该文件').waitFor();
+    await p.getByRole('alert').getByText('不存在或无权查看').waitFor();
     expect(await p.getByText(DOC_TITLE).count()).toBe(0);
     await shot(p, '05-other-district-refused');
     await ctx.close();

@@ -72,8 +72,8 @@ describe('admin API (dev server)', () => {
       return (key ? req.set('Idempotency-Key', key) : req).send(body);
     };
     expect((await step('dept-health-liaison', 'acknowledge', { note: '已签收' }, `${keyTag}-ack`)).status).toBe(200);
-    // Refused: a department that is not the lead (403) and an impossible step (409).
-    expect((await step('district-zhangdian-director', 'draft', {})).status).toBe(403);
+    // Refused: an official the document does not concern (404, as for a missing one) and an impossible step (409).
+    expect((await step('district-zhangdian-director', 'draft', {})).status).toBe(404);
     expect((await step('dept-health-liaison', 'draft', {})).status).toBe(409);
     // By document number in the path, like an official would type it.
     const ledger = await step(
@@ -132,18 +132,18 @@ describe('admin API (dev server)', () => {
     const started = index((e) => e.kind === 'started');
     const assignment = index((e) => e.kind === 'notice' && e.data?.noticeKind === 'ASSIGNMENT');
     const ack = index((e) => e.kind === 'update' && e.data?.update === 'acknowledge');
-    const refused403 = index((e) => e.kind === 'request' && e.title.includes('HTTP 403'));
+    const refusedOutsider = index((e) => e.kind === 'request' && e.title.includes('HTTP 404'));
     const refused409 = index((e) => e.kind === 'request' && e.title.includes('HTTP 409'));
     const ledger = index((e) => e.kind === 'update' && e.data?.update === 'openLedger');
     const draft = index((e) => e.kind === 'update' && e.data?.update === 'submitDraft');
     const unauthenticated = index((e) => e.kind === 'request' && e.title.includes('HTTP 401'));
-    for (const i of [started, assignment, ack, refused403, refused409, ledger, draft]) expect(i).toBeGreaterThanOrEqual(0);
+    for (const i of [started, assignment, ack, refusedOutsider, refused409, ledger, draft]) expect(i).toBeGreaterThanOrEqual(0);
     // The anonymous request was not audited, so it is not in the timeline.
     expect(unauthenticated).toBe(-1);
     expect(started).toBeLessThan(assignment);
     expect(assignment).toBeLessThan(ack);
-    expect(ack).toBeLessThan(refused403);
-    expect(refused403).toBeLessThan(refused409);
+    expect(ack).toBeLessThan(refusedOutsider);
+    expect(refusedOutsider).toBeLessThan(refused409);
     expect(refused409).toBeLessThan(ledger);
     expect(ledger).toBeLessThan(draft);
 
@@ -154,8 +154,9 @@ describe('admin API (dev server)', () => {
     // The request that carried the update is joined to it (same Idempotency-Key), not listed twice.
     expect(events[ack].data?.request).toMatchObject({ status: 200, method: 'POST' });
     expect(events[draft].title).toBe(`${liaison.name}（市卫生健康委）报送上会文件初稿`);
-    expect(events[refused403]).toMatchObject({ actor: { officialId: 'district-zhangdian-director', name: zhangdian.name } });
-    expect(events[refused403].title).toBe('请求被拒绝（HTTP 403）：报送上会文件初稿（第五条）');
+    // An outsider's probe still shows to administrators.
+    expect(events[refusedOutsider]).toMatchObject({ actor: { officialId: 'district-zhangdian-director', name: zhangdian.name } });
+    expect(events[refusedOutsider].title).toBe('请求被拒绝（HTTP 404）：报送上会文件初稿（第五条）');
     expect(events[assignment].title).toMatch(/^发出【交办单】/);
     // Why a request was refused, in the words the official saw.
     expect(events[refused409].detail).toBe('原因：当前状态为“已签收”，不能报送上会文件初稿（需处于“起草中”）');
@@ -248,14 +249,14 @@ describe('admin API (dev server)', () => {
     expect(refused.body.items[0]).toMatchObject({
       officialId: 'district-zhangdian-director',
       method: 'POST',
-      status: 403,
+      status: 404,
       outcome: '被拒绝或失败',
       official: { id: 'district-zhangdian-director', unitName: '张店区' },
     });
     expect(refused.body.items[0].path).toBe(`/api/documents/${docId}/draft`);
     expect(refused.body.items[0].action).toBe('POST /documents/:id/draft');
     expect(refused.body.items[0].subjectId).toBe(docId);
-    expect(refused.body.items[0].detail.error).toEqual({ code: 'FORBIDDEN', message: '无权查看该文件' });
+    expect(refused.body.items[0].detail.error).toEqual({ code: 'NOT_FOUND', message: `未找到文件 ${docId}（不存在或无权查看）` });
     expect(refused.body.items[0].ip).toBeTruthy();
 
     // Scoped to this test's document: other test files act as the same officials in the shared database.
@@ -289,11 +290,13 @@ describe('admin API (dev server)', () => {
 
   it("refuses non-admins the admin routes; a unit's officials see only their unit's items", async () => {
     const outsider = auth('district-zhangdian-director');
-    for (const path of ['/api/admin/workflows', '/api/admin/audit', `/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`, '/api/admin/overdue?unit=dept-health']) {
+    for (const path of ['/api/admin/workflows', '/api/admin/audit', '/api/admin/overdue?unit=dept-health']) {
       const r = await request(app).get(path).set(outsider);
       expect(r.status).toBe(403);
       expect(r.body.error.code).toBe('FORBIDDEN');
     }
+    // Another unit's item is answered like a missing one (tests/integration/visibility.test.ts).
+    expect((await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(outsider)).status).toBe(404);
     // The lead department sees its document's timeline and its own overdue board, not search or audit.
     const lead = auth('dept-health-head');
     expect((await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(lead)).status).toBe(200);
@@ -485,7 +488,7 @@ describe('admin API (dev server)', () => {
     expect(events.find((e) => e.kind === 'request' && e.title.includes('HTTP 403'))?.detail).toBe('原因：只有牵头部门可以办理此环节');
     // The units it concerns read it; another district does not.
     expect((await timelineOf(id, 'district-zichuan-director')).status).toBe(200);
-    expect((await timelineOf(id, 'district-boshan-director')).status).toBe(403);
+    expect((await timelineOf(id, 'district-boshan-director')).status).toBe(404);
 
     const item = await found('family=rollout&unit=district-zichuan', workflowId);
     expect(item).toMatchObject({ family: 'rollout', familyTitle: '创新改革经验推广流程', state: 'RUNNING', stateLabel: '推广中', subject: { type: 'rollout', id, title, reference: id } });
@@ -511,7 +514,7 @@ describe('admin API (dev server)', () => {
 
     // Every failure shares one error shape; protected routes require the bearer token.
     const timeline = doc.paths['/api/admin/workflows/{workflowId}/timeline'].get;
-    expect(timeline.responses['403'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(timeline.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     expect(timeline.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/openapi.json'].get.security).toEqual([]);
     const search = doc.paths['/api/admin/workflows'].get.parameters.map((p: { name: string }) => p.name);
@@ -547,6 +550,6 @@ describe('admin API (dev server)', () => {
     expect(activities[0].detail).toBe('第 2 次尝试成功（此前失败：数据库暂时不可用）');
     expect(res.body.events.filter((e: TimelineEvent) => e.kind === 'continued-as-new')).toHaveLength(1);
     // Not a duban family: a unit's official may not read it; only administrators.
-    expect((await request(app).get(`/api/admin/workflows/${id}/timeline`).set(auth('dept-health-head'))).status).toBe(403);
+    expect((await request(app).get(`/api/admin/workflows/${id}/timeline`).set(auth('dept-health-head'))).status).toBe(404);
   });
 });

@@ -45,7 +45,7 @@ describe('六个一 cycle (dev server)', () => {
     // A month's cycle legitimately takes one step per unit in a burst (19 reports, 19 scores): this test drives
     // more than the default per-workflow flood limit within a minute, so the limit is raised here.
     app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 } });
-    const people = ['ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', ...[...DISTRICTS, ...GROUPS].map(reporter)];
+    const people = ['ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', 'district-boshan-t1-head', 'city-mayor', ...[...DISTRICTS, ...GROUPS].map(reporter)];
     for (const who of people) tokens[who] = await tokenFor(deps.db, who);
   });
 
@@ -261,6 +261,31 @@ describe('六个一 cycle (dev server)', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.phase).toBe('DONE');
     expect(detail.body.inspections[0]).toMatchObject({ specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'] });
+
+    // Inspection findings (issue #15): the issue list of 博山 and the diagnosis report of 文昌湖 are read by
+    // the unit concerned, the inspecting team, the reform office and the city leaders — nobody else.
+    const findings = async (who: string) => {
+      const r = await request(app).get(base).set(auth(who));
+      expect(r.status).toBe(200);
+      const i = r.body.inspections[0];
+      const dx = (r.body.diagnoses as Array<{ unitId: string; report?: string | null }>).find((x) => x.unitId === 'district-wenchanghu');
+      return `${i.issues ? 'issues' : '-'}/${dx?.report ? 'report' : '-'}`;
+    };
+    const seen: Record<string, string> = {};
+    for (const who of ['district-zhangdian-deputy', 'district-boshan-t1-head', 'district-boshan-director', 'district-wenchanghu-deputy', 'sg-economy-liaison', 'ro-inspector', 'ro-director', 'city-mayor']) {
+      seen[who] = await findings(who);
+    }
+    process.stdout.write(`[cycles] who reads which findings (issue list of district-boshan / diagnosis of district-wenchanghu): ${JSON.stringify(seen)}\n`);
+    expect(seen).toEqual({
+      'district-zhangdian-deputy': '-/-', // another district
+      'district-boshan-t1-head': '-/-', // a township of the inspected district
+      'district-boshan-director': 'issues/-', // the inspected unit
+      'district-wenchanghu-deputy': '-/report', // the diagnosed unit
+      'sg-economy-liaison': 'issues/-', // the team's special group
+      'ro-inspector': 'issues/report', // the reform office
+      'ro-director': 'issues/report',
+      'city-mayor': 'issues/report', // a city leader
+    });
 
     // The administrators' views know the family: search by family and the labelled timeline.
     const found = await eventually(

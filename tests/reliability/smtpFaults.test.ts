@@ -11,6 +11,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { eventually } from '../support/eventually';
 import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { injectSmtpFault, mailTo, waitForMail } from '../support/mailbox';
 
@@ -93,6 +94,33 @@ describe('SMTP faults seen by administrators', () => {
     const ack = await request(app).post(`/api/documents/${id}/acknowledge`).set(as(liaison.id)).send({});
     expect(ack.status).toBe(200);
     expect(ack.body.state).toBe('ACKNOWLEDGED');
+    // An administrator's timeline shows the request's address (the step above) and the Temporal link.
+    const withRequest = await eventually(
+      async () => JSON.stringify((await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(as('ro-director'))).body),
+      (text) => text.includes('"ip"'),
+    );
+    expect(withRequest).toContain('/namespaces/');
+
+    // The lead unit's own official sees who was sent what and whether it arrived — not the
+    // addresses, the server's answers, the request addresses or the Temporal link (issue #15).
+    const own = await request(app).get(`/api/documents/${id}`).set(as(liaison.id));
+    expect(own.status).toBe(200);
+    const ownRecipients = own.body.notices[0].recipients as Array<Record<string, unknown>>;
+    const ownTimeline = await request(app).get(`/api/admin/workflows/${encodeURIComponent(workflowId)}/timeline`).set(as(liaison.id));
+    expect(ownTimeline.status).toBe(200);
+    const leaks = (text: string) =>
+      [/@test\.local/.test(text) && 'e-mail', /\b(550|451) /.test(text) && 'SMTP answer', /"ip"/.test(text) && 'IP address', /temporalUiUrl|\/namespaces\//.test(text) && 'Temporal link'].filter(Boolean);
+    const detailLeaks = leaks(JSON.stringify(own.body));
+    const timelineLeaks = leaks(JSON.stringify(ownTimeline.body));
+    process.stdout.write(`[smtp-faults] the lead unit's official (not an administrator): detail shows ${detailLeaks.join(', ') || 'no e-mail or SMTP answer'}; timeline shows ${timelineLeaks.join(', ') || 'no e-mail, SMTP answer, IP address or Temporal link'}\n`);
+    expect(detailLeaks).toEqual([]);
+    expect(timelineLeaks).toEqual([]);
+    expect(ownRecipients.find((r) => r.officialId === liaison.id)).toMatchObject({ name: '故障联络员', unitName: '邮件故障测试局', status: 'FAILED' });
+    expect(ownRecipients.every((r) => !('email' in r) && !('error' in r))).toBe(true);
+    // The failed delivery and the retried sending still read as such, without the reasons.
+    expect(JSON.stringify(ownTimeline.body)).toContain('投递失败：故障联络员');
+    expect(JSON.stringify(ownTimeline.body)).toContain('"attempts":2');
+
     const chase = await request(app).post(`/api/documents/${id}/manual-chase`).set(as('ro-director')).set('Idempotency-Key', `chase-${suffix}`).send({ obligation: 'draft', note: '邮件退信后再次催办' });
     expect(chase.status).toBe(200);
     await waitForMail((x) => x.subject.includes(docNumber) && x.to.includes(liaison.email));
