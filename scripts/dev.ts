@@ -31,8 +31,9 @@ import {
 } from './stack';
 import { newPayloadKey } from '../common/codec';
 import { loadConfig } from '../common/config';
+import { localDataDir, startSummary } from './localEnv';
 
-const DATA = path.join(REPO_ROOT, '.data');
+const DATA = localDataDir();
 /** `npm start -- --services-only`: only PostgreSQL, Temporal and the mail sink (e.g. to run the worker in watch mode). */
 const servicesOnly = process.argv.includes('--services-only');
 const color = process.stdout.isTTY ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m` : (_: number, s: string) => s;
@@ -206,19 +207,7 @@ async function main() {
   }
 
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
-  const config = loadConfig(env);
-  const metricsUrl = (address: string) => (address === 'off' ? '(off)' : `http://${address}/metrics`);
-  const lines = [
-    `Console        ${env.API_PUBLIC_URL}/  (sign in with an official's work e-mail, e.g. ro-director@zibo.example.cn; the code arrives in the mail sink below)`,
-    `API            ${apiUrl}/api`,
-    `Temporal UI    ${env.TEMPORAL_UI_URL ?? '(external server)'}`,
-    `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
-    `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,
-    `Metrics        API ${metricsUrl(config.API_METRICS_ADDRESS)}  worker ${metricsUrl(config.WORKER_METRICS_ADDRESS)}`,
-    `DATABASE_URL   ${env.DATABASE_URL}`,
-    `Admin token    ${env.DUBAN_ADMIN_TOKEN}  (curl -H "Authorization: Bearer $(cat .data/admin-token)" ${apiUrl}/api/inbox)`,
-    `Data           ${DATA}`,
-  ];
+  const lines = startSummary({ env, config: loadConfig(env), apiUrl, mailUi, dataDir: DATA });
   console.log(['', color(1, 'duban is running — Ctrl-C stops it'), ...lines.map((l) => `  ${l}`), ''].join('\n'));
 }
 
