@@ -34,6 +34,13 @@ export async function issueToken(db: Db, officialId: string, { label, days }: { 
   return { token, row };
 }
 
+/** Why DUBAN_ADMIN_TOKEN no longer works, for the operator (English); undefined while it does. */
+export function bootstrapTokenProblem(t: TokenState, now = new Date()): string | undefined {
+  if (t.revokedAt) return `DUBAN_ADMIN_TOKEN was revoked at ${t.revokedAt.toISOString()} and stays revoked`;
+  if (t.expiresAt <= now) return `DUBAN_ADMIN_TOKEN expired at ${t.expiresAt.toISOString()} and stays expired`;
+  return undefined;
+}
+
 /** Label of the token registered from DUBAN_ADMIN_TOKEN (prisma/seed.ts, scripts/bootstrap-admin.ts). */
 export const BOOTSTRAP_TOKEN_LABEL = 'DUBAN_ADMIN_TOKEN';
 

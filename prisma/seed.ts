@@ -3,7 +3,7 @@
 // DUBAN_ADMIN_TOKEN is set, the administrator's bearer token (stored hashed).
 import { loadConfig } from '../common/config';
 import { createDb, type Db } from '../common/db';
-import { registerBootstrapToken, TOKEN_LIFETIME_DAYS_DEFAULT, tokenRefusal, type TokenState } from '../common/tokens';
+import { bootstrapTokenProblem, registerBootstrapToken, TOKEN_LIFETIME_DAYS_DEFAULT, type TokenState } from '../common/tokens';
 import { buildSeed } from './seed-data';
 
 export const ADMIN_OFFICIAL_ID = 'ro-director';
@@ -34,11 +34,10 @@ if (require.main === module) {
   seed(db, config.DUBAN_ADMIN_TOKEN, config.TOKEN_LIFETIME_DAYS)
     .then((n) => {
       console.log(`seeded ${n.units} units and ${n.officials} officials`);
-      const refusal = n.bootstrap && tokenRefusal(n.bootstrap);
-      if (refusal) {
-        const why = n.bootstrap?.revokedAt ? `was revoked at ${n.bootstrap.revokedAt.toISOString()}` : `expired at ${n.bootstrap?.expiresAt.toISOString()}`;
+      const problem = n.bootstrap && bootstrapTokenProblem(n.bootstrap);
+      if (problem) {
         console.log(
-          `WARNING: DUBAN_ADMIN_TOKEN ${why} and stays so. For a new administrator token: npm run token -- ${ADMIN_OFFICIAL_ID}` +
+          `WARNING: ${problem}. For a new administrator token: npm run token -- ${ADMIN_OFFICIAL_ID}` +
             ' (beside npm start), or give DUBAN_ADMIN_TOKEN a new value (in development: delete .data/admin-token and restart npm start).',
         );
       }

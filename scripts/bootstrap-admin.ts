@@ -14,7 +14,7 @@
 import { isAdmin } from '../api/auth';
 import { createDb } from '../common/db';
 import { REFORM_OFFICE_ID } from '../common/org';
-import { registerBootstrapToken, tokenRefusal } from '../common/tokens';
+import { bootstrapTokenProblem, registerBootstrapToken } from '../common/tokens';
 import { scriptConfig } from './localEnv';
 
 async function main(): Promise<number> {
@@ -37,9 +37,9 @@ async function main(): Promise<number> {
       return 1;
     }
     const row = await registerBootstrapToken(db, o.id, token, config.TOKEN_LIFETIME_DAYS);
-    if (tokenRefusal(row)) {
-      const why = row.revokedAt ? `was revoked at ${row.revokedAt.toISOString()}` : `expired at ${row.expiresAt.toISOString()}`;
-      console.log(`WARNING: DUBAN_ADMIN_TOKEN ${why} and stays so; give it a new value (openssl rand -base64 32) and run again for a new one`);
+    const problem = bootstrapTokenProblem(row);
+    if (problem) {
+      console.log(`WARNING: ${problem}; for a new one give it a new value (openssl rand -base64 32) and run this again`);
       return 0;
     }
     console.log(`DUBAN_ADMIN_TOKEN registered for ${o.id} (${o.name}), valid until ${row.expiresAt.toISOString()}`);
