@@ -7,6 +7,7 @@ import type { AesGcmPayloadCodec } from '../common/codec';
 import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
+import { TOKEN_LIFETIME_DAYS_DEFAULT } from '../common/tokens';
 import { logger as processLogger, type Logger } from '../common/logger';
 import { auditTrail } from './audit';
 import { authenticate } from './auth';
@@ -48,9 +49,11 @@ export interface ApiDeps {
   logger?: Logger;
   /** The metrics this app counts into (default: its own; the API process serves them, api/main.ts). */
   metrics?: ApiMetrics;
+  /** Lifetime of a token issued from the console without one (default: TOKEN_LIFETIME_DAYS_DEFAULT). */
+  tokenLifetimeDays?: number;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec, logger, metrics }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec, logger, metrics, tokenLifetimeDays }: ApiDeps): Express {
   // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
   // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
   z.config(z.locales.zhCN());
@@ -87,7 +90,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
-  api.use(tokensRouter(db));
+  api.use(tokensRouter(db, tokenLifetimeDays ?? TOKEN_LIFETIME_DAYS_DEFAULT));
   app.use('/api', api);
   app.use(webConsole(webDir));
 

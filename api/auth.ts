@@ -4,7 +4,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../common/db';
 import { REFORM_OFFICE_ID } from '../common/org';
-import { hashToken } from '../common/tokens';
+import { hashToken, tokenRefusal } from '../common/tokens';
 import type { Role } from '../generated/prisma/client';
 import { ApiError } from './errors';
 import { checkCsrf, sessionOf } from './sessions';
@@ -26,10 +26,13 @@ declare global {
   }
 }
 
-/** The official a token belongs to; undefined if it is unknown or revoked, or the official left. */
-export async function callerForToken(db: Db, token: string): Promise<Caller | undefined> {
+/** The official a token belongs to; 401 with the reason if it is unknown, revoked or expired, or the official left. */
+export async function callerForToken(db: Db, token: string): Promise<Caller> {
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { official: true } });
-  if (!row || row.revokedAt || !row.official.active) return undefined;
+  if (!row) throw new ApiError('UNAUTHORIZED', '访问令牌无效：系统中没有这个令牌');
+  const refusal = tokenRefusal(row);
+  if (refusal) throw new ApiError('UNAUTHORIZED', refusal);
+  if (!row.official.active) throw new ApiError('UNAUTHORIZED', '账号已停用');
   return { officialId: row.official.id, name: row.official.name, unitId: row.official.unitId, roles: row.official.roles };
 }
 
@@ -48,13 +51,24 @@ export function authenticate(db: Db): RequestHandler {
       if (!official?.active) throw new ApiError('UNAUTHORIZED', '账号已停用');
       req.caller = { officialId: official.id, name: official.name, unitId: official.unitId, roles: official.roles, sessionId: session.id };
       checkCsrf(req, session.csrfToken);
+      confineIngest(req);
       return next();
     }
-    const c = await callerForToken(db, token);
-    if (!c) throw new ApiError('UNAUTHORIZED', '访问令牌无效或已吊销');
-    req.caller = c;
+    req.caller = await callerForToken(db, token);
+    confineIngest(req);
     next();
   };
+}
+
+/**
+ * An integration with the INGEST role (the document exchange's webhook) may
+ * register arriving documents and do nothing else, whatever else it holds:
+ * its token, if it leaks, neither reads nor changes anything.
+ */
+function confineIngest(req: Request): void {
+  if (req.caller?.roles.includes('INGEST') && !(req.method === 'POST' && /^\/documents\/?$/.test(req.path))) {
+    throw new ApiError('FORBIDDEN', '接收令牌只能登记上级文件（POST /api/documents）');
+  }
 }
 
 export function caller(req: Request): Caller {
@@ -64,7 +78,12 @@ export function caller(req: Request): Caller {
 
 /** Reform-office administrators see and may do everything. */
 export function isAdmin(c: Caller): boolean {
-  return c.roles.includes('ADMIN') && c.unitId === REFORM_OFFICE_ID;
+  return c.roles.includes('ADMIN') && c.unitId === REFORM_OFFICE_ID && !c.roles.includes('INGEST');
+}
+
+/** Who may register an arriving superior document: an administrator or the document exchange (INGEST). */
+export function mayRegisterDocuments(c: Caller): boolean {
+  return isAdmin(c) || c.roles.includes('INGEST');
 }
 
 export function requireAdmin(c: Caller): void {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     codec,
     metrics,
     temporalUiUrl: config.TEMPORAL_UI_URL,
+    tokenLifetimeDays: config.TOKEN_LIFETIME_DAYS,
     rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perAddress: config.RATE_LIMIT_PER_ADDRESS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW, scope: RATE_LIMIT_SCOPE },
   }).listen(config.API_PORT, '0.0.0.0', () => {
     logger.info({ port: config.API_PORT }, `API listening on http://127.0.0.1:${config.API_PORT}/api; web console at ${consoleBaseUrl()}/`);

@@ -2,6 +2,7 @@
 // default can be overridden so the same worker and API run against production.
 import { z } from 'zod';
 import { LogLevel } from './logger';
+import { TOKEN_LIFETIME_DAYS_DEFAULT } from './tokens';
 
 /** The dev server's Web UI; also the API's fallback when it is built without a config (tests). */
 export const TEMPORAL_UI_URL_DEFAULT = 'http://127.0.0.1:8233';
@@ -27,7 +28,10 @@ const Env = z.object({
   MAIL_FROM: z.string().min(3).default('市委改革办督办系统 <duban@reform.zibo.gov.cn>'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
-  DUBAN_ADMIN_TOKEN: z.string().min(16).optional(),
+  // A bearer token guessed is the whole system: as long as the tokens duban makes (dbn_ + 43 characters).
+  DUBAN_ADMIN_TOKEN: z.string().min(32).optional(),
+  // Lifetime of a token issued without one (npm run token, the console, DUBAN_ADMIN_TOKEN's first registration).
+  TOKEN_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(TOKEN_LIFETIME_DAYS_DEFAULT),
   // Whose token DUBAN_ADMIN_TOKEN is in a real deployment (scripts/bootstrap-admin.ts): an ADMIN of the reform office.
   DUBAN_ADMIN_OFFICIAL_ID: z.string().min(1).optional(),
   WORKER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),

@@ -14,6 +14,7 @@ export const ROLE_LABELS = {
   DRAFTER: ['起草人'],
   INSPECTOR: ['督查组成员', '督查员'],
   CITY_LEADER: ['市领导'],
+  INGEST: ['公文交换接口', '文件接收接口'],
 } as const;
 
 export const UNIT_KIND_LABELS = {

@@ -106,5 +106,7 @@ export function buildSeed(): { units: SeedUnit[]; officials: SeedOfficial[] } {
     person(`${id}-liaison`, id, ['LIAISON'], `${name}改革联络员`);
     person(`${id}-drafter`, id, ['DRAFTER'], `${name}起草人`);
   }
+  // The document exchange's webhook: an integration, not a person; it may only register arriving documents.
+  officials.push({ id: 'ro-exchange', name: '公文交换系统', email: 'ro-exchange@zibo.example.cn', unitId: REFORM_OFFICE_ID, roles: ['INGEST'], title: '公文交换系统接口' });
   return { units, officials };
 }

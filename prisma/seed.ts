@@ -1,13 +1,21 @@
 // Idempotent seed of the demo organisation (development and tests only; a
 // real deployment imports its own with npm run import:org) and, when
 // DUBAN_ADMIN_TOKEN is set, the administrator's bearer token (stored hashed).
+import { loadConfig } from '../common/config';
 import { createDb, type Db } from '../common/db';
-import { registerBootstrapToken } from '../common/tokens';
+import { bootstrapTokenProblem, registerBootstrapToken, TOKEN_LIFETIME_DAYS_DEFAULT, type TokenState } from '../common/tokens';
 import { buildSeed } from './seed-data';
 
 export const ADMIN_OFFICIAL_ID = 'ro-director';
 
-export async function seed(db: Db, adminToken?: string): Promise<{ units: number; officials: number }> {
+export interface Seeded {
+  units: number;
+  officials: number;
+  /** DUBAN_ADMIN_TOKEN's row, when one was given (it may be revoked or expired: the seed leaves it so). */
+  bootstrap?: TokenState;
+}
+
+export async function seed(db: Db, adminToken?: string, tokenLifetimeDays = TOKEN_LIFETIME_DAYS_DEFAULT): Promise<Seeded> {
   const { units, officials } = buildSeed();
   // Parents first: townships reference their district.
   for (const u of [...units].sort((a, b) => Number(!!a.parentId) - Number(!!b.parentId))) {
@@ -16,16 +24,24 @@ export async function seed(db: Db, adminToken?: string): Promise<{ units: number
   for (const o of officials) {
     await db.official.upsert({ where: { id: o.id }, create: o, update: { name: o.name, email: o.email, unitId: o.unitId, roles: o.roles, title: o.title } });
   }
-  if (adminToken) await registerBootstrapToken(db, ADMIN_OFFICIAL_ID, adminToken);
-  return { units: units.length, officials: officials.length };
+  const bootstrap = adminToken ? await registerBootstrapToken(db, ADMIN_OFFICIAL_ID, adminToken, tokenLifetimeDays) : undefined;
+  return { units: units.length, officials: officials.length, bootstrap };
 }
 
 if (require.main === module) {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set');
-  const db = createDb(url, 2);
-  seed(db, process.env.DUBAN_ADMIN_TOKEN)
-    .then((n) => console.log(`seeded ${n.units} units and ${n.officials} officials`))
+  const config = loadConfig();
+  const db = createDb(config.DATABASE_URL, 2);
+  seed(db, config.DUBAN_ADMIN_TOKEN, config.TOKEN_LIFETIME_DAYS)
+    .then((n) => {
+      console.log(`seeded ${n.units} units and ${n.officials} officials`);
+      const problem = n.bootstrap && bootstrapTokenProblem(n.bootstrap);
+      if (problem) {
+        console.log(
+          `WARNING: ${problem}. For a new administrator token: npm run token -- ${ADMIN_OFFICIAL_ID}` +
+            ' (beside npm start), or give DUBAN_ADMIN_TOKEN a new value (in development: delete .data/admin-token and restart npm start).',
+        );
+      }
+    })
     .finally(() => db.$disconnect())
     .catch((err: unknown) => {
       console.error(err);

@@ -31,8 +31,9 @@ import {
 } from './stack';
 import { newPayloadKey } from '../common/codec';
 import { loadConfig } from '../common/config';
+import { localDataDir, removeLocalEnv, startSummary, writeLocalEnv } from './localEnv';
 
-const DATA = path.join(REPO_ROOT, '.data');
+const DATA = localDataDir();
 /** `npm start -- --services-only`: only PostgreSQL, Temporal and the mail sink (e.g. to run the worker in watch mode). */
 const servicesOnly = process.argv.includes('--services-only');
 const color = process.stdout.isTTY ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m` : (_: number, s: string) => s;
@@ -119,14 +120,16 @@ async function main() {
   env.API_PORT ||= '3000';
   // Links in e-mails and the sign-in mail point at the console (API_PUBLIC_URL in production).
   env.API_PUBLIC_URL ||= `http://127.0.0.1:${env.API_PORT}`;
+  // What we set up ourselves, published in .data/local.env for the command-line tools beside us.
+  const made: Record<string, string> = {};
 
   // --- PostgreSQL
   if (env.DATABASE_URL) {
-    log(`using existing database DATABASE_URL=${env.DATABASE_URL}`);
+    log('using the existing database of DATABASE_URL');
   } else {
     const pg = await startPostgres({ dataDir: path.join(DATA, 'pg'), port: DEFAULT_PORTS.postgres, database: 'duban', log });
     stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
-    env.DATABASE_URL = pg.url;
+    env.DATABASE_URL = made.DATABASE_URL = pg.url;
   }
 
   // --- schema and seed data (the seed must be idempotent: it runs on every start)
@@ -138,17 +141,18 @@ async function main() {
   }
   // A fresh system must be drivable: without DUBAN_ADMIN_TOKEN, a development
   // token is made once and kept in .data/admin-token (the seed stores its hash).
+  let adminTokenFile: string | undefined;
   if (!env.DUBAN_ADMIN_TOKEN) {
-    const file = path.join(DATA, 'admin-token');
-    if (!fs.existsSync(file)) fs.writeFileSync(file, `${newToken()}\n`, { mode: 0o600 });
-    env.DUBAN_ADMIN_TOKEN = fs.readFileSync(file, 'utf8').trim();
+    adminTokenFile = path.join(DATA, 'admin-token');
+    if (!fs.existsSync(adminTokenFile)) fs.writeFileSync(adminTokenFile, `${newToken()}\n`, { mode: 0o600 });
+    env.DUBAN_ADMIN_TOKEN = fs.readFileSync(adminTokenFile, 'utf8').trim();
   }
   // Payloads in Temporal are always encrypted (common/codec.ts): without
   // DUBAN_PAYLOAD_KEYS a development key is made once and kept in .data/payload-keys.
   if (!env.DUBAN_PAYLOAD_KEYS) {
     const file = path.join(DATA, 'payload-keys');
     if (!fs.existsSync(file)) fs.writeFileSync(file, `${newPayloadKey('dev1')}\n`, { mode: 0o600 });
-    env.DUBAN_PAYLOAD_KEYS = fs.readFileSync(file, 'utf8').trim();
+    env.DUBAN_PAYLOAD_KEYS = made.DUBAN_PAYLOAD_KEYS = fs.readFileSync(file, 'utf8').trim();
   }
   if (fs.existsSync(path.join(REPO_ROOT, 'prisma/seed.ts'))) {
     runStep('seeding (prisma/seed.ts)', npxBin('tsx'), ['prisma/seed.ts'], env);
@@ -175,14 +179,14 @@ async function main() {
       onLine: out,
     });
     stops.push({ name: 'Temporal', stop: () => temporal.stop() });
-    env.TEMPORAL_ADDRESS = temporal.address;
+    env.TEMPORAL_ADDRESS = made.TEMPORAL_ADDRESS = temporal.address;
     if (temporal.uiUrl) env.TEMPORAL_UI_URL ||= temporal.uiUrl;
   }
 
   // --- SMTP sink
   let mailUi: string | undefined = env.MAIL_API_URL;
   if (env.SMTP_URL) {
-    log(`using existing SMTP server SMTP_URL=${env.SMTP_URL}`);
+    log('using the existing SMTP server of SMTP_URL');
   } else {
     const sink = await startSmtpSink({
       smtpPort: DEFAULT_PORTS.smtp,
@@ -191,34 +195,25 @@ async function main() {
       onMessage: (m) => prefixer('mail', 33)(`${m.to.join(', ')} ← ${m.subject}`),
     });
     stops.push({ name: 'SMTP sink', stop: () => sink.stop() });
-    env.SMTP_URL = sink.smtpUrl;
+    env.SMTP_URL = made.SMTP_URL = sink.smtpUrl;
     env.MAIL_API_URL = sink.httpUrl;
     mailUi = sink.httpUrl;
   }
 
+  writeLocalEnv(DATA, made);
+  stops.push({ name: 'local.env', stop: async () => removeLocalEnv(DATA) });
+
   // --- application: worker first (so the API's first workflow finds a poller), then the API.
   // The worker gets time to finish in-flight activities (WORKER_SHUTDOWN_GRACE defaults to 30s).
   if (servicesOnly) {
-    log('--services-only: not starting the worker and the API (run them yourself with the environment below)');
+    log(`--services-only: not starting the worker and the API (run them yourself with the services' environment: set -a; . ${path.join(DATA, 'local.env')}; set +a)`);
   } else {
     startChild('worker', 'worker/main.ts', env, 32, 40_000);
     startChild('api', 'api/main.ts', env, 34, 10_000);
   }
 
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
-  const config = loadConfig(env);
-  const metricsUrl = (address: string) => (address === 'off' ? '(off)' : `http://${address}/metrics`);
-  const lines = [
-    `Console        ${env.API_PUBLIC_URL}/  (sign in with an official's work e-mail, e.g. ro-director@zibo.example.cn; the code arrives in the mail sink below)`,
-    `API            ${apiUrl}/api`,
-    `Temporal UI    ${env.TEMPORAL_UI_URL ?? '(external server)'}`,
-    `Temporal       ${env.TEMPORAL_ADDRESS}  namespace ${env.TEMPORAL_NAMESPACE}`,
-    `Mail (sink)    ${mailUi ?? '(external SMTP)'}  SMTP ${env.SMTP_URL}`,
-    `Metrics        API ${metricsUrl(config.API_METRICS_ADDRESS)}  worker ${metricsUrl(config.WORKER_METRICS_ADDRESS)}`,
-    `DATABASE_URL   ${env.DATABASE_URL}`,
-    `Admin token    ${env.DUBAN_ADMIN_TOKEN}  (curl -H "Authorization: Bearer $(cat .data/admin-token)" ${apiUrl}/api/inbox)`,
-    `Data           ${DATA}`,
-  ];
+  const lines = startSummary({ env, config: loadConfig(env), apiUrl, mailUi, dataDir: DATA, adminTokenFile });
   console.log(['', color(1, 'duban is running — Ctrl-C stops it'), ...lines.map((l) => `  ${l}`), ''].join('\n'));
 }
 

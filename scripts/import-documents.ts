@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { registerDocument } from '../api/documentArrival';
 import { ApiError } from '../api/errors';
 import { DocumentArrival } from '../api/schemas/documents';
-import { loadConfig } from '../common/config';
+import { scriptConfig } from './localEnv';
 import { createDb, type Db } from '../common/db';
 import { dateCell, labelCell, listCell, progressLine, readTables, where, type FieldAliases } from './tabular';
 
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run import:documents -- <export.csv|export.xlsx|export.json> [--concurrency N]');
     return 1;
   }
-  const config = loadConfig();
+  const config = scriptConfig();
   const { rows, warnings } = await readDocumentRows(file);
   for (const w of warnings) console.error(`warning: ${w}`);
   const db = createDb(config.DATABASE_URL, 10);

@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '../common/config';
+import { scriptConfig } from './localEnv';
 import { createDb, type Db } from '../common/db';
 import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID, ROLE_LABELS, UNIT_KIND_LABELS } from '../common/org';
 import type { Role, UnitKind } from '../generated/prisma/client';
@@ -372,7 +372,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run import:org -- <organisation.xlsx|units.csv officials.csv|org.json|directory>… [--dry-run] [--allow-mass-deactivation]');
     return 1;
   }
-  const config = loadConfig();
+  const config = scriptConfig();
   const tables = await readOrgFiles(files);
   if (tables.units.length + tables.officials.length === 0) {
     for (const w of tables.warnings) console.error(`warning: ${w}`);

@@ -11,7 +11,7 @@ import { REFORM_OFFICE_ID } from '../../common/org';
 import { trafficLight } from '../../common/trafficLight';
 import type { Document } from '../../generated/prisma/client';
 import * as m from '../../workflows/document/messages';
-import { caller, isAdmin, type Caller } from '../auth';
+import { caller, isAdmin, mayRegisterDocuments, type Caller } from '../auth';
 import { registerDocument } from '../documentArrival';
 import { ApiError } from '../errors';
 import { documentFamily } from '../families/document';
@@ -28,7 +28,7 @@ describe({
   path: '/documents',
   operationId: 'registerDocument',
   summary: 'Register a superior reform document and start its workflow (articles 4, 5)',
-  description: 'Reform office only. Registering the same 文号 again changes nothing and answers 200 with the existing document.',
+  description: 'Reform-office administrators and the document exchange (an INGEST token, which may do nothing else). Registering the same 文号 again changes nothing and answers 200 with the existing document.',
   label: '登记上级改革文件并启动办理流程（第四条、第五条）',
   tags,
   request: { body: json(s.DocumentArrival) },
@@ -171,7 +171,7 @@ export function documentsRouter(db: Db, client: Client): Router {
   r.post('/documents', async (req, res) => {
     const body = s.DocumentArrival.parse(req.body ?? {});
     const c = caller(req);
-    if (!isAdmin(c)) throw new ApiError('FORBIDDEN', '只有市委改革办可以登记上级文件');
+    if (!mayRegisterDocuments(c)) throw new ApiError('FORBIDDEN', '只有市委改革办（或公文交换接口）可以登记上级文件');
     const { document, created } = await registerDocument(db, client, body);
     res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id, c) });
   });

@@ -1,10 +1,10 @@
 // Officials' bearer tokens for integrations, managed by the reform office's
 // administrators from the console (what `npm run token` does from a shell).
-// A token is shown once; only its SHA-256 is stored.
+// A token is shown once; only its SHA-256 is stored. Every token expires.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../common/db';
-import { hashToken, newToken } from '../../common/tokens';
+import { issueToken } from '../../common/tokens';
 import { caller, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
@@ -20,7 +20,7 @@ describe({
   method: 'post',
   path: '/admin/officials/:officialId/tokens',
   operationId: 'issueToken',
-  summary: 'Issue an API token for an official: shown once (administrators)',
+  summary: 'Issue an API token for an official, valid for `days` (default TOKEN_LIFETIME_DAYS): shown once (administrators)',
   errors: [409],
   label: '为某人签发访问令牌（仅显示一次）',
   tags,
@@ -29,15 +29,17 @@ describe({
 });
 describe({ method: 'post', path: '/admin/tokens/:tokenId/revoke', operationId: 'revokeToken', summary: 'Revoke an API token (administrators)', label: '吊销访问令牌', tags, request: { params: TokenParams }, responses: answers(Tokens.shape.items.element) });
 
-const view = (t: { id: string; officialId: string; label: string; createdAt: Date; revokedAt: Date | null }) => ({
+const view = (t: { id: string; officialId: string; label: string; createdAt: Date; expiresAt: Date; revokedAt: Date | null }) => ({
   id: t.id,
   officialId: t.officialId,
   label: t.label,
   createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
 
-export function tokensRouter(db: Db): Router {
+/** `lifetimeDays`: a token's lifetime when the request names none (TOKEN_LIFETIME_DAYS). */
+export function tokensRouter(db: Db, lifetimeDays: number): Router {
   const r = Router();
 
   async function official(id: string) {
@@ -60,9 +62,8 @@ export function tokensRouter(db: Db): Router {
     const body = TokenBody.parse(req.body ?? {});
     const o = await official(officialId);
     if (!o.active) throw new ApiError('CONFLICT', '该人员已停用，不能签发令牌');
-    const token = newToken();
-    const row = await db.apiToken.create({ data: { tokenHash: hashToken(token), officialId, label: body.label } });
-    res.status(201).json({ id: row.id, officialId, label: row.label, token });
+    const { token, row } = await issueToken(db, officialId, { label: body.label, days: body.days ?? lifetimeDays });
+    res.status(201).json({ id: row.id, officialId, label: row.label, expiresAt: row.expiresAt.toISOString(), token });
   });
 
   r.post('/admin/tokens/:tokenId/revoke', async (req, res) => {

@@ -164,14 +164,15 @@ export const Officials = z.object({
 
 // ---- officials' bearer tokens (administrators)
 
-export const TokenBody = z.object({ label: z.string().trim().min(1).max(100) }).strict();
+export const TokenBody = z.object({ label: z.string().trim().min(1).max(100), days: z.number().int().min(1).max(3650).optional() }).strict();
 export const Tokens = z.object({
-  items: z.array(z.object({ id: z.string(), officialId: z.string(), label: z.string(), createdAt: instant, revokedAt: instant.nullable() })),
+  items: z.array(z.object({ id: z.string(), officialId: z.string(), label: z.string(), createdAt: instant, expiresAt: instant, revokedAt: instant.nullable() })),
 });
 export const TokenIssued = z.object({
   id: z.string(),
   officialId: z.string(),
   label: z.string(),
+  expiresAt: instant,
   /** Shown once: only its hash is stored. */
   token: z.string(),
 });

@@ -5,7 +5,7 @@
  */
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createDb, type Db } from '../../common/db';
-import { hashToken } from '../../common/tokens';
+import { issueToken, TOKEN_LIFETIME_DAYS_DEFAULT } from '../../common/tokens';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { createWorker } from '../../worker/createWorker';
 import { TASK_QUEUE } from '../../common/taskQueues';
@@ -64,11 +64,9 @@ export function testWorker(connection: NativeConnection, deps: TestDeps, overrid
   });
 }
 
-/** Mints a bearer token for a seeded official (stored hashed, like real tokens). */
+/** Mints a bearer token for a seeded official, as `npm run token` does. */
 export async function tokenFor(db: Db, officialId: string): Promise<string> {
-  const token = `test-${officialId}-${Math.random().toString(36).slice(2)}`;
-  await db.apiToken.create({ data: { tokenHash: hashToken(token), officialId, label: 'test' } });
-  return token;
+  return (await issueToken(db, officialId, { label: 'test', days: TOKEN_LIFETIME_DAYS_DEFAULT })).token;
 }
 
 /** A document number unique to this test run, so parallel test files never collide. */

@@ -34,4 +34,5 @@ export const ROLE_LABELS: Record<string, string> = {
   DRAFTER: '起草人',
   INSPECTOR: '督查人员',
   CITY_LEADER: '市领导',
+  INGEST: '公文交换接口',
 };
