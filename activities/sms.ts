@@ -4,6 +4,7 @@
 // SMTP server (in development the mail sink, where tests and developers read
 // it); "off" has none, and asking for a code answers 503. A real SMS gateway
 // is another implementation of SmsChannel, selected the same way.
+import type { Config } from '../common/config';
 import type { Mailer } from './mailer';
 
 export interface Sms {
@@ -18,9 +19,6 @@ export interface SmsChannel {
   send(sms: Sms): Promise<void>;
 }
 
-export const SMS_CHANNELS = ['mail', 'off'] as const;
-export type SmsChannelName = (typeof SMS_CHANNELS)[number];
-
 /** The mailbox the mail channel delivers a phone's messages to (.invalid: never a real domain). */
 export const smsMailbox = (phone: string) => `${phone}@sms.invalid`;
 
@@ -34,6 +32,6 @@ export function mailSmsChannel(mailer: Mailer): SmsChannel {
 }
 
 /** The channel configuration names (undefined for "off"). */
-export function smsChannel(name: SmsChannelName, mailer: Mailer): SmsChannel | undefined {
+export function smsChannel(name: Config['SMS_CHANNEL'], mailer: Mailer): SmsChannel | undefined {
   return name === 'mail' ? mailSmsChannel(mailer) : undefined;
 }
