@@ -7,7 +7,7 @@
  * proxy. The selection's rows are written here directly: the public vote reads
  * only them (the workflow's own walk-through is tests/integration/innovation.test.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { mailSmsChannel } from '../../activities/sms';
