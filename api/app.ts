@@ -3,8 +3,9 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import type { Mailer } from '../activities/mailer';
+import type { SmsChannel } from '../activities/sms';
 import type { AesGcmPayloadCodec } from '../common/codec';
-import { TEMPORAL_UI_URL_DEFAULT } from '../common/config';
+import { TEMPORAL_UI_URL_DEFAULT, TRUST_PROXY_DEFAULT, trustProxySetting } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
 import type { Db } from '../common/db';
 import { TOKEN_LIFETIME_DAYS_DEFAULT } from '../common/tokens';
@@ -51,16 +52,23 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Lifetime of a token issued from the console without one (default: TOKEN_LIFETIME_DAYS_DEFAULT). */
   tokenLifetimeDays?: number;
+  /** Sends the public vote's verification codes (SMS_CHANNEL; without one, the public vote answers 503). */
+  sms?: SmsChannel;
+  /** Keys public voters and client addresses (DUBAN_VOTE_SECRET; without one, the public vote answers 503). */
+  voteSecret?: string;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses, subnets, loopback…, or a hop count; default loopback). */
+  trustProxy?: string;
 }
 
-export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec, logger, metrics, tokenLifetimeDays }: ApiDeps): Express {
+export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, consoleUrl, webDir, codec, logger, metrics, tokenLifetimeDays, sms, voteSecret, trustProxy }: ApiDeps): Express {
   // Officials read validation errors (the console shows them under the form): zod's own messages in Chinese.
   // Set here, not at import, so the process's configuration errors (loadConfig, before this) stay English.
   z.config(z.locales.zhCN());
   const clock = now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip is the client only as far as trusted proxies say: every per-address limit depends on it.
+  app.set('trust proxy', trustProxySetting(trustProxy ?? TRUST_PROXY_DEFAULT));
   const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;
   const counted = metrics ?? createApiMetrics();
   // First: every request is timed and logged, whichever router answers it.
@@ -75,7 +83,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
   // The public vote (第十四条) needs no official's token: mounted before authentication.
-  app.use('/api/public', innovationPublicRouter(db));
+  app.use('/api/public', innovationPublicRouter(db, { sms, voteSecret, scope: rateLimits?.scope }));
   const api = express.Router();
   api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db)); // before authentication: refusals of a known official (CSRF, 429) are audited too

@@ -1,6 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
 import { createMailer } from '../activities/mailer';
+import { smsChannel } from '../activities/sms';
 import { payloadCodec } from '../common/codec';
 import { loadConfig } from '../common/config';
 import { consoleBaseUrl } from '../common/consoleLinks';
@@ -26,12 +27,17 @@ async function main(): Promise<void> {
     mailer,
     codec,
     metrics,
+    // The public vote's codes; the SMS gateway of a deployment is plugged in activities/sms.ts.
+    sms: smsChannel(config.SMS_CHANNEL, mailer),
+    voteSecret: config.DUBAN_VOTE_SECRET,
+    trustProxy: config.TRUST_PROXY,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     tokenLifetimeDays: config.TOKEN_LIFETIME_DAYS,
     rateLimits: { windowMs: config.RATE_LIMIT_WINDOW_MS, perAddress: config.RATE_LIMIT_PER_ADDRESS, perCaller: config.RATE_LIMIT_PER_CALLER, perWorkflow: config.RATE_LIMIT_PER_WORKFLOW, scope: RATE_LIMIT_SCOPE },
   }).listen(config.API_PORT, '0.0.0.0', () => {
     logger.info({ port: config.API_PORT }, `API listening on http://127.0.0.1:${config.API_PORT}/api; web console at ${consoleBaseUrl()}/`);
   });
+  if (!config.DUBAN_VOTE_SECRET) logger.warn('DUBAN_VOTE_SECRET is not set: the public vote answers 503');
   const metricsServer = listenMetrics(metrics, config.API_METRICS_ADDRESS);
   const stop = () => {
     metricsServer?.close();

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { castBallot, publicVoterKey } from '../api/innovationVoting';
+import { castBallot, publicVoteKeys } from '../api/innovationVoting';
 import { registerDocument } from '../api/documentArrival';
 import type { Prisma } from '../generated/prisma/client';
 import { createDb, type Db } from '../common/db';
@@ -31,6 +31,9 @@ import { selectionWorkflow } from '../workflows/innovation/selection';
 import { createWorker } from '../worker/createWorker';
 import { fmt, log, pool, prng, sleep, type Section } from './lib';
 import { WORKER_SETTINGS, type Services, workflowBundle } from './stack';
+
+// Ballots written directly (no SMS round trip): keyed as the API keys them.
+const { voterKey } = publicVoteKeys('bench-vote-secret-0123456789abcdef0123');
 
 const DAY = 24 * 3600_000;
 const HOUR = 3600_000;
@@ -394,7 +397,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
             await castBallot(db, { selectionId, public: false, voterKey: u, voterUnitId: u, voterKind: u.startsWith('dept-') ? 'DEPARTMENT' : 'DISTRICT', candidateIds: choice, now: t });
           }
           for (let p = 0; p < 150; p++) {
-            await castBallot(db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, String(13800000000 + k * 1000 + p)), ipHash: `ip-${p % 31}`, candidateIds: [pick(short)], now: t });
+            await castBallot(db, { selectionId, public: true, voterKey: voterKey(selectionId, String(13800000000 + k * 1000 + p)), ipHash: `ip-${p % 31}`, candidateIds: [pick(short)], now: t });
           }
         } else if (v.phase === 'OPINIONS') {
           for (const c of v.candidates.filter((x) => x.finalRank !== undefined)) {

@@ -18,6 +18,17 @@ const ListenAddress = z.union([z.literal('off'), z.string().regex(/^[^\s:]+:\d{1
 // reports and scores) while staying far below Temporal's 2,000 updates per run.
 export const RATE_LIMIT_DEFAULTS = { windowMs: 60_000, perAddress: 300, perCaller: 600, perWorkflow: 300 };
 
+/** Whose X-Forwarded-For the API believes: a proxy on the same host. */
+export const TRUST_PROXY_DEFAULT = 'loopback';
+
+/**
+ * TRUST_PROXY as express's "trust proxy" takes it: a hop count, or a comma
+ * list of addresses, subnets and the names loopback, linklocal, uniquelocal.
+ */
+export function trustProxySetting(value: string): string | number {
+  return /^\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
 const Env = z.object({
   DATABASE_URL: z.string().url(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -46,6 +57,16 @@ const Env = z.object({
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perAddress),
   RATE_LIMIT_PER_CALLER: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perCaller),
   RATE_LIMIT_PER_WORKFLOW: z.coerce.number().int().min(1).default(RATE_LIMIT_DEFAULTS.perWorkflow),
+  // The public vote (api/innovationVoting.ts): the HMAC secret of voter and address keys (without it the
+  // public vote answers 503), the SMS channel of its codes (activities/sms.ts), the proxies whose
+  // X-Forwarded-For names the client (express "trust proxy"; "true" would believe anyone, so it is refused).
+  DUBAN_VOTE_SECRET: z.string().min(32).optional(),
+  SMS_CHANNEL: z.enum(['mail', 'off']).default('mail'),
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .refine((v) => !/^(true|false)$/i.test(v.trim()), 'a hop count or addresses/subnets/loopback, not true/false')
+    .default(TRUST_PROXY_DEFAULT),
   LOG_LEVEL: LogLevel.default('info'),
   // Prometheus endpoints (docs/OPERATIONS.md, Metrics): internal addresses, loopback unless a scraper needs more.
   API_METRICS_ADDRESS: ListenAddress.default('127.0.0.1:9464'),

@@ -16,6 +16,7 @@
  */
 import { newToken } from '../common/tokens';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -153,6 +154,13 @@ async function main() {
     const file = path.join(DATA, 'payload-keys');
     if (!fs.existsSync(file)) fs.writeFileSync(file, `${newPayloadKey('dev1')}\n`, { mode: 0o600 });
     env.DUBAN_PAYLOAD_KEYS = made.DUBAN_PAYLOAD_KEYS = fs.readFileSync(file, 'utf8').trim();
+  }
+  // The public vote keys voters by HMAC (api/innovationVoting.ts): without
+  // DUBAN_VOTE_SECRET a development secret is made once and kept in .data/vote-secret.
+  if (!env.DUBAN_VOTE_SECRET) {
+    const file = path.join(DATA, 'vote-secret');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+    env.DUBAN_VOTE_SECRET = fs.readFileSync(file, 'utf8').trim();
   }
   if (fs.existsSync(path.join(REPO_ROOT, 'prisma/seed.ts'))) {
     runStep('seeding (prisma/seed.ts)', npxBin('tsx'), ['prisma/seed.ts'], env);

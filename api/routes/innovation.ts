@@ -5,10 +5,13 @@
 // (api/steps.ts): the route checks the caller's unit (403) and the body (400),
 // the workflow's validators refuse impossible steps (409). Ballots go straight
 // to PostgreSQL (api/innovationVoting.ts).
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import type { SmsChannel } from '../../activities/sms';
 import type { Db } from '../../common/db';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../../common/org';
 import { TASK_QUEUE } from '../../common/taskQueues';
@@ -20,7 +23,8 @@ import { selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
-import { castBallot, ipHash, publicVoterKey } from '../innovationVoting';
+import { castBallot, checkVoteCode, clientAddress, publicVoteKeys, sendVoteCode, VOTE_CODE_LIMITS } from '../innovationVoting';
+import { PostgresRateLimitStore } from '../rateLimitStore';
 import { describe, type RouteDescription } from '../openapi';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
@@ -117,13 +121,22 @@ get('/public/innovation/selections/:id', {
   responses: v.answers(v.PublicSelection),
   errors: [503],
 });
+post('/public/innovation/selections/:id/codes', s.VoteCodeBody, {
+  operationId: 'requestVoteCode',
+  summary: "Send a verification code by SMS to the voter's phone (no sign-in)",
+  description: 'The code is valid for 10 minutes and for one ballot; codes per phone and requests per client address are limited.',
+  label: '公开投票：向手机发送验证码',
+  public: true,
+  responses: { 202: v.ok(v.VoteCodeSent, 'Accepted: the code is on its way') },
+  errors: [409, 429, 503],
+});
 post('/public/innovation/selections/:id/votes', s.PublicBallotBody, {
   operationId: 'castPublicBallot',
-  summary: 'Cast a public ballot: one per phone or ID number per round (no sign-in)',
-  label: '公开投票（每个手机号或身份证号每轮一次）',
+  summary: 'Cast a public ballot with the code sent to the phone: one per phone per round (no sign-in)',
+  label: '公开投票（凭手机验证码，每个手机号每轮一次）',
   public: true,
   responses: v.answers(v.PublicBallotCast, 201),
-  errors: [409, 429, 503],
+  errors: [401, 409, 429, 503],
 });
 
 // ---- officials ---------------------------------------------------------------------
@@ -397,24 +410,40 @@ export function innovationRouter(db: Db, client: Client): Router {
 
 // ---- the public vote (no official's token) -------------------------------------------
 
-/**
- * Mounted before authentication. One ballot per phone/ID number per round (the
- * unique key on its hash); abuse limited per client address: a burst limit per
- * hour in this process, and a per-round cap stored with the ballots.
- */
-export function innovationPublicRouter(db: Db): Router {
-  const r = Router();
-  const hits = new Map<string, number[]>();
-  const HOUR_MS = 3600_000;
+export interface PublicVoteDeps {
+  /** Sends the verification codes (SMS_CHANNEL); without one, asking for a code answers 503. */
+  sms?: SmsChannel;
+  /** Keys voters and addresses (DUBAN_VOTE_SECRET); without one, codes and ballots answer 503. */
+  voteSecret?: string;
+  /** Apps with the same scope share their counters (RateLimits.scope); without one, this app counts alone. */
+  scope?: string;
+}
 
-  function rateLimit(ip: string, perHour: number): void {
-    const now = Date.now();
-    const recent = (hits.get(ip) ?? []).filter((t) => now - t < HOUR_MS);
-    if (recent.length >= perHour) throw new ApiError('RATE_LIMITED', '投票过于频繁，请稍后再试');
-    recent.push(now);
-    hits.set(ip, recent);
-    if (hits.size > 100_000) hits.clear(); // bounded memory under a flood of addresses
-  }
+/**
+ * Mounted before authentication. One ballot per verified phone per round (the
+ * unique key on its HMAC); a phone is verified by the code sent to it. Abuse
+ * limited per client address (IPv6 per /64): asking for codes and casting
+ * ballots per hour (express-rate-limit, counters in PostgreSQL), and a
+ * per-round cap stored with the ballots.
+ */
+export function innovationPublicRouter(db: Db, { sms, voteSecret, scope }: PublicVoteDeps = {}): Router {
+  const r = Router();
+  const keys = voteSecret ? publicVoteKeys(voteSecret) : undefined;
+  const configured = () => {
+    if (!keys || !sms) throw new ApiError('UNAVAILABLE', '网络投票未开通（未配置短信通道或投票密钥）');
+    return { keys, sms };
+  };
+  const perAddress = rateLimit({
+    windowMs: VOTE_CODE_LIMITS.windowMs,
+    limit: async () => (await resolvePolicy(db)).innovation.selection.publicVotesPerIpPerHour,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: new PostgresRateLimitStore(db, `${scope ?? `app-${randomUUID()}`}:public-vote:`),
+    // clientAddress groups IPv6 by /64 through the library's ipKeyGenerator (its own check cannot see that).
+    validate: { keyGeneratorIpFallback: false },
+    keyGenerator: (req) => `${req.path.endsWith('/codes') ? 'codes' : 'votes'}:${clientAddress(req.ip ?? 'unknown')}`,
+    handler: (_req, _res, next) => next(new ApiError('RATE_LIMITED', '操作过于频繁，请稍后再试')),
+  });
 
   r.get('/innovation/selections/:id', async (req, res) => {
     const id = String(req.params.id);
@@ -432,19 +461,20 @@ export function innovationPublicRouter(db: Db): Router {
     });
   });
 
-  r.post('/innovation/selections/:id/votes', async (req, res) => {
+  r.post('/innovation/selections/:id/codes', perAddress, async (req, res) => {
+    const body = s.VoteCodeBody.parse(req.body ?? {});
+    const c = configured();
+    await sendVoteCode(db, c.sms, c.keys, String(req.params.id), body.phone);
+    res.status(202).json({ sent: true, expiresInMinutes: VOTE_CODE_LIMITS.codeTtlMs / 60_000 });
+  });
+
+  r.post('/innovation/selections/:id/votes', perAddress, async (req, res) => {
     const body = s.PublicBallotBody.parse(req.body ?? {});
+    const { keys: k } = configured();
     const selectionId = String(req.params.id);
-    const policy = (await resolvePolicy(db)).innovation.selection;
-    const ip = req.ip ?? 'unknown';
-    rateLimit(ip, policy.publicVotesPerIpPerHour);
-    const result = await castBallot(db, {
-      selectionId,
-      public: true,
-      voterKey: publicVoterKey(selectionId, body.phone ?? body.idNumber!),
-      ipHash: ipHash(ip),
-      candidateIds: body.candidateIds,
-    });
+    const voterKey = k.voterKey(selectionId, body.phone);
+    const codeId = await checkVoteCode(db, k, voterKey, body.code);
+    const result = await castBallot(db, { selectionId, public: true, voterKey, codeId, ipHash: k.addressKey(req.ip ?? 'unknown'), candidateIds: body.candidateIds });
     res.status(201).json({ round: result.round, accepted: true });
   });
 

@@ -26,15 +26,19 @@ export const CandidateBody = z
 
 export const BallotBody = z.object({ candidateIds: z.array(id).min(1).max(100) }).strict();
 
-/** A citizen's vote: the phone or ID number identifies the voter (only its salted hash is stored). */
+/** A mainland mobile number: the public voter (an ID number cannot receive a code, so it is not accepted). */
+const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '11-digit mobile number');
+
+export const VoteCodeBody = z.object({ phone }).strict();
+
+/** A citizen's vote: the phone and the code sent to it (only an HMAC of the number is stored). */
 export const PublicBallotBody = z
   .object({
-    phone: z.string().trim().regex(/^1\d{10}$/, '11 digits').optional(),
-    idNumber: z.string().trim().regex(/^\d{17}[\dXx]$/, '18 characters').optional(),
+    phone,
+    code: z.string().trim().regex(/^\d{6}$/, '6 digits'),
     candidateIds: z.array(id).min(1).max(100),
   })
-  .strict()
-  .refine((b) => !!b.phone !== !!b.idNumber, { message: 'give exactly one of phone or idNumber', path: ['phone'] });
+  .strict();
 
 export const OpinionBody = z.object({ candidateId: id, agree: z.boolean(), comment: note }).strict();
 export const CloseRoundBody = z.object({ phase: z.enum(['CALL', 'MUTUAL_VOTE', 'SECOND_VOTE', 'OPINIONS']), note }).strict();

@@ -399,6 +399,7 @@ export const PublicSelection = z.object({
   candidates: z.array(z.object({ id: z.string(), title: z.string(), summary: z.string(), unitName: z.string().optional() })),
 });
 export const PublicBallotCast = z.object({ round: z.string(), accepted: z.boolean() });
+export const VoteCodeSent = z.object({ sent: z.boolean(), expiresInMinutes: z.number() });
 
 // ---- administration
 

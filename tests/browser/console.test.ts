@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { mailSmsChannel } from '../../activities/sms';
 import { createApp } from '../../api/app';
 import { WEB_DIST_DEFAULT } from '../../api/web';
 import { focusedId, launchChromium, screenshot, tabTo, typeToPick, unlabelledInputs } from '../support/browser';
@@ -26,7 +27,7 @@ import { startDevServerWorker, type DevServerHarness } from '../support/devServe
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
-import { codeMails, nextLoginCode } from '../support/loginMail';
+import { codeMails, nextLoginCode, nextSmsCode, smsCodes } from '../support/loginMail';
 
 jest.setTimeout(240_000);
 
@@ -48,7 +49,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     if (!fs.existsSync(path.join(WEB_DIST_DEFAULT, 'index.html'))) throw new Error('the console is not built: npm test builds it (bash scripts/build-web.sh)');
     harness = await startDevServerWorker();
     const { deps, client } = harness;
-    app = createApp({ db: deps.db, client, mailer: deps.mailer, rateLimits: { perWorkflow: 1000 } });
+    app = createApp({ db: deps.db, client, mailer: deps.mailer, rateLimits: { perWorkflow: 1000 }, sms: mailSmsChannel(deps.mailer), voteSecret: 'browser-vote-secret-0123456789abcdef0123' });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -310,6 +311,10 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await p.getByText('“一窗受理”集成服务改革').tap();
     await p.getByText('农村集体产权制度改革').tap();
     await p.getByLabel('手机号', { exact: true }).fill('13912345678');
+    // The code arrives by SMS (the development channel delivers it to the mail sink).
+    let sent = await smsCodes('13912345678');
+    await p.getByRole('button', { name: '获取验证码' }).tap();
+    await p.getByLabel('验证码', { exact: true }).fill(await nextSmsCode('13912345678', sent));
     await p.getByRole('button', { name: /投票（已选 2 项）/ }).tap();
     await p.locator('[data-testid=vote-done]').waitFor();
     await shot(p, '13-public-vote-done');
@@ -321,7 +326,10 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await p.goto(`${base}/vote/${half}`);
     await p.getByText('“无证明城市”建设').tap();
     await p.getByLabel('手机号', { exact: true }).fill('13912345678');
-    await p.getByRole('button', { name: /投票/ }).tap();
+    sent = await smsCodes('13912345678');
+    await p.getByRole('button', { name: '获取验证码' }).tap();
+    await p.getByLabel('验证码', { exact: true }).fill(await nextSmsCode('13912345678', sent));
+    await p.getByRole('button', { name: /投票（已选/ }).tap();
     await p.getByRole('alert').getByText('每人每轮只能投一次').waitFor();
     expect(await deps.db.innovationBallot.count({ where: { selectionId: half, round: 'PUBLIC' } })).toBe(1);
     await ctx.close();

@@ -25,6 +25,7 @@ const REQUIRED = {
   DUBAN_ORG_DIR: '/srv/duban/org',
   DUBAN_ORG_FILE: 'organisation.xlsx',
   SMTP_URL: 'smtp://relay.example:587',
+  DUBAN_VOTE_SECRET: 'vote-secret-for-test-0123456789abcdef',
 };
 
 interface Service {

@@ -6,7 +6,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { castBallot, publicVoterKey } from '../../api/innovationVoting';
+import { castBallot, publicVoteKeys } from '../../api/innovationVoting';
 import { defaultPolicy } from '../../common/policy';
 import { addDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
 import { TASK_QUEUE } from '../../common/taskQueues';
@@ -20,6 +20,9 @@ import { type TestDeps } from '../support/deps';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
 import { nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
 import { admin as director, districtActor, districtDirector, lead, leader, rolloutInput } from '../support/scenarios';
+
+// Ballots written directly (no SMS round trip): keyed as the API keys them.
+const { voterKey } = publicVoteKeys('test-vote-secret-0123456789abcdef0123');
 
 const policy = defaultPolicy;
 const sp = policy.innovation.selection;
@@ -196,13 +199,13 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       const n = i === 19 ? 19 : i + 1;
       for (let k = 0; k < n; k++) {
         phone += 1;
-        await castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, String(phone)), ipHash: `ip-${k % 7}`, candidateIds: [c.id] });
+        await castBallot(deps.db, { selectionId, public: true, voterKey: voterKey(selectionId, String(phone)), ipHash: `ip-${k % 7}`, candidateIds: [c.id] });
       }
     }
     // The same phone again: refused.
-    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, String(phone)), candidateIds: [byRank[0].id] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: voterKey(selectionId, String(phone)), candidateIds: [byRank[0].id] })).rejects.toMatchObject({ code: 'CONFLICT' });
     // A candidate not on the shortlist cannot get public votes.
-    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: publicVoterKey(selectionId, '13999999999'), candidateIds: [ids[21]] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(castBallot(deps.db, { selectionId, public: true, voterKey: voterKey(selectionId, '13999999999'), candidateIds: [ids[21]] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 
     await sleepUntil(env, new Date(new Date(second.phaseDueAt).getTime() + HOUR));
     const opinions = await eventually(async () => {

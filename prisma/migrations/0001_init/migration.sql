@@ -297,6 +297,20 @@ CREATE TABLE "InnovationBallot" (
 );
 
 -- CreateTable
+CREATE TABLE "PublicVoteCode" (
+    "id" TEXT NOT NULL,
+    "selectionId" TEXT NOT NULL,
+    "voterKey" TEXT NOT NULL,
+    "codeHash" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "usedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "PublicVoteCode_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "InnovationRollout" (
     "id" TEXT NOT NULL,
     "selectionId" TEXT NOT NULL,
@@ -550,6 +564,9 @@ CREATE INDEX "InnovationBallot_selectionId_round_ipHash_idx" ON "InnovationBallo
 
 -- CreateIndex
 CREATE UNIQUE INDEX "InnovationBallot_selectionId_round_voterKey_key" ON "InnovationBallot"("selectionId", "round", "voterKey");
+
+-- CreateIndex
+CREATE INDEX "PublicVoteCode_voterKey_createdAt_idx" ON "PublicVoteCode"("voterKey", "createdAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "InnovationRollout_candidateId_key" ON "InnovationRollout"("candidateId");
