@@ -73,9 +73,9 @@ describe('steps over HTTP (dev server)', () => {
     const twice = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, {});
     expect(twice.status).toBe(409);
     expect(twice.body.error).toEqual({ code: 'CONFLICT', message: '当前状态为“已签收”，不能签收（需处于“已交办”）' });
-    // The caller is checked before the workflow: a district may not act for the lead department.
+    // The caller is checked before the workflow: a district the document does not concern may not even see it.
     const outsider = await step('district-zhangdian-deputy', `documents/${doc.id}/draft`, {});
-    expect(outsider.status).toBe(403);
+    expect(outsider.status).toBe(404);
     // A key longer than the API takes is refused before anything runs.
     const long = await step('dept-health-liaison', `documents/${doc.id}/draft`, {}, 'x'.repeat(201));
     expect(long.status).toBe(400);
