@@ -13,6 +13,7 @@ import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { createApiMetrics, observeRequests, type ApiMetrics } from './metrics';
 import { requestLog } from './requestLog';
+import { securityHeaders } from './securityHeaders';
 import { adminRouter } from './routes/admin';
 import { authPublicRouter, authRouter } from './routes/auth';
 import { codecRouter } from './routes/codec';
@@ -57,6 +58,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   const clock = now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.set('trust proxy', 'loopback');
   const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;
   const counted = metrics ?? createApiMetrics();
