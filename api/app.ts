@@ -15,6 +15,7 @@ import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { createApiMetrics, observeRequests, type ApiMetrics } from './metrics';
 import { requestLog } from './requestLog';
+import { securityHeaders } from './securityHeaders';
 import { adminRouter } from './routes/admin';
 import { authPublicRouter, authRouter } from './routes/auth';
 import { codecRouter } from './routes/codec';
@@ -67,6 +68,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   const clock = now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   // req.ip is the client only as far as trusted proxies say: every per-address limit depends on it.
   app.set('trust proxy', trustProxySetting(trustProxy ?? TRUST_PROXY_DEFAULT));
   const uiUrl = temporalUiUrl ?? process.env.TEMPORAL_UI_URL ?? TEMPORAL_UI_URL_DEFAULT;

@@ -68,9 +68,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
   else if ((err as { type?: string }).type === 'entity.too.large') e = new ApiError('VALIDATION_FAILED', '请求体过大');
   // Temporal refusing the request itself (e.g. an unusable Idempotency-Key as update id) is the
-  // caller's mistake: 400, not 503 (found by the API fuzzer).
+  // caller's mistake: 400, not 503 (found by the API fuzzer). Temporal's words describe its internals:
+  // they go to the log, the caller gets the request id to quote.
   else if (grpcFailure(err)?.code === status.INVALID_ARGUMENT) {
-    e = new ApiError('VALIDATION_FAILED', `请求被工作流服务拒绝：${grpcFailure(err)!.details.slice(0, 200)}`);
+    req.log.warn({ grpcDetails: grpcFailure(err)!.details }, 'Temporal refused the request');
+    e = new ApiError('VALIDATION_FAILED', `工作流服务拒绝了该请求（请求编号 ${String(res.getHeader('X-Request-Id'))}）`);
   } else if (grpcFailure(err)?.code === status.FAILED_PRECONDITION || grpcFailure(err)?.code === status.ABORTED) {
     // E.g. an update that lost the race with its workflow's completion.
     e = new ApiError('CONFLICT', '事项状态已变化（流程已结束或正在结束），请刷新后重试');

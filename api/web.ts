@@ -5,28 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { CONSOLE_CSP, contentSecurityPolicy } from './securityHeaders';
 
 // dist/web beside the sources (run with tsx) or beside the compiled app (dist/app/api → dist/web, the image).
 export const WEB_DIST_DEFAULT = [path.join(__dirname, '..', 'dist', 'web'), path.join(__dirname, '..', '..', 'web')].find((d) => fs.existsSync(d)) ?? path.join(__dirname, '..', 'dist', 'web');
 
-const CSP = [
-  "default-src 'self'",
-  // Element Plus positions popups with inline styles.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "frame-ancestors 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-].join('; ');
-
 export function webConsole(webDir = WEB_DIST_DEFAULT): Router {
   const r = Router();
   const index = path.join(webDir, 'index.html');
-  r.use((_req, res, next) => {
-    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
-    next();
-  });
+  // The other security headers are the app's (api/securityHeaders.ts).
+  r.use(contentSecurityPolicy(CONSOLE_CSP));
   // Hashed file names: cached for good; index.html is always revalidated.
   r.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
   r.use(express.static(webDir, { index: false }));

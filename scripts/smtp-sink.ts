@@ -9,6 +9,7 @@
  *   GET    /api/messages     JSON [{id, messageId, from, to, subject, text, html, date, ...}]
  *   DELETE /api/messages     clear all messages (and the .eml files in mailDir)
  *   POST   /api/faults       {"rcpt": "a@b", "responses": [451, 250], "stage"?: "rcpt"|"data"}
+ *                            (Content-Type: application/json only, so no cross-site form can post)
  *                            answer the next RCPT (default) or DATA for that
  *                            recipient with these SMTP codes, in order; 250 = accept.
  *   GET    /api/faults       pending faults
@@ -253,6 +254,10 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
           res.writeHead(204).end();
           return;
         case 'POST /api/faults': {
+          // JSON only: any web page may POST text/plain or a form here without a CORS preflight.
+          if ((req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() !== 'application/json') {
+            return json(res, 415, { error: 'Content-Type must be application/json' });
+          }
           let body: unknown;
           try {
             body = JSON.parse(await readBody(req));

@@ -14,6 +14,7 @@ import { caller, isAdmin, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { workflowIdNamed } from '../families';
 import { describe } from '../openapi';
+import { pageArgs, pageOf } from '../pagination';
 import { resolvePolicy } from '../../common/policy/resolve';
 import { AdminWorkflowQuery, AuditQuery, OverdueQuery, TimelineQuery, WorkflowIdParams } from '../schemas/admin';
 import { answers, AuditPage, OverdueBoard, Timeline, WorkflowSearch } from '../schemas/views';
@@ -120,10 +121,9 @@ export function adminRouter(deps: AdminDeps): Router {
     const rows = await db.auditLog.findMany({
       where,
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
-      take: q.limit + 1,
-      ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+      ...pageArgs(q),
     });
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = pageOf(rows, q.limit);
     const ids = [...new Set(page.map((p) => p.officialId).filter((x): x is string => !!x))];
     const officials = await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, unit: { select: { name: true } } } });
     const who = new Map(officials.map((o) => [o.id, o]));
@@ -132,7 +132,7 @@ export function adminRouter(deps: AdminDeps): Router {
         const o = p.officialId ? who.get(p.officialId) : undefined;
         return { ...p, official: o ? { id: o.id, name: o.name, unitName: o.unit.name } : null, outcome: p.status < 400 ? '成功' : '被拒绝或失败' };
       }),
-      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+      nextCursor,
     });
   });
 

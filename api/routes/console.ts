@@ -15,6 +15,7 @@ import { caller, isAdmin, type Caller } from '../auth';
 import { familyOf, noticeKindLabel, subjectsOf } from '../families';
 import { documentFamily } from '../families/document';
 import { describe } from '../openapi';
+import { pageArgs, pageOf } from '../pagination';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/console';
 import { answers } from '../schemas/views';
@@ -131,10 +132,9 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     const rows = await db.document.findMany({
       where,
       orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-      take: q.limit + 1,
-      ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+      ...pageArgs(q),
     });
-    const page = rows.slice(0, q.limit);
+    const { page, nextCursor } = pageOf(rows, q.limit);
     const [units, open, policy] = await Promise.all([
       db.unit.findMany({ where: { id: { in: page.map((d) => d.leadUnitId).filter((x): x is string => !!x) } }, select: { id: true, name: true } }),
       db.obligation.findMany({ where: { family: 'document', status: 'OPEN', subjectId: { in: page.map((d) => d.id) } }, orderBy: { dueAt: 'asc' } }),
@@ -142,7 +142,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
     ]);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     res.json({
-      nextCursor: rows.length > q.limit ? page[page.length - 1].id : null,
+      nextCursor,
       states: STATE_LABELS,
       items: page.map((d) => {
         const first = open.find((o) => o.subjectId === d.id);

@@ -26,6 +26,7 @@ import { ApiError } from '../errors';
 import { castBallot, checkVoteCode, clientAddress, publicVoteKeys, sendVoteCode, VOTE_CODE_LIMITS } from '../innovationVoting';
 import { PostgresRateLimitStore } from '../rateLimitStore';
 import { describe, type RouteDescription } from '../openapi';
+import { pageArgs, pageOf } from '../pagination';
 import { resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
 import * as v from '../schemas/views';
@@ -98,7 +99,7 @@ describe({
   summary: 'Rollouts of approved experiences, with their late duties',
   label: '推广中的经验列表',
   tags,
-  request: { query: z.object({ selectionId: z.string().optional() }) },
+  request: { query: s.RolloutListQuery },
   responses: v.answers(v.RolloutList),
 });
 get('/innovation/rollouts/:id', {
@@ -291,11 +292,13 @@ export function innovationRouter(db: Db, client: Client): Router {
   });
 
   r.get('/innovation/rollouts', async (req, res) => {
-    const selectionId = typeof req.query.selectionId === 'string' ? req.query.selectionId : undefined;
-    const rows = await db.innovationRollout.findMany({ where: selectionId ? { selectionId } : {}, orderBy: { id: 'asc' } });
+    const q = s.RolloutListQuery.parse(req.query);
+    const rows = await db.innovationRollout.findMany({ where: q.selectionId ? { selectionId: q.selectionId } : {}, orderBy: { id: 'asc' }, ...pageArgs(q) });
+    const { page, nextCursor } = pageOf(rows, q.limit);
     const now = new Date();
     res.json({
-      items: rows.map((row) => {
+      nextCursor,
+      items: page.map((row) => {
         const b = boardOf((row.board as { duties?: Duty[] }).duties ?? [], row.districtIds, now);
         const late = [...b.city, ...b.districts].reduce((n, x) => n + x.late, 0);
         return { id: row.id, title: row.title, state: row.state, leadUnitId: row.leadUnitId, startedAt: row.startedAt, late };
@@ -390,8 +393,11 @@ export function innovationRouter(db: Db, client: Client): Router {
     return { actor: actorOf(c), ...b };
   });
   step('rectification', 'Submit a rectification plan', '报送整改方案', s.RectificationBody, m.submitRectificationUpdate, (b, c, row) => {
-    const d = ((row.board as { duties?: Duty[] }).duties ?? []).find((x) => x.name === b.dutyName);
-    if (d && !isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
+    // Refused unless the duty is on the recorded board: one the workflow added but has not recorded yet has
+    // no unit to check here (the workflow's validator checks the unit too).
+    const d = ((row.board as { duties?: Duty[] }).duties ?? []).find((x) => x.name === b.dutyName && x.kind === 'RECTIFICATION');
+    if (!d) throw new ApiError('NOT_FOUND', `没有“${b.dutyName}”这项整改任务（刚登记的问题请稍后刷新再报送）`);
+    if (!isAdmin(c) && d.unitId !== c.unitId) forbid('只能报送本单位的整改方案');
     return { actor: actorOf(c), ...b };
   });
   step('acceptance-report', 'Submit an acceptance report (lead department or district; end of June and December)', '牵头部门或区县报送验收报告（6月底、12月底）', s.AcceptanceReportBody, m.submitAcceptanceReportUpdate, (b, c, row) => {

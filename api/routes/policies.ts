@@ -10,26 +10,29 @@ import type { Prisma } from '../../generated/prisma/client';
 import { caller, requireAdmin } from '../auth';
 import { ApiError } from '../errors';
 import { describe } from '../openapi';
+import { pageArgs, pageOf, pageQuery } from '../pagination';
 import { resolvePolicy } from '../../common/policy/resolve';
 import { answers, PolicyPublished, PolicyVersions } from '../schemas/views';
 
 const tags = ['政策参数'];
-const ScopeQuery = z.object({ scope: z.string().trim().min(1).max(100).default('city') }).strict();
+const VersionsQuery = z.object({ scope: z.string().trim().min(1).max(100).default('city'), ...pageQuery() }).strict();
 
-describe({ method: 'get', path: '/policies', operationId: 'getPolicies', summary: "A scope's active policy, its defaults and its versions", label: '查看某范围现行政策参数及历史版本', tags, request: { query: ScopeQuery }, responses: answers(PolicyVersions) });
+describe({ method: 'get', path: '/policies', operationId: 'getPolicies', summary: "A scope's active policy, its defaults and its versions", label: '查看某范围现行政策参数及历史版本', tags, request: { query: VersionsQuery }, responses: answers(PolicyVersions) });
 describe({ method: 'post', path: '/policies', operationId: 'publishPolicy', summary: 'Publish a new policy version for the city or a district (article 21; administrators)', errors: [409], label: '发布新的政策参数版本（市级或区县实施细则，第二十一条）', tags, request: { body: { content: { 'application/json': { schema: Policy } } } }, responses: answers(PolicyPublished, 201) });
 
 export function policiesRouter(db: Db): Router {
   const r = Router();
 
   r.get('/policies', async (req, res) => {
-    const { scope } = ScopeQuery.parse(req.query);
-    const versions = await db.policyVersion.findMany({
-      where: { scope },
-      orderBy: { createdAt: 'desc' },
+    const q = VersionsQuery.parse(req.query);
+    const rows = await db.policyVersion.findMany({
+      where: { scope: q.scope },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       select: { id: true, scope: true, version: true, createdBy: true, createdAt: true },
+      ...pageArgs(q),
     });
-    res.json({ scope, active: await resolvePolicy(db, scope), defaults: defaultPolicy, versions });
+    const { page, nextCursor } = pageOf(rows, q.limit);
+    res.json({ scope: q.scope, active: await resolvePolicy(db, q.scope), defaults: defaultPolicy, versions: page, nextCursor });
   });
 
   r.post('/policies', async (req, res) => {

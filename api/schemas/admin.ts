@@ -1,6 +1,7 @@
 // Query parameters of the administrator routes (zod). Values that end up in a
 // Temporal visibility query accept only safe characters: no quotes, no spaces.
 import { z } from 'zod';
+import { pageQuery } from '../pagination';
 
 const code = z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, '只允许字母、数字和 _ . : -');
 const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
@@ -54,7 +55,6 @@ export const AuditQuery = z
     action: z.string().trim().min(1).max(200).optional(),
     /** Only requests about this subject (document id, notice id...). */
     subject: z.string().trim().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(100).optional(),
+    ...pageQuery(100, 500),
   })
   .strict();

@@ -3,6 +3,7 @@
 // selection list, the organisation, officials' tokens (zod; OpenAPI).
 import { z } from 'zod';
 import '../openapi';
+import { pageQuery } from '../pagination';
 
 const instant = z.string();
 const light = z.enum(['GREEN', 'YELLOW', 'RED']);
@@ -87,8 +88,7 @@ export const DocumentListQuery = z
     overdue: z.enum(['true', 'false']).optional(),
     /** Part of the title or the document number. */
     q: z.string().trim().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(100).optional(),
+    ...pageQuery(),
   })
   .strict();
 export const DocumentList = z.object({

@@ -2,11 +2,16 @@
 // document is generated from these schemas.
 import { z } from 'zod';
 import { HALF_YEAR } from '../../workflows/innovation/ids';
+import { pageQuery } from '../pagination';
 
 const id = z.string().trim().min(1).max(100);
 const note = z.string().trim().max(2000).optional();
 const title = z.string().trim().min(1).max(300);
 const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
+/** A web link only: a javascript:, data: or vbscript: "link" would run in the console of whoever opens it. */
+const link = z.url({ protocol: /^https?$/, error: '材料链接必须是 http 或 https 网址' }).max(1000);
+
+export const RolloutListQuery = z.object({ selectionId: id.optional(), ...pageQuery() }).strict();
 
 export const StartSelectionBody = z.object({ half: z.string().regex(HALF_YEAR, 'e.g. 2026-H2') }).strict();
 
@@ -15,7 +20,7 @@ export const CandidateBody = z
     title,
     summary: z.string().trim().min(10).max(5000),
     material: z
-      .array(z.object({ name: z.string().trim().min(1).max(200), url: z.url().max(1000).optional(), text: z.string().max(20000).optional() }).strict())
+      .array(z.object({ name: z.string().trim().min(1).max(200), url: link.optional(), text: z.string().max(20000).optional() }).strict())
       .min(1)
       .max(20),
     leadUnitId: id,

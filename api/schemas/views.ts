@@ -367,6 +367,7 @@ const BoardRow = z.object({
   ),
 });
 export const RolloutList = z.object({
+  nextCursor: z.string().nullable(),
   items: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), leadUnitId: z.string(), startedAt: instant, late: z.number() })),
 });
 export const RolloutDetail = z
@@ -506,6 +507,8 @@ export const PolicyVersions = z.object({
   scope: z.string(),
   active: z.unknown(),
   defaults: z.unknown(),
+  /** Newest first, a page at a time. */
   versions: z.array(z.object({ id: z.string(), scope: z.string(), version: z.string(), createdBy: z.string().nullable(), createdAt: instant })),
+  nextCursor: z.string().nullable(),
 });
 export const PolicyPublished = z.object({ id: z.string(), scope: z.string(), version: z.string(), createdAt: instant, policy: z.unknown() });

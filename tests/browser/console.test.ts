@@ -9,8 +9,9 @@
  *  - the director reads the overdue board and the document's timeline, and the
  *    month's ranking with its charts;
  *  - a citizen votes on the mobile page, once.
- * Every main page is screenshotted into test-artifacts/browser/, and no page
- * has an input without a label.
+ * Every main page is screenshotted into test-artifacts/browser/, no page has
+ * an input without a label, and no page reports a Content-Security-Policy
+ * violation (the console and the API reference /api/docs under their CSPs).
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +45,8 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
   let admin: string;
   let docId: string;
   const shots: string[] = [];
+  /** What Chromium reported as blocked by a Content-Security-Policy, on any page of any test. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(WEB_DIST_DEFAULT, 'index.html'))) throw new Error('the console is not built: npm test builds it (bash scripts/build-web.sh)');
@@ -68,7 +71,10 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
   });
 
   // The workflow is the source of truth: every test ends with its record equal to it.
-  afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
+  afterEach(async () => {
+    expect(cspViolations).toEqual([]);
+    await expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows());
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -81,6 +87,14 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...ctxOptions });
     const p = await ctx.newPage();
     p.on('pageerror', (e) => console.error('[browser] page error:', e.message));
+    // Chromium's own console line for a violation is not always whole: the page reports each one.
+    await p.addInitScript(() => {
+      const d = (globalThis as unknown as { document: { addEventListener(type: string, fn: (e: { violatedDirective: string; blockedURI: string; sourceFile: string }) => void): void } }).document;
+      d.addEventListener('securitypolicyviolation', (e) => console.log(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile})`));
+    });
+    p.on('console', (m) => {
+      if (m.text().startsWith('CSP violation:')) cspViolations.push(`${p.url()}: ${m.text()}`);
+    });
     return { ctx, page: p };
   }
 
@@ -334,4 +348,31 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     expect(await deps.db.innovationBallot.count({ where: { selectionId: half, round: 'PUBLIC' } })).toBe(1);
     await ctx.close();
   });
+
+  it('the API reference (/api/docs) renders offline under its CSP; every answer carries the security headers', async () => {
+    const docs = await request(app).get('/api/docs');
+    const json = await request(app).get('/api/openapi.json');
+    const consolePage = await request(app).get('/').set('Accept', 'text/html');
+    const checked = [docs, json, consolePage].map((r) => ({
+      nosniff: r.headers['x-content-type-options'],
+      csp: r.headers['content-security-policy'] ?? '',
+      frame: r.headers['x-frame-options'],
+    }));
+    console.log(`[headers] nosniff+CSP+frame options on /api/docs, /api/openapi.json, /: ${checked.filter((h) => h.nosniff === 'nosniff' && h.csp && h.frame).length}/3`);
+    for (const h of checked) {
+      expect(h.nosniff).toBe('nosniff');
+      expect(h.csp).toContain("frame-ancestors 'self'");
+      expect(h.frame).toBe('SAMEORIGIN');
+    }
+    // The API's JSON answers are data, never a page: nothing may load or run from them.
+    expect(checked[1].csp).toContain("default-src 'none'");
+
+    const { ctx, page: p } = await page();
+    await p.goto(`${base}/api/docs`);
+    // Scalar draws the page from the document: its title as a heading proves the scripts ran and fetched it.
+    await p.getByRole('heading', { name: 'duban 督办 API' }).first().waitFor({ timeout: 60_000 });
+    await shot(p, '14-api-docs');
+    await ctx.close();
+  });
 });
+

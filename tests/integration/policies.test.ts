@@ -48,4 +48,25 @@ describe('policies API', () => {
     expect((await request(app).post('/api/policies').set('Authorization', `Bearer ${official}`).send({ ...policy, version: `${version}-c` })).status).toBe(403);
     expect((await request(app).post('/api/policies').set('Authorization', `Bearer ${admin}`).send({ ...policy, scope: 'nowhere', version: `${version}-d` })).status).toBe(400);
   });
+
+  it('lists versions a page at a time, newest first (limit and cursor)', async () => {
+    const scope = 'district-zhangdian';
+    const stamp = Date.now();
+    for (const n of [1, 2, 3]) {
+      const res = await request(app).post('/api/policies').set('Authorization', `Bearer ${admin}`).send({ ...defaultPolicy, scope, version: `paged-${stamp}-${n}` });
+      expect(res.status).toBe(201);
+    }
+    const get = (q: string) => request(app).get(`/api/policies?scope=${scope}&${q}`).set('Authorization', `Bearer ${official}`);
+    const first = await get('limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.versions.map((v: { version: string }) => v.version)).toEqual([`paged-${stamp}-3`, `paged-${stamp}-2`]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await get(`limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body.versions[0].version).toBe(`paged-${stamp}-1`);
+    const all = await get('');
+    console.log(`[pagination] policy versions: page of 2 (next cursor given), then ${second.body.versions.length}; default page ${all.body.versions.length} of at most 50`);
+    expect(all.body.versions.length).toBeLessThanOrEqual(50);
+    expect((await get('limit=201')).status).toBe(400);
+  });
 });
+

@@ -5,8 +5,9 @@
  * (a repeated request is the same step), a refusal is 409 with the workflow's
  * reason, a finished workflow is 409 and an unknown one 404, each saying so.
  */
+import { PassThrough } from 'node:stream';
 import type { Client } from '@temporalio/client';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { documentWorkflowId } from '../../common/ids';
@@ -16,6 +17,10 @@ import { startDevServerWorker, type DevServerHarness } from '../support/devServe
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
 import { viewWhenReady } from '../../api/steps';
+import { errorHandler } from '../../api/errors';
+import { requestLog } from '../../api/requestLog';
+import { createLogger } from '../../common/logger';
+import { defineUpdate } from '@temporalio/workflow';
 import { cycleReadyUpdate } from '../../workflows/cycle/messages';
 import { rolloutInput, settle } from '../support/scenarios';
 import { rolloutWorkflowId } from '../../workflows/innovation/ids';
@@ -148,6 +153,31 @@ describe('steps over HTTP (dev server)', () => {
     const handle = await client.workflow.start('awaitingAWorker', { taskQueue: `steps-nobody-${process.pid}`, workflowId: `steps-nobody-${process.pid}-${Date.now()}` });
     try {
       await expect(viewWhenReady(client, handle, cycleReadyUpdate, 1_000)).resolves.toBeUndefined();
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+
+  it("keeps Temporal's own words about a refused request in the log: the caller gets a Chinese message and the request id", async () => {
+    // A real INVALID_ARGUMENT from the server: an update id longer than Temporal admits.
+    const handle = await client.workflow.start('awaitingAWorker', { taskQueue: `steps-nobody-${process.pid}`, workflowId: `steps-refused-${process.pid}-${Date.now()}` });
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    const probe = express();
+    probe.use(requestLog(createLogger({ level: 'info', destination: stream })));
+    probe.post('/refused', async () => {
+      await client.workflow.getHandle(handle.workflowId).executeUpdate(defineUpdate('anything'), { updateId: 'u'.repeat(1_001) });
+    });
+    probe.use(errorHandler);
+    try {
+      const res = await request(probe).post('/refused').set('X-Request-Id', 'req-grpc-1');
+      const logged = lines.filter((l) => l.includes('UpdateId length'));
+      console.log(`[grpc-details] status ${res.status}; Temporal's words in the answer: ${JSON.stringify(res.body).includes('UpdateId') ? 'yes' : 'no'}, in ${logged.length} log line(s)`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({ code: 'VALIDATION_FAILED', message: '工作流服务拒绝了该请求（请求编号 req-grpc-1）' });
+      expect(logged.length).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(logged[0])).toMatchObject({ req: { id: 'req-grpc-1' } });
     } finally {
       await handle.terminate('test over');
     }

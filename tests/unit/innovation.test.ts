@@ -1,8 +1,9 @@
 /**
  * Pure rules of the innovation family (第十四条): tallying, the shortlist and
  * final ranking with their tie rules, ballot refusals, the township rule,
- * acceptance dates and the per-district board.
+ * acceptance dates and the per-district board; links in candidate material.
  */
+import { CandidateBody } from '../../api/schemas/innovation';
 import { defaultInnovationPolicy, InnovationPolicy } from '../../common/policy/innovation';
 import { formatShanghai } from '../../common/policy/duration';
 import {
@@ -148,5 +149,16 @@ describe('policy', () => {
   it('the defaults validate, and the selection count cannot exceed the shortlist', () => {
     expect(InnovationPolicy.parse(defaultInnovationPolicy)).toEqual(defaultInnovationPolicy);
     expect(() => InnovationPolicy.parse({ ...defaultInnovationPolicy, selection: { ...defaultInnovationPolicy.selection, selectedCount: 30 } })).toThrow();
+  });
+});
+
+describe('candidate material links', () => {
+  const body = (url: string) => ({ title: '经验', summary: '一段不少于十个字的经验摘要。', leadUnitId: 'dept-health', material: [{ name: '材料', url }] });
+  it('accepts http(s) links only: a javascript:, data: or vbscript: link would run in the reader\'s console', () => {
+    for (const ok of ['https://example.cn/a.pdf', 'http://intranet.zibo/b.docx']) expect(CandidateBody.safeParse(body(ok)).success).toBe(true);
+    const refused = ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'ftp://example.cn/a', 'mailto:a@b.cn'];
+    const messages = refused.map((url) => CandidateBody.safeParse(body(url)).error?.issues.map((i) => i.message).join(' '));
+    console.log(`[material-links] ${refused.length} non-http(s) links refused: ${messages.filter(Boolean).length}`);
+    for (const m of messages) expect(m).toBe('材料链接必须是 http 或 https 网址');
   });
 });

@@ -391,4 +391,22 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await terminateQuietly(env, handle.workflowId);
     await terminateQuietly(env, other.handle.workflowId);
   });
+
+  it("a rectification plan comes from the duty's unit (or the reform office), whatever the API let through", async () => {
+    const ds = DISTRICTS.slice(6, 8);
+    const { handle } = await startRollout(ds, false);
+    const v = await handle.executeUpdate(m.recordProblemsUpdate, { args: [{ actor: director, problems: [{ unitId: ds[0], description: '推广进度滞后' }, { unitId: ds[1], description: '宣传不足' }] }] });
+    const [first, second] = v.duties.filter((d) => d.kind === 'RECTIFICATION');
+    const err = await handle.executeUpdate(m.submitRectificationUpdate, { args: [{ actor: districtActor(ds[1]), dutyName: first.name, plan: '代为整改' }] }).catch((e: unknown) => e);
+    console.log(`[rectification] workflow validator, another unit's plan: ${err instanceof WorkflowUpdateFailedError ? `refused (${(err.cause as Error).message})` : 'accepted'}`);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((err as WorkflowUpdateFailedError).cause as Error).message).toBe('只能报送本单位的整改方案');
+    const own = await handle.executeUpdate(m.submitRectificationUpdate, { args: [{ actor: districtActor(ds[0]), dutyName: first.name, plan: '限期整改' }] });
+    expect(own.duties.find((d) => d.name === first.name)?.doneAt).toBeTruthy();
+    // The reform office's administrators may file for a unit (the API checks the role).
+    const office = await handle.executeUpdate(m.submitRectificationUpdate, { args: [{ actor: director, dutyName: second.name, plan: '代为报送' }] });
+    expect(office.duties.find((d) => d.name === second.name)?.doneAt).toBeTruthy();
+    await terminateQuietly(env, handle.workflowId);
+  });
 });
+

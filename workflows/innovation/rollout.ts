@@ -293,6 +293,8 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       validator: (a) => {
         const d = openDuty(a.dutyName, '整改方案');
         if (d.kind !== 'RECTIFICATION') throw new Error(`“${d.title}”不是整改任务`);
+        // The duty's unit, or the reform office filing for it (its administrators: checked by the API).
+        if (a.actor.unitId !== d.unitId && a.actor.unitId !== REFORM_OFFICE_ID) throw new Error('只能报送本单位的整改方案');
       },
     },
   );
