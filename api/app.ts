@@ -76,6 +76,8 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   // First: every request is timed and logged, whichever router answers it.
   app.use(observeRequests(counted));
   app.use(requestLog(logger ?? processLogger));
+  // The API's description and reference page: static, public, touching no service (so not limited).
+  app.use('/api', openApiRouter());
   const limits = rateLimiters(db, rateLimits, (limit) => counted.rateLimitRefusals.inc({ limit }));
   // Before anything looks up a token or writes a row: an address's requests without a known official are limited.
   app.use('/api', limits.perAddress);
@@ -87,7 +89,6 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   // The public vote (第十四条) needs no official's token: mounted before authentication.
   app.use('/api/public', innovationPublicRouter(db, { sms, voteSecret, scope: rateLimits?.scope }));
   const api = express.Router();
-  api.use(openApiRouter()); // public, before authentication
   api.use(auditTrail(db)); // before authentication: refusals of a known official (CSRF, 429) are audited too
   api.use(authPublicRouter(db, mailer, consoleUrl ?? consoleBaseUrl())); // signing in needs no token
   api.use(authenticate(db));
