@@ -9,8 +9,7 @@
 // (ten billion), so voter and address keys are HMACs under a configured secret
 // (DUBAN_VOTE_SECRET), never plain hashes.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { isIPv4 } from 'node:net';
-import { ipKeyGenerator } from 'express-rate-limit';
+import { addressKey } from './rateLimits';
 import type { SmsChannel } from '../activities/sms';
 import type { Db } from '../common/db';
 import type { Prisma } from '../generated/prisma/client';
@@ -28,24 +27,14 @@ export const VOTE_CODE_LIMITS = {
   windowMs: 60 * 60_000,
 };
 
-/**
- * The client as the limits count it: an IPv6 address by its /64 (one
- * subscriber's line, whose addresses rotate freely), an IPv4-mapped one as IPv4.
- */
-export function clientAddress(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped && isIPv4(mapped[1])) return mapped[1];
-  return ipKeyGenerator(ip, 64);
-}
-
 /** The keys stored for the public vote, all HMAC-SHA256 under the configured secret. */
 export function publicVoteKeys(secret: string) {
   const mac = (text: string) => createHmac('sha256', secret).update(text).digest('hex');
   return {
     /** A public voter: the selection and the phone (the number itself is never stored). */
     voterKey: (selectionId: string, phone: string) => mac(`public-voter:${selectionId}:${phone.trim()}`),
-    /** A client address for the per-round cap (grouped as clientAddress does). */
-    addressKey: (ip: string) => mac(`address:${clientAddress(ip)}`),
+    /** A client address for the per-round cap (grouped as every per-address limit is, api/rateLimits.ts). */
+    addressKey: (ip: string) => mac(`address:${addressKey(ip)}`),
     codeHash: (voterKey: string, code: string) => mac(`vote-code:${voterKey}:${code.trim()}`),
   };
 }

@@ -23,7 +23,8 @@ import { selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
-import { castBallot, checkVoteCode, clientAddress, publicVoteKeys, sendVoteCode, VOTE_CODE_LIMITS } from '../innovationVoting';
+import { castBallot, checkVoteCode, publicVoteKeys, sendVoteCode, VOTE_CODE_LIMITS } from '../innovationVoting';
+import { addressKey } from '../rateLimits';
 import { PostgresRateLimitStore } from '../rateLimitStore';
 import { describe, type RouteDescription } from '../openapi';
 import { pageArgs, pageOf } from '../pagination';
@@ -445,9 +446,9 @@ export function innovationPublicRouter(db: Db, { sms, voteSecret, scope }: Publi
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new PostgresRateLimitStore(db, `${scope ?? `app-${randomUUID()}`}:public-vote:`),
-    // clientAddress groups IPv6 by /64 through the library's ipKeyGenerator (its own check cannot see that).
+    // addressKey groups IPv6 by /64 through the library's ipKeyGenerator (its own check cannot see that).
     validate: { keyGeneratorIpFallback: false },
-    keyGenerator: (req) => `${req.path.endsWith('/codes') ? 'codes' : 'votes'}:${clientAddress(req.ip ?? 'unknown')}`,
+    keyGenerator: (req) => `${req.path.endsWith('/codes') ? 'codes' : 'votes'}:${addressKey(req.ip)}`,
     handler: (_req, _res, next) => next(new ApiError('RATE_LIMITED', '操作过于频繁，请稍后再试')),
   });
 
