@@ -247,7 +247,8 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     const row = board.locator('tr', { hasText: '市生态环境局' }).first();
     await row.waitFor();
     await row.locator('.el-table__expand-icon').click();
-    const item = board.locator('tr', { hasText: DOC_TITLE }).first();
+    // The innermost row of that obligation (the expanded unit row holds every item of the unit: the last match).
+    const item = board.locator('tr', { hasText: DOC_TITLE }).filter({ hasText: '出台市级配套文件并印发到区县' }).last();
     await item.waitFor();
     await expect(item.getByText('出台市级配套文件并印发到区县').isVisible()).resolves.toBe(true);
     await expect(item.locator('[data-light]').getAttribute('data-light')).resolves.toMatch(/GREEN|YELLOW|RED/);
