@@ -15,6 +15,7 @@ import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
 import { createApiMetrics, observeRequests, type ApiMetrics } from './metrics';
 import { requestLog } from './requestLog';
+import { storableText } from './storableText';
 import { securityHeaders } from './securityHeaders';
 import { adminRouter } from './routes/admin';
 import { authPublicRouter, authRouter } from './routes/auth';
@@ -84,6 +85,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   // Before the JSON parser: the Web UI's codec endpoint has its own CORS, cookie and body limit.
   app.use('/api/codec', codecRouter({ db, codec, temporalUiUrl: uiUrl }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(storableText());
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
 
   // The public vote (第十四条) needs no official's token: mounted before authentication.
