@@ -145,23 +145,14 @@ async function main() {
   let adminTokenFile: string | undefined;
   if (!env.DUBAN_ADMIN_TOKEN) {
     adminTokenFile = path.join(DATA, 'admin-token');
-    if (!fs.existsSync(adminTokenFile)) fs.writeFileSync(adminTokenFile, `${newToken()}\n`, { mode: 0o600 });
-    env.DUBAN_ADMIN_TOKEN = fs.readFileSync(adminTokenFile, 'utf8').trim();
+    env.DUBAN_ADMIN_TOKEN = keptSecret(adminTokenFile, newToken);
   }
   // Payloads in Temporal are always encrypted (common/codec.ts): without
   // DUBAN_PAYLOAD_KEYS a development key is made once and kept in .data/payload-keys.
-  if (!env.DUBAN_PAYLOAD_KEYS) {
-    const file = path.join(DATA, 'payload-keys');
-    if (!fs.existsSync(file)) fs.writeFileSync(file, `${newPayloadKey('dev1')}\n`, { mode: 0o600 });
-    env.DUBAN_PAYLOAD_KEYS = made.DUBAN_PAYLOAD_KEYS = fs.readFileSync(file, 'utf8').trim();
-  }
+  if (!env.DUBAN_PAYLOAD_KEYS) env.DUBAN_PAYLOAD_KEYS = made.DUBAN_PAYLOAD_KEYS = keptSecret(path.join(DATA, 'payload-keys'), () => newPayloadKey('dev1'));
   // The public vote keys voters by HMAC (api/innovationVoting.ts): without
   // DUBAN_VOTE_SECRET a development secret is made once and kept in .data/vote-secret.
-  if (!env.DUBAN_VOTE_SECRET) {
-    const file = path.join(DATA, 'vote-secret');
-    if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-    env.DUBAN_VOTE_SECRET = fs.readFileSync(file, 'utf8').trim();
-  }
+  if (!env.DUBAN_VOTE_SECRET) env.DUBAN_VOTE_SECRET = keptSecret(path.join(DATA, 'vote-secret'), () => randomBytes(32).toString('base64url'));
   if (fs.existsSync(path.join(REPO_ROOT, 'prisma/seed.ts'))) {
     runStep('seeding (prisma/seed.ts)', npxBin('tsx'), ['prisma/seed.ts'], env);
   }
@@ -229,3 +220,9 @@ main().catch((err: unknown) => {
   console.error(`${color(31, '[dev] failed to start:')} ${err instanceof Error ? err.message : String(err)}`);
   void shutdown(1);
 });
+
+/** A development secret kept in `file` (owner-only): made by `make` on the first start, the same on every later one. */
+function keptSecret(file: string, make: () => string): string {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${make()}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
