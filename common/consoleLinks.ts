@@ -6,6 +6,7 @@ const PATHS: Record<string, (id: string) => string> = {
   cycle: (id) => `/cycles/${encodeURIComponent(id)}`,
   selection: (id) => `/innovation/selections/${encodeURIComponent(id)}`,
   rollout: (id) => `/innovation/rollouts/${encodeURIComponent(id)}`,
+  exploration: (id) => `/exploration/${encodeURIComponent(id)}`,
 };
 
 /** The console path of a notice's or obligation's subject (its family and id); the to-do list when unknown. */

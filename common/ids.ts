@@ -14,3 +14,8 @@ export function noticeKey(workflowId: string, step: string): string {
 export function cycleWorkflowId(month: string): string {
   return `cycle:${month}`;
 }
+
+/** The yearly innovation items (第十二条): one workflow per year, e.g. "exploration:2027". */
+export function explorationWorkflowId(year: string): string {
+  return `exploration:${year}`;
+}

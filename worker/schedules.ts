@@ -5,6 +5,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TASK_QUEUE } from '../common/taskQueues';
 import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';
+import { explorationScheduleWorkflow } from '../workflows/exploration/workflow';
 
 /** 第六条 一月一调度: the monthly 六个一 cycle starts at 00:00 on the 1st, Beijing time. */
 export const CYCLE_SCHEDULE_ID = 'duban-cycle-monthly';
@@ -35,16 +36,34 @@ function cycleSchedule(taskQueue: string): ScheduleOptions {
   };
 }
 
+/** 第十二条(一) 每年元月份: the year's innovation items start at 09:00 on 5 January, Beijing time. */
+export const EXPLORATION_SCHEDULE_ID = 'duban-exploration-yearly';
+
+function explorationSchedule(taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: EXPLORATION_SCHEDULE_ID,
+    spec: {
+      calendars: [{ month: 'JANUARY', dayOfMonth: 5, hour: 9, minute: 0, comment: '每年元月下发探索创新改革事项提报通知（第十二条）' }],
+      timezone: 'Asia/Shanghai',
+    },
+    action: { type: 'startWorkflow', workflowType: explorationScheduleWorkflow, args: [], taskQueue, workflowId: 'exploration-schedule' },
+    // A January missed while the server was down is still started within a week.
+    policies: { catchupWindow: '7 days', overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    memo: { family: 'exploration', rule: '第十二条' },
+  };
+}
+
 /**
  * Creates duban's schedules, or brings an existing one's spec and action up to
  * date (a redeploy may change them). Safe to call at every start.
  */
 export async function ensureSchedules(client: Client, taskQueue: string = TASK_QUEUE): Promise<void> {
-  const options = cycleSchedule(taskQueue);
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+  for (const options of [cycleSchedule(taskQueue), explorationSchedule(taskQueue)]) {
+    try {
+      await client.schedule.create(options);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+    }
   }
 }

@@ -512,3 +512,40 @@ export const PolicyVersions = z.object({
   nextCursor: z.string().nullable(),
 });
 export const PolicyPublished = z.object({ id: z.string(), scope: z.string(), version: z.string(), createdAt: instant, policy: z.unknown() });
+
+// ---- innovation items (第十二条)
+
+const ExplorationReview = z.object({ passed: z.boolean(), comment: z.string().optional(), by: z.string(), at: instant });
+
+export const ExplorationDetail = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    phase: z.string(),
+    phaseLabel: z.string(),
+    phases: z.record(z.string(), z.object({ startedAt: instant, dueAt: instant.optional() })),
+    rounds: z.array(z.object({ round: z.number(), reportsDueAt: instant, commentDueAt: instant, comment: z.object({ text: z.string(), by: z.string(), at: instant }).optional() })),
+    approvedAt: instant.nullable(),
+    closedAt: instant.nullable(),
+    items: z.array(
+      z.object({
+        itemId: z.string(),
+        unitId: z.string(),
+        groupId: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        summary: z.string(),
+        submittedAt: instant,
+        groupReview: ExplorationReview.nullable(),
+        officeReview: ExplorationReview.nullable(),
+        approval: ExplorationReview.nullable(),
+        progress: z.array(z.object({ round: z.number(), text: z.string(), by: z.string(), at: instant })),
+      }),
+    ),
+    obligations: z.array(Obligation),
+    notices: z.record(z.string(), z.number()),
+  })
+  .openapi('ExplorationDetail');
+
+export const ExplorationStarted = z.object({ started: z.boolean(), year: z.string(), workflowId: z.string(), exploration: ExplorationDetail.optional() });
+export const ExplorationList = z.object({ items: z.array(z.object({ id: z.string(), workflowId: z.string(), phase: z.string(), phaseLabel: z.string(), approvedAt: instant.nullable(), closedAt: instant.nullable() })) });

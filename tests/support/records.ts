@@ -12,6 +12,8 @@ import type { Db } from '../../common/db';
 import { cycleObligations } from '../../workflows/cycle/obligations';
 import { cycleStateQuery, type CycleView } from '../../workflows/cycle/messages';
 import { documentObligations } from '../../workflows/document/obligations';
+import { explorationQuery, type ExplorationView } from '../../workflows/exploration/messages';
+import { explorationObligations } from '../../workflows/exploration/obligations';
 import { stateQuery, type DocumentView } from '../../workflows/document/messages';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
@@ -131,6 +133,23 @@ const CHECKS: Record<string, Check> = {
       ...differ('revision', row.revision, v.revision),
       ...differ('board', board((row.board as unknown as { duties: im.RolloutView['duties'] }).duties), board(v.duties)),
       ...(await obligationsDiffer(db, workflowId, rolloutObligations({ ...v, fired: [], problemSeq: 0 }, workflowId, undefined))),
+    ];
+  },
+
+  async exploration(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<ExplorationView>(explorationQuery);
+    const row = await db.explorationYear.findUnique({ where: { workflowId } });
+    if (!row) return ['no ExplorationYear row'];
+    const items = await db.explorationItem.findMany({ where: { year: row.id } });
+    const decided = (r: unknown) => (r ? (r as { passed: boolean }).passed : null);
+    const byId = (xs: Array<{ id: string; groupReview?: unknown; officeReview?: unknown; approval?: unknown; progress: unknown }>) =>
+      Object.fromEntries(xs.map((i) => [i.id, [decided(i.groupReview), decided(i.officeReview), decided(i.approval), (i.progress as unknown[]).length]] as const).sort(([a], [b]) => a.localeCompare(b)));
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('rounds', (row.rounds as unknown[]).length, v.rounds.length),
+      ...differ('items', byId(items.map((i) => ({ ...i, id: i.itemId }))), byId(v.items)),
+      ...(await obligationsDiffer(db, workflowId, explorationObligations({ ...v, fired: [], seq: 0, chases: {} }, workflowId))),
     ];
   },
 };

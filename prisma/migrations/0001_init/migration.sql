@@ -239,6 +239,45 @@ CREATE TABLE "WorkflowEvent" (
 );
 
 -- CreateTable
+CREATE TABLE "ExplorationYear" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "phase" TEXT NOT NULL,
+    "phases" JSONB NOT NULL DEFAULT '{}',
+    "rounds" JSONB NOT NULL DEFAULT '[]',
+    "approvedAt" TIMESTAMP(3),
+    "closedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ExplorationYear_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ExplorationItem" (
+    "id" TEXT NOT NULL,
+    "year" TEXT NOT NULL,
+    "itemId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "groupId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "submittedBy" TEXT NOT NULL,
+    "submittedAt" TIMESTAMP(3) NOT NULL,
+    "groupReview" JSONB,
+    "officeReview" JSONB,
+    "approval" JSONB,
+    "progress" JSONB NOT NULL DEFAULT '[]',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ExplorationItem_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "InnovationSelection" (
     "id" TEXT NOT NULL,
     "workflowId" TEXT NOT NULL,
@@ -552,6 +591,15 @@ CREATE INDEX "WorkflowEvent_workflowId_at_idx" ON "WorkflowEvent"("workflowId", 
 
 -- CreateIndex
 CREATE INDEX "WorkflowEvent_subjectId_at_idx" ON "WorkflowEvent"("subjectId", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExplorationYear_workflowId_key" ON "ExplorationYear"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "ExplorationItem_year_idx" ON "ExplorationItem"("year");
+
+-- CreateIndex
+CREATE INDEX "ExplorationItem_unitId_idx" ON "ExplorationItem"("unitId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "InnovationSelection_workflowId_key" ON "InnovationSelection"("workflowId");

@@ -1,0 +1,154 @@
+/**
+ * The yearly innovation items (第十二条) on the time-skipping server with the
+ * real policy durations, the real activities, the run's PostgreSQL database and
+ * the SMTP sink: a whole year from the January call to the year's end, and a
+ * year nobody submitted to. Each file's years lie decades ahead of its clock,
+ * so no test depends on the day it runs.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defaultPolicy } from '../../common/policy';
+import { addDuration } from '../../common/policy/duration';
+import { TASK_QUEUE } from '../../common/taskQueues';
+import { explorationWorkflowId } from '../../common/ids';
+import { roundDue } from '../../workflows/exploration/duties';
+import * as m from '../../workflows/exploration/messages';
+import { explorationWorkflow, yearEnd } from '../../workflows/exploration/workflow';
+import { type TestDeps } from '../support/deps';
+import { mailTo } from '../support/mailbox';
+import { shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { resultInRealTime, startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
+
+const policy = defaultPolicy;
+const p = policy.exploration;
+const HOUR = 3600_000;
+const zhangdian: m.Actor = { officialId: 'district-zhangdian-deputy', unitId: 'district-zhangdian' };
+const health: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
+const office: m.Actor = { officialId: 'ro-deputy', unitId: 'reform-office' };
+const director: m.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
+const groupLeader = (g: string): m.Actor => ({ officialId: `${g}-leader`, unitId: g });
+
+jest.setTimeout(300_000);
+
+describe('innovation items (time-skipping, 第十二条)', () => {
+  let harness: TimeSkippingHarness;
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+
+  beforeAll(async () => {
+    harness = await startTimeSkippingWorker();
+    ({ env, deps } = harness);
+  });
+
+  afterAll(() => harness?.close());
+
+  async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const notice = (workflowId: string, step: string) => eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:${step}` }, include: { recipients: true } }), step);
+  const phaseIs = (h: { query: (q: typeof m.explorationQuery) => Promise<m.ExplorationView> }, phase: string) => eventually(async () => ((await h.query(m.explorationQuery)).phase === phase ? true : undefined), phase);
+
+  /** 9:00 on 5 January of a year `ahead` years past the clock (the January schedule's time). */
+  async function january(ahead: number): Promise<string> {
+    const year = shanghaiYear(await env.currentTimeMs()) + ahead;
+    await sleepUntil(env, shanghai(year, 1, 5, 9, 0));
+    return String(year);
+  }
+
+  it('a whole year: call, group reviews signed (one late, chased), office review, approval and bulletin, monthly reports and comments, closed at the year end', async () => {
+    const year = await january(30);
+    const workflowId = explorationWorkflowId(year);
+    const h = await env.client.workflow.start(explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] });
+    await notice(workflowId, 'call');
+    const start = (await h.query(m.explorationQuery)).phases.CALL!;
+    // 第十二条(一): the call's deadline is the policy's window from the January notice.
+    expect(start.dueAt).toBe(addDuration(new Date(start.startedAt), p.submitWithin).toISOString());
+    expect((await mailTo('district-boshan-deputy@zibo.example.cn')).some((x) => x.subject.includes(`提报${year}年度探索创新改革事项`))).toBe(true);
+
+    await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '一窗受理延伸到村居', summary: '在全区推行政务服务一窗受理。', kind: 'ACHIEVEMENT', groupId: 'sg-economy' }] });
+    await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '社区养老服务站', summary: '亟需统一社区养老服务站的运营标准。', kind: 'PROPOSAL', groupId: 'sg-society' }] });
+    await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: health, title: '医保结算跨区直报', summary: '亟需打通全市医保结算的跨区直报通道。', kind: 'PROPOSAL', groupId: 'sg-society' }] });
+    // A special group is not a submitter.
+    await expect(h.executeUpdate(m.submitItemUpdate, { args: [{ actor: groupLeader('sg-rural'), title: 'x', summary: 'xxxxxxxxxx', kind: 'PROPOSAL', groupId: 'sg-rural' }] })).rejects.toThrow();
+
+    // The call closes at its deadline: the groups are asked to review; units that never submitted are released.
+    await sleepUntil(env, new Date(new Date(start.dueAt!).getTime() + 60_000));
+    await phaseIs(h, 'GROUP_REVIEW');
+    const review = await notice(workflowId, 'review-request');
+    expect(review.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['sg-economy-leader', 'sg-society-leader']));
+    const boshan = await deps.db.obligation.findUnique({ where: { key: `${workflowId}:submit:district-boshan` } });
+    expect(boshan).toMatchObject({ status: 'CANCELLED', reason: '提报已截止，未提报事项' });
+    let v = await h.query(m.explorationQuery);
+    const [econ, elderly, claims] = v.items;
+    await h.executeUpdate(m.groupReviewUpdate, { args: [{ actor: groupLeader('sg-economy'), groupId: 'sg-economy', decisions: [{ itemId: econ.id, passed: true }] }] });
+
+    // The social group is late: chased once at its deadline, then signs; the office review opens by itself.
+    const groupDue = v.phases.GROUP_REVIEW!.dueAt!;
+    expect(groupDue).toBe(addDuration(new Date(v.phases.GROUP_REVIEW!.startedAt), p.groupReviewWithin).toISOString());
+    await sleepUntil(env, new Date(new Date(groupDue).getTime() + HOUR));
+    const chase = await notice(workflowId, 'group-review:sg-society:chase-1');
+    expect(chase.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['sg-society-leader']));
+    await h.executeUpdate(m.groupReviewUpdate, { args: [{ actor: groupLeader('sg-society'), groupId: 'sg-society', decisions: [{ itemId: elderly.id, passed: false, comment: '已有省级试点' }, { itemId: claims.id, passed: true }] }] });
+    await phaseIs(h, 'OFFICE_REVIEW');
+    await notice(workflowId, 'office-review-request');
+
+    // The office reviews only what the groups passed; the director approves; the bulletin tells every submitter.
+    await expect(h.executeUpdate(m.officeReviewUpdate, { args: [{ actor: office, decisions: [{ itemId: elderly.id, passed: true }] }] })).rejects.toThrow();
+    await h.executeUpdate(m.officeReviewUpdate, { args: [{ actor: office, decisions: [{ itemId: econ.id, passed: true }, { itemId: claims.id, passed: true }] }] });
+    await notice(workflowId, 'approval-request');
+    v = await h.executeUpdate(m.approveItemsUpdate, { args: [{ actor: director, decisions: [{ itemId: econ.id, passed: true }, { itemId: claims.id, passed: true, comment: '先行在张店区、淄川区试点' }] }] });
+    expect(v.phase).toBe('TRACKING');
+    const approvedAt = v.approvedAt!;
+    expect(v.rounds[0]).toEqual({ round: 1, ...roundDue(approvedAt, p, 1) });
+    const bulletin = await notice(workflowId, 'bulletin');
+    expect(bulletin.body).toContain('未通过专项小组初审（已有省级试点）');
+    expect(bulletin.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['district-zhangdian-deputy', 'dept-health-liaison']));
+
+    // 一月一汇总: the district reports on time, the department does not and is chased; the next round opens at the due date.
+    await h.executeUpdate(m.reportProgressUpdate, { args: [{ actor: zhangdian, round: 1, reports: [{ itemId: econ.id, text: '已覆盖12个村居' }] }] });
+    const due1 = v.rounds[0].reportsDueAt;
+    await sleepUntil(env, new Date(new Date(due1).getTime() + HOUR));
+    await notice(workflowId, 'progress-1:dept-health:chase-1');
+    await notice(workflowId, 'round-2');
+    expect(await deps.db.notice.findUnique({ where: { key: `${workflowId}:progress-1:district-zhangdian:chase-1` } })).toBeNull();
+    // 一月一点评: the office comments; the comment reaches the implementing units.
+    await h.executeUpdate(m.commentRoundUpdate, { args: [{ actor: office, round: 1, text: '张店区进展较快。' }] });
+    const comment = await notice(workflowId, 'comment-1');
+    expect(comment.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['district-zhangdian-deputy', 'dept-health-liaison']));
+
+    // The year ends: a round for every month whose reports fall within the year, then closed with nothing left open.
+    await sleepUntil(env, new Date(new Date(yearEnd(year)).getTime() + 45 * 24 * HOUR));
+    const end = await resultInRealTime(env, h);
+    expect(end.phase).toBe('CLOSED');
+    let rounds = 0;
+    while (roundDue(approvedAt, p, rounds + 1).reportsDueAt <= yearEnd(year)) rounds += 1;
+    expect(end.rounds).toHaveLength(rounds);
+    const chases = await deps.db.notice.count({ where: { key: { startsWith: `${workflowId}:progress-1:dept-health:chase-` } } });
+    expect(chases).toBe(p.maxChases);
+    expect(await deps.db.obligation.count({ where: { workflowId, status: 'OPEN' } })).toBe(0);
+    const row = await deps.db.explorationYear.findUniqueOrThrow({ where: { id: year } });
+    expect(row.phase).toBe('CLOSED');
+    expect(await deps.db.explorationItem.count({ where: { year } })).toBe(3);
+  });
+
+  it('a year nobody submitted to closes when its call does, every submission released', async () => {
+    const year = await january(31);
+    const workflowId = explorationWorkflowId(year);
+    const h = await env.client.workflow.start(explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] });
+    await notice(workflowId, 'call');
+    const due = (await h.query(m.explorationQuery)).phases.CALL!.dueAt!;
+    await sleepUntil(env, new Date(new Date(due).getTime() + 60_000));
+    const end = await resultInRealTime(env, h);
+    expect(end.phase).toBe('CLOSED');
+    expect(end.closedAt! >= due).toBe(true);
+    const open = await deps.db.obligation.count({ where: { workflowId, status: 'OPEN' } });
+    expect(open).toBe(0);
+    // The reminder before the deadline went to those who had not submitted.
+    await notice(workflowId, 'submit:district-zhangdian:reminder-0');
+  });
+});
