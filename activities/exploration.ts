@@ -46,6 +46,10 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
     switch (a.kind) {
       case 'CALL':
         return { to: await contacts(setup.submitters), cc: await contacts(setup.groups) };
+      case 'CALL_REMINDER': {
+        const submitted = new Set(items.map((i) => i.unitId));
+        return { to: await contacts(setup.submitters.filter((u) => !submitted.has(u))), cc: [] };
+      }
       case 'REVIEW_REQUEST': {
         // 第十二条(二): the group's leader signs the review; its liaison prepares it.
         const groups = [...new Set(items.map((i) => i.groupId))];
@@ -99,7 +103,7 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
         comment: round?.comment?.text,
         chase: a.chase,
       });
-      const { to, cc } = await recipients(a, setup, a.kind === 'BULLETIN' ? items : listed);
+      const { to, cc } = await recipients(a, setup, a.kind === 'BULLETIN' || a.kind === 'CALL_REMINDER' ? items : listed);
       // A reminder when everyone has acted already has nobody to remind.
       if (to.length === 0) return { noticeId: '', delivery: { sent: 0, skipped: 0, failed: 0 } };
       return issueNotice(db, mailer, {

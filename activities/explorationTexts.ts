@@ -2,7 +2,7 @@
 import { formatShanghai } from '../common/policy/duration';
 import { ITEM_KIND_LABELS, type ItemKind } from '../workflows/exploration/state';
 
-export type ExplorationNoticeKind = 'CALL' | 'REVIEW_REQUEST' | 'OFFICE_REVIEW_REQUEST' | 'APPROVAL_REQUEST' | 'BULLETIN' | 'REPORT_REQUEST' | 'COMMENT' | 'REMINDER' | 'CHASE';
+export type ExplorationNoticeKind = 'CALL' | 'CALL_REMINDER' | 'REVIEW_REQUEST' | 'OFFICE_REVIEW_REQUEST' | 'APPROVAL_REQUEST' | 'BULLETIN' | 'REPORT_REQUEST' | 'COMMENT' | 'REMINDER' | 'CHASE';
 
 const SIGNATURE = '\n\n市委全面深化改革领导小组办公室';
 
@@ -27,6 +27,11 @@ export function renderExplorationNotice(kind: ExplorationNoticeKind, c: Explorat
       return {
         title: `【通知】提报${year}探索创新改革事项`,
         body: `各区县、市直各有关部门：\n\n按照“以人民为中心的价值取向、四个有利于的改革标准以及突出重点、问题导向、信息化引领”五项原则要求，请梳理、总结本地区、本部门在推进改革过程中的探索创新性成果，或提报本区域、本领域亟需改革的事项，经初步筛选后，按申报事项分类在系统中报相应市专项小组初审，截止时间为${due}。${SIGNATURE}`,
+      };
+    case 'CALL_REMINDER':
+      return {
+        title: `【到期提醒】提报${year}探索创新改革事项（${due}截止）`,
+        body: `有关区县、市直部门：\n\n${year}探索创新改革事项提报将于${due}截止，你单位尚未提报，请抓紧在系统中提报。${SIGNATURE}`,
       };
     case 'REVIEW_REQUEST':
       return {

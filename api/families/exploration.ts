@@ -4,6 +4,7 @@ import type { Family, Subject } from './family';
 
 const NOTICE_KINDS: Record<string, string> = {
   CALL: '提报通知',
+  CALL_REMINDER: '提报提醒',
   REVIEW_REQUEST: '初审通知',
   OFFICE_REVIEW_REQUEST: '复审通知',
   APPROVAL_REQUEST: '审定请示',

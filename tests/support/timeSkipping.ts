@@ -29,10 +29,25 @@ const quietKeepalive: ConnectionPlugin = {
   configureConnection: (o) => ({ ...o, channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
 };
 
+/**
+ * The SDK gives the test server 5 s to answer (a constant of its core): on a
+ * loaded machine it can need more, so a start that timed out is tried again.
+ */
+async function startTestServer(opts: TimeSkippingTestWorkflowEnvironmentOptions, attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let i = 1; ; i++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping(opts);
+    } catch (err) {
+      // The error comes from the native bridge (another realm than jest's: no instanceof Error).
+      if (i >= attempts || !String((err as { message?: unknown })?.message).includes('did not start within')) throw err;
+    }
+  }
+}
+
 export async function createTimeSkippingEnv(
   opts: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {},
 ): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
+  const env = await startTestServer({
     ...opts,
     plugins: [quietKeepalive, ...(opts.plugins ?? [])],
     server: { executable: { type: 'existing-path', path: testServerPath() } },

@@ -68,7 +68,7 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     const start = (await h.query(m.explorationQuery)).phases.CALL!;
     // 第十二条(一): the call's deadline is the policy's window from the January notice.
     expect(start.dueAt).toBe(addDuration(new Date(start.startedAt), p.submitWithin).toISOString());
-    expect((await mailTo('district-boshan-deputy@zibo.example.cn')).some((x) => x.subject.includes(`提报${year}年度探索创新改革事项`))).toBe(true);
+    await eventually(async () => (await mailTo('district-boshan-deputy@zibo.example.cn')).some((x) => x.subject.includes(`提报${year}年度探索创新改革事项`)), 'the January notice by mail');
 
     await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '一窗受理延伸到村居', summary: '在全区推行政务服务一窗受理。', kind: 'ACHIEVEMENT', groupId: 'sg-economy' }] });
     await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '社区养老服务站', summary: '亟需统一社区养老服务站的运营标准。', kind: 'PROPOSAL', groupId: 'sg-society' }] });
@@ -148,7 +148,8 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     expect(end.closedAt! >= due).toBe(true);
     const open = await deps.db.obligation.count({ where: { workflowId, status: 'OPEN' } });
     expect(open).toBe(0);
-    // The reminder before the deadline went to those who had not submitted.
-    await notice(workflowId, 'submit:district-zhangdian:reminder-0');
+    // One reminder before the deadline went to every unit that had not submitted: all of them.
+    const reminder = await notice(workflowId, 'call:reminder-0');
+    expect(reminder.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['district-zhangdian-deputy', 'dept-health-liaison']));
   });
 });

@@ -11,7 +11,7 @@ import { explorationOwed } from './obligations';
 import { groupSigned, reviewingGroups } from './state';
 
 export interface ExplorationTimed extends Duty {
-  kind: 'CLOSE_CALL' | 'CLOSE_GROUP_REVIEW' | 'OPEN_ROUND' | 'CLOSE_YEAR' | 'REMINDER' | 'CHASE';
+  kind: 'CLOSE_CALL' | 'CALL_REMINDER' | 'CLOSE_GROUP_REVIEW' | 'OPEN_ROUND' | 'CLOSE_YEAR' | 'REMINDER' | 'CHASE';
   /** The obligation reminded or chased (its name in explorationOwed). */
   owed?: string;
   /** The chase count it reaches. */
@@ -29,7 +29,15 @@ export function explorationTimed(s: ExplorationCarried, p: ExplorationPolicy, en
   const out: ExplorationTimed[] = [];
   if (s.phase === 'CLOSED') return out;
   const now = (phase: keyof ExplorationCarried['phases']) => (closeRequested ? 0 : new Date(s.phases[phase]!.dueAt!).getTime());
-  if (s.phase === 'CALL') out.push({ key: 'close-CALL', at: now('CALL'), kind: 'CLOSE_CALL' });
+  if (s.phase === 'CALL') {
+    out.push({ key: 'close-CALL', at: now('CALL'), kind: 'CLOSE_CALL' });
+    // One reminder to every unit that has not submitted yet; the call closes at its deadline (no chase).
+    const { startedAt, dueAt } = s.phases.CALL!;
+    p.remindBefore.forEach((before, i) => {
+      const at = subtractDuration(new Date(dueAt!), before).getTime();
+      if (at > new Date(startedAt).getTime()) out.push({ key: `call:reminder-${i}`, at, kind: 'CALL_REMINDER' });
+    });
+  }
   if (s.phase === 'GROUP_REVIEW') {
     // The phase moves on once every group has signed, or when the office closes it; at its deadline the late groups are chased.
     const all = reviewingGroups(s.items).every((g) => groupSigned(s.items, g));
@@ -46,7 +54,7 @@ export function explorationTimed(s: ExplorationCarried, p: ExplorationPolicy, en
     }
   }
   for (const o of explorationOwed(s)) {
-    if (o.status !== 'OPEN') continue;
+    if (o.status !== 'OPEN' || o.name.startsWith('submit:')) continue;
     const due = new Date(o.dueAt);
     p.remindBefore.forEach((before, i) => {
       const at = subtractDuration(due, before).getTime();

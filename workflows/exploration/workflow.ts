@@ -362,6 +362,9 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
           open('CLOSED');
           s.closedAt = new Date().toISOString();
           return record({ step: 'closed', data: { reason: '年度追踪结束' } });
+        case 'CALL_REMINDER':
+          await notify('CALL_REMINDER', t.key);
+          return;
         case 'REMINDER':
           await notify('REMINDER', t.key, { owed: t.owed });
           return;
