@@ -345,6 +345,11 @@ export function cyclesRouter(db: Db, client: Client): Router {
       if (!isInspector(c)) throw new ApiError('FORBIDDEN', '只有市委改革办督查人员可以登记督查');
       await checkOfficials([body.leaderId, ...body.reformOfficeIds]);
       await checkUnits([body.unitId, ...(body.specialGroupId ? [body.specialGroupId] : []), ...body.departmentIds]);
+      // 第十条（一）: the "n" of "1+1+n" are departments (the workflow checks the "1" special group is the city's).
+      const notDepartments = await db.unit.findMany({ where: { id: { in: body.departmentIds }, kind: { not: 'DEPARTMENT' } }, select: { id: true } });
+      if (notDepartments.length) {
+        throw new ApiError('VALIDATION_FAILED', '参加联合督查的单位须为市直部门', notDepartments.map((u) => ({ path: ['departmentIds', body.departmentIds.indexOf(u.id)], message: `${u.id} is not a department` })));
+      }
       return { actor: actorOf(c), ...body };
     },
     answer: (view, _cycle, body) => ({ inspection: inspectionOf([...view.inspections].reverse().find((i) => i.unitId === body.unitId && i.teamName === body.teamName)) }),
