@@ -7,6 +7,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { cycleDetail } from '../../api/routes/cycles';
 import { cycleWorkflowId } from '../../common/ids';
 import { defaultPolicy, type Policy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
@@ -281,6 +282,11 @@ describe('六个一 cycle (time-skipping)', () => {
     const to = (role: string) => list.recipients.filter((r) => r.role === role).map((r) => r.officialId).sort();
     expect(to('TO')).toEqual([`${township.id}-head`, 'ro-supervisor']);
     expect(to('CC')).toEqual(['district-boshan-deputy', 'district-boshan-director']);
+    // …and the district reads it in the month's detail; another district does not.
+    const row = await eventually(() => deps.db.cycle.findUniqueOrThrow({ where: { id: month } }));
+    const reads = async (officialId: string, unitId: string) =>
+      'issues' in (await cycleDetail(deps.db, row, { officialId, name: officialId, unitId, roles: ['DIRECTOR'] })).inspections[0];
+    expect([await reads('district-boshan-director', 'district-boshan'), await reads('district-zhangdian-director', 'district-zhangdian')]).toEqual([true, false]);
 
     const done = await closeMonth(h);
     const boshan = done.ranking!.districts.find((x) => x.unitId === 'district-boshan')!;
