@@ -5,8 +5,9 @@
 import { resolvePolicy } from '../common/policy/resolve';
 import type { Db } from '../common/db';
 import type { Policy } from '../common/policy';
-import { LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID } from '../common/org';
+import { districtOf, isCitySpecialGroup, LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID, type OrgUnit } from '../common/org';
 import { Prisma } from '../generated/prisma/client';
+import { cycleScope, type Subunit } from '../workflows/cycle/scope';
 import { DEFAULT_INDICATORS, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
 import { renderCycleNotice, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
 import type { Mailer } from './mailer';
@@ -43,10 +44,11 @@ export interface UnitSystemFacts {
   ledger: { due: number; closed: number };
 }
 
-/** The officials addressed for a unit's own duties, by kind (第六条（一）、（二）). */
-const RESPONSIBLE: Record<UnitKind, string[]> = {
+/** The officials addressed for a unit's own duties, by kind (第六条（一）、（二）; 第七条 townships). */
+const RESPONSIBLE: Record<UnitKind | 'TOWNSHIP', string[]> = {
   DISTRICT: ['DIRECTOR', 'DEPUTY_DIRECTOR'],
   SPECIAL_GROUP: ['LIAISON', 'DRAFTER'],
+  TOWNSHIP: ['HEAD', 'LIAISON'],
 };
 
 export function createCycleActivities(db: Db, mailer: Mailer) {
@@ -56,9 +58,28 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
     return officialsWith({ unitId }, roles);
   }
 
-  async function kindOf(unitId: string): Promise<UnitKind> {
+  async function kindOf(unitId: string): Promise<keyof typeof RESPONSIBLE> {
     const u = await db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { kind: true } });
-    return u.kind === 'SPECIAL_GROUP' ? 'SPECIAL_GROUP' : 'DISTRICT';
+    return u.kind === 'SPECIAL_GROUP' || u.kind === 'TOWNSHIP' ? u.kind : 'DISTRICT';
+  }
+
+  const organisation = (): Promise<OrgUnit[]> => db.unit.findMany({ select: { id: true, name: true, kind: true, parentId: true }, orderBy: { id: 'asc' } });
+
+  /** 第七条: the district answering for a township or a district special group (none for a ranked unit). */
+  async function districtAbove(unitId: string): Promise<string | undefined> {
+    const org = await organisation();
+    const byId = new Map(org.map((u) => [u.id, u]));
+    const u = byId.get(unitId);
+    const d = u && districtOf(u, byId);
+    return d === unitId ? undefined : d;
+  }
+
+  /** Officials with the roles in units of a kind; special groups are the city's only (第十六条（三）). */
+  async function officialsOfKind(kind: string, roles: string[]): Promise<string[]> {
+    if (kind !== 'SPECIAL_GROUP') return officialsWith({ unit: { kind: kind as never } }, roles);
+    const org = await organisation();
+    const byId = new Map(org.map((u) => [u.id, u]));
+    return officialsWith({ unitId: { in: org.filter((u) => isCitySpecialGroup(u, byId)).map((u) => u.id) } }, roles);
   }
 
   async function recipients(a: CycleNoticeArgs): Promise<{ to: string[]; cc: string[] }> {
@@ -75,8 +96,11 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
         return { to: [...responsible, ...heads], cc: [] };
       case 'INSPECTION':
         return { to: [...responsible, ...heads], cc: await unitOfficials(REFORM_OFFICE_ID, ['INSPECTOR']) };
-      case 'ISSUE_LIST':
-        return { to: [...heads, ...responsible, ...extra], cc: [] };
+      case 'ISSUE_LIST': {
+        // 第七条: a township's or district special group's list is copied to the district answering for it.
+        const district = a.unitId && (await districtAbove(a.unitId));
+        return { to: [...heads, ...responsible, ...extra], cc: district ? await unitOfficials(district, RESPONSIBLE.DISTRICT) : [] };
+      }
       case 'TEAM_RATING_CALL':
         // 第六条（三）(2): the districts' party and government heads rate the city's inspection teams.
         return { to: await officialsWith({ unit: { kind: 'DISTRICT' } }, ['HEAD']), cc: [] };
@@ -113,14 +137,14 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       return { policy: await resolvePolicy(db) };
     },
 
-    /** The units to supervise and the year's indicator set (default when none was loaded). */
-    async loadCycleSetup(a: { year: number }): Promise<{ units: CycleUnit[]; indicators: Indicator[] }> {
-      const units = await db.unit.findMany({ where: { kind: { in: ['DISTRICT', 'SPECIAL_GROUP'] } }, orderBy: { id: 'asc' } });
+    /**
+     * The units to supervise (第七条: the districts and the city's special groups; below the districts, their
+     * townships and own special groups) and the year's indicator set (default when none was loaded).
+     */
+    async loadCycleSetup(a: { year: number }): Promise<{ units: CycleUnit[]; subunits: Subunit[]; indicators: Indicator[] }> {
+      const scope = cycleScope(await organisation());
       const set = await db.cycleIndicatorSet.findUnique({ where: { year: a.year } });
-      return {
-        units: units.map((u) => ({ id: u.id, name: u.name, kind: u.kind as UnitKind })),
-        indicators: set ? (set.body as unknown as Indicator[]) : DEFAULT_INDICATORS,
-      };
+      return { ...scope, indicators: set ? (set.body as unknown as Indicator[]) : DEFAULT_INDICATORS };
     },
 
     /**
@@ -172,7 +196,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
     /** Officials of the given units with the given roles (the meeting's attendees). */
     async officialsFor(a: { groups: Array<{ unitKind: string; roles: string[] }> }): Promise<string[]> {
       const out: string[] = [];
-      for (const g of a.groups) out.push(...(await officialsWith({ unit: { kind: g.unitKind as never } }, g.roles)));
+      for (const g of a.groups) out.push(...(await officialsOfKind(g.unitKind, g.roles)));
       return [...new Set(out)];
     },
 

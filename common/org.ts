@@ -25,3 +25,32 @@ export const UNIT_KIND_LABELS = {
   DEPARTMENT: ['市直部门', '部门'],
   TOWNSHIP: ['镇办', '镇街', '乡镇'],
 } as const;
+
+/** A unit as the organisation tree places it (pure: callers load the rows). */
+export interface OrgUnit {
+  id: string;
+  name: string;
+  kind: keyof typeof UNIT_KIND_LABELS;
+  parentId: string | null;
+}
+
+/**
+ * The district a unit belongs to, walking up its parents (the district itself for a district);
+ * undefined for a city-level unit. An import refuses parent loops; the walk stops at one anyway.
+ */
+export function districtOf(unit: OrgUnit, byId: ReadonlyMap<string, OrgUnit>): string | undefined {
+  const seen = new Set<string>();
+  for (let u: OrgUnit | undefined = unit; u && !seen.has(u.id); u = u.parentId ? byId.get(u.parentId) : undefined) {
+    if (u.kind === 'DISTRICT') return u.id;
+    seen.add(u.id);
+  }
+  return undefined;
+}
+
+/**
+ * 第七条, 第十六条（三）: a special group under a district is that district's own (区县专项小组), not one
+ * of the city's (市专项小组): only the city's are dispatched, ranked and vote as special groups.
+ */
+export function isCitySpecialGroup(unit: OrgUnit, byId: ReadonlyMap<string, OrgUnit>): boolean {
+  return unit.kind === 'SPECIAL_GROUP' && districtOf(unit, byId) === undefined;
+}

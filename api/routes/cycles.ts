@@ -12,7 +12,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../common/db';
 import { cycleWorkflowId } from '../../common/ids';
-import { REFORM_OFFICE_ID } from '../../common/org';
+import { districtOf, REFORM_OFFICE_ID } from '../../common/org';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
 import type { Cycle, CycleDiagnosis, CycleInspection } from '../../generated/prisma/client';
@@ -142,14 +142,16 @@ function inspectionOf(i: m.Inspection | undefined) {
 
 /**
  * Who reads a unit's inspection findings (README, "Who sees what"): the issue list is the inspected
- * unit's and its inspecting team's ("1+1+n": leader, reform-office members, special group,
- * departments); a diagnosis report is the diagnosed unit's. The reform office and the city leaders
- * read them all. Everyone else sees that an inspection or diagnosis took place, not what it found.
+ * unit's, its district's when the unit is a township or a district special group (第七条: the list is
+ * copied to it and counts toward it), and its inspecting team's ("1+1+n": leader, reform-office members,
+ * special group, departments); a diagnosis report is the diagnosed unit's. The reform office and the
+ * city leaders read them all. Everyone else sees that an inspection or diagnosis took place, not what it found.
  */
 const readsAllFindings = (c: Caller) => isReformOffice(c) || c.roles.includes('CITY_LEADER');
-const readsIssues = (c: Caller, i: CycleInspection) =>
+const readsIssues = (c: Caller, i: CycleInspection, district: string | undefined) =>
   readsAllFindings(c) ||
   c.unitId === i.unitId ||
+  c.unitId === district ||
   c.officialId === i.leaderId ||
   i.reformOfficeIds.includes(c.officialId) ||
   c.unitId === i.specialGroupId ||
@@ -165,13 +167,19 @@ export async function cycleDetail(db: Db, cycle: Cycle, c: Caller, now = new Dat
     db.cycleDiagnosis.findMany({ where: { cycleId: cycle.id } }),
     db.notice.groupBy({ by: ['kind'], where: { subjectType: 'cycle', subjectId: cycle.id }, _count: true }),
   ]);
+  const org = await db.unit.findMany({ select: { id: true, name: true, kind: true, parentId: true } });
+  const byId = new Map(org.map((u) => [u.id, u]));
+  const districtAbove = (unitId: string) => {
+    const u = byId.get(unitId);
+    return u && districtOf(u, byId);
+  };
   const { briefingHtml, ...rest } = cycle;
   return {
     ...rest,
     phaseLabel: PHASE_LABELS[cycle.phase as CyclePhase] ?? cycle.phase,
     briefingAvailable: !!briefingHtml,
     reports,
-    inspections: inspections.map(({ issues, ...i }) => (readsIssues(c, { issues, ...i }) ? { ...i, issues } : i)),
+    inspections: inspections.map(({ issues, ...i }) => (readsIssues(c, { issues, ...i }, districtAbove(i.unitId)) ? { ...i, issues } : i)),
     diagnoses: diagnoses.map(({ report, ...d }) => (readsDiagnosis(c, { report, ...d }) ? { ...d, report } : d)),
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.cycle.warningWindow) })),
     notices: Object.fromEntries(notices.map((n) => [n.kind, n._count])),
@@ -345,6 +353,11 @@ export function cyclesRouter(db: Db, client: Client): Router {
       if (!isInspector(c)) throw new ApiError('FORBIDDEN', '只有市委改革办督查人员可以登记督查');
       await checkOfficials([body.leaderId, ...body.reformOfficeIds]);
       await checkUnits([body.unitId, ...(body.specialGroupId ? [body.specialGroupId] : []), ...body.departmentIds]);
+      // 第十条（一）: the "n" of "1+1+n" are departments (the workflow checks the "1" special group is the city's).
+      const notDepartments = await db.unit.findMany({ where: { id: { in: body.departmentIds }, kind: { not: 'DEPARTMENT' } }, select: { id: true } });
+      if (notDepartments.length) {
+        throw new ApiError('VALIDATION_FAILED', '参加联合督查的单位须为市直部门', notDepartments.map((u) => ({ path: ['departmentIds', body.departmentIds.indexOf(u.id)], message: `${u.id} is not a department` })));
+      }
       return { actor: actorOf(c), ...body };
     },
     answer: (view, _cycle, body) => ({ inspection: inspectionOf([...view.inspections].reverse().find((i) => i.unitId === body.unitId && i.teamName === body.teamName)) }),

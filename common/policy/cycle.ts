@@ -22,6 +22,11 @@ export const CyclePolicy = z
       z.object({ mode: z.literal('ALL') }).strict(),
       z.object({ mode: z.literal('SAMPLE'), districts: z.number().int().min(1).max(50), specialGroups: z.number().int().min(1).max(50) }).strict(),
     ]),
+    /**
+     * 第十条（一）: "1+1+n" joint inspections — when required, every inspection's team has the reform office, one
+     * city special group and at least `departments` departments. A version stored before this value takes the default.
+     */
+    jointInspection: z.object({ required: z.boolean(), departments: z.number().int().min(1).max(30) }).strict().default({ required: false, departments: 1 }),
     /** Points one signed issue (问题清单 item) costs under an INSPECTION_ISSUES indicator. */
     issuePenalty: z.number().min(0).max(100),
     /** 第六条（三）: scores and overrides are accepted until this long after the start; then the ranking is published. */
@@ -69,6 +74,7 @@ export const defaultCyclePolicy: CyclePolicy = {
   chaseAfter: [{ days: 1 }, { days: 3 }],
   lateReportFactor: 0.5,
   inspection: { mode: 'ALL' },
+  jointInspection: { required: false, departments: 1 },
   issuePenalty: 1,
   scoringCloseAfter: { days: 25 },
   districtAnnualWeight: 0.5,

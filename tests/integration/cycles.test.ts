@@ -13,7 +13,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { cycleWorkflowId } from '../../common/ids';
+import * as m from '../../workflows/cycle/messages';
 import { shanghaiMonth } from '../../workflows/cycle/state';
+import type { cycleScheduleWorkflow, cycleWorkflow } from '../../workflows/cycle/workflow';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
 import { CYCLE_SCHEDULE_ID, EXPLORATION_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
@@ -99,9 +101,29 @@ describe('六个一 cycle (dev server)', () => {
     // Triggering again leaves the running month alone (no second cycle, no error).
     await handle.trigger();
     await new Promise((r) => setTimeout(r, 2000));
-    const runs: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId = "${cycleWorkflowId(month)}"` })) runs.push(w.runId);
-    expect(runs).toHaveLength(1);
+    const runs = async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId = "${cycleWorkflowId(month)}"` })) ids.push(w.runId);
+      return ids;
+    };
+    expect(await runs()).toHaveLength(1);
+
+    // A finished month is never started again (第六条: one cycle a month): the ranking published and every
+    // diagnosis filed, the month ends; a later trigger (or a catch-up) starts nothing.
+    const cycleHandle = client.workflow.getHandle<typeof cycleWorkflow>(cycleWorkflowId(month));
+    const ranked = await cycleHandle.executeUpdate(m.closeScoringUpdate, { args: [{ actor: { officialId: 'ro-director', unitId: 'reform-office' } }] });
+    for (const d of ranked.diagnoses) {
+      await cycleHandle.executeUpdate(m.fileDiagnosisUpdate, { args: [{ actor: { officialId: 'ro-inspector', unitId: 'reform-office' }, unitId: d.unitId, report: '落后原因：改革统筹力度不够。改进措施：建立周调度机制。' }] });
+    }
+    expect((await cycleHandle.result()).phase).toBe('DONE');
+    const taken = (await handle.describe()).info.numActionsTaken;
+    await handle.trigger();
+    const info = await eventually(async () => (await handle.describe()).info, (i) => i.numActionsTaken > taken, 60_000);
+    const starter = info.recentActions[info.recentActions.length - 1].action.workflow;
+    const outcome = await client.workflow.getHandle<typeof cycleScheduleWorkflow>(starter.workflowId, starter.firstExecutionRunId).result();
+    console.log(`[schedule] trigger after the month ${month} finished: ${JSON.stringify(outcome)}, runs of ${cycleWorkflowId(month)}: ${(await runs()).length}`);
+    expect(outcome).toEqual({ month, started: false });
+    expect(await runs()).toHaveLength(1);
   });
 
   it('a month through the API: reports, inspection, signatures, scores, ranking, briefing, publicity, diagnosis', async () => {
@@ -154,6 +176,11 @@ describe('六个一 cycle (dev server)', () => {
     // 一月一督查: a "1+1+n" team; only inspectors record it; both parties sign, each for itself.
     const inspection = { unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'], issues: [{ title: '改革台账未按月更新' }, { title: '镇办改革任务推进不平衡' }] };
     expect((await request(app).post(`${base}/inspections`).set(auth('district-boshan-director')).send(inspection)).status).toBe(403);
+    // The "n" of "1+1+n" are departments (第十条（一）): a district among them is bad input, its place named; nothing is
+    // recorded (the inspection created next is the month's first).
+    const notDepartment = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ ...inspection, departmentIds: ['dept-ndrc', 'district-zichuan'] });
+    expect(notDepartment.status).toBe(400);
+    expect(notDepartment.body.error.details).toEqual([{ path: ['departmentIds', 1], message: 'district-zichuan is not a department' }]);
     const created = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send(inspection);
     expect(created.status).toBe(201);
     const inspectionId = created.body.inspection.id as string;

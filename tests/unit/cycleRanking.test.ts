@@ -19,6 +19,10 @@ import {
   type UnitScore,
 } from '../../workflows/cycle/state';
 import { CyclePolicy, defaultCyclePolicy } from '../../common/policy/cycle';
+import { isCitySpecialGroup, type OrgUnit } from '../../common/org';
+import { periodWinners, type RankingHistory } from '../../workflows/cycle/briefing';
+import type { Ranking } from '../../workflows/cycle/messages';
+import { accountableUnit, cycleScope } from '../../workflows/cycle/scope';
 
 const score = (unitId: string, total: number, extra: Record<string, number> = {}): UnitScore => ({
   unitId,
@@ -152,5 +156,89 @@ describe('policy', () => {
   it('the defaults are valid and the report is due before scoring closes', () => {
     expect(CyclePolicy.parse(defaultCyclePolicy)).toEqual(defaultCyclePolicy);
     expect(CyclePolicy.safeParse({ ...defaultCyclePolicy, reportDueAfter: { days: 30 } }).success).toBe(false);
+  });
+  it('"1+1+n" (第十条（一）) is optional by default; a version stored without it takes the default; bad values are refused', () => {
+    const { jointInspection: _j, ...older } = defaultCyclePolicy;
+    expect(CyclePolicy.parse(older).jointInspection).toEqual({ required: false, departments: 1 });
+    expect(CyclePolicy.parse({ ...defaultCyclePolicy, jointInspection: { required: true, departments: 2 } }).jointInspection).toEqual({ required: true, departments: 2 });
+    expect(CyclePolicy.safeParse({ ...defaultCyclePolicy, jointInspection: { required: true, departments: 0 } }).success).toBe(false);
+    expect(CyclePolicy.safeParse({ ...defaultCyclePolicy, jointInspection: { required: true } }).success).toBe(false);
+  });
+});
+
+describe('scope (第七条)', () => {
+  const org: OrgUnit[] = [
+    { id: 'd1', name: '张店区', kind: 'DISTRICT', parentId: null },
+    { id: 'd1-t1', name: '张店区某街道', kind: 'TOWNSHIP', parentId: 'd1' },
+    { id: 'd1-sg', name: '张店区经济体制改革专项小组', kind: 'SPECIAL_GROUP', parentId: 'd1' },
+    // A district group placed under one of the district's townships is still the district's.
+    { id: 'd1-t1-sg', name: '某街道改革小组', kind: 'SPECIAL_GROUP', parentId: 'd1-t1' },
+    { id: 'sg-econ', name: '市经济体制改革专项小组', kind: 'SPECIAL_GROUP', parentId: null },
+    { id: 'sg-lead', name: '市党建改革专项小组', kind: 'SPECIAL_GROUP', parentId: 'leading-group' },
+    { id: 'leading-group', name: '市委深改组', kind: 'LEADERSHIP', parentId: null },
+    { id: 'dept-ndrc', name: '市发展改革委', kind: 'DEPARTMENT', parentId: null },
+    { id: 'stray-t', name: '无上级镇办', kind: 'TOWNSHIP', parentId: null },
+  ];
+  const byId = new Map(org.map((u) => [u.id, u]));
+
+  it("a district's own special group is not one of the city's; a group under the leading group is", () => {
+    expect(org.filter((u) => isCitySpecialGroup(u, byId)).map((u) => u.id)).toEqual(['sg-econ', 'sg-lead']);
+  });
+  it('ranks the districts and the city groups; their townships and own groups are reached through the district', () => {
+    const { units, subunits } = cycleScope([...org].reverse());
+    expect(units).toEqual([
+      { id: 'd1', name: '张店区', kind: 'DISTRICT' },
+      { id: 'sg-econ', name: '市经济体制改革专项小组', kind: 'SPECIAL_GROUP' },
+      { id: 'sg-lead', name: '市党建改革专项小组', kind: 'SPECIAL_GROUP' },
+    ]);
+    expect(subunits.map((x) => [x.id, x.kind, x.districtId])).toEqual([
+      ['d1-sg', 'DISTRICT_SPECIAL_GROUP', 'd1'],
+      ['d1-t1', 'TOWNSHIP', 'd1'],
+      ['d1-t1-sg', 'DISTRICT_SPECIAL_GROUP', 'd1'],
+    ]);
+    expect(accountableUnit('d1-t1', subunits)).toBe('d1');
+    expect(accountableUnit('sg-econ', subunits)).toBe('sg-econ');
+  });
+});
+
+describe('half-year and year winners (第六条（五）(2))', () => {
+  const ranked = (unitId: string, kind: 'DISTRICT' | 'SPECIAL_GROUP', total: number) => ({ ...score(unitId, total), kind, rank: 0 });
+  const ranking = (d: Array<[string, number]>, g: Array<[string, number]>): Ranking => ({
+    rankedAt: '',
+    districts: d.map(([id, t]) => ranked(id, 'DISTRICT', t)),
+    specialGroups: g.map(([id, t]) => ranked(id, 'SPECIAL_GROUP', t)),
+    tieRule: '',
+    speakers: { typical: [], commitment: [] },
+    improved: [],
+    annual: {},
+  });
+  const row = (unitId: string, unitKind: 'DISTRICT' | 'SPECIAL_GROUP', total: number) => ({ unitId, unitKind, total, rank: 0 });
+  // d1 led the first half; d2 leads the second half, d1 still the whole year. The groups tie in the second half.
+  const history: RankingHistory = {
+    '2027-01': [row('d1', 'DISTRICT', 100), row('d2', 'DISTRICT', 60), row('g1', 'SPECIAL_GROUP', 80), row('g2', 'SPECIAL_GROUP', 70)],
+    '2027-06': [row('d1', 'DISTRICT', 100), row('d2', 'DISTRICT', 60), row('g1', 'SPECIAL_GROUP', 80), row('g2', 'SPECIAL_GROUP', 70)],
+    '2027-07': [row('d1', 'DISTRICT', 70), row('d2', 'DISTRICT', 80), row('g1', 'SPECIAL_GROUP', 70), row('g2', 'SPECIAL_GROUP', 80)],
+  };
+  const p = { halfYearMonths: [6, 12] };
+
+  it('June names the first half-year', () => {
+    const june = { '2027-01': history['2027-01'] };
+    expect(periodWinners(ranking([['d1', 100], ['d2', 60]], [['g1', 80], ['g2', 70]]), '2027-06', june, p)).toEqual([
+      'd1（上半年排名第一，2个月平均100分）',
+      'g1（上半年排名第一，2个月平均80分）',
+    ]);
+  });
+  it('December names the second half-year and the whole year; equal means share the place', () => {
+    expect(periodWinners(ranking([['d1', 70], ['d2', 80]], [['g1', 80], ['g2', 70]]), '2027-12', history, p)).toEqual([
+      'd2（下半年排名第一，2个月平均80分）',
+      'g1（下半年并列排名第一，2个月平均75分）',
+      'g2（下半年并列排名第一，2个月平均75分）',
+      'd1（全年排名第一，4个月平均85分）',
+      'g1（全年排名第一，4个月平均77.5分）',
+    ]);
+  });
+  it('other months name none; a policy naming only December names the year once', () => {
+    expect(periodWinners(ranking([['d1', 70]], []), '2027-07', history, p)).toEqual([]);
+    expect(periodWinners(ranking([['d1', 70]], []), '2027-12', history, { halfYearMonths: [12] })).toEqual(['d1（全年排名第一，4个月平均85分）']);
   });
 });

@@ -120,6 +120,7 @@ describe('cycle obligations, duties and briefing (第六条)', () => {
     scoringAt: '2027-05-25T16:00:00.000Z',
     seed: 'x',
     units: [unit('d1', 'DISTRICT'), unit('d2', 'DISTRICT'), unit('g1', 'SPECIAL_GROUP')],
+    subunits: [],
     indicators: [],
     targets: ['d1'],
     reports: [{ unitId: 'd1', submittedBy: 'a', submittedAt: '2027-05-02T00:00:00.000Z', onTime: true, summary: '进展顺利', items: [] }],
@@ -170,7 +171,7 @@ describe('cycle obligations, duties and briefing (第六条)', () => {
     expect(b.problems).toEqual(['d2逾期报送月度调度情况']);
     expect(b.reportsMissing).toEqual(['g1']);
     expect(b.visitAt).toBe(addDuration(new Date(ranking.rankedAt), p.diagnosisVisitAfter).toISOString());
-    expect(composePublicity(s, ranking, 6, p, (id) => id)).toMatchObject({ top: ['d1'], winners: ['d1（半年排名第一）'], material: ['d1：进展顺利'] });
+    expect(composePublicity(s, ranking, '2027-06', {}, p, (id) => id)).toMatchObject({ top: ['d1'], winners: ['d1（上半年排名第一，1个月平均90分）'], material: ['d1：进展顺利'] });
     expect(historyMonths('2027-03', { ...p, specialGroupLastInARow: 3 })).toEqual(['2027-01', '2027-02']);
     expect(historyMonths('2027-01', { ...p, specialGroupLastInARow: 3 })).toEqual(['2026-12', '2026-11']);
   });

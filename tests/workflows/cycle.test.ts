@@ -7,6 +7,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { cycleDetail } from '../../api/routes/cycles';
 import { cycleWorkflowId } from '../../common/ids';
 import { defaultPolicy, type Policy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
@@ -231,6 +232,70 @@ describe('六个一 cycle (time-skipping)', () => {
     await eventually(async () => expect((await notices(month, 'INSPECTION')).length).toBe(5));
     // Finish the month properly: terminating with activities in flight would hold the test server's clock.
     expect((await closeMonth(h)).phase).toBe('DONE');
+  });
+
+  it('第七条: an inspection reaches a district\'s township, signed there and counted toward the district; 第十条（一）: "1+1+n" enforced when the policy asks', async () => {
+    const month = `${year0 + 1}-09`;
+    await sleepUntil(env, monthStart(month));
+    const policy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, jointInspection: { required: true, departments: 1 } } };
+    const h = await start(month, policy);
+    const v = await settle(h);
+    // Dispatched and ranked: the districts and the city's special groups; the townships only below their district.
+    expect(v.units.map((u) => u.id)).toEqual([...districts, ...groups].sort());
+    const township = v.subunits.find((x) => x.districtId === 'district-boshan' && x.kind === 'TOWNSHIP')!;
+    expect(township).toBeDefined();
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'accepted',
+        (err: unknown) => (err instanceof WorkflowUpdateFailedError ? (err.cause as Error).message : String(err)),
+      );
+    const inspect = (a: Partial<m.InspectionArgs>) =>
+      h.executeUpdate(m.createInspectionUpdate, {
+        args: [{ actor: inspector, unitId: township.id, teamName: '第三督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], departmentIds: [], issues: [{ title: '镇级改革台账未建立' }], ...a }],
+      });
+    const refused = {
+      noGroup: await refusal(inspect({ departmentIds: ['dept-ndrc'] })),
+      noDepartment: await refusal(inspect({ specialGroupId: 'sg-economy' })),
+      notCityGroup: await refusal(inspect({ specialGroupId: 'district-boshan', departmentIds: ['dept-ndrc'] })),
+      ownGroup: await refusal(inspect({ unitId: 'sg-economy', specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc'] })),
+    };
+    console.log(`[1+1+n] refusals under jointInspection.required: ${JSON.stringify(refused)}`);
+    expect(refused).toEqual({
+      noGroup: '本月督查须采取“1+1+n”联合督查：须有1个市专项小组参加',
+      noDepartment: '本月督查须采取“1+1+n”联合督查：须有至少1个市直部门参加',
+      notCityGroup: '博山区不是市专项小组',
+      ownGroup: '专项小组不能参加对本小组的督查',
+    });
+    const { inspections } = await inspect({ specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc'] });
+    expect(inspections).toHaveLength(1);
+    const inspectionId = inspections[0].id;
+    // The township's own responsible official signs for it, not the district's.
+    expect(await refusal(h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-boshan-director', unitId: 'district-boshan' }, inspectionId, party: 'UNIT' }] }))).toBe('只有被督查单位负责同志可以代表被督查单位签字');
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: `${township.id}-head`, unitId: township.id }, inspectionId, party: 'UNIT' }] });
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'ro-supervisor', unitId: 'reform-office' }, inspectionId, party: 'LEADER' }] });
+    // The issue list goes to the township, copied to the district answering for it.
+    const list = await eventually(async () => {
+      const n = await notices(month, 'ISSUE_LIST');
+      expect(n).toHaveLength(1);
+      return n[0];
+    });
+    const to = (role: string) => list.recipients.filter((r) => r.role === role).map((r) => r.officialId).sort();
+    expect(to('TO')).toEqual([`${township.id}-head`, 'ro-supervisor']);
+    expect(to('CC')).toEqual(['district-boshan-deputy', 'district-boshan-director']);
+    // …and the district reads it in the month's detail; another district does not.
+    const row = await eventually(() => deps.db.cycle.findUniqueOrThrow({ where: { id: month } }));
+    const reads = async (officialId: string, unitId: string) =>
+      'issues' in (await cycleDetail(deps.db, row, { officialId, name: officialId, unitId, roles: ['DIRECTOR'] })).inspections[0];
+    expect([await reads('district-boshan-director', 'district-boshan'), await reads('district-zhangdian-director', 'district-zhangdian')]).toEqual([true, false]);
+
+    const done = await closeMonth(h);
+    const boshan = done.ranking!.districts.find((x) => x.unitId === 'district-boshan')!;
+    const issues = boshan.items.find((i) => i.code === 'ISSUES')!;
+    console.log(`[第七条] 博山区 ISSUES ${issues.value}/${issues.weight}: ${issues.facts}`);
+    expect(issues.value).toBe(issues.weight - policy.cycle.issuePenalty);
+    expect(issues.facts).toContain('其中所辖镇办、区县专项小组1项');
+    expect(done.ranking!.districts.find((x) => x.unitId === 'district-zhangdian')!.items.find((i) => i.code === 'ISSUES')!.value).toBe(issues.weight);
+    expect([...done.ranking!.districts, ...done.ranking!.specialGroups].some((x) => x.unitId === township.id)).toBe(false);
   });
 
   it('runs a whole month: dispatch, reminder and chase, inspection signed by both, scores, ranking, briefing, publicity, diagnosis', async () => {

@@ -5,6 +5,7 @@ import type { UnitSystemFacts } from '../../activities/cycle';
 import type { CyclePolicy } from '../../common/policy/cycle';
 import { addDuration, describeDuration, formatShanghai } from '../../common/policy/duration';
 import type { CycleState, Ranking } from './messages';
+import { accountableUnit } from './scope';
 import {
   annualFigure,
   lastInARow,
@@ -34,7 +35,7 @@ export function historyMonths(month: string, p: CyclePolicy): string[] {
 
 export interface RankInputs {
   month: string;
-  state: Pick<CycleState, 'units' | 'indicators' | 'reports' | 'inspections' | 'entries' | 'ratings' | 'reportDueAt'>;
+  state: Pick<CycleState, 'units' | 'subunits' | 'indicators' | 'reports' | 'inspections' | 'entries' | 'ratings' | 'reportDueAt'>;
   facts: Record<string, UnitSystemFacts>;
   /** Names of the officials who entered scores (shown with overrides). */
   names: Record<string, string>;
@@ -51,7 +52,8 @@ export function rankMonth(i: RankInputs): { ranking: Ranking; inARow: string[] }
   const rules = { lateReportFactor: p.lateReportFactor, issuePenalty: p.issuePenalty, names: i.names };
   const scores = s.units.map((u) => {
     const report = s.reports.find((r) => r.unitId === u.id);
-    const insps = s.inspections.filter((x) => x.unitId === u.id);
+    // 第七条: inspections of a district's townships and own special groups count toward the district.
+    const insps = s.inspections.filter((x) => accountableUnit(x.unitId, s.subunits) === u.id);
     const signed = insps.filter((x) => x.unitSignedAt && x.leaderSignedAt);
     return scoreUnit(
       u,
@@ -61,6 +63,7 @@ export function rankMonth(i: RankInputs): { ranking: Ranking; inARow: string[] }
         report: report && { submittedAt: formatShanghai(report.submittedAt), onTime: report.onTime },
         reportDueAt: formatShanghai(s.reportDueAt),
         signedIssues: signed.reduce((n, x) => n + x.issues.length, 0),
+        signedIssuesBelow: signed.filter((x) => x.unitId !== u.id).reduce((n, x) => n + x.issues.length, 0),
         unsignedInspections: insps.length - signed.length,
       },
       s.entries,
@@ -141,21 +144,44 @@ export function composeBriefing(s: Pick<CycleState, 'units' | 'reports' | 'inspe
   };
 }
 
-/** 第六条（五）: the top-ranked and the most improved, with their own reports as material; the half-year and year winners. */
-export function composePublicity(s: Pick<CycleState, 'reports'>, ranking: Ranking, monthNumber: number, p: CyclePolicy, unitName: (id: string) => string) {
-  const winners: string[] = [];
-  if (p.halfYearMonths.includes(monthNumber)) {
-    const label = monthNumber === 12 ? '全年' : '半年';
+/**
+ * 第六条（五）(2): in a half-year month (policy `halfYearMonths`, June and December) the first-ranked district
+ * and city special group of the half-year that ends with it — the best mean monthly total over the half's
+ * ranked months — and in December also of the whole year. Equal means share the first place.
+ */
+export function periodWinners(ranking: Ranking, month: string, history: RankingHistory, p: Pick<CyclePolicy, 'halfYearMonths'>): string[] {
+  const [year, m] = month.split('-').map(Number);
+  if (!p.halfYearMonths.includes(m)) return [];
+  // The half-year runs from the month after the previous half-year month (or January) to this one.
+  const from = Math.max(0, ...p.halfYearMonths.filter((x) => x < m)) + 1;
+  const periods: Array<{ label: string; from: number }> = [];
+  if (from > 1 || m < 12) periods.push({ label: from === 1 && m === 6 ? '上半年' : from === 7 && m === 12 ? '下半年' : `${from}月至${m}月`, from });
+  if (m === 12) periods.push({ label: '全年', from: 1 });
+  const out: string[] = [];
+  for (const { label, from: first } of periods) {
+    const months = Object.keys(history).filter((k) => k.startsWith(`${year}-`) && Number(k.slice(5)) >= first && Number(k.slice(5)) < m);
     for (const kind of ['DISTRICT', 'SPECIAL_GROUP'] as const) {
-      const best = [...ranking.districts, ...ranking.specialGroups].filter((u) => u.kind === kind).sort((a, b) => ranking.annual[b.unitId].average - ranking.annual[a.unitId].average)[0];
-      if (best) winners.push(`${best.unitName}（${label}排名第一）`);
+      const means = [...ranking.districts, ...ranking.specialGroups]
+        .filter((u) => u.kind === kind)
+        .map((u) => {
+          const totals = [...months.flatMap((k) => history[k].filter((r) => r.unitId === u.unitId).map((r) => r.total)), u.total];
+          return { name: u.unitName, n: totals.length, mean: Math.round((totals.reduce((a, b) => a + b, 0) / totals.length) * 100) / 100 };
+        });
+      const best = Math.max(...means.map((x) => x.mean));
+      const leaders = means.filter((x) => x.mean === best);
+      for (const w of leaders) out.push(`${w.name}（${label}${leaders.length > 1 ? '并列' : ''}排名第一，${w.n}个月平均${w.mean}分）`);
     }
   }
+  return out;
+}
+
+/** 第六条（五）: the top-ranked and the most improved, with their own reports as material; the half-year and year winners. */
+export function composePublicity(s: Pick<CycleState, 'reports'>, ranking: Ranking, month: string, history: RankingHistory, p: CyclePolicy, unitName: (id: string) => string) {
   const featured = [...new Set([...ranking.speakers.typical, ...ranking.improved.map((x) => x.unitId)])];
   return {
     top: ranking.speakers.typical.map(unitName),
     improved: ranking.improved.map((x) => unitName(x.unitId)),
-    winners,
+    winners: periodWinners(ranking, month, history, p),
     material: featured.flatMap((id) => s.reports.filter((r) => r.unitId === id).map((r) => `${unitName(id)}：${r.summary}`)),
   };
 }

@@ -2,6 +2,7 @@
 // the schedule and the tests. Importing this module has no side effects.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
+import type { Subunit } from './scope';
 import type { CyclePhase, CycleUnit, Indicator, RankedTeam, RankedUnit, ScoreEntry, Speakers, TeamRating } from './state';
 
 /** The official acting, as established by the API from the bearer token. */
@@ -90,6 +91,8 @@ export interface CycleState {
   scoringAt: string;
   seed: string;
   units: CycleUnit[];
+  /** 第七条: townships and district special groups an inspection of their district may reach. */
+  subunits: Subunit[];
   indicators: Indicator[];
   targets: string[];
   reports: ProgressReport[];

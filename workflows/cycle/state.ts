@@ -110,6 +110,8 @@ export interface UnitFacts {
   ledger: { due: number; closed: number };
   /** Items of 问题清单 signed by both parties; unsigned lists do not count (第六条（二）). */
   signedIssues: number;
+  /** Of those, the items found in the unit's townships and its own special groups (第七条). */
+  signedIssuesBelow?: number;
   unsignedInspections: number;
 }
 
@@ -193,7 +195,9 @@ export function scoreUnit(unit: CycleUnit, indicators: Indicator[], facts: UnitF
       case 'INSPECTION_ISSUES':
         value = Math.max(0, w - rules.issuePenalty * facts.signedIssues);
         text =
-          `经双方签字确认的问题清单共${facts.signedIssues}项问题，每项扣${rules.issuePenalty}分` +
+          `经双方签字确认的问题清单共${facts.signedIssues}项问题` +
+          (facts.signedIssuesBelow ? `（其中所辖镇办、区县专项小组${facts.signedIssuesBelow}项）` : '') +
+          `，每项扣${rules.issuePenalty}分` +
           (facts.unsignedInspections ? `；另有${facts.unsignedInspections}份问题清单未经双方签字，不计入` : '');
         break;
       case 'INSPECTOR': {

@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   ParentClosePolicy,
+  WorkflowIdReusePolicy,
   startChild,
   condition,
   continueAsNew,
@@ -45,6 +46,7 @@ import {
   type CycleWorkflowInput,
 } from './messages';
 import { cycleObligations } from './obligations';
+import { accountableUnit } from './scope';
 import { briefingAttendees, drawTargets, isQuarterMonth, monthEnd, monthStart, parseMonth, PHASE_LABELS, shanghaiMonth, type UnitKind } from './state';
 
 const acts = activities;
@@ -73,6 +75,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     // Recorded with the cycle so the draw can be reproduced; uuid4() is deterministic in workflow code.
     seed: input.seed ?? uuid4(),
     units: [],
+    subunits: [],
     indicators: [],
     targets: [],
     reports: [],
@@ -91,7 +94,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   /** Set once the month's start is recorded (a continued run started long ago). */
   let startRecorded = !!input.carried;
   const carried = (): CycleState => ({ ...s, fired: [...fired], revision: revisions.revision });
-  const unitName = (id: string) => s.units.find((u) => u.id === id)?.name ?? id;
+  const unitName = (id: string) => (s.units.find((u) => u.id === id) ?? s.subunits.find((u) => u.id === id))?.name ?? id;
   const unitKind = (id: string): UnitKind | undefined => s.units.find((u) => u.id === id)?.kind;
 
   const view = (): CycleView => {
@@ -186,9 +189,16 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     {
       validator: (a) => {
         requireCollecting('新建督查记录');
-        // 第六条（二）: the month's targets are all units or the recorded random draw.
-        if (!s.targets.includes(a.unitId)) throw new Error(`${unitName(a.unitId)}不在本月督查范围内`);
-        if (a.specialGroupId && unitKind(a.specialGroupId) !== 'SPECIAL_GROUP') throw new Error(`${a.specialGroupId} 不是专项小组`);
+        // 第六条（二）: the month's targets are all units or the recorded random draw; 第七条: a target
+        // district's inspection may reach its townships and its own special groups.
+        if (!s.targets.includes(accountableUnit(a.unitId, s.subunits))) throw new Error(`${unitName(a.unitId)}不在本月督查范围内`);
+        if (a.specialGroupId && unitKind(a.specialGroupId) !== 'SPECIAL_GROUP') throw new Error(`${unitName(a.specialGroupId)}不是市专项小组`);
+        if (a.specialGroupId === a.unitId) throw new Error('专项小组不能参加对本小组的督查');
+        // 第十条（一）: when the office asks for "1+1+n" joint inspections, the team has one city special group
+        // and at least the policy's number of departments beside the reform office.
+        const joint = p.jointInspection;
+        if (joint.required && !a.specialGroupId) throw new Error('本月督查须采取“1+1+n”联合督查：须有1个市专项小组参加');
+        if (joint.required && a.departmentIds.length < joint.departments) throw new Error(`本月督查须采取“1+1+n”联合督查：须有至少${joint.departments}个市直部门参加`);
       },
     },
   );
@@ -291,7 +301,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       d.filedAt = new Date().toISOString();
       const recorded = record({ step: 'fileDiagnosis', actor: a.actor, data: { unitId: a.unitId } }, { diagnoses: [d] });
       // 第六条（六）(2): the written report goes to the city leaders and the departments concerned.
-      const departments = [...new Set(s.inspections.filter((i) => i.unitId === a.unitId).flatMap((i) => i.departmentIds))];
+      const departments = [...new Set(s.inspections.filter((i) => accountableUnit(i.unitId, s.subunits) === a.unitId).flatMap((i) => i.departmentIds))];
       await notify(
         { kind: 'DIAGNOSIS_REPORT', step: `diagnosis-report:${a.unitId}`, why: { rule: '第六条（六）', startEvent: '会诊组提交书面报告', startedAt: d.filedAt, offset: '即时' }, unitId: a.unitId, context: { report: a.report } },
         { departmentIds: departments, createdBy: a.actor.officialId },
@@ -315,6 +325,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     upsertSearchAttributes({ DubanFamily: ['cycle'] });
     const setup = await acts.loadCycleSetup({ year });
     s.targets = drawTargets(setup.units, p.inspection, s.seed);
+    s.subunits = setup.subunits;
     s.indicators = setup.indicators;
     s.units = setup.units; // last: validators accept updates from here on
     upsertSearchAttributes({ DubanUnits: s.units.map((u) => u.id), DubanDueAt: [new Date(s.scoringAt)] });
@@ -400,7 +411,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         },
         { officialIds: attendees },
       ),
-      notify({ kind: 'PUBLICITY', step: 'publicity', why: { ...why, rule: '第六条（五）' }, context: { ...composePublicity(s, ranking, month, p, unitName), briefingUrl } }),
+      notify({ kind: 'PUBLICITY', step: 'publicity', why: { ...why, rule: '第六条（五）' }, context: { ...composePublicity(s, ranking, input.month, history, p, unitName), briefingUrl } }),
       ...s.diagnoses.map((d) =>
         notify({
           kind: 'DIAGNOSIS_VISIT',
@@ -452,6 +463,8 @@ export async function cycleScheduleWorkflow(): Promise<{ month: string; started:
       args: [{ version: 1, month, policy }],
       // The cycle outlives this starter by weeks.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      // A month runs once: a trigger or catch-up after its cycle has closed starts nothing (第六条: one cycle a month).
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
     return { month, started: true };
   } catch (err) {
