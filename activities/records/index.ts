@@ -9,9 +9,10 @@ import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
+import { writeMeeting, type MeetingChange } from './meeting';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, MeetingChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
@@ -27,7 +28,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | MeetingChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -49,6 +50,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'rollout':
               await writeRollout(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'meeting':
+              await writeMeeting(tx, c.subjectId, c.revision, c);
               break;
           }
           if (c.event) {
