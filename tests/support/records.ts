@@ -15,6 +15,8 @@ import { documentObligations } from '../../workflows/document/obligations';
 import { stateQuery, type DocumentView } from '../../workflows/document/messages';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
+import { meetingStateQuery, type MeetingView } from '../../workflows/meeting/messages';
+import { meetingObligations } from '../../workflows/meeting/obligations';
 import { eventually } from './eventually';
 
 type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
@@ -131,6 +133,21 @@ const CHECKS: Record<string, Check> = {
       ...differ('revision', row.revision, v.revision),
       ...differ('board', board((row.board as unknown as { duties: im.RolloutView['duties'] }).duties), board(v.duties)),
       ...(await obligationsDiffer(db, workflowId, rolloutObligations({ ...v, fired: [], problemSeq: 0 }, workflowId, undefined))),
+    ];
+  },
+
+  async meeting(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<MeetingView>(meetingStateQuery);
+    const row = await db.superiorMeeting.findUnique({ where: { workflowId }, include: { meetings: true } });
+    if (!row) return ['no SuperiorMeeting row'];
+    const meetings = (ms: Array<{ id: string; unitId: string; conveyedLatest: boolean }>) =>
+      Object.fromEntries(ms.map((x) => [x.id, [x.unitId, x.conveyedLatest]] as const).sort(([a], [b]) => a.localeCompare(b)));
+    return [
+      ...differ('state', row.state, v.state),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('owing', row.owing, v.owing),
+      ...differ('meetings', meetings(row.meetings), meetings(v.meetings)),
+      ...(await obligationsDiffer(db, workflowId, meetingObligations({ ...v, fired: [] }, workflowId, v.title))),
     ];
   },
 };

@@ -135,8 +135,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     upsertSearchAttributes({ DubanFamily: ['meeting'], DubanLevel: [input.level], DubanUnits: [REFORM_OFFICE_ID, ...input.unitIds] });
     await record();
     startRecorded = true;
-    // 第四条(一): every listed body is told at once, with its deadline.
-    await notify({ kind: 'CONVEY', step: 'convey', explanation: { startEvent: '上级深改领导小组会议登记', startedAt: s.registeredAt, offset: describeDuration(p.conveyWithin), dueAt: s.dueAt } }, input.unitIds);
+    // 第四条(一): every listed body is told at once, with its deadline — unless a newer meeting already took over.
+    if (!TERMINAL.has(s.state)) await notify({ kind: 'CONVEY', step: 'convey', explanation: { startEvent: '上级深改领导小组会议登记', startedAt: s.registeredAt, offset: describeDuration(p.conveyWithin), dueAt: s.dueAt } }, input.unitIds);
   }
 
   await runDuties<MeetingDuty>({
