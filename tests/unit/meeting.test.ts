@@ -76,7 +76,7 @@ describe('meeting notices and ids', () => {
     expect(superiorMeetingWorkflowId('PROVINCIAL', new Date('2026-11-19T15:30:00Z'))).toBe('meeting:PROVINCIAL:2026-11-19');
   });
 
-  it('the policy's meeting section is validated: only the kinds 第三条 lists may owe a meeting', () => {
+  it("the policy's meeting section is validated: only the kinds 第三条 lists may owe a meeting", () => {
     expect(Policy.parse(defaultPolicy).meeting).toEqual(p);
     expect(Policy.safeParse({ ...defaultPolicy, meeting: { ...p, owingUnitKinds: ['TOWNSHIP'] } }).success).toBe(false);
   });
