@@ -100,7 +100,7 @@ export function meetingsRouter(db: Db, client: Client): Router {
   const label = meetingFamily.updates?.recordMeeting;
   stepRoute(r, client, {
     path: '/meetings',
-    operationId: 'recordMeeting',
+    operationId: 'recordReformMeeting',
     summary: "Record a body's reform meeting and its first agenda item, judged against the latest superior meeting (article 3)",
     label: `${label?.label ?? 'recordMeeting'}（${label?.rule ?? '第三条'}）`,
     tags,

@@ -140,12 +140,13 @@ const CHECKS: Record<string, Check> = {
     const v = await client.workflow.getHandle(workflowId).query<MeetingView>(meetingStateQuery);
     const row = await db.superiorMeeting.findUnique({ where: { workflowId }, include: { meetings: true } });
     if (!row) return ['no SuperiorMeeting row'];
+    const owing = (us: MeetingView['owing']) => us.map((u) => [u.unitId, u.conveyedAt ?? null, u.meetingId ?? null]);
     const meetings = (ms: Array<{ id: string; unitId: string; conveyedLatest: boolean }>) =>
       Object.fromEntries(ms.map((x) => [x.id, [x.unitId, x.conveyedLatest]] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('state', row.state, v.state),
       ...differ('revision', row.revision, v.revision),
-      ...differ('owing', row.owing, v.owing),
+      ...differ('owing', owing(row.owing as unknown as MeetingView['owing']), owing(v.owing)),
       ...differ('meetings', meetings(row.meetings), meetings(v.meetings)),
       ...(await obligationsDiffer(db, workflowId, meetingObligations({ ...v, fired: [] }, workflowId, v.title))),
     ];
