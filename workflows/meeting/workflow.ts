@@ -132,7 +132,10 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   );
 
   if (!input.carried) {
-    upsertSearchAttributes({ DubanFamily: ['meeting'], DubanLevel: [input.level], DubanUnits: [REFORM_OFFICE_ID, ...input.unitIds] });
+    // Temporal caps one search attribute value (2 KB by default): a meeting owed by most of the city lists
+    // only the office here; its subject (api/families/meeting.ts) names every body, and timeline access reads both.
+    const units = [REFORM_OFFICE_ID, ...input.unitIds];
+    upsertSearchAttributes({ DubanFamily: ['meeting'], DubanLevel: [input.level], DubanUnits: JSON.stringify(units).length <= 1500 ? units : [REFORM_OFFICE_ID] });
     await record();
     startRecorded = true;
     // 第四条(一): every listed body is told at once, with its deadline — unless a newer meeting already took over.
