@@ -64,17 +64,12 @@ export interface MeetingView extends Omit<MeetingCarried, 'fired'> {
   policyVersion: string;
 }
 
-export interface RecordMeetingArgs {
+/** A body's meeting as it records it: what the workflow then judges into a BodyMeeting. */
+export type RecordMeetingArgs = Pick<BodyMeeting, 'unitId' | 'kind' | 'title' | 'heldAt' | 'firstItem' | 'conveys'> & {
   actor: Actor;
   /** Assigned by the API; the update id (Idempotency-Key) makes a repeated request one meeting. */
   meetingId: string;
-  unitId: string;
-  kind: MeetingKind;
-  title: string;
-  heldAt: string;
-  firstItem: string;
-  conveys?: string;
-}
+};
 
 export const recordMeetingUpdate = defineUpdate<MeetingView, [RecordMeetingArgs]>('recordMeeting');
 /** Answers once the workflow's start is recorded (the API's registration waits for it). */
