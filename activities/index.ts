@@ -6,6 +6,7 @@ import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import { createExplorationActivities } from './exploration';
 import type { Mailer } from './mailer';
+import { createMeetingActivities } from './meeting';
 import { createRecordActivities } from './records';
 
 export interface ActivityDeps {
@@ -20,5 +21,6 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createInnovationActivities(db, mailer),
     ...createCycleActivities(db, mailer),
     ...createExplorationActivities(db, mailer),
+    ...createMeetingActivities(db, mailer),
   };
 }

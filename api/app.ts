@@ -24,6 +24,7 @@ import { consoleRouter } from './routes/console';
 import { cyclesRouter } from './routes/cycles';
 import { explorationRouter } from './routes/exploration';
 import { documentsRouter } from './routes/documents';
+import { meetingsRouter } from './routes/meetings';
 import { inboxRouter } from './routes/inbox';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
@@ -100,6 +101,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(consoleRouter(db, clock));
   api.use(documentsRouter(db, client));
   api.use(cyclesRouter(db, client));
+  api.use(meetingsRouter(db, client));
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));

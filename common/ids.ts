@@ -19,3 +19,9 @@ export function cycleWorkflowId(month: string): string {
 export function explorationWorkflowId(year: string): string {
   return `exploration:${year}`;
 }
+
+/** A superior leading-group meeting (第四条(一)): one workflow per level and Shanghai day, e.g. "meeting:CENTRAL:2026-11-20". */
+export function superiorMeetingWorkflowId(level: 'CENTRAL' | 'PROVINCIAL', heldAt: Date): string {
+  const day = new Date(heldAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return `meeting:${level}:${day}`;
+}

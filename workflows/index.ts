@@ -4,3 +4,4 @@ export { cycleWorkflow, cycleScheduleWorkflow } from './cycle/workflow';
 export { selectionWorkflow } from './innovation/selection';
 export { rolloutWorkflow } from './innovation/rollout';
 export { explorationWorkflow, explorationScheduleWorkflow } from './exploration/workflow';
+export { meetingWorkflow } from './meeting/workflow';

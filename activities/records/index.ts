@@ -10,9 +10,10 @@ import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
 import { writeExploration, type ExplorationChange } from './exploration';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
+import { writeMeeting, type MeetingChange } from './meeting';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, ExplorationChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, ExplorationChange, MeetingChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
@@ -28,7 +29,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -53,6 +54,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'exploration':
               await writeExploration(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'meeting':
+              await writeMeeting(tx, c.subjectId, c.revision, c);
               break;
           }
           if (c.event) {

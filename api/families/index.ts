@@ -5,12 +5,13 @@ import { cycleFamily } from './cycle';
 import { documentFamily } from './document';
 import { explorationFamily } from './exploration';
 import type { Family, Subject } from './family';
+import { meetingFamily } from './meeting';
 import { rolloutFamily } from './rollout';
 import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {

@@ -102,6 +102,37 @@ export const DocumentDetail = z
 
 export const DocumentArrived = z.object({ created: z.boolean(), document: DocumentDetail });
 
+// ---- meetings (第三条 第一议题, 第四条(一))
+
+export const SuperiorMeetingDetail = z
+  .object({
+    id: z.string(),
+    level: z.enum(['CENTRAL', 'PROVINCIAL']),
+    title: z.string(),
+    heldAt: instant,
+    registeredAt: instant,
+    workflowId: z.string(),
+    state: z.string(),
+    dueAt: instant.nullable(),
+    unitIds: z.array(z.string()),
+    owing: z.array(z.object({ unitId: z.string(), conveyedAt: instant.optional(), meetingId: z.string().optional() })),
+    supersededById: z.string().nullable(),
+    policyVersion: z.string(),
+    meetings: z.array(
+      z.object({ id: z.string(), unitId: z.string(), kind: z.string(), title: z.string(), heldAt: instant, firstItem: z.string(), conveysId: z.string().nullable(), conveyedLatest: z.boolean(), recordedBy: z.string() }),
+    ),
+    events: z.array(z.object({ id: z.string(), step: z.string(), actorId: z.string().nullable(), at: instant, data: z.unknown() })),
+    notices: z.array(z.object({ id: z.string(), kind: z.string(), rule: z.string(), title: z.string(), body: z.string(), createdAt: instant, recipients: z.array(z.object({ officialId: z.string(), role: z.string(), status: z.string() })) })),
+    obligations: z.array(Obligation),
+  })
+  .openapi('SuperiorMeetingDetail');
+
+export const SuperiorMeetingArrived = z.object({ created: z.boolean(), meeting: SuperiorMeetingDetail });
+
+export const SuperiorMeetingList = z.object({
+  items: z.array(z.object({ id: z.string(), level: z.enum(['CENTRAL', 'PROVINCIAL']), title: z.string(), heldAt: instant, state: z.string(), dueAt: instant.nullable() })),
+});
+
 export const NoticeAcknowledged = z.object({ noticeId: z.string(), acknowledgedAt: instant.nullable() });
 
 export const Inbox = z.object({

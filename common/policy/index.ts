@@ -6,6 +6,7 @@ import { DocumentPolicy, defaultDocumentPolicy } from './document';
 import { InnovationPolicy, defaultInnovationPolicy } from './innovation';
 import { CyclePolicy, defaultCyclePolicy } from './cycle';
 import { ExplorationPolicy, defaultExplorationPolicy } from './exploration';
+import { MeetingPolicy, defaultMeetingPolicy } from './meeting';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -21,6 +22,7 @@ export const Policy = z
     innovation: InnovationPolicy,
     cycle: CyclePolicy,
     exploration: ExplorationPolicy,
+    meeting: MeetingPolicy,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -34,6 +36,7 @@ export const defaultPolicy: Policy = {
   innovation: defaultInnovationPolicy,
   cycle: defaultCyclePolicy,
   exploration: defaultExplorationPolicy,
+  meeting: defaultMeetingPolicy,
 };
 
 export * from './duration';
@@ -42,3 +45,4 @@ export * from './document';
 export * from './innovation';
 export * from './cycle';
 export * from './exploration';
+export * from './meeting';

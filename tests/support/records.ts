@@ -17,6 +17,8 @@ import { explorationObligations } from '../../workflows/exploration/obligations'
 import { stateQuery, type DocumentView } from '../../workflows/document/messages';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
+import { meetingStateQuery, type MeetingView } from '../../workflows/meeting/messages';
+import { meetingObligations } from '../../workflows/meeting/obligations';
 import { eventually } from './eventually';
 
 type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
@@ -150,6 +152,22 @@ const CHECKS: Record<string, Check> = {
       ...differ('rounds', (row.rounds as unknown[]).length, v.rounds.length),
       ...differ('items', byId(items.map((i) => ({ ...i, id: i.itemId }))), byId(v.items)),
       ...(await obligationsDiffer(db, workflowId, explorationObligations({ ...v, fired: [], seq: 0, chases: {} }, workflowId))),
+    ];
+  },
+
+  async meeting(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<MeetingView>(meetingStateQuery);
+    const row = await db.superiorMeeting.findUnique({ where: { workflowId }, include: { meetings: true } });
+    if (!row) return ['no SuperiorMeeting row'];
+    const owing = (us: MeetingView['owing']) => us.map((u) => [u.unitId, u.conveyedAt ?? null, u.meetingId ?? null]);
+    const meetings = (ms: Array<{ id: string; unitId: string; conveyedLatest: boolean }>) =>
+      Object.fromEntries(ms.map((x) => [x.id, [x.unitId, x.conveyedLatest]] as const).sort(([a], [b]) => a.localeCompare(b)));
+    return [
+      ...differ('state', row.state, v.state),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('owing', owing(row.owing as unknown as MeetingView['owing']), owing(v.owing)),
+      ...differ('meetings', meetings(row.meetings), meetings(v.meetings)),
+      ...(await obligationsDiffer(db, workflowId, meetingObligations({ ...v, fired: [] }, workflowId, v.title))),
     ];
   },
 };

@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerDocument } from '../../api/documentArrival';
+import { registerSuperiorMeeting } from '../../api/meetingArrival';
 import type { Db } from '../../common/db';
 import { cycleWorkflowId } from '../../common/ids';
 import { defaultPolicy } from '../../common/policy';
@@ -21,6 +22,7 @@ import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovati
 import * as im from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
 import { selectionWorkflow } from '../../workflows/innovation/selection';
+import * as mm from '../../workflows/meeting/messages';
 import { sleepUntil } from './testClock';
 import { resultInRealTime } from './timeSkipping';
 
@@ -224,6 +226,32 @@ export const SCENARIOS: Record<string, Scenario> = {
     }
     await h.terminate('recorded');
     return [h];
+  },
+  // 第三条, 第四条(一): a central meeting, taken over by a provincial one; one body's first item misses it
+  // (the office is alerted), another conveys it; the rest are reminded and chased.
+  'meeting-first-item': async (c) => {
+    const heldAt = (day: number) => new Date(Date.now() - (1000 + Math.floor(Math.random() * 1000) - day) * DAY).toISOString();
+    const register = async (level: 'CENTRAL' | 'PROVINCIAL', at: string) => {
+      const { meeting } = await registerSuperiorMeeting(c.deps.db, c.env.client, { level, title: `回放样本会议 ${c.tag} ${level}`, heldAt: at, unitIds: ['dept-health', ...DISTRICTS.slice(0, 2)] });
+      const h = c.env.client.workflow.getHandle(meeting.workflowId);
+      await h.executeUpdate(mm.meetingReadyUpdate);
+      return { id: meeting.id, h };
+    };
+    const first = heldAt(0);
+    const older = await register('CENTRAL', first);
+    const newer = await register('PROVINCIAL', new Date(new Date(first).getTime() + DAY).toISOString());
+    await resultInRealTime(c.env, older.h);
+    const held = async () => new Date((await c.env.currentTimeMs()) - 60_000).toISOString();
+    const base = { actor: districtActor(DISTRICTS[0]), unitId: DISTRICTS[0], kind: 'LEADING_GROUP' as const, title: '区委深改委会议' };
+    await c.env.sleep(DAY);
+    await newer.h.executeUpdate(mm.recordMeetingUpdate, { args: [{ ...base, meetingId: `m1-${c.tag}`, heldAt: await held(), firstItem: '研究部署年度改革任务' }] });
+    await newer.h.executeUpdate(mm.recordMeetingUpdate, { args: [{ ...base, meetingId: `m2-${c.tag}`, heldAt: await held(), firstItem: '传达学习省委深改委会议精神', conveys: newer.id }] });
+    for (let i = 0; i < 3; i++) {
+      await c.env.sleep(5 * DAY);
+      await settle(newer.h);
+    }
+    await newer.h.terminate('recorded');
+    return [older.h, newer.h];
   },
 };
 

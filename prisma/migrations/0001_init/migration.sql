@@ -374,6 +374,45 @@ CREATE TABLE "InnovationRollout" (
 );
 
 -- CreateTable
+CREATE TABLE "SuperiorMeeting" (
+    "id" TEXT NOT NULL,
+    "level" "DocumentLevel" NOT NULL,
+    "title" TEXT NOT NULL,
+    "heldAt" TIMESTAMP(3) NOT NULL,
+    "registeredAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "workflowId" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "dueAt" TIMESTAMP(3),
+    "unitIds" TEXT[],
+    "owing" JSONB NOT NULL DEFAULT '[]',
+    "supersededById" TEXT,
+    "policyVersion" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "SuperiorMeeting_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ReformMeeting" (
+    "id" TEXT NOT NULL,
+    "superiorMeetingId" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "heldAt" TIMESTAMP(3) NOT NULL,
+    "firstItem" TEXT NOT NULL,
+    "conveysId" TEXT,
+    "conveyedLatest" BOOLEAN NOT NULL,
+    "recordedBy" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ReformMeeting_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Notice" (
     "id" TEXT NOT NULL,
     "key" TEXT NOT NULL,
@@ -629,6 +668,18 @@ CREATE INDEX "InnovationRollout_selectionId_idx" ON "InnovationRollout"("selecti
 CREATE INDEX "InnovationRollout_leadUnitId_idx" ON "InnovationRollout"("leadUnitId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "SuperiorMeeting_workflowId_key" ON "SuperiorMeeting"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "SuperiorMeeting_heldAt_idx" ON "SuperiorMeeting"("heldAt");
+
+-- CreateIndex
+CREATE INDEX "ReformMeeting_superiorMeetingId_idx" ON "ReformMeeting"("superiorMeetingId");
+
+-- CreateIndex
+CREATE INDEX "ReformMeeting_unitId_idx" ON "ReformMeeting"("unitId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Notice_key_key" ON "Notice"("key");
 
 -- CreateIndex
@@ -708,6 +759,9 @@ ALTER TABLE "LedgerTask" ADD CONSTRAINT "LedgerTask_documentId_fkey" FOREIGN KEY
 
 -- AddForeignKey
 ALTER TABLE "InnovationCandidate" ADD CONSTRAINT "InnovationCandidate_selectionId_fkey" FOREIGN KEY ("selectionId") REFERENCES "InnovationSelection"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReformMeeting" ADD CONSTRAINT "ReformMeeting_superiorMeetingId_fkey" FOREIGN KEY ("superiorMeetingId") REFERENCES "SuperiorMeeting"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "NoticeRecipient" ADD CONSTRAINT "NoticeRecipient_noticeId_fkey" FOREIGN KEY ("noticeId") REFERENCES "Notice"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
