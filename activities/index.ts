@@ -4,6 +4,7 @@ import type { Db } from '../common/db';
 import { createDocumentActivities } from './document';
 import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
+import { createEvaluationActivities } from './evaluation';
 import type { Mailer } from './mailer';
 import { createRecordActivities } from './records';
 
@@ -18,5 +19,6 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createDocumentActivities(db, mailer),
     ...createInnovationActivities(db, mailer),
     ...createCycleActivities(db, mailer),
+    ...createEvaluationActivities(db, mailer),
   };
 }

@@ -23,6 +23,7 @@ import { codecRouter } from './routes/codec';
 import { consoleRouter } from './routes/console';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
+import { evaluationsRouter } from './routes/evaluations';
 import { inboxRouter } from './routes/inbox';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
@@ -102,6 +103,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
+  api.use(evaluationsRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
   api.use(tokensRouter(db, tokenLifetimeDays ?? TOKEN_LIFETIME_DAYS_DEFAULT));
   app.use('/api', api);

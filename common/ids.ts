@@ -14,3 +14,8 @@ export function noticeKey(workflowId: string, step: string): string {
 export function cycleWorkflowId(month: string): string {
   return `cycle:${month}`;
 }
+
+/** The annual evaluation (第九条, 第十四条（三）): one workflow per year it runs in, e.g. "evaluation:2027" (of 2026). */
+export function evaluationWorkflowId(year: number): string {
+  return `evaluation:${year}`;
+}

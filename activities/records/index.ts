@@ -8,10 +8,11 @@ import type { Db } from '../../common/db';
 import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
+import { writeEvaluation, type EvaluationChange } from './evaluation';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, EvaluationChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
@@ -27,7 +28,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | EvaluationChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -49,6 +50,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'rollout':
               await writeRollout(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'evaluation':
+              await writeEvaluation(tx, c.subjectId, c.workflowId, c.revision, c);
               break;
           }
           if (c.event) {

@@ -3,13 +3,14 @@
 import type { Db } from '../../common/db';
 import { cycleFamily } from './cycle';
 import { documentFamily } from './document';
+import { evaluationFamily } from './evaluation';
 import type { Family, Subject } from './family';
 import { rolloutFamily } from './rollout';
 import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, evaluationFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {
