@@ -5,6 +5,7 @@ import { createDocumentActivities } from './document';
 import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import { createExplorationActivities } from './exploration';
+import { createEvaluationActivities } from './evaluation';
 import type { Mailer } from './mailer';
 import { createMeetingActivities } from './meeting';
 import { createRecordActivities } from './records';
@@ -22,5 +23,6 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createCycleActivities(db, mailer),
     ...createExplorationActivities(db, mailer),
     ...createMeetingActivities(db, mailer),
+    ...createEvaluationActivities(db, mailer),
   };
 }

@@ -25,6 +25,7 @@ import { cyclesRouter } from './routes/cycles';
 import { explorationRouter } from './routes/exploration';
 import { documentsRouter } from './routes/documents';
 import { meetingsRouter } from './routes/meetings';
+import { evaluationsRouter } from './routes/evaluations';
 import { inboxRouter } from './routes/inbox';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
@@ -106,6 +107,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
   api.use(explorationRouter(db, client));
+  api.use(evaluationsRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
   api.use(tokensRouter(db, tokenLifetimeDays ?? TOKEN_LIFETIME_DAYS_DEFAULT));
   app.use('/api', api);

@@ -25,3 +25,8 @@ export function superiorMeetingWorkflowId(level: 'CENTRAL' | 'PROVINCIAL', heldA
   const day = new Date(heldAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   return `meeting:${level}:${day}`;
 }
+
+/** The annual evaluation (第九条, 第十四条（三）): one workflow per year it runs in, e.g. "evaluation:2027" (of 2026). */
+export function evaluationWorkflowId(year: number): string {
+  return `evaluation:${year}`;
+}

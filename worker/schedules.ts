@@ -6,6 +6,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import { TASK_QUEUE } from '../common/taskQueues';
 import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';
 import { explorationScheduleWorkflow } from '../workflows/exploration/workflow';
+import { evaluationScheduleWorkflow } from '../workflows/evaluation/workflow';
 
 /** 第六条 一月一调度: the monthly 六个一 cycle starts at 00:00 on the 1st, Beijing time. */
 export const CYCLE_SCHEDULE_ID = 'duban-cycle-monthly';
@@ -53,12 +54,35 @@ function explorationSchedule(taskQueue: string): ScheduleOptions {
   };
 }
 
+/** 第九条, 第十四条（三）: the annual evaluation starts at 00:00 on 1 March, Beijing time. */
+export const EVALUATION_SCHEDULE_ID = 'duban-evaluation-march';
+
+function evaluationSchedule(taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: EVALUATION_SCHEDULE_ID,
+    spec: {
+      calendars: [{ month: 'MARCH', dayOfMonth: 1, hour: 0, minute: 0, comment: '每年3月1日0时启动年度改革评估（第九条、第十四条）' }],
+      timezone: 'Asia/Shanghai',
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: evaluationScheduleWorkflow,
+      // No arguments and no memo, for the same reason as the cycle's schedule.
+      args: [],
+      taskQueue,
+      workflowId: 'evaluation-schedule',
+    },
+    policies: { catchupWindow: '1 day', overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    memo: { family: 'evaluation', rule: '第九条' },
+  };
+}
+
 /**
  * Creates duban's schedules, or brings an existing one's spec and action up to
  * date (a redeploy may change them). Safe to call at every start.
  */
 export async function ensureSchedules(client: Client, taskQueue: string = TASK_QUEUE): Promise<void> {
-  for (const options of [cycleSchedule(taskQueue), explorationSchedule(taskQueue)]) {
+  for (const options of [cycleSchedule(taskQueue), explorationSchedule(taskQueue), evaluationSchedule(taskQueue)]) {
     try {
       await client.schedule.create(options);
     } catch (err) {

@@ -5,3 +5,4 @@ export { selectionWorkflow } from './innovation/selection';
 export { rolloutWorkflow } from './innovation/rollout';
 export { explorationWorkflow, explorationScheduleWorkflow } from './exploration/workflow';
 export { meetingWorkflow } from './meeting/workflow';
+export { evaluationWorkflow, evaluationScheduleWorkflow } from './evaluation/workflow';

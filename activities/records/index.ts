@@ -9,11 +9,12 @@ import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
 import { writeExploration, type ExplorationChange } from './exploration';
+import { writeEvaluation, type EvaluationChange } from './evaluation';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
 import { writeMeeting, type MeetingChange } from './meeting';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, ExplorationChange, MeetingChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, EvaluationChange, ExplorationChange, MeetingChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
@@ -29,7 +30,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange | EvaluationChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -57,6 +58,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'meeting':
               await writeMeeting(tx, c.subjectId, c.revision, c);
+              break;
+            case 'evaluation':
+              await writeEvaluation(tx, c.subjectId, c.workflowId, c.revision, c);
               break;
           }
           if (c.event) {

@@ -4,6 +4,7 @@ import type { Db } from '../../common/db';
 import { cycleFamily } from './cycle';
 import { documentFamily } from './document';
 import { explorationFamily } from './exploration';
+import { evaluationFamily } from './evaluation';
 import type { Family, Subject } from './family';
 import { meetingFamily } from './meeting';
 import { rolloutFamily } from './rollout';
@@ -11,7 +12,7 @@ import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily, evaluationFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {

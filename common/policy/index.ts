@@ -7,6 +7,7 @@ import { InnovationPolicy, defaultInnovationPolicy } from './innovation';
 import { CyclePolicy, defaultCyclePolicy } from './cycle';
 import { ExplorationPolicy, defaultExplorationPolicy } from './exploration';
 import { MeetingPolicy, defaultMeetingPolicy } from './meeting';
+import { EvaluationPolicy, defaultEvaluationPolicy } from './evaluation';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -23,6 +24,7 @@ export const Policy = z
     cycle: CyclePolicy,
     exploration: ExplorationPolicy,
     meeting: MeetingPolicy,
+    evaluation: EvaluationPolicy,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -37,6 +39,7 @@ export const defaultPolicy: Policy = {
   cycle: defaultCyclePolicy,
   exploration: defaultExplorationPolicy,
   meeting: defaultMeetingPolicy,
+  evaluation: defaultEvaluationPolicy,
 };
 
 export * from './duration';
@@ -46,3 +49,4 @@ export * from './innovation';
 export * from './cycle';
 export * from './exploration';
 export * from './meeting';
+export * from './evaluation';

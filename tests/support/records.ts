@@ -14,6 +14,8 @@ import { cycleStateQuery, type CycleView } from '../../workflows/cycle/messages'
 import { documentObligations } from '../../workflows/document/obligations';
 import { explorationQuery, type ExplorationView } from '../../workflows/exploration/messages';
 import { explorationObligations } from '../../workflows/exploration/obligations';
+import { evaluationQuery, type EvaluationView } from '../../workflows/evaluation/messages';
+import { evaluationObligations } from '../../workflows/evaluation/obligations';
 import { stateQuery, type DocumentView } from '../../workflows/document/messages';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
@@ -121,6 +123,25 @@ const CHECKS: Record<string, Check> = {
       ...differ('revision', row.revision, v.revision),
       ...differ('candidates', cands(row.candidates), cands(v.candidates)),
       ...(await obligationsDiffer(db, workflowId, selectionObligations({ ...v, fired: [], seq: 0 }, workflowId, v.selectionId))),
+    ];
+  },
+
+  async evaluation(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<EvaluationView>(evaluationQuery);
+    const row = await db.evaluation.findUnique({ where: { workflowId } });
+    if (!row) return ['no Evaluation row'];
+    const body = row.body as unknown as Pick<EvaluationView, 'selfScores' | 'departmentScores' | 'visits' | 'followUps' | 'report'>;
+    const units = (xs: Array<{ unitId: string }>) => xs.map((x) => x.unitId).sort();
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('seed', row.seed, v.seed),
+      ...differ('self-scores', units(body.selfScores), units(v.selfScores)),
+      ...differ('department scores', units(body.departmentScores), units(v.departmentScores)),
+      ...differ('visits', body.visits, v.visits),
+      ...differ('report', body.report?.submittedAt ?? null, v.report?.submittedAt ?? null),
+      ...differ('follow-ups', body.followUps, v.followUps),
+      ...(await obligationsDiffer(db, workflowId, evaluationObligations({ ...v, fired: [] }, workflowId))),
     ];
   },
 

@@ -3,6 +3,8 @@
 // the speakers, the most-improved units and the meeting's attendees. Shared by
 // the workflow (deterministic: no clock, no I/O), the activities and unit tests.
 
+import { drawFrom, prng } from '../draw';
+
 export type UnitKind = 'DISTRICT' | 'SPECIAL_GROUP';
 
 export interface CycleUnit {
@@ -52,28 +54,6 @@ export const METHOD_LABELS: Record<ScoringMethod, string> = {
 
 // ---- inspection draw ---------------------------------------------------------
 
-/** A 32-bit hash of the seed string (FNV-1a). */
-function hashSeed(seed: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    h ^= seed.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: a small, well-known PRNG; the same seed always draws the same targets. */
-function prng(seed: string): () => number {
-  let a = hashSeed(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type InspectionMode = { mode: 'ALL' } | { mode: 'SAMPLE'; districts: number; specialGroups: number };
 
 /**
@@ -85,15 +65,7 @@ export function drawTargets(units: CycleUnit[], mode: InspectionMode, seed: stri
   const sorted = [...units].sort((a, b) => a.id.localeCompare(b.id));
   if (mode.mode === 'ALL') return sorted.map((u) => u.id);
   const rnd = prng(seed);
-  const pick = (kind: UnitKind, n: number) => {
-    const pool = sorted.filter((u) => u.kind === kind).map((u) => u.id);
-    // Fisher–Yates on a copy, then the first n.
-    for (let i = pool.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
-    return pool.slice(0, Math.min(n, pool.length));
-  };
+  const pick = (kind: UnitKind, n: number) => drawFrom(sorted.filter((u) => u.kind === kind).map((u) => u.id), n, rnd);
   const picked = new Set([...pick('DISTRICT', mode.districts), ...pick('SPECIAL_GROUP', mode.specialGroups)]);
   return sorted.map((u) => u.id).filter((id) => picked.has(id));
 }

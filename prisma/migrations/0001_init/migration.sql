@@ -223,6 +223,24 @@ CREATE TABLE "LedgerTask" (
 );
 
 -- CreateTable
+CREATE TABLE "Evaluation" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "year" INTEGER NOT NULL,
+    "phase" TEXT NOT NULL,
+    "policyVersion" TEXT NOT NULL,
+    "seed" TEXT NOT NULL,
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "planDueAt" TIMESTAMP(3) NOT NULL,
+    "body" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Evaluation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "WorkflowEvent" (
     "id" TEXT NOT NULL,
     "key" TEXT NOT NULL,
@@ -621,6 +639,12 @@ CREATE INDEX "LedgerTask_documentId_idx" ON "LedgerTask"("documentId");
 
 -- CreateIndex
 CREATE INDEX "LedgerTask_ownerId_idx" ON "LedgerTask"("ownerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Evaluation_workflowId_key" ON "Evaluation"("workflowId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Evaluation_year_key" ON "Evaluation"("year");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "WorkflowEvent_key_key" ON "WorkflowEvent"("key");
