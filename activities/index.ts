@@ -5,6 +5,7 @@ import { createDocumentActivities } from './document';
 import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import type { Mailer } from './mailer';
+import { createPilotActivities } from './pilot';
 import { createRecordActivities } from './records';
 
 export interface ActivityDeps {
@@ -18,5 +19,6 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createDocumentActivities(db, mailer),
     ...createInnovationActivities(db, mailer),
     ...createCycleActivities(db, mailer),
+    ...createPilotActivities(db, mailer),
   };
 }

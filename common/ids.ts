@@ -14,3 +14,8 @@ export function noticeKey(workflowId: string, step: string): string {
 export function cycleWorkflowId(month: string): string {
   return `cycle:${month}`;
 }
+
+/** A reform pilot or a grassroots experience reported upward (第十一条, 第十三条): one workflow per registered pilot. */
+export function pilotWorkflowId(pilotId: string): string {
+  return `pilot:${pilotId}`;
+}

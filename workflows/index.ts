@@ -3,3 +3,4 @@ export { documentWorkflow } from './document/workflow';
 export { cycleWorkflow, cycleScheduleWorkflow } from './cycle/workflow';
 export { selectionWorkflow } from './innovation/selection';
 export { rolloutWorkflow } from './innovation/rollout';
+export { pilotWorkflow } from './pilot/workflow';

@@ -9,13 +9,14 @@ import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
+import { writePilot, type PilotChange } from './pilot';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, PilotChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
-  /** The document, month, selection or rollout the workflow is about. */
+  /** The document, month, selection, rollout or pilot the workflow is about. */
   subjectId: string;
   /** The workflow's revision of this change: greater than every earlier change's. */
   revision: number;
@@ -27,7 +28,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | PilotChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -49,6 +50,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'rollout':
               await writeRollout(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'pilot':
+              await writePilot(tx, c.subjectId, c.revision, c);
               break;
           }
           if (c.event) {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DocumentPolicy, defaultDocumentPolicy } from './document';
 import { InnovationPolicy, defaultInnovationPolicy } from './innovation';
 import { CyclePolicy, defaultCyclePolicy } from './cycle';
+import { PilotPolicy, defaultPilotPolicy } from './pilot';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -19,6 +20,7 @@ export const Policy = z
     document: DocumentPolicy,
     innovation: InnovationPolicy,
     cycle: CyclePolicy,
+    pilot: PilotPolicy,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -31,6 +33,7 @@ export const defaultPolicy: Policy = {
   document: defaultDocumentPolicy,
   innovation: defaultInnovationPolicy,
   cycle: defaultCyclePolicy,
+  pilot: defaultPilotPolicy,
 };
 
 export * from './duration';
@@ -38,3 +41,4 @@ export * from './schema';
 export * from './document';
 export * from './innovation';
 export * from './cycle';
+export * from './pilot';
