@@ -24,6 +24,7 @@ import { consoleRouter } from './routes/console';
 import { cyclesRouter } from './routes/cycles';
 import { documentsRouter } from './routes/documents';
 import { inboxRouter } from './routes/inbox';
+import { pilotsRouter } from './routes/pilots';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
@@ -102,6 +103,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(inboxRouter(db));
   api.use(policiesRouter(db));
   api.use(innovationRouter(db, client));
+  api.use(pilotsRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
   api.use(tokensRouter(db, tokenLifetimeDays ?? TOKEN_LIFETIME_DAYS_DEFAULT));
   app.use('/api', api);

@@ -4,12 +4,13 @@ import type { Db } from '../../common/db';
 import { cycleFamily } from './cycle';
 import { documentFamily } from './document';
 import type { Family, Subject } from './family';
+import { pilotFamily } from './pilot';
 import { rolloutFamily } from './rollout';
 import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, pilotFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {

@@ -512,3 +512,41 @@ export const PolicyVersions = z.object({
   nextCursor: z.string().nullable(),
 });
 export const PolicyPublished = z.object({ id: z.string(), scope: z.string(), version: z.string(), createdAt: instant, policy: z.unknown() });
+
+// ---- pilots (第十一条, 第十三条)
+
+export const Pilot = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    origin: z.enum(['WON', 'EXPERIENCE']),
+    level: z.string().nullable(),
+    title: z.string(),
+    summary: z.string().nullable(),
+    cityWide: z.boolean(),
+    workflowId: z.string(),
+    state: z.string(),
+    stateLabel: z.string(),
+    leadUnitId: z.string(),
+    participantUnitIds: z.array(z.string()),
+    leaderId: z.string().nullable(),
+    goals: z.string().nullable(),
+    dueAt: instant.nullable(),
+    resultsUse: z.string().nullable(),
+    dispatches: z.number().int(),
+    acceptedAt: instant.nullable(),
+    reportedAt: instant.nullable(),
+    reportedTo: z.array(z.string()),
+    policyVersion: z.string(),
+    createdAt: instant,
+  })
+  .openapi('Pilot');
+
+export const PilotDetail = Pilot.extend({
+  events: z.array(z.object({ id: z.string(), step: z.string(), actorId: z.string().nullable(), at: instant, data: z.unknown() })),
+  notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), rule: z.string(), dueAt: instant.nullable(), createdAt: instant })),
+  obligations: z.array(Obligation),
+}).openapi('PilotDetail');
+
+export const PilotRegistered = z.object({ created: z.boolean(), pilot: PilotDetail });
+export const PilotLedger = z.object({ items: z.array(Pilot) });
