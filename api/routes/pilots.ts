@@ -6,23 +6,20 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../../common/db';
-import { pilotWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { resolvePolicy } from '../../common/policy/resolve';
-import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
 import type { Pilot } from '../../generated/prisma/client';
 import * as m from '../../workflows/pilot/messages';
-import { STATE_LABELS, type PilotLevel, type PilotState } from '../../workflows/pilot/state';
-import { pilotWorkflow } from '../../workflows/pilot/workflow';
+import { STATE_LABELS, type PilotState } from '../../workflows/pilot/state';
 import { caller, isAdmin, type Caller } from '../auth';
-import { checkUnits } from '../documentArrival';
 import { ApiError } from '../errors';
 import { pilotFamily } from '../families/pilot';
 import { describe } from '../openapi';
+import { registerPilot } from '../pilotRegistration';
 import * as s from '../schemas/pilots';
 import { answers, ok, PilotDetail, PilotLedger, PilotRegistered } from '../schemas/views';
-import { actorOf, json, paramsOf, startOnce, stepRoute } from '../steps';
+import { actorOf, json, paramsOf, stepRoute } from '../steps';
 
 const tags = ['改革试点'];
 
@@ -92,66 +89,15 @@ export function pilotsRouter(db: Db, client: Client): Router {
     return { ...withLabel(pilot), events, notices, obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.pilot.warningWindow) })) };
   }
 
-  async function checkLeader(id: string): Promise<void> {
-    if (!(await db.official.count({ where: { id, active: true } }))) throw new ApiError('VALIDATION_FAILED', '牵头领导不存在', [{ path: ['leaderId'], message: 'unknown official' }]);
-  }
-
   r.post('/pilots', async (req, res) => {
     const body = s.PilotRegistration.parse(req.body ?? {});
     const c = caller(req);
-    const leadUnitId = body.origin === 'WON' ? body.leadUnitId : body.unitId;
     if (!isAdmin(c) && !(body.origin === 'EXPERIENCE' && c.unitId === body.unitId)) {
       throw new ApiError('FORBIDDEN', body.origin === 'WON' ? '只有市委改革办可以登记改革试点' : '只能登记本单位的改革经验');
     }
-    // 第二十一条: the pilot runs under the policy of the unit that leads it (else the city's).
-    const policy = await resolvePolicy(db, leadUnitId);
-    let pilot = await db.pilot.findUnique({ where: { reference: body.reference } });
-    let created = false;
-    if (!pilot) {
-      await checkUnits(db, [leadUnitId, ...(body.origin === 'WON' ? body.participantUnitIds : [])]);
-      if (body.origin === 'WON') {
-        await checkLeader(body.leaderId);
-        if (new Date(body.dueAt) <= new Date()) throw new ApiError('VALIDATION_FAILED', '完成时限须晚于当前时间', [{ path: ['dueAt'], message: 'must be in the future' }]);
-      }
-      const id = crypto.randomUUID();
-      try {
-        pilot = await db.pilot.create({
-          data: {
-            id,
-            reference: body.reference,
-            origin: body.origin,
-            title: body.title,
-            workflowId: pilotWorkflowId(id),
-            state: 'REGISTERED',
-            leadUnitId,
-            policyVersion: policy.version,
-            ...(body.origin === 'WON'
-              ? { level: body.level, participantUnitIds: body.participantUnitIds, leaderId: body.leaderId, goals: body.goals, dueAt: new Date(body.dueAt), resultsUse: body.resultsUse }
-              : { summary: body.summary, cityWide: body.cityWide, participantUnitIds: [] }),
-          },
-        });
-        created = true;
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'P2002') throw err;
-        pilot = await db.pilot.findUniqueOrThrow({ where: { reference: body.reference } });
-      }
-    } else if (!mayView(c, pilot)) {
-      throw new ApiError('FORBIDDEN', '该编号已被其他单位的事项使用');
-    }
-    // Start (or find) the workflow even for a known pilot: a previous registration may have stored the row and then lost Temporal.
-    const input: m.PilotWorkflowInput = {
-      version: 1,
-      pilotId: pilot.id,
-      origin: pilot.origin as m.PilotWorkflowInput['origin'],
-      title: pilot.title,
-      level: (pilot.level as PilotLevel | null) ?? undefined,
-      leadUnitId: pilot.leadUnitId,
-      participantUnitIds: pilot.participantUnitIds,
-      plan: pilot.origin === 'WON' ? { leaderId: pilot.leaderId!, goals: pilot.goals!, dueAt: pilot.dueAt!.toISOString(), resultsUse: pilot.resultsUse! } : undefined,
-      cityWide: pilot.cityWide,
-      policy,
-    };
-    await startOnce(client, pilotWorkflow, { taskQueue: TASK_QUEUE, workflowId: pilot.workflowId, args: [input] });
+    const existing = await db.pilot.findUnique({ where: { reference: body.reference } });
+    if (existing && !mayView(c, existing)) throw new ApiError('FORBIDDEN', '该编号已被其他单位的事项使用');
+    const { pilot, created } = await registerPilot(db, client, body);
     res.status(created ? 201 : 200).json({ created, pilot: await detail(pilot.id) });
   });
 
