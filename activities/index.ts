@@ -8,6 +8,7 @@ import { createExplorationActivities } from './exploration';
 import { createEvaluationActivities } from './evaluation';
 import type { Mailer } from './mailer';
 import { createMeetingActivities } from './meeting';
+import { createPilotActivities } from './pilot';
 import { createRecordActivities } from './records';
 
 export interface ActivityDeps {
@@ -24,5 +25,6 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createExplorationActivities(db, mailer),
     ...createMeetingActivities(db, mailer),
     ...createEvaluationActivities(db, mailer),
+    ...createPilotActivities(db, mailer),
   };
 }

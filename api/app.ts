@@ -27,6 +27,7 @@ import { documentsRouter } from './routes/documents';
 import { meetingsRouter } from './routes/meetings';
 import { evaluationsRouter } from './routes/evaluations';
 import { inboxRouter } from './routes/inbox';
+import { pilotsRouter } from './routes/pilots';
 import { policiesRouter } from './routes/policies';
 import { innovationPublicRouter, innovationRouter } from './routes/innovation';
 import { openApiRouter } from './routes/openapi';
@@ -108,6 +109,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(innovationRouter(db, client));
   api.use(explorationRouter(db, client));
   api.use(evaluationsRouter(db, client));
+  api.use(pilotsRouter(db, client));
   api.use(adminRouter({ db, client, temporalUiUrl: uiUrl, now: clock }));
   api.use(tokensRouter(db, tokenLifetimeDays ?? TOKEN_LIFETIME_DAYS_DEFAULT));
   app.use('/api', api);

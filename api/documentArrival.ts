@@ -18,7 +18,8 @@ export interface ArrivalResult {
   created: boolean;
 }
 
-async function checkUnits(db: Db, ids: string[]): Promise<void> {
+/** 400 unless every unit exists (shared by the routes that name units). */
+export async function checkUnits(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   const found = await db.unit.findMany({ where: { id: { in: ids } }, select: { id: true } });
   const missing = ids.filter((id) => !found.some((f) => f.id === id));

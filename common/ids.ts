@@ -30,3 +30,8 @@ export function superiorMeetingWorkflowId(level: 'CENTRAL' | 'PROVINCIAL', heldA
 export function evaluationWorkflowId(year: number): string {
   return `evaluation:${year}`;
 }
+
+/** A reform pilot or a grassroots experience reported upward (第十一条, 第十三条): one workflow per registered pilot. */
+export function pilotWorkflowId(pilotId: string): string {
+  return `pilot:${pilotId}`;
+}

@@ -6,3 +6,4 @@ export { rolloutWorkflow } from './innovation/rollout';
 export { explorationWorkflow, explorationScheduleWorkflow } from './exploration/workflow';
 export { meetingWorkflow } from './meeting/workflow';
 export { evaluationWorkflow, evaluationScheduleWorkflow } from './evaluation/workflow';
+export { pilotWorkflow } from './pilot/workflow';

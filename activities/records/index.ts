@@ -12,13 +12,14 @@ import { writeExploration, type ExplorationChange } from './exploration';
 import { writeEvaluation, type EvaluationChange } from './evaluation';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
 import { writeMeeting, type MeetingChange } from './meeting';
+import { writePilot, type PilotChange } from './pilot';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, EvaluationChange, ExplorationChange, MeetingChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, EvaluationChange, ExplorationChange, MeetingChange, PilotChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
-  /** The document, month, selection or rollout the workflow is about. */
+  /** The document, month, selection, rollout or pilot the workflow is about. */
   subjectId: string;
   /** The workflow's revision of this change: greater than every earlier change's. */
   revision: number;
@@ -30,7 +31,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange | EvaluationChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange | EvaluationChange | PilotChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -61,6 +62,9 @@ export function createRecordActivities(db: Db) {
               break;
             case 'evaluation':
               await writeEvaluation(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'pilot':
+              await writePilot(tx, c.subjectId, c.revision, c);
               break;
           }
           if (c.event) {

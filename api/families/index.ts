@@ -7,12 +7,13 @@ import { explorationFamily } from './exploration';
 import { evaluationFamily } from './evaluation';
 import type { Family, Subject } from './family';
 import { meetingFamily } from './meeting';
+import { pilotFamily } from './pilot';
 import { rolloutFamily } from './rollout';
 import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily, evaluationFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily, evaluationFamily, pilotFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {

@@ -580,3 +580,40 @@ export const ExplorationDetail = z
 
 export const ExplorationStarted = z.object({ started: z.boolean(), year: z.string(), workflowId: z.string(), exploration: ExplorationDetail.optional() });
 export const ExplorationList = z.object({ items: z.array(z.object({ id: z.string(), workflowId: z.string(), phase: z.string(), phaseLabel: z.string(), approvedAt: instant.nullable(), closedAt: instant.nullable() })) });
+// ---- pilots (第十一条, 第十三条)
+
+export const Pilot = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    origin: z.enum(['WON', 'EXPERIENCE']),
+    level: z.string().nullable(),
+    title: z.string(),
+    summary: z.string().nullable(),
+    cityWide: z.boolean(),
+    workflowId: z.string(),
+    state: z.string(),
+    stateLabel: z.string(),
+    leadUnitId: z.string(),
+    participantUnitIds: z.array(z.string()),
+    leaderId: z.string().nullable(),
+    goals: z.string().nullable(),
+    dueAt: instant.nullable(),
+    resultsUse: z.string().nullable(),
+    dispatches: z.number().int(),
+    acceptedAt: instant.nullable(),
+    reportedAt: instant.nullable(),
+    reportedTo: z.array(z.string()),
+    policyVersion: z.string(),
+    createdAt: instant,
+  })
+  .openapi('Pilot');
+
+export const PilotDetail = Pilot.extend({
+  events: z.array(z.object({ id: z.string(), step: z.string(), actorId: z.string().nullable(), at: instant, data: z.unknown() })),
+  notices: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), rule: z.string(), dueAt: instant.nullable(), createdAt: instant })),
+  obligations: z.array(Obligation),
+}).openapi('PilotDetail');
+
+export const PilotRegistered = z.object({ created: z.boolean(), pilot: PilotDetail });
+export const PilotLedger = z.object({ items: z.array(Pilot) });

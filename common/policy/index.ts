@@ -8,6 +8,7 @@ import { CyclePolicy, defaultCyclePolicy } from './cycle';
 import { ExplorationPolicy, defaultExplorationPolicy } from './exploration';
 import { MeetingPolicy, defaultMeetingPolicy } from './meeting';
 import { EvaluationPolicy, defaultEvaluationPolicy } from './evaluation';
+import { PilotPolicy, defaultPilotPolicy } from './pilot';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -25,6 +26,7 @@ export const Policy = z
     exploration: ExplorationPolicy,
     meeting: MeetingPolicy,
     evaluation: EvaluationPolicy,
+    pilot: PilotPolicy,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -40,6 +42,7 @@ export const defaultPolicy: Policy = {
   exploration: defaultExplorationPolicy,
   meeting: defaultMeetingPolicy,
   evaluation: defaultEvaluationPolicy,
+  pilot: defaultPilotPolicy,
 };
 
 export * from './duration';
@@ -50,3 +53,4 @@ export * from './cycle';
 export * from './exploration';
 export * from './meeting';
 export * from './evaluation';
+export * from './pilot';

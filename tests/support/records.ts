@@ -21,6 +21,8 @@ import * as im from '../../workflows/innovation/messages';
 import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
 import { meetingStateQuery, type MeetingView } from '../../workflows/meeting/messages';
 import { meetingObligations } from '../../workflows/meeting/obligations';
+import { pilotQuery, type PilotView } from '../../workflows/pilot/messages';
+import { pilotObligations } from '../../workflows/pilot/obligations';
 import { eventually } from './eventually';
 
 type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
@@ -189,6 +191,21 @@ const CHECKS: Record<string, Check> = {
       ...differ('owing', owing(row.owing as unknown as MeetingView['owing']), owing(v.owing)),
       ...differ('meetings', meetings(row.meetings), meetings(v.meetings)),
       ...(await obligationsDiffer(db, workflowId, meetingObligations({ ...v, fired: [] }, workflowId, v.title))),
+    ];
+  },
+
+  async pilot(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<PilotView>(pilotQuery);
+    const row = await db.pilot.findUnique({ where: { workflowId } });
+    if (!row) return ['no Pilot row'];
+    const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
+    return [
+      ...differ('state', row.state, v.state),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('dispatches', row.dispatches, v.dispatches.length),
+      ...differ('plan', [row.goals, at(row.dueAt)], [v.plan?.goals ?? null, at(v.plan?.dueAt)]),
+      ...differ('upward report', [at(row.reportedAt), row.reportedTo], [at(v.reportedAt), v.reportedTo ?? []]),
+      ...(await obligationsDiffer(db, workflowId, pilotObligations({ ...v, fired: [] }, workflowId, v.leadUnitId))),
     ];
   },
 };

@@ -557,6 +557,35 @@ CREATE TABLE "ApiToken" (
 );
 
 -- CreateTable
+CREATE TABLE "Pilot" (
+    "id" TEXT NOT NULL,
+    "reference" TEXT NOT NULL,
+    "origin" TEXT NOT NULL,
+    "level" TEXT,
+    "title" TEXT NOT NULL,
+    "summary" TEXT,
+    "cityWide" BOOLEAN NOT NULL DEFAULT false,
+    "workflowId" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "leadUnitId" TEXT NOT NULL,
+    "participantUnitIds" TEXT[],
+    "leaderId" TEXT,
+    "goals" TEXT,
+    "dueAt" TIMESTAMP(3),
+    "resultsUse" TEXT,
+    "dispatches" INTEGER NOT NULL DEFAULT 0,
+    "acceptedAt" TIMESTAMP(3),
+    "reportedAt" TIMESTAMP(3),
+    "reportedTo" TEXT[],
+    "policyVersion" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Pilot_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "LoginCode" (
     "id" TEXT NOT NULL,
     "officialId" TEXT NOT NULL,
@@ -765,6 +794,18 @@ CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 
 -- CreateIndex
 CREATE INDEX "ApiToken_officialId_idx" ON "ApiToken"("officialId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Pilot_reference_key" ON "Pilot"("reference");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Pilot_workflowId_key" ON "Pilot"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "Pilot_state_idx" ON "Pilot"("state");
+
+-- CreateIndex
+CREATE INDEX "Pilot_leadUnitId_idx" ON "Pilot"("leadUnitId");
 
 -- CreateIndex
 CREATE INDEX "LoginCode_officialId_createdAt_idx" ON "LoginCode"("officialId", "createdAt");
