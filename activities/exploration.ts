@@ -3,7 +3,7 @@
 // Idempotent: notices are stored once per key and e-mailed once per recipient.
 import type { Db } from '../common/db';
 import type { NoticeExplanation } from './notices';
-import { REFORM_OFFICE_ID } from '../common/org';
+import { isCitySpecialGroup, REFORM_OFFICE_ID } from '../common/org';
 import type { Policy } from '../common/policy';
 import { resolvePolicy } from '../common/policy/resolve';
 import { approvedItems, implementingUnits, type ExplorationItem, type ExplorationSetup } from '../workflows/exploration/state';
@@ -33,11 +33,12 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
   const director = () => officialsOf(db, [REFORM_OFFICE_ID], ['DIRECTOR']);
 
   async function setupOf(): Promise<ExplorationSetup> {
-    const units = await db.unit.findMany({ where: { kind: { in: ['DISTRICT', 'DEPARTMENT', 'SPECIAL_GROUP'] } }, select: { id: true, kind: true, parentId: true }, orderBy: { id: 'asc' } });
+    const units = await db.unit.findMany({ select: { id: true, name: true, kind: true, parentId: true }, orderBy: { id: 'asc' } });
+    const byId = new Map(units.map((u) => [u.id, u]));
     return {
-      submitters: units.filter((u) => u.kind !== 'SPECIAL_GROUP').map((u) => u.id),
-      // A district's own special group (one with a parent) is not one of the city's.
-      groups: units.filter((u) => u.kind === 'SPECIAL_GROUP' && !u.parentId).map((u) => u.id),
+      submitters: units.filter((u) => u.kind === 'DISTRICT' || u.kind === 'DEPARTMENT').map((u) => u.id),
+      // A district's own special group is not one of the city's (第七条, 第十六条(三)).
+      groups: units.filter((u) => isCitySpecialGroup(u, byId)).map((u) => u.id),
       directorId: (await director())[0],
     };
   }
