@@ -18,6 +18,8 @@ import * as cm from '../../workflows/cycle/messages';
 import { monthEnd, monthStart, shanghaiMonth } from '../../workflows/cycle/state';
 import { cycleWorkflow } from '../../workflows/cycle/workflow';
 import * as dm from '../../workflows/document/messages';
+import * as xm from '../../workflows/exploration/messages';
+import { explorationWorkflow } from '../../workflows/exploration/workflow';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import * as im from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
@@ -229,6 +231,32 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
   // 第三条, 第四条(一): a central meeting, taken over by a provincial one; one body's first item misses it
   // (the office is alerted), another conveys it; the rest are reminded and chased.
+  // 第十二条: a year's call with two items, the call's close, both groups' signed reviews, the office's review,
+  // the director's approval and bulletin, one month's report, then the next round with its reminders and chases.
+  'exploration-year': async (c) => {
+    const year = String(2200 + Math.floor(Math.random() * 700));
+    const h = await c.env.client.workflow.start(explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId: `exploration:${year}-${c.tag}`, args: [{ version: 1, year, policy: defaultPolicy }] });
+    const u = <A,>(def: UpdateDefinition<xm.ExplorationView, [A]>, arg: A) => h.executeUpdate(def, { args: [arg] });
+    await h.executeUpdate(xm.explorationReadyUpdate);
+    const [a, b] = DISTRICTS;
+    await u(xm.submitItemUpdate, { actor: districtActor(a), title: '一窗受理', summary: '政务服务一窗受理', kind: 'ACHIEVEMENT', groupId: 'sg-economy' });
+    await u(xm.submitItemUpdate, { actor: districtActor(b), title: '养老服务站', summary: '统一养老服务站标准', kind: 'PROPOSAL', groupId: 'sg-society' });
+    await c.env.sleep(32 * DAY);
+    await settle(h);
+    const [i1, i2] = (await h.query(xm.explorationQuery)).items;
+    await u(xm.groupReviewUpdate, { actor: { officialId: 'sg-economy-leader', unitId: 'sg-economy' }, groupId: 'sg-economy', decisions: [{ itemId: i1.id, passed: true }] });
+    await u(xm.groupReviewUpdate, { actor: { officialId: 'sg-society-leader', unitId: 'sg-society' }, groupId: 'sg-society', decisions: [{ itemId: i2.id, passed: true }] });
+    await settle(h);
+    await u(xm.officeReviewUpdate, { actor: admin, decisions: [{ itemId: i1.id, passed: true }, { itemId: i2.id, passed: false, comment: '转报省级' }] });
+    await u(xm.approveItemsUpdate, { actor: admin, decisions: [{ itemId: i1.id, passed: true }] });
+    await u(xm.reportProgressUpdate, { actor: districtActor(a), round: 1, reports: [{ itemId: i1.id, text: '已覆盖12个村居' }] });
+    for (let i = 0; i < 3; i++) {
+      await c.env.sleep(15 * DAY);
+      await settle(h);
+    }
+    await h.terminate('recorded');
+    return [h];
+  },
   'meeting-first-item': async (c) => {
     const heldAt = (day: number) => new Date(Date.now() - (1000 + Math.floor(Math.random() * 1000) - day) * DAY).toISOString();
     const register = async (level: 'CENTRAL' | 'PROVINCIAL', at: string) => {

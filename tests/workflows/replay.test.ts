@@ -28,7 +28,7 @@ describe('replay corpus', () => {
       }),
     );
     // cycleScheduleWorkflow is only a starter of cycleWorkflow (covered by its unit-level tests).
-    expect([...types].sort()).toEqual(['cycleWorkflow', 'documentWorkflow', 'meetingWorkflow', 'rolloutWorkflow', 'selectionWorkflow']);
+    expect([...types].sort()).toEqual(['cycleWorkflow', 'documentWorkflow', 'explorationWorkflow', 'meetingWorkflow', 'rolloutWorkflow', 'selectionWorkflow']);
   });
 
   it('replays every recorded history without a determinism violation', async () => {
