@@ -80,6 +80,11 @@ describe('pilots API (dev server, PostgreSQL, SMTP sink)', () => {
     expect((await post(`/pilots/${id}/progress`, 'dept-finance-liaison', { note: '参与' })).status).toBe(403);
     expect((await post(`/pilots/${id}/progress`, 'dept-health-liaison', {})).status).toBe(400);
     expect((await post(`/pilots/${id}/progress`, 'dept-health-liaison', { note: '完成首批病种分值测算' })).status).toBe(200);
+    expect((await post(`/pilots/${id}/plan`, 'dept-health-liaison', { goals: '改' })).status).toBe(403);
+    expect((await post(`/pilots/${id}/plan`, 'ro-director', { note: '无调整' })).status).toBe(400);
+    const stale = await post(`/pilots/${id}/plan`, 'ro-director', { dueAt: '2020-01-01T00:00:00+08:00' });
+    expect([stale.status, stale.body.error.message]).toEqual([409, '新的完成时限须晚于当前时间']);
+    expect((await post(`/pilots/${id}/plan`, 'ro-director', { goals: '按病种分值付费全覆盖，并纳入DRG监测' })).body.goals).toBe('按病种分值付费全覆盖，并纳入DRG监测');
     expect((await post(`/pilots/${id}/acceptance`, 'dept-health-liaison', { approved: true })).status).toBe(403);
     const early = await post(`/pilots/${id}/acceptance`, 'ro-director', { approved: true });
     expect([early.status, early.body.error.message]).toEqual([409, '当前状态为“试点推进中”，不能组织验收（需处于“已申请验收”）']);
@@ -91,7 +96,7 @@ describe('pilots API (dev server, PostgreSQL, SMTP sink)', () => {
     expect((await post(`/pilots/${id}/upward-report`, 'ro-director', { to: [], summary: '报告' })).status).toBe(400);
     const reported = await post(`/pilots/${id}/upward-report`, 'ro-director', { to: ['PROVINCIAL'], summary: '试点成果报省委改革办' });
     expect([reported.status, reported.body.state, reported.body.reportedTo, reported.body.obligations]).toEqual([200, 'REPORTED', ['PROVINCIAL'], []]);
-    expect(reported.body.events.map((e: { step: string }) => e.step)).toEqual(['registered', 'reportProgress', 'requestAcceptance', 'acceptance', 'reportUpward']);
+    expect(reported.body.events.map((e: { step: string }) => e.step)).toEqual(['registered', 'reportProgress', 'revisePlan', 'requestAcceptance', 'acceptance', 'reportUpward']);
   });
 
   it('第十三条: a unit registers its own experience; a city-wide one is reported to both the central and the provincial office', async () => {

@@ -141,6 +141,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
       validator: (a) => {
         validate('revisePlan');
         if (!a.goals && !a.dueAt) throw new Error('请说明调整的目标任务或完成时限');
+        if (a.dueAt && new Date(a.dueAt) <= new Date()) throw new Error('新的完成时限须晚于当前时间');
       },
     },
   );
