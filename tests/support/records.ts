@@ -140,9 +140,10 @@ const CHECKS: Record<string, Check> = {
       ...differ('seed', row.seed, v.seed),
       ...differ('self-scores', units(body.selfScores), units(v.selfScores)),
       ...differ('department scores', units(body.departmentScores), units(v.departmentScores)),
-      ...differ('visits', body.visits, v.visits),
+      // jsonb keeps its own key order: compare values.
+      ...differ('visits', body.visits.map((x) => [x.districtId, x.chosen, x.drawn]), v.visits.map((x) => [x.districtId, x.chosen, x.drawn])),
       ...differ('report', body.report?.submittedAt ?? null, v.report?.submittedAt ?? null),
-      ...differ('follow-ups', body.followUps, v.followUps),
+      ...differ('follow-ups', body.followUps.map((f) => [f.id, f.unitId, f.dueAt, f.doneAt ?? null]), v.followUps.map((f) => [f.id, f.unitId, f.dueAt, f.doneAt ?? null])),
       ...(await obligationsDiffer(db, workflowId, evaluationObligations({ ...v, fired: [] }, workflowId))),
     ];
   },
