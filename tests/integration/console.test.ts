@@ -46,7 +46,7 @@ describe('console routes (dev server)', () => {
     const res = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
-      .send({ level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁农发'), issuedAt: '2026-11-01', leadUnitId: 'dept-agriculture', participantUnitIds: ['dept-commerce'] });
+      .send({ level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁农发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-agriculture', participantUnitIds: ['dept-commerce'] });
     expect(res.status).toBe(201);
     shaped(v.DocumentArrived, res.body);
     docId = res.body.document.id;

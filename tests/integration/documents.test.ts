@@ -44,7 +44,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     const res = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '关于推进数字政府建设的实施意见', docNumber, issuedAt: '2026-11-10', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+      .send({ level: 'PROVINCIAL', title: '关于推进数字政府建设的实施意见', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
     return res;
   }
 
@@ -66,7 +66,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(mail.text).toContain('务必于');
     expect(mail.text).toContain('依据：第五条');
 
-    const again = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '重复推送', docNumber, issuedAt: '2026-11-10' });
+    const again = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '重复推送', docNumber, issuedAt: new Date().toISOString() });
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(false);
     expect(again.body.document.id).toBe(id);
@@ -97,13 +97,13 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.details.map((i: { path: string[] }) => i.path[0]).sort()).toEqual(['issuedAt', 'level', 'title']);
-    const unknownUnit = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-nowhere' });
+    const unknownUnit = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-nowhere' });
     expect(unknownUnit.status).toBe(400);
     expect(await deps.db.document.count({ where: { docNumber } })).toBe(0);
 
     expect((await request(app).post('/api/documents').send({})).status).toBe(401);
     expect((await request(app).get('/api/inbox').set('Authorization', 'Bearer not-a-token')).status).toBe(401);
-    const forbidden = await request(app).post('/api/documents').set(as('dept-health-liaison')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01' });
+    const forbidden = await request(app).post('/api/documents').set(as('dept-health-liaison')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: new Date().toISOString() });
     expect(forbidden.status).toBe(403);
   });
 
