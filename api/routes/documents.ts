@@ -128,7 +128,8 @@ export const DOCUMENT_STEPS = new Map<string, { who: Actor; update: string }>();
 /** The unit's leaders or the reform office reassign, not any official of the unit. */
 export const mayReassign = (c: Caller) => isAdmin(c) || c.roles.some((role) => role === 'HEAD' || role === 'LEADER_IN_CHARGE');
 
-export function documentsRouter(db: Db, client: Client): Router {
+/** `now`: the API's clock (the workflows' in tests that move it), against which arrival instants are judged. */
+export function documentsRouter(db: Db, client: Client, now: () => Date | Promise<Date>): Router {
   const r = Router();
 
   const load = (req: Request): Promise<Document> => viewableDocument(db, caller(req), String(req.params.id));
@@ -175,7 +176,8 @@ export function documentsRouter(db: Db, client: Client): Router {
     const c = caller(req);
     if (!mayRegisterDocuments(c)) throw new ApiError('FORBIDDEN', '只有市委改革办（或公文交换接口）可以登记上级文件');
     // Clocks count from these instants (第五条): one in the future would hold every deadline back.
-    const future = (['issuedAt', 'receivedAt'] as const).filter((k) => body[k] && new Date(body[k]).getTime() > Date.now());
+    const at = (await now()).getTime();
+    const future = (['issuedAt', 'receivedAt'] as const).filter((k) => body[k] && new Date(body[k]).getTime() > at);
     if (future.length) throw new ApiError('VALIDATION_FAILED', '印发时间和到市时间不能晚于当前时间', future.map((k) => ({ path: [k], message: 'must not be in the future' })));
     const { document, created } = await registerDocument(db, client, body);
     res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id, c) });
