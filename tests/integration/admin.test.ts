@@ -79,7 +79,7 @@ describe('admin API (dev server)', () => {
     const ledger = await step(
       'dept-health-liaison',
       'ledger',
-      { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] },
+      { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草实施意见', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString() }] },
       `${keyTag}-ledger`,
       docNumber,
     );

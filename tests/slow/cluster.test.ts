@@ -142,7 +142,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
         // Each step through one API, then again through the other with the same Idempotency-Key.
         await call(a, 'POST', `/documents/${document.id}/acknowledge`, lead, {}, `ack-${i}`);
         await call(b, 'POST', `/documents/${document.id}/acknowledge`, lead, {}, `ack-${i}`);
-        const ledger = { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] };
+        const ledger = { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草实施意见', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString() }] };
         await call(b, 'POST', `/documents/${document.id}/ledger`, lead, ledger, `ledger-${i}`);
         await call(a, 'POST', `/documents/${document.id}/ledger`, lead, ledger, `ledger-${i}`);
         docs.push({ docNumber, ...document });
