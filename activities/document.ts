@@ -21,6 +21,10 @@ export interface DocumentNoticeArgs {
   participantUnitIds: string[];
   responsibleIds?: string[];
   task?: LedgerTaskView;
+  /** The district a distribution notice (印发到区县) goes to. */
+  districtId?: string;
+  /** A duty already due when the document was registered (a backlog imported late): since when, and when it was registered. */
+  late?: { dueSince: string; registeredAt: string };
   /** Copy the city leader in charge (escalation after repeated follow-ups). */
   escalate?: boolean;
   createdBy?: string;
@@ -37,6 +41,15 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
     const leaderInCharge = await officialsWith(lead, ['LEADER_IN_CHARGE']);
     const director = await officialsWith([REFORM_OFFICE_ID], ['DIRECTOR']);
     switch (a.kind) {
+      case 'LEAD_REQUEST':
+        return { to: await officialsWith([REFORM_OFFICE_ID], ['LIAISON']), cc: director };
+      case 'LEAD_CHASE':
+        return { to: [...(await officialsWith([REFORM_OFFICE_ID], ['LIAISON'])), ...director], cc: [] };
+      case 'LEDGER_CHASE':
+        return { to: [...responsible, ...leaderInCharge], cc: [] };
+      case 'DISTRIBUTION':
+      case 'DISTRIBUTION_CHASE':
+        return { to: await officialsWith([a.districtId!], ['DIRECTOR', 'LIAISON']), cc: [] };
       case 'PROMPT':
         return { to: [...responsible, ...leaderInCharge], cc: await officialsWith(a.participantUnitIds, ['LIAISON']) };
       case 'ASSIGNMENT':
@@ -62,7 +75,7 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
   return {
     async sendDocumentNotice(a: DocumentNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
       const doc = await db.document.findUniqueOrThrow({ where: { id: a.documentId } });
-      const unitIds = [a.leadUnitId, a.task?.unitId].filter((u): u is string => !!u);
+      const unitIds = [a.leadUnitId, a.task?.unitId, a.districtId].filter((u): u is string => !!u);
       const units = await db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } });
       const unitName = (id?: string) => units.find((u) => u.id === id)?.name ?? '市委改革办';
       const { title, body } = renderDocumentNotice(a.kind, {
@@ -73,6 +86,9 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
         task: a.task ? { title: a.task.title, unitName: unitName(a.task.unitId), dueAt: a.task.dueAt } : undefined,
         note: a.note,
         followUp: a.followUp,
+        from: a.explanation,
+        districtName: a.districtId ? unitName(a.districtId) : undefined,
+        late: a.late,
       });
       const { to, cc } = await recipients(a);
       return issueNotice(db, mailer, {

@@ -9,7 +9,12 @@ export type DocumentNoticeKind =
   | 'ORDER'
   | 'ORDER_FOLLOW_UP'
   | 'LEDGER_DISPATCH'
-  | 'MANUAL_CHASE';
+  | 'MANUAL_CHASE'
+  | 'LEAD_REQUEST'
+  | 'LEAD_CHASE'
+  | 'LEDGER_CHASE'
+  | 'DISTRIBUTION'
+  | 'DISTRIBUTION_CHASE';
 
 export interface DocumentNoticeContext {
   docNumber: string;
@@ -19,14 +24,28 @@ export interface DocumentNoticeContext {
   task?: { title: string; unitName: string; dueAt: string };
   note?: string;
   followUp?: number;
+  /** What the deadline counts from and for how long (named in the 交办单). */
+  from?: { startEvent: string; startedAt: string; offset: string };
+  districtName?: string;
+  /** A backlog: the notice was due before the document was registered. */
+  late?: { dueSince: string; registeredAt: string };
 }
 
 const SIGNATURE = '\n\n市委全面深化改革领导小组办公室';
 
 export function renderDocumentNotice(kind: DocumentNoticeKind, c: DocumentNoticeContext): { title: string; body: string } {
+  const { title, body } = render(kind, c);
+  // A backlog imported late: say that this notice was due long ago, and since when.
+  const late = c.late ? `\n\n（本通知应于${formatShanghai(c.late.dueSince)}发出；该文件于${formatShanghai(c.late.registeredAt)}才登记入督办系统，现予补发，期限自${formatShanghai(c.late.dueSince)}起已届满。）` : '';
+  return { title, body: body.replace(SIGNATURE, `${late}${SIGNATURE}`) };
+}
+
+function render(kind: DocumentNoticeKind, c: DocumentNoticeContext): { title: string; body: string } {
   const doc = `《${c.docTitle}》（${c.docNumber}）`;
   const due = c.dueAt ? formatShanghai(c.dueAt) : '';
   const note = c.note ? `\n\n附言：${c.note}` : '';
+  // 第五条（三）: the 交办单 names what its month counts from (the superior document's issuance, or its receipt).
+  const anchor = c.from ? `（自${c.from.startEvent}之时${formatShanghai(c.from.startedAt)}起${c.from.offset}内）` : '';
   switch (kind) {
     case 'PROMPT':
       return {
@@ -36,7 +55,7 @@ export function renderDocumentNotice(kind: DocumentNoticeKind, c: DocumentNotice
     case 'ASSIGNMENT':
       return {
         title: `【交办单】${c.docNumber} ${c.docTitle}（${due}前出台）`,
-        body: `${c.leadUnitName}：\n\n省级改革文件${doc}已到市，现交由你单位牵头，会同有关参与部门研究出台市级贯彻落实意见或方案，务必于${due}前制定出台市级配套文件并印发到区县。\n\n请在系统中签收本单，第一时间建立台账（牵头领导、起草单位、时间表，任务分解到部门和具体责任人），并在交办三周内完成上会文件初稿。${note}${SIGNATURE}`,
+        body: `${c.leadUnitName}：\n\n省级改革文件${doc}已到市，现交由你单位牵头，会同有关参与部门研究出台市级贯彻落实意见或方案，务必于${due}前${anchor}制定出台市级配套文件并印发到区县。\n\n请在系统中签收本单，第一时间建立台账（牵头领导、起草单位、时间表，任务分解到部门和具体责任人），并在交办三周内完成上会文件初稿。${note}${SIGNATURE}`,
       };
     case 'REMINDER':
       return {
@@ -62,6 +81,31 @@ export function renderDocumentNotice(kind: DocumentNoticeKind, c: DocumentNotice
       return {
         title: `【台账调度】${c.task?.title ?? ''}（${c.docNumber}）`,
         body: `${c.task?.unitName ?? c.leadUnitName}：\n\n根据${doc}配套文件台账，你负责的任务“${c.task?.title ?? ''}”尚未销号（计划完成时间：${c.task ? formatShanghai(c.task.dueAt) : ''}）。请在系统中报送本月进展，完成后申请销号。${note}${SIGNATURE}`,
+      };
+    case 'LEAD_REQUEST':
+      return {
+        title: `【待确定牵头部门】${c.docNumber} ${c.docTitle}（${due}前）`,
+        body: `市委改革办：\n\n省级改革文件${doc}已到市，登记时未明确牵头部门。请于${due}前在系统中确定牵头部门，确定后即向其下发《交办单》。${note}${SIGNATURE}`,
+      };
+    case 'LEAD_CHASE':
+      return {
+        title: `【催办·确定牵头部门】${c.docNumber} ${c.docTitle}`,
+        body: `市委改革办：\n\n省级改革文件${doc}已到市，确定牵头部门的期限（${due}）已过，《交办单》仍未下发。请立即确定牵头部门。${note}${SIGNATURE}`,
+      };
+    case 'LEDGER_CHASE':
+      return {
+        title: `【催办·建立台账】${c.docNumber} ${c.docTitle}`,
+        body: `${c.leadUnitName}：\n\n${doc}已交办你单位，按要求应第一时间签收并建立台账（牵头领导、起草单位、时间表，任务分解到部门和具体责任人），期限（${due}）已过仍未建立。请立即办理。${note}${SIGNATURE}`,
+      };
+    case 'DISTRIBUTION':
+      return {
+        title: `【印发通知】${c.docNumber} ${c.docTitle}的市级配套文件`,
+        body: `${c.districtName ?? ''}：\n\n贯彻落实${doc}的市级配套文件已印发到区县，请组织学习贯彻，并于${due}前在系统中签收。${note}${SIGNATURE}`,
+      };
+    case 'DISTRIBUTION_CHASE':
+      return {
+        title: `【催办·签收配套文件】${c.docNumber} ${c.docTitle}`,
+        body: `${c.districtName ?? ''}：\n\n贯彻落实${doc}的市级配套文件已印发，签收期限（${due}）已过，你区县尚未签收。请立即签收并抓好贯彻落实。${note}${SIGNATURE}`,
       };
     case 'MANUAL_CHASE':
       return {

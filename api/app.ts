@@ -101,7 +101,7 @@ export function createApp({ db, client, temporalUiUrl, now, rateLimits, mailer, 
   api.use(limits.afterAuthentication);
   api.use(authRouter(db));
   api.use(consoleRouter(db, clock));
-  api.use(documentsRouter(db, client));
+  api.use(documentsRouter(db, client, clock));
   api.use(cyclesRouter(db, client));
   api.use(meetingsRouter(db, client));
   api.use(inboxRouter(db));

@@ -73,7 +73,10 @@ export async function registerDocument(db: Db, client: Client, a: DocumentArriva
     docNumber: document.docNumber,
     level: document.level,
     title: document.title,
-    receivedAt: document.receivedAt.toISOString(),
+    // The stated receipt; a document registered as it arrives is received when its workflow starts
+    // (the API's clock and the workflow's are one in production; a restart of a stored row keeps its own).
+    receivedAt: !created || a.receivedAt ? document.receivedAt.toISOString() : undefined,
+    superiorIssuedAt: document.issuedAt.toISOString(),
     leadUnitId: document.leadUnitId ?? undefined,
     participantUnitIds: document.participantUnitIds,
     linkedDocNumber: document.level === 'CENTRAL' ? document.linkedDocNumber ?? undefined : undefined,

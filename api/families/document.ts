@@ -16,6 +16,11 @@ const NOTICE_KINDS: Record<string, string> = {
   ORDER_FOLLOW_UP: '责令书跟踪督办',
   LEDGER_DISPATCH: '台账调度',
   MANUAL_CHASE: '人工催办单',
+  LEAD_REQUEST: '待确定牵头部门',
+  LEAD_CHASE: '催办确定牵头部门',
+  LEDGER_CHASE: '催办建立台账',
+  DISTRIBUTION: '配套文件印发通知',
+  DISTRIBUTION_CHASE: '催办签收配套文件',
   ESCALATION: '升级督办',
 };
 
@@ -35,10 +40,12 @@ export const documentFamily: Family = {
   title: '上级改革文件办理流程',
   rule: '第五条',
   updates: {
+    assignLead: { label: STEP_LABELS.assignLead, rule: '第五条', describe: (a) => a?.leadUnitId && `牵头部门：${a.leadUnitId}` },
+    acknowledgeDistribution: { label: '区县签收市级配套文件', rule: '第五条', describe: (a) => a?.districtId && `区县：${a.districtId}` },
     acknowledge: { label: STEP_LABELS.acknowledge, rule: '第五条', describe: note },
     openLedger: {
       label: STEP_LABELS.openLedger,
-      rule: '第五条',
+      rule: '第四条',
       describe: (a) => `台账任务 ${a?.tasks?.length ?? 0} 项，时间节点 ${a?.timeline?.length ?? 0} 个`,
     },
     submitDraft: { label: STEP_LABELS.submitDraft, rule: '第五条', describe: note },

@@ -188,7 +188,7 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
       } else if (TERMINAL.has(state)) {
         continue;
       } else if (update === 'addLedgerTask') {
-        if (state !== 'ASSIGNED' && state !== 'PROMPTED') actions.push({ path, form, label });
+        if (state !== 'AWAITING_LEAD' && state !== 'ASSIGNED' && state !== 'PROMPTED') actions.push({ path, form, label });
       } else if (update === 'ledgerProgress' || update === 'closeLedgerTask') {
         for (const t of openTasks) actions.push({ path: path.replace(':taskId', encodeURIComponent(t.id)), form, label: `${label}：${t.title}`, taskId: t.id });
       } else if (update === 'reassign') {

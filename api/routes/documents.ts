@@ -48,7 +48,7 @@ describe({
 });
 
 /** Who may complete which step: the lead unit, a named reviewer unit, or the reform office. */
-export type Actor = 'lead' | 'justice' | 'government' | 'reformOffice';
+export type Actor = 'lead' | 'justice' | 'government' | 'reformOffice' | 'district';
 const JUSTICE_UNIT_ID = 'dept-justice'; // 合法性审查 (市司法局)
 const GOVERNMENT_UNIT_ID = 'dept-gov-office'; // 政府常务会议 (市政府办公室)
 
@@ -63,11 +63,13 @@ export function mayAct(c: Caller, doc: Document, who: Actor): boolean {
       return c.unitId === GOVERNMENT_UNIT_ID;
     case 'reformOffice':
       return false;
+    case 'district':
+      return doc.districtIds.includes(c.unitId);
   }
 }
 
 export function mayView(c: Caller, doc: Document): boolean {
-  return isAdmin(c) || c.unitId === REFORM_OFFICE_ID || doc.leadUnitId === c.unitId || doc.participantUnitIds.includes(c.unitId);
+  return isAdmin(c) || c.unitId === REFORM_OFFICE_ID || doc.leadUnitId === c.unitId || doc.participantUnitIds.includes(c.unitId) || doc.districtIds.includes(c.unitId);
 }
 
 /**
@@ -126,7 +128,8 @@ export const DOCUMENT_STEPS = new Map<string, { who: Actor; update: string }>();
 /** The unit's leaders or the reform office reassign, not any official of the unit. */
 export const mayReassign = (c: Caller) => isAdmin(c) || c.roles.some((role) => role === 'HEAD' || role === 'LEADER_IN_CHARGE');
 
-export function documentsRouter(db: Db, client: Client): Router {
+/** `now`: the API's clock (the workflows' in tests that move it), against which arrival instants are judged. */
+export function documentsRouter(db: Db, client: Client, now: () => Date | Promise<Date>): Router {
   const r = Router();
 
   const load = (req: Request): Promise<Document> => viewableDocument(db, caller(req), String(req.params.id));
@@ -172,6 +175,10 @@ export function documentsRouter(db: Db, client: Client): Router {
     const body = s.DocumentArrival.parse(req.body ?? {});
     const c = caller(req);
     if (!mayRegisterDocuments(c)) throw new ApiError('FORBIDDEN', '只有市委改革办（或公文交换接口）可以登记上级文件');
+    // Clocks count from these instants (第五条): one in the future would hold every deadline back.
+    const at = (await now()).getTime();
+    const future = (['issuedAt', 'receivedAt'] as const).filter((k) => body[k] && new Date(body[k]).getTime() > at);
+    if (future.length) throw new ApiError('VALIDATION_FAILED', '印发时间和到市时间不能晚于当前时间', future.map((k) => ({ path: [k], message: 'must not be in the future' })));
     const { document, created } = await registerDocument(db, client, body);
     res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id, c) });
   });
@@ -181,6 +188,11 @@ export function documentsRouter(db: Db, client: Client): Router {
     res.json(await documentDetail(db, doc.id, caller(req)));
   });
 
+  step('lead', 'Name the lead unit of a provincial document that arrived without one; the 交办单 goes out then (reform office; article 5)', 'reformOffice', s.AssignLeadBody, m.assignLeadUpdate, async (b, actor) => {
+    const unit = await db.unit.findUnique({ where: { id: b.leadUnitId }, select: { kind: true } });
+    if (unit?.kind !== 'DEPARTMENT') throw new ApiError('VALIDATION_FAILED', '牵头部门须为市直部门', [{ path: ['leadUnitId'], message: 'not a department' }]);
+    return { actor, ...b };
+  });
   step('acknowledge', 'Acknowledge the document for the lead unit (article 5)', 'lead', s.StepBody, m.acknowledgeUpdate, (b, actor) => ({ actor, note: b.note }));
   step('ledger', "Open the document's ledger: lead leader, drafting unit, timeline, tasks (article 5)", 'lead', s.OpenLedgerBody, m.openLedgerUpdate, async (b, actor) => {
     await checkOfficials([b.leadLeaderId, ...b.tasks.map((t) => t.ownerId)]);
@@ -190,7 +202,20 @@ export function documentsRouter(db: Db, client: Client): Router {
   step('legal-review', 'Record the legality review (Justice Bureau; article 5)', 'justice', s.ReviewBody, m.legalReviewUpdate, (b, actor) => ({ actor, ...b }));
   step('executive-meeting', "Record the government executive meeting's decision (article 5)", 'government', s.ReviewBody, m.executiveMeetingUpdate, (b, actor) => ({ actor, ...b }));
   step('adoption', "Record the reform group's review (reform office; article 4)", 'reformOffice', s.ReviewBody, m.adoptionUpdate, (b, actor) => ({ actor, ...b }));
-  step('issuance', "Record the municipal document's issuance to the districts (article 5)", 'lead', s.IssuanceBody, m.issuanceUpdate, (b, actor) => ({ actor, ...b }));
+  step('issuance', "Record the municipal document's issuance to the districts (article 5)", 'lead', s.IssuanceBody, m.issuanceUpdate, async (b, actor) => {
+    // 印发到区县: every district unless the lead names some; each receives it as a notice and acknowledges it.
+    const districts = await db.unit.findMany({ where: { kind: 'DISTRICT', ...(b.districtIds ? { id: { in: b.districtIds } } : {}) }, select: { id: true }, orderBy: { id: 'asc' } });
+    const unknown = (b.districtIds ?? []).filter((d) => !districts.some((x) => x.id === d));
+    if (unknown.length) throw new ApiError('VALIDATION_FAILED', '区县不存在', unknown.map((d) => ({ path: ['districtIds'], message: `not a district: ${d}` })));
+    return { actor, ...b, districtIds: b.districtIds ?? districts.map((d) => d.id) };
+  });
+  step('distribution/acknowledge', 'A district acknowledges the issued municipal document (article 5)', 'district', s.DistributionAckBody, m.acknowledgeDistributionUpdate, (b, actor, req) => {
+    const c = caller(req);
+    const districtId = isAdmin(c) ? b.districtId : c.unitId;
+    if (!districtId) throw new ApiError('VALIDATION_FAILED', '请指明签收的区县', [{ path: ['districtId'], message: 'required for an administrator' }]);
+    if (!isAdmin(c) && b.districtId && b.districtId !== c.unitId) throw new ApiError('FORBIDDEN', '只能代表本区县签收');
+    return { actor, districtId, note: b.note };
+  });
   step('exemption', 'Exempt the document from a municipal supporting document, with a reason (reform office)', 'reformOffice', s.ExemptionBody, m.exemptionUpdate, (b, actor) => ({ actor, reason: b.reason }));
   step('manual-chase', 'Send a chase notice by hand for an obligation (reform office)', 'reformOffice', s.ManualChaseBody, m.manualChaseUpdate, (b, actor) => ({ actor, ...b }));
   step('reassign', 'Reassign the responsible officials (unit leaders or the reform office)', 'lead', s.ReassignBody, m.reassignUpdate, async (b, actor, req) => {

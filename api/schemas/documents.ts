@@ -18,7 +18,12 @@ export const DocumentArrival = z
     /** For a PROVINCIAL document: the CENTRAL document it implements. */
     implementsDocNumber: z.string().trim().min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  // The clocks count from these two instants (第五条): a document cannot reach the city before it was issued.
+  .refine((a) => !a.receivedAt || new Date(a.issuedAt).getTime() <= new Date(a.receivedAt).getTime(), {
+    message: 'receivedAt must not be before issuedAt',
+    path: ['receivedAt'],
+  });
 export type DocumentArrival = z.infer<typeof DocumentArrival>;
 
 export const StepBody = z.object({ note }).strict();
@@ -31,7 +36,8 @@ export const OpenLedgerBody = z
     leadLeaderId: id,
     draftingUnitId: id,
     timeline: z.array(z.object({ milestone: z.string().trim().min(1).max(200), dueAt: instant }).strict()).max(50),
-    tasks: z.array(LedgerTaskBody).max(200),
+    // 第四条（二）: the ledger decomposes the work into tasks for departments and named persons.
+    tasks: z.array(LedgerTaskBody).min(1).max(200),
     note,
   })
   .strict();
@@ -39,9 +45,14 @@ export const IssuanceBody = z
   .object({
     municipalDocNumber: z.string().trim().min(1).max(100),
     municipalTitle: z.string().trim().min(1).max(300),
-    districtIds: z.array(id).min(1).max(50),
+    /** 印发到区县: the districts it goes to; absent, every district of the city. */
+    districtIds: z.array(id).min(1).max(50).optional(),
     note,
   })
+  .strict();
+export const AssignLeadBody = z.object({ leadUnitId: id, note }).strict();
+export const DistributionAckBody = z
+  .object({ /** The district acknowledging: the caller's own unit unless an administrator names one. */ districtId: id.optional(), note })
   .strict();
 export const ExemptionBody = z.object({ reason: z.string().trim().min(2).max(2000) }).strict();
 export const ReassignBody = z

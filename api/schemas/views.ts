@@ -92,6 +92,8 @@ export const DocumentDetail = z
     linkedDocNumber: z.string().nullable(),
     dueAt: instant.nullable(),
     exemptReason: z.string().nullable(),
+    /** 印发到区县: the districts the municipal document went to (each acknowledges it). */
+    districtIds: z.array(z.string()),
     policyVersion: z.string(),
     events: z.array(z.object({ id: z.string(), step: z.string(), actorId: z.string().nullable(), at: instant, data: z.unknown() })),
     ledgerTasks: z.array(LedgerTask),

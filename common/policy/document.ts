@@ -5,7 +5,7 @@ import { DurationSchema as DurationSpec } from './schema';
 
 export const DocumentPolicy = z
   .object({
-    /** 第五条: the municipal supporting document is due within one month of the assignment. */
+    /** 第五条: the municipal supporting document is due within one month (of `deadlineAnchor`). */
     assignmentDeadline: DurationSpec,
     /** 第五条: three weeks after assignment without a first draft → 催办单. */
     chaseAfter: DurationSpec,
@@ -19,6 +19,17 @@ export const DocumentPolicy = z
     ledgerDispatchEvery: DurationSpec,
     /** Traffic light: an obligation due within this window is yellow. */
     warningWindow: DurationSpec,
+    /**
+     * 第五条（三） "上级重大改革方案出台一月之内": what the municipal document's month counts from —
+     * the superior document's issuance (the rule's words) or its receipt in the city.
+     */
+    deadlineAnchor: z.enum(['SUPERIOR_ISSUANCE', 'RECEIPT']).default('SUPERIOR_ISSUANCE'),
+    /** A PROVINCIAL document that arrives without a lead unit: the reform office names one within this time (then a 催办). */
+    leadAssignmentWithin: DurationSpec.default({ days: 2 }),
+    /** 第四条（二） "第一时间": the lead unit signs the 交办单 and opens the ledger within this time of its assignment. */
+    ledgerWithin: DurationSpec.default({ days: 3 }),
+    /** 第五条（三） 印发到区县: each district acknowledges the municipal document within this time of its issuance. */
+    distributionAckWithin: DurationSpec.default({ days: 5 }),
   })
   .strict()
   .refine(
@@ -39,4 +50,8 @@ export const defaultDocumentPolicy: DocumentPolicy = {
   escalateToLeaderAfter: 2,
   ledgerDispatchEvery: { months: 1 },
   warningWindow: { days: 3 },
+  deadlineAnchor: 'SUPERIOR_ISSUANCE',
+  leadAssignmentWithin: { days: 2 },
+  ledgerWithin: { days: 3 },
+  distributionAckWithin: { days: 5 },
 };

@@ -64,7 +64,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     const arrived = await request(app)
       .post('/api/documents')
       .set('Authorization', `Bearer ${admin}`)
-      .send({ level: 'PROVINCIAL', title: DOC_TITLE, docNumber: uniqueDocNumber('鲁政发'), issuedAt: '2026-11-01', leadUnitId: 'dept-ecology', participantUnitIds: ['dept-housing'] });
+      .send({ level: 'PROVINCIAL', title: DOC_TITLE, docNumber: uniqueDocNumber('鲁政发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-ecology', participantUnitIds: ['dept-housing'] });
     expect(arrived.status).toBe(201);
     docId = arrived.body.document.id;
     await eventually(() => deps.db.notice.count({ where: { subjectId: docId, kind: 'ASSIGNMENT', status: 'SENT' } }), (n) => n === 1);

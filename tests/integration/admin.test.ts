@@ -60,7 +60,7 @@ describe('admin API (dev server)', () => {
     const arrival = await request(app)
       .post('/api/documents')
       .set(auth('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '关于深化营商环境改革的实施意见', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+      .send({ level: 'PROVINCIAL', title: '关于深化营商环境改革的实施意见', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
     expect(arrival.status).toBe(201);
     docId = arrival.body.document.id;
     workflowId = arrival.body.document.workflowId;
@@ -79,7 +79,7 @@ describe('admin API (dev server)', () => {
     const ledger = await step(
       'dept-health-liaison',
       'ledger',
-      { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] },
+      { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草实施意见', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString() }] },
       `${keyTag}-ledger`,
       docNumber,
     );
@@ -219,7 +219,7 @@ describe('admin API (dev server)', () => {
     const other = await request(app)
       .post('/api/documents')
       .set(auth('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '第二份文件', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: '2026-11-02', leadUnitId: 'dept-health' });
+      .send({ level: 'PROVINCIAL', title: '第二份文件', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health' });
     expect(other.status).toBe(201);
     await eventually(
       () => list('family=document&unit=dept-health'),

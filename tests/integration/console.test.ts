@@ -46,7 +46,7 @@ describe('console routes (dev server)', () => {
     const res = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
-      .send({ level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁农发'), issuedAt: '2026-11-01', leadUnitId: 'dept-agriculture', participantUnitIds: ['dept-commerce'] });
+      .send({ level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁农发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-agriculture', participantUnitIds: ['dept-commerce'] });
     expect(res.status).toBe(201);
     shaped(v.DocumentArrived, res.body);
     docId = res.body.document.id;
@@ -67,8 +67,13 @@ describe('console routes (dev server)', () => {
     const notice = todo.notices.find((n) => n.subject.id === docId)!;
     expect(notice).toMatchObject({ kind: 'ASSIGNMENT', kindLabel: '交办单', rule: '第五条', light: 'GREEN', link: `/documents/${docId}`, subject: { title } });
     const mine = todo.obligations.filter((o) => o.subject.id === docId);
-    expect(mine.map((o) => o.title)).toEqual(['报送上会文件初稿', '出台市级配套文件并印发到区县']);
-    expect(mine.every((o) => o.light === 'GREEN' && !o.overdue && o.link === `/documents/${docId}`)).toBe(true);
+    // The ledger is due "第一时间" (第四条（二）: within the warning window, so yellow at once), then the draft and the document.
+    expect(mine.map((o) => [o.title, o.light])).toEqual([
+      ['签收交办单并建立台账', 'YELLOW'],
+      ['报送上会文件初稿', 'GREEN'],
+      ['出台市级配套文件并印发到区县', 'GREEN'],
+    ]);
+    expect(mine.every((o) => !o.overdue && o.link === `/documents/${docId}`)).toBe(true);
     expect(todo.obligations.map((o) => o.dueAt)).toEqual([...todo.obligations.map((o) => o.dueAt)].sort());
     expect(todo.count).toBe(todo.notices.length + todo.obligations.length);
 
@@ -92,7 +97,8 @@ describe('console routes (dev server)', () => {
     expect(await ids('district-gaoqing-director')).not.toContain(docId);
 
     const row = (await list('dept-agriculture-liaison')).items.find((d) => d.id === docId)!;
-    expect(row).toMatchObject({ leadUnitName: '市农业农村局', state: 'ASSIGNED', stateLabel: '已交办', light: 'GREEN', overdue: false });
+    // The light of its most urgent obligation: the ledger, due "第一时间".
+    expect(row).toMatchObject({ leadUnitName: '市农业农村局', state: 'ASSIGNED', stateLabel: '已交办', light: 'YELLOW', overdue: false });
     expect(await ids('ro-director', '?leadUnit=dept-agriculture&state=ASSIGNED')).toContain(docId);
     expect(await ids('ro-director', '?state=COMPLETED')).not.toContain(docId);
     expect(await ids('ro-director', `?q=${encodeURIComponent('集体经营性')}`)).toContain(docId);
@@ -112,7 +118,7 @@ describe('console routes (dev server)', () => {
     // The reform office may also exempt it, chase the open obligations and reassign.
     const admin = shaped(c.DocumentActions, (await request(app).get(`/api/documents/${docId}/actions`).set(as('ro-director'))).body);
     expect(admin.actions.map((a) => a.path).sort()).toEqual(['acknowledge', 'exemption', 'manual-chase', 'reassign']);
-    expect(admin.actions.find((a) => a.form === 'manual-chase')?.obligations?.map((o) => o.name).sort()).toEqual(['draft', 'issuance']);
+    expect(admin.actions.find((a) => a.form === 'manual-chase')?.obligations?.map((o) => o.name).sort()).toEqual(['draft', 'issuance', 'ledger']);
     // The unit's head may reassign; its liaison may not.
     expect(await actions('dept-agriculture-head')).toEqual(['acknowledge', 'reassign']);
 

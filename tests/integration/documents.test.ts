@@ -12,6 +12,7 @@ import { importDocuments, readDocumentRows } from '../../scripts/import-document
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
+import { addDuration, defaultPolicy } from '../../common/policy';
 import { eventually } from '../support/eventually';
 import { listMail, waitForMail } from '../support/mailbox';
 
@@ -26,7 +27,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     harness = await startDevServerWorker();
     ({ deps, client } = harness);
     app = createApp({ db: deps.db, client });
-    for (const id of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-health-drafter', 'dept-finance-liaison']) {
+    for (const id of ['ro-director', 'dept-health-liaison', 'dept-health-head', 'dept-health-drafter', 'dept-finance-liaison', 'district-zhangdian-deputy']) {
       tokens[id] = await tokenFor(deps.db, id);
     }
   });
@@ -44,7 +45,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     const res = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '关于推进数字政府建设的实施意见', docNumber, issuedAt: '2026-11-10', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+      .send({ level: 'PROVINCIAL', title: '关于推进数字政府建设的实施意见', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
     return res;
   }
 
@@ -66,7 +67,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(mail.text).toContain('务必于');
     expect(mail.text).toContain('依据：第五条');
 
-    const again = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '重复推送', docNumber, issuedAt: '2026-11-10' });
+    const again = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '重复推送', docNumber, issuedAt: new Date().toISOString() });
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(false);
     expect(again.body.document.id).toBe(id);
@@ -77,7 +78,12 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     const detail = await request(app).get(`/api/documents/${id}`).set(as('dept-health-liaison'));
     expect(detail.status).toBe(200);
     expect(detail.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['ASSIGNMENT']);
-    expect(detail.body.obligations.map((o: { light: string }) => o.light)).toEqual(['GREEN', 'GREEN']);
+    // The ledger is due "第一时间" (policy: within the warning window, so yellow at once), the draft and the document later.
+    expect(detail.body.obligations.map((o: { name?: string; key: string; light: string }) => [o.key.split(':').pop(), o.light])).toEqual([
+      ['ledger', 'YELLOW'],
+      ['draft', 'GREEN'],
+      ['issuance', 'GREEN'],
+    ]);
     // The state is recorded before the notice is e-mailed: wait for all three recipients.
     const isAssignment = (m: { subject: string }) => m.subject.includes(docNumber) && m.subject.startsWith('【交办单】');
     const assignments = await eventually(async () => (await listMail()).filter(isAssignment), (ms) => ms.length >= 3);
@@ -97,13 +103,13 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.details.map((i: { path: string[] }) => i.path[0]).sort()).toEqual(['issuedAt', 'level', 'title']);
-    const unknownUnit = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-nowhere' });
+    const unknownUnit = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-nowhere' });
     expect(unknownUnit.status).toBe(400);
     expect(await deps.db.document.count({ where: { docNumber } })).toBe(0);
 
     expect((await request(app).post('/api/documents').send({})).status).toBe(401);
     expect((await request(app).get('/api/inbox').set('Authorization', 'Bearer not-a-token')).status).toBe(401);
-    const forbidden = await request(app).post('/api/documents').set(as('dept-health-liaison')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: '2026-11-01' });
+    const forbidden = await request(app).post('/api/documents').set(as('dept-health-liaison')).send({ level: 'PROVINCIAL', title: 't', docNumber, issuedAt: new Date().toISOString() });
     expect(forbidden.status).toBe(403);
   });
 
@@ -156,6 +162,60 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     await expect(deps.db.auditLog.deleteMany({ where: { subjectId: id } })).rejects.toThrow(/append-only/);
     const reassignEvent = await deps.db.workflowEvent.findFirstOrThrow({ where: { subjectId: id, step: 'reassign' } });
     expect(reassignEvent.data).toMatchObject({ from: [], to: ['dept-health-drafter'] });
+  });
+
+  it('clocks from receipt; a document without a lead waits for the reform office; the districts acknowledge the issued document', async () => {
+    const docNumber = uniqueDocNumber('鲁政字');
+    const now = Date.now();
+    const arrival = { level: 'PROVINCIAL', title: '关于深化医药卫生体制改革的实施意见', docNumber, participantUnitIds: ['dept-finance'] };
+    // The clocks count from these instants (第五条): none in the future, no receipt before the issuance.
+    const future = await request(app).post('/api/documents').set(as('ro-director')).send({ ...arrival, issuedAt: new Date(now + 86_400_000).toISOString() });
+    expect([future.status, future.body.error.details.map((d: { path: string[] }) => d.path[0])]).toEqual([400, ['issuedAt']]);
+    const backwards = await request(app).post('/api/documents').set(as('ro-director')).send({ ...arrival, issuedAt: new Date(now - 3_600_000).toISOString(), receivedAt: new Date(now - 7_200_000).toISOString() });
+    expect([backwards.status, backwards.body.error.details.map((d: { path: string[] }) => d.path[0])]).toEqual([400, ['receivedAt']]);
+    expect(await deps.db.document.count({ where: { docNumber } })).toBe(0);
+
+    const issuedAt = new Date(now - 2 * 86_400_000).toISOString();
+    const res = await request(app).post('/api/documents').set(as('ro-director')).send({ ...arrival, issuedAt, receivedAt: new Date(now - 3_600_000).toISOString() });
+    expect(res.status).toBe(201);
+    const { id } = res.body.document;
+    await waitForState(id, 'AWAITING_LEAD');
+    await waitForMail((m) => m.subject.startsWith('【待确定牵头部门】') && m.subject.includes(docNumber) && m.to.includes('ro-supervisor@zibo.example.cn'));
+    const step = (path: string, who: string, body: object) => request(app).post(`/api/documents/${id}/${path}`).set(as(who)).send(body);
+    expect((await step('lead', 'dept-finance-liaison', { leadUnitId: 'dept-health' })).status).toBe(403);
+    const notDepartment = await step('lead', 'ro-director', { leadUnitId: 'district-zhangdian' });
+    expect([notDepartment.status, notDepartment.body.error.details[0].path]).toEqual([400, ['leadUnitId']]);
+    const named = await step('lead', 'ro-director', { leadUnitId: 'dept-health', note: '由市卫健委牵头' });
+    expect(named.status).toBe(200);
+    expect(named.body).toMatchObject({ state: 'ASSIGNED', leadUnitId: 'dept-health' });
+    // The month counts from the provincial document's issuance and the 交办单 says so.
+    const assignment = await waitForMail((m) => m.subject.startsWith('【交办单】') && m.subject.includes(docNumber) && m.to.includes('dept-health-liaison@zibo.example.cn'));
+    expect(assignment.text).toContain('自省级改革文件印发之时');
+    expect(named.body.dueAt).toBe(addDuration(new Date(issuedAt), defaultPolicy.document.assignmentDeadline).toISOString());
+    expect((await step('lead', 'ro-director', { leadUnitId: 'dept-finance' })).status).toBe(409);
+
+    // 第四条（二）: an empty ledger is refused.
+    expect((await step('acknowledge', 'dept-health-liaison', {})).status).toBe(200);
+    const empty = await step('ledger', 'dept-health-liaison', { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] });
+    expect([empty.status, empty.body.error.details[0].path]).toEqual([400, ['tasks']]);
+    const task = { title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: new Date(now + 90 * 86_400_000).toISOString() };
+    expect((await step('ledger', 'dept-health-liaison', { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [task] })).status).toBe(200);
+    expect((await step('draft', 'dept-health-liaison', {})).status).toBe(200);
+    for (const path of ['legal-review', 'executive-meeting', 'adoption']) expect((await step(path, 'ro-director', { approved: true })).status).toBe(200);
+    // 印发到区县: every district unless named.
+    const issued = await step('issuance', 'dept-health-liaison', { municipalDocNumber: `淄政字${docNumber}`, municipalTitle: '淄博市贯彻落实意见' });
+    expect(issued.status).toBe(200);
+    const districts = await deps.db.unit.findMany({ where: { kind: 'DISTRICT' }, select: { id: true }, orderBy: { id: 'asc' } });
+    expect(issued.body.districtIds).toEqual(districts.map((d) => d.id));
+    await waitForMail((m) => m.subject.startsWith('【印发通知】') && m.subject.includes(docNumber) && m.to.includes('district-zhangdian-director@zibo.example.cn'));
+    expect((await step('distribution/acknowledge', 'dept-finance-liaison', {})).status).toBe(403);
+    expect((await step('distribution/acknowledge', 'district-zhangdian-deputy', { districtId: 'district-zichuan' })).status).toBe(403);
+    const acked = await step('distribution/acknowledge', 'district-zhangdian-deputy', { note: '已组织学习' });
+    expect(acked.status).toBe(200);
+    expect((await step('distribution/acknowledge', 'district-zhangdian-deputy', {})).status).toBe(409);
+    const owed = await deps.db.obligation.findMany({ where: { subjectId: id, key: { contains: ':distribution:' } } });
+    expect(owed.filter((o) => o.status === 'DONE').map((o) => o.unitId)).toEqual(['district-zhangdian']);
+    expect(owed).toHaveLength(districts.length);
   });
 
   it('bulk import: good rows arrive, bad rows are reported, a re-run is harmless', async () => {

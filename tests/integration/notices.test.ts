@@ -96,7 +96,7 @@ describe('notice delivery under SMTP faults', () => {
     try {
       await injectSmtpFault(b.email, [451, 451]);
       const docNumber = uniqueDocNumber('鲁重试');
-      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '重试测试', docNumber, issuedAt: '2026-11-01', leadUnitId: unitId, participantUnitIds: [] });
+      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '重试测试', docNumber, issuedAt: new Date().toISOString(), leadUnitId: unitId, participantUnitIds: [] });
       let sent = 0;
       for (let i = 0; i < 300 && sent < 2; i++) {
         sent = await deps.db.noticeRecipient.count({ where: { notice: { subjectId: document.id }, status: 'SENT' } });

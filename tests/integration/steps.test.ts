@@ -55,7 +55,7 @@ describe('steps over HTTP (dev server)', () => {
     const res = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '关于深化“一网通办”改革的实施意见', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: '2026-11-10', leadUnitId: 'dept-health' });
+      .send({ level: 'PROVINCIAL', title: '关于深化“一网通办”改革的实施意见', docNumber: uniqueDocNumber('鲁政办发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health' });
     expect(res.status).toBe(201);
     return res.body.document as { id: string; workflowId: string };
   }

@@ -58,7 +58,7 @@ describe('tokens on the shared database', () => {
   it('an ingest token registers documents and is refused everywhere else', async () => {
     const ingest = await tokenFor(harness.deps.db, 'ro-exchange');
     const auth = { Authorization: `Bearer ${ingest}` };
-    const arrival = { level: 'PROVINCIAL', title: '关于推进公文交换接口改革的意见', docNumber: uniqueDocNumber('鲁改'), issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: [] };
+    const arrival = { level: 'PROVINCIAL', title: '关于推进公文交换接口改革的意见', docNumber: uniqueDocNumber('鲁改'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] };
     const first = await request(app).post('/api/documents').set(auth).send(arrival);
     expect(first.status).toBe(201);
     const again = await request(app).post('/api/documents').set(auth).send(arrival);

@@ -38,12 +38,12 @@ describe('what an official may learn about items that are not theirs (dev server
       expect(res.status).toBe(201);
       return res.body.document as typeof central;
     };
-    central = await arrive({ level: 'CENTRAL', title: '关于深化科技体制改革的意见', docNumber: uniqueDocNumber('中发'), issuedAt: '2026-11-01', leadUnitId: 'dept-ndrc' });
+    central = await arrive({ level: 'CENTRAL', title: '关于深化科技体制改革的意见', docNumber: uniqueDocNumber('中发'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-ndrc' });
     provincial = await arrive({
       level: 'PROVINCIAL',
       title: '关于深化科技体制改革的实施意见',
       docNumber: uniqueDocNumber('鲁发'),
-      issuedAt: '2026-11-05',
+      issuedAt: new Date().toISOString(),
       leadUnitId: 'dept-health',
       participantUnitIds: ['dept-finance'],
       implementsDocNumber: central.docNumber,

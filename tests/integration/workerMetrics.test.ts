@@ -56,7 +56,7 @@ describe('worker metrics endpoint', () => {
 
     const client = new Client({ connection, dataConverter: payloadDataConverter(keys) });
     const docNumber = uniqueDocNumber('鲁测');
-    const { document } = await registerDocument(db, client, { level: 'PROVINCIAL', title: '指标测试', docNumber, issuedAt: '2026-11-10', leadUnitId: 'dept-health', participantUnitIds: [] });
+    const { document } = await registerDocument(db, client, { level: 'PROVINCIAL', title: '指标测试', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] });
     const scrape = async () => (await fetch(`http://${address}/metrics`)).text();
     // Every mail this worker sent is counted: as many as the recipients marked SENT in its database.
     const mailed = { activityType: 'sendDocumentNotice', kind: 'ASSIGNMENT' };

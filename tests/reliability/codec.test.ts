@@ -99,7 +99,7 @@ describe('payload encryption', () => {
 
     const docNumber = uniqueDocNumber('鲁密');
     const workflowId = await run(k1, async (client) => {
-      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: [] });
+      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title, docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] });
       await waitForMail((x) => x.subject.includes(docNumber));
       await client.workflow.getHandle(document.workflowId).executeUpdate(m.manualChaseUpdate, { args: [{ actor: admin, obligation: 'draft', note }] });
       return document.workflowId;
@@ -156,7 +156,7 @@ describe('payload encryption', () => {
     const client = new Client({ connection, dataConverter: payloadDataConverter(k1) });
     const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(k1) });
     await worker.runUntil(async () => {
-      const arrive = async (prefix: string) => (await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '伪造测试', docNumber: uniqueDocNumber(prefix), issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: [] })).document;
+      const arrive = async (prefix: string) => (await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '伪造测试', docNumber: uniqueDocNumber(prefix), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] })).document;
       const a = await arrive('鲁伪甲');
       const b = await arrive('鲁伪乙');
       const lead: m.Actor = { officialId: 'dept-health-liaison', unitId: 'dept-health' };
@@ -201,7 +201,7 @@ describe('payload encryption', () => {
     const liaison = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-liaison' } });
     const title = `界面解密测试：${liaison.name}`;
     const workflowId = await worker.runUntil(async () => {
-      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁界面'), issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: [] });
+      const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁界面'), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] });
       await client.workflow.getHandle(document.workflowId).query(m.stateQuery);
       return document.workflowId;
     });

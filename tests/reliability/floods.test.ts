@@ -54,7 +54,7 @@ describe('floods are refused with 429', () => {
 
   async function arrive(participantUnitIds: string[] = []) {
     const docNumber = uniqueDocNumber('鲁洪');
-    const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '洪泛测试', docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds });
+    const { document } = await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '洪泛测试', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds });
     return document;
   }
 

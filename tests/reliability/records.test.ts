@@ -85,7 +85,7 @@ describe('records under concurrent steps', () => {
     await runAll(DOCUMENT_RUNS, async () => {
       const docNumber = uniqueDocNumber('鲁并发');
       const created = await ok(
-        request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: `并发测试 ${docNumber}`, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: [] }),
+        request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: `并发测试 ${docNumber}`, docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] }),
         201,
       );
       const id: string = created.document.id;

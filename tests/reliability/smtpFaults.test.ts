@@ -60,7 +60,7 @@ describe('SMTP faults seen by administrators', () => {
     await injectSmtpFault(liaison.email, [550]);
     await injectSmtpFault(leader.email, [451, 250]);
     const docNumber = uniqueDocNumber('鲁邮');
-    const arrival = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '邮件故障测试', docNumber, issuedAt: '2026-11-01', leadUnitId: unitId, participantUnitIds: [] });
+    const arrival = await request(app).post('/api/documents').set(as('ro-director')).send({ level: 'PROVINCIAL', title: '邮件故障测试', docNumber, issuedAt: new Date().toISOString(), leadUnitId: unitId, participantUnitIds: [] });
     expect(arrival.status).toBe(201);
     const { id, workflowId } = arrival.body.document;
 

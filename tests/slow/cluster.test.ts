@@ -133,7 +133,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
       for (let i = first; i < DOCS; i += LANES) {
         const [a, b] = i % 2 === 0 ? [apis[0], apis[1]] : [apis[1], apis[0]];
         const docNumber = uniqueDocNumber(`鲁集群${i}`);
-        const arrival = { level: 'PROVINCIAL', title: `集群测试文件 ${i}`, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] };
+        const arrival = { level: 'PROVINCIAL', title: `集群测试文件 ${i}`, docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] };
         const created = await call(a, 'POST', '/documents', admin, arrival);
         const repeated = await call(b, 'POST', '/documents', admin, arrival);
         expect([created.status, repeated.status]).toEqual([201, 200]);
@@ -142,7 +142,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
         // Each step through one API, then again through the other with the same Idempotency-Key.
         await call(a, 'POST', `/documents/${document.id}/acknowledge`, lead, {}, `ack-${i}`);
         await call(b, 'POST', `/documents/${document.id}/acknowledge`, lead, {}, `ack-${i}`);
-        const ledger = { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] };
+        const ledger = { leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草实施意见', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString() }] };
         await call(b, 'POST', `/documents/${document.id}/ledger`, lead, ledger, `ledger-${i}`);
         await call(a, 'POST', `/documents/${document.id}/ledger`, lead, ledger, `ledger-${i}`);
         docs.push({ docNumber, ...document });

@@ -71,7 +71,7 @@ describe('database outage', () => {
     const before = [];
     for (let i = 0; i < DOCS / 2; i++) {
       const docNumber = uniqueDocNumber('鲁断');
-      before.push((await registerDocument(db, client, { level: 'PROVINCIAL', title: `断库测试 ${docNumber}`, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] })).document);
+      before.push((await registerDocument(db, client, { level: 'PROVINCIAL', title: `断库测试 ${docNumber}`, docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] })).document);
     }
     // ...the other half are registered but their workflows start only once the database is gone.
     const later = [];
@@ -79,7 +79,7 @@ describe('database outage', () => {
       const docNumber = uniqueDocNumber('鲁断');
       later.push(
         await db.document.create({
-          data: { docNumber, level: 'PROVINCIAL', title: `断库测试 ${docNumber}`, issuedAt: new Date('2026-11-01'), receivedAt: new Date(), workflowId: documentWorkflowId(docNumber), state: 'RECEIVED', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'], policyVersion: defaultPolicy.version },
+          data: { docNumber, level: 'PROVINCIAL', title: `断库测试 ${docNumber}`, issuedAt: new Date(), receivedAt: new Date(), workflowId: documentWorkflowId(docNumber), state: 'RECEIVED', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'], policyVersion: defaultPolicy.version },
         }),
       );
     }
@@ -97,7 +97,7 @@ describe('database outage', () => {
     // While it is down: the API answers 503 with the common error shape, never 500.
     const statuses: number[] = [];
     while (Date.now() - t0 < OUTAGE_S * 1000) {
-      const [a, b] = await Promise.all([get(), request(app).post('/api/documents').set('Authorization', `Bearer ${token}`).send({ level: 'PROVINCIAL', title: 't', docNumber: uniqueDocNumber('鲁断'), issuedAt: '2026-11-01' })]);
+      const [a, b] = await Promise.all([get(), request(app).post('/api/documents').set('Authorization', `Bearer ${token}`).send({ level: 'PROVINCIAL', title: 't', docNumber: uniqueDocNumber('鲁断'), issuedAt: new Date().toISOString() })]);
       statuses.push(a.status, b.status);
       if (a.status === 503) expect(a.body.error.code).toBe('UNAVAILABLE');
       await sleep(2000);

@@ -77,7 +77,7 @@ describe('Temporal server restarted with timers pending', () => {
       const docNumber = uniqueDocNumber('鲁重启');
       docs.push(
         await deps.db.document.create({
-          data: { docNumber, level: 'PROVINCIAL', title: `重启测试 ${docNumber}`, issuedAt: new Date('2026-11-01'), receivedAt: new Date(), workflowId: documentWorkflowId(docNumber), state: 'RECEIVED', leadUnitId: 'dept-health', participantUnitIds: [], policyVersion: policy.version },
+          data: { docNumber, level: 'PROVINCIAL', title: `重启测试 ${docNumber}`, issuedAt: new Date(), receivedAt: new Date(), workflowId: documentWorkflowId(docNumber), state: 'RECEIVED', leadUnitId: 'dept-health', participantUnitIds: [], policyVersion: policy.version },
         }),
       );
     }

@@ -47,7 +47,7 @@ describe('worker killed and stopped mid-activity', () => {
   });
 
   const arrive = (docNumber: string) =>
-    registerDocument(deps.db, client, { level: 'PROVINCIAL', title: `崩溃测试 ${docNumber}`, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+    registerDocument(deps.db, client, { level: 'PROVINCIAL', title: `崩溃测试 ${docNumber}`, docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
 
   /** Polls until every ASSIGNMENT notice of these documents is delivered to all its recipients. */
   async function waitDelivered(documentIds: string[], timeoutMs: number): Promise<void> {

@@ -85,6 +85,8 @@ const CHECKS: Record<string, Check> = {
       ...differ('state', row.state, v.state),
       ...differ('revision', row.revision, v.revision),
       ...differ('linkedDocNumber', row.linkedDocNumber, v.linkedDocNumber ?? null),
+      ...differ('leadUnitId', row.leadUnitId, v.leadUnitId ?? null),
+      ...differ('districtIds', row.districtIds, (v.districts ?? []).map((d) => d.unitId)),
       ...differ('ledger tasks', tasks(row.ledgerTasks), tasks(v.tasks)),
       ...(await obligationsDiffer(db, workflowId, documentObligations({ ...v, fired: [], taskSeq: 0 }, workflowId))),
     ];

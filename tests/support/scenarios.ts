@@ -64,7 +64,8 @@ export async function arrive(c: ScenarioContext, level: 'CENTRAL' | 'PROVINCIAL'
     level,
     title: `回放样本 ${docNumber}`,
     docNumber,
-    issuedAt: '2026-11-01',
+    // Issued as it arrives: the month (第五条（三）) counts from the workflow's own clock.
+    issuedAt: new Date(await c.env.currentTimeMs()).toISOString(),
     leadUnitId: 'dept-health',
     participantUnitIds: ['dept-finance'],
     ...extra,
@@ -119,6 +120,15 @@ export async function walkToIssuance(h: WorkflowHandle, tag: string): Promise<dm
   return u(dm.issuanceUpdate, { actor: lead, municipalDocNumber: `淄发〔2026〕${tag}号`, municipalTitle: '淄博市贯彻落实意见', districtIds: ['district-zhangdian', 'district-zichuan'] });
 }
 
+/** 印发到区县: each district acknowledges the municipal document (as its own official). */
+export async function acknowledgeDistribution(h: WorkflowHandle, districtIds: string[]): Promise<dm.DocumentView> {
+  let view = await h.query(dm.stateQuery);
+  for (const districtId of districtIds) {
+    view = await h.executeUpdate(dm.acknowledgeDistributionUpdate, { args: [{ actor: districtActor(districtId), districtId }] });
+  }
+  return view;
+}
+
 type Scenario = (c: ScenarioContext) => Promise<WorkflowHandle[]>;
 
 /** name → scenario; each returns the handles whose histories are kept (file name = scenario[-i]). */
@@ -138,6 +148,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     const u = <A,>(def: UpdateDefinition<dm.DocumentView, [A]>, arg: A) => h.executeUpdate(def, { args: [arg] });
     await u(dm.reassignUpdate, { actor: admin, target: 'document', toOfficialIds: ['dept-health-drafter'], note: '调整联络人' });
     const issued = await walkToIssuance(h, c.tag);
+    await acknowledgeDistribution(h, ['district-zhangdian', 'district-zichuan']);
     await u(dm.addLedgerTaskUpdate, { actor: lead, title: '补充任务', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-04-30' });
     await u(dm.ledgerProgressUpdate, { actor: lead, taskId: issued.tasks[0].id, note: '进展顺利' });
     await c.env.sleep(31 * DAY);

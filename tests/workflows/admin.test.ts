@@ -46,19 +46,20 @@ describe('admin views after time skips (time-skipping)', () => {
     const c = await request(app)
       .post('/api/documents')
       .set(auth('ro-director'))
-      .send({ level: 'CENTRAL', title: '关于加强改革督察工作的意见', docNumber: central, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+      .send({ level: 'CENTRAL', title: '关于加强改革督察工作的意见', docNumber: central, issuedAt: new Date(await env.currentTimeMs()).toISOString(), leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
     expect(c.status).toBe(201);
     const centralWf: string = c.body.document.workflowId;
     const centralHandle = env.client.workflow.getHandle(centralWf);
     await centralHandle.query(m.stateQuery);
     await env.sleep('2 days');
 
-    // Its PROVINCIAL document: 交办单, due within one month (第五条（二）).
+    // Its PROVINCIAL document, issued as it arrives: 交办单, due within one month (第五条（二）).
     const provincial = uniqueDocNumber('鲁改办发');
+    const provincialIssuedAt = new Date(await env.currentTimeMs()).toISOString();
     const p = await request(app)
       .post('/api/documents')
       .set(auth('ro-director'))
-      .send({ level: 'PROVINCIAL', title: '贯彻落实〈关于加强改革督察工作的意见〉的实施方案', docNumber: provincial, issuedAt: '2026-11-03', leadUnitId: 'dept-health', implementsDocNumber: central });
+      .send({ level: 'PROVINCIAL', title: '贯彻落实〈关于加强改革督察工作的意见〉的实施方案', docNumber: provincial, issuedAt: provincialIssuedAt, leadUnitId: 'dept-health', implementsDocNumber: central });
     expect(p.status).toBe(201);
     const provincialWf: string = p.body.document.workflowId;
     const handle = env.client.workflow.getHandle(provincialWf);
@@ -77,13 +78,14 @@ describe('admin views after time skips (time-skipping)', () => {
     await env.sleep('21 days');
     await handle.query(m.stateQuery);
 
-    // The board mid-way: the draft is overdue (red), the supporting document is not yet.
+    // The board mid-way: the ledger (第一时间) and the draft are overdue (red), the supporting document is not yet.
     const mid = await request(app).get('/api/admin/overdue?withinDays=30').set(auth('ro-director'));
     expect(mid.status).toBe(200);
     const midItems: OverdueItem[] = mid.body.items.filter((i: OverdueItem) => i.workflowId === provincialWf);
-    expect(midItems.map((i) => [i.title, i.light])).toEqual([
-      ['报送上会文件初稿', 'RED'],
+    expect(midItems.map((i) => [i.title, i.light]).sort()).toEqual([
       ['出台市级配套文件并印发到区县', 'GREEN'],
+      ['报送上会文件初稿', 'RED'],
+      ['签收交办单并建立台账', 'RED'],
     ]);
 
     await env.sleep('9 days');
@@ -126,7 +128,7 @@ describe('admin views after time skips (time-skipping)', () => {
     }
     // Why the department was chased: the rule, start event and period, and who got it.
     expect(events[chase].title).toContain('【催办单】');
-    expect(events[chase].detail).toContain('依据第五条：交办单下发');
+    expect(events[chase].detail).toContain('依据第五条：省级改革文件到市');
     expect(events[chase].detail).toContain('3周');
     expect(events[chase].detail).toContain(liaison.name);
     expect(events[order].detail).toContain(head.name);
@@ -135,7 +137,8 @@ describe('admin views after time skips (time-skipping)', () => {
     const assignedAt = Date.parse(events.find((e) => e.kind === 'started' && e.workflowId === provincialWf)!.at);
     expect(Date.parse(events[chase].at) - assignedAt).toBeGreaterThanOrEqual(21 * DAY);
     expect(Date.parse(events[chase].at) - assignedAt).toBeLessThan(22 * DAY);
-    expect(Date.parse(events[order].at) - assignedAt).toBeGreaterThanOrEqual(28 * DAY);
+    // The month counts from the provincial document's issuance, a moment before its registration.
+    expect(Date.parse(events[order].at) - Date.parse(provincialIssuedAt)).toBeGreaterThanOrEqual(28 * DAY);
     // A timer fired right before the chase: the deadline, not a person, triggered it.
     expect(events.slice(acknowledged, chase).some((e) => e.kind === 'timer-fired' && e.workflowId === provincialWf)).toBe(true);
 
@@ -143,8 +146,10 @@ describe('admin views after time skips (time-skipping)', () => {
     const board = await request(app).get('/api/admin/overdue?withinDays=3').set(auth('ro-director'));
     expect(board.status).toBe(200);
     expect(Date.parse(board.body.now)).toBeGreaterThanOrEqual(now - 60_000);
-    const mine: OverdueItem[] = board.body.items.filter((i: OverdueItem) => i.workflowId === provincialWf);
+    const mine: OverdueItem[] = board.body.items.filter((i: OverdueItem) => i.workflowId === provincialWf && i.rule === '第五条');
     expect(mine.map((i) => i.title)).toEqual(['报送上会文件初稿', '出台市级配套文件并印发到区县']);
+    // 第四条（二）: the ledger, due "第一时间", is overdue too.
+    expect(board.body.items.filter((i: OverdueItem) => i.workflowId === provincialWf && i.rule === '第四条').map((i: OverdueItem) => [i.title, i.light])).toEqual([['签收交办单并建立台账', 'RED']]);
     for (const item of mine) {
       expect(item).toMatchObject({
         family: 'document',
@@ -172,7 +177,7 @@ describe('admin views after time skips (time-skipping)', () => {
     await request(app)
       .post(`/api/documents/${encodeURIComponent(provincial)}/ledger`)
       .set(auth('dept-health-liaison'))
-      .send({ leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] })
+      .send({ leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草实施方案', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: provincialIssuedAt }] })
       .expect(200);
     await request(app).post(`/api/documents/${encodeURIComponent(provincial)}/draft`).set(auth('dept-health-liaison')).send({}).expect(200);
     const after = await request(app).get('/api/admin/overdue?withinDays=3').set(auth('ro-director'));

@@ -46,7 +46,7 @@ describe('deadlines at hard calendar points (time-skipping)', () => {
       level: 'PROVINCIAL',
       title: `日历测试 ${docNumber}`,
       docNumber,
-      issuedAt: at.toISOString().slice(0, 10),
+      issuedAt: at.toISOString(),
       leadUnitId: 'dept-health',
       participantUnitIds: [],
     });

@@ -8,9 +8,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerDocument } from '../../api/documentArrival';
 import * as m from '../../workflows/document/messages';
-import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime } from '../support/timeSkipping';
+import { startTimeSkippingWorker, terminateQuietly, type TimeSkippingHarness, resultInRealTime } from '../support/timeSkipping';
 import { sleepUntil } from '../support/testClock';
-import { admin, lead, walkToIssuance } from '../support/scenarios';
+import { acknowledgeDistribution, admin, lead, walkToIssuance } from '../support/scenarios';
 import { uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
 import { eventually } from '../support/eventually';
@@ -38,7 +38,8 @@ describe('document lifecycle (time-skipping)', () => {
       level,
       title: `测试文件 ${docNumber}`,
       docNumber,
-      issuedAt: '2026-11-01',
+      // Issued as it arrives (on the skipped clock); a test that needs other instants says so.
+      issuedAt: new Date(await env.currentTimeMs()).toISOString(),
       leadUnitId: 'dept-health',
       participantUnitIds: ['dept-finance'],
       ...extra,
@@ -60,19 +61,21 @@ describe('document lifecycle (time-skipping)', () => {
     // workflow uses: "one month" is a calendar month, so the day count depends on the day the test runs.
     const { document, handle } = await arrive('PROVINCIAL');
     const started = await handle.query(m.stateQuery);
-    const assignedAt = new Date(started.assignedAt!);
-    const chaseAt = addDuration(assignedAt, p.chaseAfter);
-    const orderAt = addDuration(assignedAt, p.assignmentDeadline);
+    // 第五条: the three weeks count from receipt (here the registration), the month from the provincial document's issuance.
+    expect(started.draftFrom).toEqual({ startEvent: '省级改革文件到市', startedAt: started.assignedAt });
+    expect(started.dueFrom).toEqual({ startEvent: '省级改革文件印发', startedAt: document.issuedAt.toISOString() });
+    const chaseAt = addDuration(new Date(started.assignedAt!), p.chaseAfter);
+    const orderAt = addDuration(document.issuedAt, p.assignmentDeadline);
     const followUpAt = addDuration(orderAt, p.orderFollowUpEvery);
     expect(started.draftDueAt).toBe(chaseAt.toISOString());
     expect(started.dueAt).toBe(orderAt.toISOString());
     expect(await eventually(async () => (await kinds(document.id)).length === 1)).toBe(true);
     expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
 
-    await sleepUntil(env, chaseAt.getTime() - HOUR); // the draft reminder came before; no chase yet
+    await sleepUntil(env, chaseAt.getTime() - HOUR); // the ledger's chase and the draft reminder came before; no chase yet
     await settle(handle);
     expect(await eventually(async () => (await kinds(document.id)).includes('REMINDER'))).toBe(true);
-    expect(await kinds(document.id)).toEqual(['ASSIGNMENT', 'REMINDER']);
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT', 'LEDGER_CHASE', 'REMINDER']);
 
     await sleepUntil(env, chaseAt.getTime() + HOUR);
     expect(await eventually(async () => (await kinds(document.id)).includes('CHASE'))).toBe(true);
@@ -114,7 +117,7 @@ describe('document lifecycle (time-skipping)', () => {
     await env.sleep('10 days');
     await handle.executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] });
     await handle.executeUpdate(m.openLedgerUpdate, {
-      args: [{ actor: lead, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] }],
+      args: [{ actor: lead, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '起草配套文件', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-12-31' }] }],
     });
     const view = await handle.executeUpdate(m.submitDraftUpdate, { args: [{ actor: lead }] });
     expect(view.state).toBe('DRAFT_SUBMITTED');
@@ -142,7 +145,7 @@ describe('document lifecycle (time-skipping)', () => {
     const result = await resultInRealTime(env, handle);
     expect(result.state).toBe('EXEMPT');
     await env.sleep('60 days');
-    expect(await kinds(document.id)).toEqual(['ASSIGNMENT']);
+    expect(await kinds(document.id)).toEqual(['ASSIGNMENT', 'LEDGER_CHASE']); // the ledger's 第一时间 (3 days) passed before the exemption
     const row = await deps.db.document.findUniqueOrThrow({ where: { id: document.id } });
     expect(row.state).toBe('EXEMPT');
     expect(row.exemptReason).toContain('直接适用');
@@ -194,6 +197,20 @@ describe('document lifecycle (time-skipping)', () => {
     const u = <A,>(def: UpdateDefinition<m.DocumentView, [A]>, arg: A) => handle.executeUpdate(def, { args: [arg] });
     const issued = await walkToIssuance(handle, document.docNumber);
     expect(issued.state).toBe('ISSUED');
+    // 印发到区县: each district receives the municipal document as a notice; one acknowledges at once.
+    const distributed = await eventually(
+      () => deps.db.notice.findMany({ where: { subjectId: document.id, kind: 'DISTRIBUTION' }, include: { recipients: true } }),
+      (n) => n.length === 2,
+    );
+    expect(distributed.flatMap((n) => n.recipients.map((r) => r.officialId)).sort()).toEqual([
+      'district-zhangdian-deputy',
+      'district-zhangdian-director',
+      'district-zichuan-deputy',
+      'district-zichuan-director',
+    ]);
+    await acknowledgeDistribution(handle, ['district-zhangdian']);
+    await expect(acknowledgeDistribution(handle, ['district-zhangdian'])).rejects.toThrow(); // once
+    await expect(acknowledgeDistribution(handle, ['district-boshan'])).rejects.toThrow(); // not sent there
 
     await env.sleep('31 days');
     await settle(handle);
@@ -202,19 +219,95 @@ describe('document lifecycle (time-skipping)', () => {
       (n) => n.length === 2,
     );
     expect(dispatches.flatMap((n) => n.recipients.map((r) => r.officialId)).sort()).toEqual(['dept-finance-liaison', 'dept-health-drafter']);
+    // The district that did not acknowledge within the policy's days is chased, once; the other is not.
+    const chased = await deps.db.notice.findMany({ where: { subjectId: document.id, kind: 'DISTRIBUTION_CHASE' }, include: { recipients: true } });
+    expect(chased.flatMap((n) => n.recipients.map((r) => r.officialId)).sort()).toEqual(['district-zichuan-deputy', 'district-zichuan-director']);
 
     const [t1, t2] = issued.tasks;
     await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t1.id, note: '已完成' });
     await env.sleep('31 days');
     await settle(handle);
     expect(await eventually(() => deps.db.notice.count({ where: { subjectId: document.id, kind: 'LEDGER_DISPATCH' } }), (n) => n >= 3)).toBe(3); // month 2: only the open task
-    const done = await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t2.id });
+    // Every task closed, one district still owes its acknowledgement: not complete until it comes.
+    expect((await u(m.closeLedgerTaskUpdate, { actor: lead, taskId: t2.id })).state).toBe('ISSUED');
+    const done = await acknowledgeDistribution(handle, ['district-zichuan']);
     expect(done.state).toBe('COMPLETED');
     expect((await resultInRealTime(env, handle)).state).toBe('COMPLETED');
     const k = await kinds(document.id);
     expect(k).not.toContain('CHASE');
     expect(k).not.toContain('ORDER');
     const steps = (await deps.db.workflowEvent.findMany({ where: { subjectId: document.id }, orderBy: { at: 'asc' } })).map((e) => e.step);
-    expect(steps).toEqual(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'closeLedgerTask', 'closeLedgerTask']);
+    expect(steps).toEqual(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'acknowledgeDistribution', 'closeLedgerTask', 'closeLedgerTask', 'acknowledgeDistribution']);
+  });
+
+  it('a backlog registered 22 days after receipt: the 交办单, the ledger chase and the 催办单 at once, each saying since when', async () => {
+    // Issued and received 22 days before registration: the three weeks and the ledger's days have passed,
+    // the month (from the issuance) has not.
+    const now = await env.currentTimeMs();
+    const received = new Date(now - 22 * 24 * HOUR).toISOString();
+    const { document, handle } = await arrive('PROVINCIAL', { issuedAt: received, receivedAt: received });
+    const view = await handle.query(m.stateQuery);
+    const draftDue = addDuration(new Date(received), p.chaseAfter);
+    const ledgerDue = addDuration(new Date(received), p.ledgerWithin);
+    const orderAt = addDuration(new Date(received), p.assignmentDeadline);
+    expect(view.draftDueAt).toBe(draftDue.toISOString());
+    expect(view.dueAt).toBe(orderAt.toISOString());
+    const sent = await eventually(
+      () => deps.db.notice.findMany({ where: { subjectId: document.id }, orderBy: { createdAt: 'asc' } }),
+      (n) => n.length === 3,
+    );
+    // No reminder of a deadline that had passed before anyone could be reminded.
+    expect(sent.map((n) => n.kind)).toEqual(['ASSIGNMENT', 'LEDGER_CHASE', 'CHASE']);
+    const [assignment, ledgerChase, chase] = sent;
+    expect(assignment.body).toContain(`务必于${formatShanghai(orderAt)}前（自省级改革文件印发之时${formatShanghai(received)}起1个月内）`);
+    expect(assignment.body).not.toContain('补发');
+    expect(ledgerChase.body).toContain(`本通知应于${formatShanghai(ledgerDue)}发出；该文件于${formatShanghai(view.registeredAt!)}才登记入督办系统，现予补发`);
+    expect(chase.body).toContain(`本通知应于${formatShanghai(draftDue)}发出`);
+    expect(chase.body).toContain(`起算事件：省级改革文件到市（${formatShanghai(received)}）`);
+
+    await sleepUntil(env, orderAt.getTime() + HOUR); // the order comes at its own time, not as a backlog
+    const order = await eventually(() => deps.db.notice.findFirst({ where: { subjectId: document.id, kind: 'ORDER' } }), (n) => !!n);
+    expect(order!.body).not.toContain('补发');
+    expect((await kinds(document.id)).filter((k) => k === 'REMINDER')).toEqual(['REMINDER']); // the month's reminder only
+    await terminateQuietly(env, document.workflowId);
+  });
+
+  it('a PROVINCIAL document without a lead unit: the reform office is asked, chased at its deadline, and its naming sends the 交办单', async () => {
+    const { document, handle } = await arrive('PROVINCIAL', { leadUnitId: undefined });
+    const waiting = await handle.query(m.stateQuery);
+    expect(waiting.state).toBe('AWAITING_LEAD');
+    expect(waiting.assignedAt).toBeUndefined();
+    const leadDue = addDuration(new Date(waiting.receivedAt!), p.leadAssignmentWithin);
+    expect(waiting.leadDueAt).toBe(leadDue.toISOString());
+    const request = await eventually(() => deps.db.notice.findFirst({ where: { subjectId: document.id, kind: 'LEAD_REQUEST' }, include: { recipients: true } }), (n) => !!n);
+    expect(request!.recipients.map((r) => `${r.role}:${r.officialId}`).sort()).toEqual(['CC:ro-director', 'TO:ro-supervisor']);
+    await expect(handle.executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+    await sleepUntil(env, leadDue.getTime() - HOUR);
+    await settle(handle);
+    expect(await kinds(document.id)).toEqual(['LEAD_REQUEST']);
+    await sleepUntil(env, leadDue.getTime() + HOUR);
+    expect(await eventually(async () => (await kinds(document.id)).includes('LEAD_CHASE'))).toBe(true);
+
+    const assigned = await handle.executeUpdate(m.assignLeadUpdate, { args: [{ actor: admin, leadUnitId: 'dept-health' }] });
+    expect(assigned.state).toBe('ASSIGNED');
+    // The lead unit's three weeks count from the naming: it cannot owe the days before it knew.
+    expect(assigned.draftFrom).toEqual({ startEvent: '市委改革办确定牵头部门并下发交办单', startedAt: assigned.leadAssignedAt });
+    expect(assigned.draftDueAt).toBe(addDuration(new Date(assigned.leadAssignedAt!), p.chaseAfter).toISOString());
+    expect(assigned.dueAt).toBe(addDuration(document.issuedAt, p.assignmentDeadline).toISOString());
+    const assignment = await eventually(() => deps.db.notice.findFirst({ where: { subjectId: document.id, kind: 'ASSIGNMENT' }, include: { recipients: true } }), (n) => !!n);
+    expect(assignment!.recipients.map((r) => r.officialId)).toContain('dept-health-liaison');
+    await expect(handle.executeUpdate(m.assignLeadUpdate, { args: [{ actor: admin, leadUnitId: 'dept-finance' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(await eventually(async () => (await deps.db.document.findUniqueOrThrow({ where: { id: document.id } })).leadUnitId)).toBe('dept-health');
+    const lead1 = await deps.db.obligation.findUniqueOrThrow({ where: { key: `${document.workflowId}:lead` } });
+    expect(lead1).toMatchObject({ status: 'DONE', unitId: 'reform-office' });
+
+    // 第四条（二）: the ledger decomposes the work into tasks; an empty one is refused.
+    await handle.executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] });
+    await expect(
+      handle.executeUpdate(m.openLedgerUpdate, { args: [{ actor: lead, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [] }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((await handle.query(m.stateQuery)).state).toBe('ACKNOWLEDGED');
+    await terminateQuietly(env, document.workflowId);
   });
 });

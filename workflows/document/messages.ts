@@ -30,7 +30,10 @@ export interface DocumentWorkflowInputV1 {
   docNumber: string;
   level: DocumentLevel;
   title: string;
-  receivedAt: string;
+  /** When the document reached the city (第五条). Absent: the workflow's start (registration) is the receipt. */
+  receivedAt?: string;
+  /** When the superior document was issued: the default anchor of the municipal document's month (第五条（三）). */
+  superiorIssuedAt?: string;
   leadUnitId?: string;
   participantUnitIds: string[];
   /** The CENTRAL ↔ PROVINCIAL partner, when already known at arrival. */
@@ -41,10 +44,38 @@ export interface DocumentWorkflowInputV1 {
 }
 export type DocumentWorkflowInput = DocumentWorkflowInputV1;
 
+/** The event a deadline counts from, named in every notice about it. */
+export interface Clock {
+  startEvent: string;
+  startedAt: string;
+}
+
+/** A district the municipal document was issued to (印发到区县), and its acknowledgement. */
+export interface DistrictReceipt {
+  unitId: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+}
+
 /** Everything the workflow must remember across continue-as-new. */
 export interface CarriedState {
   state: DocumentState;
+  /** When the workflow started (the document was registered): a duty due before it is a backlog, fired late. */
+  registeredAt?: string;
+  /** When the document reached the city (as registered, else `registeredAt`). */
+  receivedAt?: string;
+  /** PROVINCIAL without a lead unit: the reform office must name one by then. */
+  leadDueAt?: string;
+  leadAssignedAt?: string;
+  /** When the 交办单 went out. */
   assignedAt?: string;
+  /** What the draft's three weeks and the ledger's "第一时间" count from (the assignment, deemed at receipt when the lead was known). */
+  draftFrom?: Clock;
+  /** What the municipal document's month counts from (policy `deadlineAnchor`). */
+  dueFrom?: Clock;
+  /** 第四条（二）: the ledger is due by then. */
+  ledgerDueAt?: string;
+  ledgerOpenedAt?: string;
   draftDueAt?: string;
   dueAt?: string;
   draftSubmittedAt?: string;
@@ -53,6 +84,9 @@ export interface CarriedState {
   responsibleIds?: string[];
   linkedDocNumber?: string;
   exemptReason?: string;
+  /** 印发到区县: each district's receipt of the municipal document, due by `distributionDueAt`. */
+  districts?: DistrictReceipt[];
+  distributionDueAt?: string;
   fired: string[];
   followUps: number;
   tasks: LedgerTaskView[];
@@ -98,6 +132,12 @@ export interface ReassignArgs extends StepArgs {
   target: string;
   toOfficialIds: string[];
 }
+export interface AssignLeadArgs extends StepArgs {
+  leadUnitId: string;
+}
+export interface DistributionAckArgs extends StepArgs {
+  districtId: string;
+}
 export interface ManualChaseArgs extends StepArgs {
   /** "draft", "issuance" or a ledger task id. */
   obligation: string;
@@ -115,6 +155,8 @@ export const addLedgerTaskUpdate = defineUpdate<DocumentView, [StepArgs & Ledger
 export const ledgerProgressUpdate = defineUpdate<DocumentView, [TaskArgs]>('ledgerProgress');
 export const closeLedgerTaskUpdate = defineUpdate<DocumentView, [TaskArgs]>('closeLedgerTask');
 export const reassignUpdate = defineUpdate<DocumentView, [ReassignArgs]>('reassign');
+export const assignLeadUpdate = defineUpdate<DocumentView, [AssignLeadArgs]>('assignLead');
+export const acknowledgeDistributionUpdate = defineUpdate<DocumentView, [DistributionAckArgs]>('acknowledgeDistribution');
 export const manualChaseUpdate = defineUpdate<DocumentView, [ManualChaseArgs]>('manualChase');
 
 /** Sent to a CENTRAL document's workflow when its PROVINCIAL document arrives. */

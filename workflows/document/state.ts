@@ -6,6 +6,7 @@ export type DocumentLevel = 'CENTRAL' | 'PROVINCIAL';
 export type DocumentState =
   | 'PROMPTED' // CENTRAL: 提示单 sent, waiting for the provincial document
   | 'LINKED' // CENTRAL: its provincial document arrived and carries the assignment
+  | 'AWAITING_LEAD' // PROVINCIAL without a lead unit: the reform office names one, then the 交办单
   | 'ASSIGNED' // PROVINCIAL: 交办单 sent
   | 'ACKNOWLEDGED' // 签收
   | 'DRAFTING' // 台账 opened, drafting (also after a returned draft)
@@ -18,6 +19,7 @@ export type DocumentState =
   | 'EXEMPT'; // 无须市级配套
 
 export type DocumentStep =
+  | 'assignLead'
   | 'acknowledge'
   | 'openLedger'
   | 'submitDraft'
@@ -29,6 +31,7 @@ export type DocumentStep =
 
 /** The state each step requires, and where it leads when approved. */
 const transitions: Record<Exclude<DocumentStep, 'exemption'>, { from: DocumentState; to: DocumentState }> = {
+  assignLead: { from: 'AWAITING_LEAD', to: 'ASSIGNED' },
   acknowledge: { from: 'ASSIGNED', to: 'ACKNOWLEDGED' },
   openLedger: { from: 'ACKNOWLEDGED', to: 'DRAFTING' },
   submitDraft: { from: 'DRAFTING', to: 'DRAFT_SUBMITTED' },
@@ -42,6 +45,7 @@ const transitions: Record<Exclude<DocumentStep, 'exemption'>, { from: DocumentSt
 export const STATE_LABELS: Record<DocumentState, string> = {
   PROMPTED: '已发提示单',
   LINKED: '已与省级文件关联',
+  AWAITING_LEAD: '待确定牵头部门',
   ASSIGNED: '已交办',
   ACKNOWLEDGED: '已签收',
   DRAFTING: '起草中',
@@ -55,6 +59,7 @@ export const STATE_LABELS: Record<DocumentState, string> = {
 };
 
 export const STEP_LABELS: Record<DocumentStep, string> = {
+  assignLead: '确定牵头部门',
   acknowledge: '签收',
   openLedger: '建立台账',
   submitDraft: '报送上会文件初稿',

@@ -1,18 +1,23 @@
-// One long-running workflow per superior reform document: 提示单 → 交办单 →
-// 催办单 at three weeks → 责令书 at one month, through drafting, review,
-// adoption and issuance, then monthly ledger dispatch until every task is
-// closed (第四条, 第五条). Durations come from the policy in the input.
+// One long-running workflow per superior reform document: 提示单 → (the reform
+// office names a missing lead unit) → 交办单 → 催办单 at three weeks → 责令书 at
+// one month, through ledger, drafting, review, adoption and issuance to the
+// districts (each acknowledges), then monthly ledger dispatch until every task
+// is closed (第四条, 第五条). The clocks count from receipt and the superior
+// document's issuance (./anchors.ts); durations come from the policy in the input.
 import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DocumentNoticeArgs } from '../../activities/document';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { addDuration, describeDuration } from '../../common/policy/duration';
+import { assignmentClock, deadlineClock, receipt } from './anchors';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
 import { documentDuties, type DocumentDuty, type DocumentNotice } from './duties';
 import { documentObligations } from './obligations';
 import {
+  acknowledgeDistributionUpdate,
   acknowledgeUpdate,
+  assignLeadUpdate,
   addLedgerTaskUpdate,
   adoptionUpdate,
   closeLedgerTaskUpdate,
@@ -90,7 +95,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       subjectId: input.documentId,
       revision: revisions.next(),
       at: new Date().toISOString(),
-      document: { state: s.state, dueAt: s.dueAt, leadUnitId: s.leadUnitId, linkedDocNumber: s.linkedDocNumber, exemptReason: s.exemptReason },
+      document: { state: s.state, dueAt: s.dueAt, leadUnitId: s.leadUnitId, linkedDocNumber: s.linkedDocNumber, exemptReason: s.exemptReason, districtIds: s.districts?.map((d) => d.unitId) },
       tasks: tasks.map((t) => ({ ...t })),
       // The update id (the HTTP Idempotency-Key when given) keys the step's event.
       event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
@@ -100,6 +105,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
 
   async function notify(n: DocumentNotice, extra: Partial<DocumentNoticeArgs> = {}): Promise<void> {
     await sendDocumentNotice({
+      districtId: n.districtId,
       workflowId,
       documentId: input.documentId,
       kind: n.kind,
@@ -130,11 +136,36 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     const from = s.state;
     s.state = nextState(s.state, step, approved);
     const now = new Date().toISOString();
+    if (step === 'openLedger') s.ledgerOpenedAt = now;
     if (step === 'submitDraft' && !s.draftSubmittedAt) s.draftSubmittedAt = now;
-    if (step === 'issuance') s.issuedAt = now;
-    if (step === 'issuance' && s.tasks.every((t) => t.status === 'CLOSED')) s.state = 'COMPLETED';
+    if (step === 'issuance') {
+      s.issuedAt = now;
+      s.distributionDueAt = addDuration(new Date(now), p.distributionAckWithin).toISOString();
+      completeIfDone();
+    }
     await record({ step, actor: args.actor, data: { ...data, note: args.note, approved, from, to: s.state } }, tasks);
     return view();
+  }
+
+  /** Issued, every district acknowledged and every ledger task closed: nothing is owed any more. */
+  function completeIfDone(): void {
+    if (s.state === 'ISSUED' && (s.districts ?? []).every((d) => d.acknowledgedAt) && s.tasks.every((t) => t.status === 'CLOSED')) s.state = 'COMPLETED';
+  }
+
+  /**
+   * 第五条（二）: the 交办单 to the lead unit. Its clocks count from receipt when the lead was known
+   * then, else from now (the reform office just named it); the month from `s.dueFrom`.
+   */
+  function assign(leadAssignedAt?: string): void {
+    const now = new Date().toISOString();
+    s.assignedAt = now;
+    s.draftFrom = assignmentClock(s.receivedAt!, leadAssignedAt);
+    const from = new Date(s.draftFrom.startedAt);
+    // A superior document issued long before it arrived can leave less than three weeks: the draft is then due with the document.
+    const chase = addDuration(from, p.chaseAfter);
+    s.draftDueAt = (chase.getTime() < new Date(s.dueAt!).getTime() ? chase : new Date(s.dueAt!)).toISOString();
+    s.ledgerDueAt = addDuration(from, p.ledgerWithin).toISOString();
+    upsertSearchAttributes({ DubanUnits: [s.leadUnitId ?? REFORM_OFFICE_ID, ...input.participantUnitIds] });
   }
 
   function addTask(t: LedgerTaskInput): LedgerTaskView {
@@ -156,14 +187,51 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     s.linkedDocNumber = docNumber;
     await record();
   });
+  setHandler(
+    assignLeadUpdate,
+    async (a) => {
+      s.leadUnitId = a.leadUnitId;
+      s.leadAssignedAt = new Date().toISOString();
+      assign(s.leadAssignedAt);
+      const view = await step('assignLead', a, true, { leadUnitId: a.leadUnitId });
+      await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom!, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
+      return view;
+    },
+    { validator: (a) => validate('assignLead', a) },
+  );
   setHandler(acknowledgeUpdate, (a) => step('acknowledge', a), { validator: (a) => validate('acknowledge', a) });
+  setHandler(
+    acknowledgeDistributionUpdate,
+    async (a) => {
+      const d = s.districts!.find((x) => x.unitId === a.districtId)!;
+      d.acknowledgedAt = new Date().toISOString();
+      d.acknowledgedBy = a.actor.officialId;
+      completeIfDone();
+      await record({ step: 'acknowledgeDistribution', actor: a.actor, data: { districtId: a.districtId, note: a.note } });
+      return view();
+    },
+    {
+      validator: (a) => {
+        if (!s.issuedAt) throw new Error('市级配套文件尚未印发，无需签收');
+        const d = s.districts?.find((x) => x.unitId === a.districtId);
+        if (!d) throw new Error(`市级配套文件未印发到 ${a.districtId}`);
+        if (d.acknowledgedAt) throw new Error('该区县已签收市级配套文件');
+      },
+    },
+  );
   setHandler(
     openLedgerUpdate,
     (a) => {
       const tasks = a.tasks.map(addTask);
       return step('openLedger', a, true, { leadLeaderId: a.leadLeaderId, draftingUnitId: a.draftingUnitId, timeline: a.timeline, tasks: a.tasks.length }, tasks);
     },
-    { validator: (a) => validate('openLedger', a) },
+    {
+      validator: (a) => {
+        validate('openLedger', a);
+        // 第四条（二）: the ledger decomposes the work into tasks for departments and named persons.
+        if (a.tasks.length === 0) throw new Error('台账须将任务分解到部门和具体责任人，至少一项任务');
+      },
+    },
   );
   setHandler(submitDraftUpdate, (a) => step('submitDraft', a), { validator: (a) => validate('submitDraft', a) });
   setHandler(legalReviewUpdate, (a) => step('legalReview', a, a.approved), { validator: (a) => validate('legalReview', a) });
@@ -171,7 +239,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   setHandler(adoptionUpdate, (a) => step('adoption', a, a.approved), { validator: (a) => validate('adoption', a) });
   setHandler(
     issuanceUpdate,
-    (a) => step('issuance', a, true, { municipalDocNumber: a.municipalDocNumber, municipalTitle: a.municipalTitle, districtIds: a.districtIds }),
+    (a) => {
+      s.districts = a.districtIds.map((unitId) => ({ unitId }));
+      return step('issuance', a, true, { municipalDocNumber: a.municipalDocNumber, municipalTitle: a.municipalTitle, districtIds: a.districtIds });
+    },
     { validator: (a) => validate('issuance', a) },
   );
   setHandler(
@@ -191,7 +262,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     },
     {
       validator: (_a) => {
-        if (TERMINAL.has(s.state) || s.state === 'ASSIGNED' || s.state === 'PROMPTED') throw new Error(`当前状态为“${STATE_LABELS[s.state]}”，不能添加台账任务`);
+        if (TERMINAL.has(s.state) || s.state === 'AWAITING_LEAD' || s.state === 'ASSIGNED' || s.state === 'PROMPTED') throw new Error(`当前状态为“${STATE_LABELS[s.state]}”，不能添加台账任务`);
       },
     },
   );
@@ -209,7 +280,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       const task = openTask(a.taskId);
       task.status = 'CLOSED';
       task.closedAt = new Date().toISOString();
-      if (s.state === 'ISSUED' && s.tasks.every((t) => t.status === 'CLOSED')) s.state = 'COMPLETED';
+      completeIfDone();
       await record({ step: 'closeLedgerTask', actor: a.actor, data: { taskId: a.taskId, note: a.note } }, [task]);
       return view();
     },
@@ -245,7 +316,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     async (a) => {
       const update = currentUpdateInfo();
       const task = s.tasks.find((t) => t.id === a.obligation);
-      const dueAt = task ? task.dueAt : a.obligation === 'draft' ? s.draftDueAt : s.dueAt;
+      const dueAt = task ? task.dueAt : documentObligations(s, workflowId).find((o) => o.key === `${workflowId}:${a.obligation}`)?.dueAt;
       const recorded = record({ step: 'manualChase', actor: a.actor, data: { obligation: a.obligation, note: a.note } });
       await notify(
         { kind: 'MANUAL_CHASE', step: `manual-chase:${update?.id ?? a.obligation}`, explanation: { startEvent: '市委改革办人工催办', startedAt: new Date().toISOString(), offset: '即时', dueAt }, task },
@@ -267,14 +338,25 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
 
   if (!input.carried) {
     const arrivedAt = new Date().toISOString();
+    s.registeredAt = arrivedAt;
+    s.receivedAt = receipt(input, arrivedAt);
     upsertSearchAttributes({ DubanFamily: ['document'], DubanLevel: [input.level], DubanUnits: [s.leadUnitId ?? REFORM_OFFICE_ID, ...input.participantUnitIds] });
     if (input.level === 'PROVINCIAL') {
-      // 第五条（二）: 交办单 at once; due within one month (policy).
-      s.assignedAt = arrivedAt;
-      s.draftDueAt = addDuration(new Date(arrivedAt), p.chaseAfter).toISOString();
-      s.dueAt = addDuration(new Date(arrivedAt), p.assignmentDeadline).toISOString();
-      await record();
-      await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { startEvent: '省级改革文件到市', startedAt: arrivedAt, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
+      // 第五条（三）: the municipal document is due within one month of the policy's anchor.
+      s.dueFrom = deadlineClock(input, p, s.receivedAt);
+      s.dueAt = addDuration(new Date(s.dueFrom.startedAt), p.assignmentDeadline).toISOString();
+      if (s.leadUnitId) {
+        // 第五条（二）: 交办单 at once.
+        assign();
+        await record();
+        await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
+      } else {
+        // No lead unit: the reform office names one (its own short deadline), then the 交办单 goes out.
+        s.state = 'AWAITING_LEAD';
+        s.leadDueAt = addDuration(new Date(s.receivedAt), p.leadAssignmentWithin).toISOString();
+        await record();
+        await notify({ kind: 'LEAD_REQUEST', step: 'lead-request', explanation: { startEvent: '省级改革文件到市', startedAt: s.receivedAt, offset: describeDuration(p.leadAssignmentWithin), dueAt: s.leadDueAt } });
+      }
     } else if (s.linkedDocNumber) {
       // Its provincial document arrived first and already carries the assignment.
       s.state = 'LINKED';
@@ -282,7 +364,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     } else {
       // 第五条（一）: 提示单 at once to the relevant departments.
       await record();
-      await notify({ kind: 'PROMPT', step: 'prompt', explanation: { startEvent: '中央改革文件到市', startedAt: arrivedAt, offset: '即时' } });
+      await notify({ kind: 'PROMPT', step: 'prompt', explanation: { startEvent: '中央改革文件到市', startedAt: s.receivedAt, offset: '即时' } });
     }
   }
 
@@ -305,7 +387,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
         await record({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
       }
       if (d.followUps) s.followUps = d.followUps;
-      for (const n of d.notices) await notify(n);
+      // A duty already due when the document was registered (a backlog imported late) fires at once and says since when.
+      const late = s.registeredAt && d.at > 0 && d.at < new Date(s.registeredAt).getTime() ? { dueSince: new Date(d.at).toISOString(), registeredAt: s.registeredAt } : undefined;
+      for (const n of d.notices) await notify(n, { late });
     },
   });
   return view();

@@ -196,6 +196,7 @@ CREATE TABLE "Document" (
     "linkedDocNumber" TEXT,
     "dueAt" TIMESTAMP(3),
     "exemptReason" TEXT,
+    "districtIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "policyVersion" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
