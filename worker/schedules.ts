@@ -5,6 +5,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { TASK_QUEUE } from '../common/taskQueues';
 import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';
+import { selectionScheduleWorkflow } from '../workflows/innovation/selection';
 
 /** 第六条 一月一调度: the monthly 六个一 cycle starts at 00:00 on the 1st, Beijing time. */
 export const CYCLE_SCHEDULE_ID = 'duban-cycle-monthly';
@@ -35,16 +36,41 @@ function cycleSchedule(taskQueue: string): ScheduleOptions {
   };
 }
 
+/** 第十四条 每半年: the innovation-experience selection starts at 00:00 on 1 January and 1 July, Beijing time. */
+export const SELECTION_SCHEDULE_ID = 'duban-selection-half-yearly';
+
+function selectionSchedule(taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: SELECTION_SCHEDULE_ID,
+    spec: {
+      calendars: [{ month: ['JANUARY', 'JULY'], dayOfMonth: 1, hour: 0, minute: 0, comment: '每年1月1日、7月1日0时启动半年度创新改革经验评选（第十四条）' }],
+      timezone: 'Asia/Shanghai',
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: selectionScheduleWorkflow,
+      // No arguments and no memo, as the cycle's (the payload codec seals for the base id).
+      args: [],
+      taskQueue,
+      workflowId: 'selection-schedule',
+    },
+    // A half year missed while the server was down is still started within a week.
+    policies: { catchupWindow: '7 days', overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    memo: { family: 'selection', rule: '第十四条' },
+  };
+}
+
 /**
  * Creates duban's schedules, or brings an existing one's spec and action up to
  * date (a redeploy may change them). Safe to call at every start.
  */
 export async function ensureSchedules(client: Client, taskQueue: string = TASK_QUEUE): Promise<void> {
-  const options = cycleSchedule(taskQueue);
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+  for (const options of [cycleSchedule(taskQueue), selectionSchedule(taskQueue)]) {
+    try {
+      await client.schedule.create(options);
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action, policies: { ...prev.policies, ...options.policies } }));
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Every workflow the worker runs; this file is the root of the workflow bundle.
 export { documentWorkflow } from './document/workflow';
 export { cycleWorkflow, cycleScheduleWorkflow } from './cycle/workflow';
-export { selectionWorkflow } from './innovation/selection';
+export { selectionWorkflow, selectionScheduleWorkflow } from './innovation/selection';
 export { rolloutWorkflow } from './innovation/rollout';
