@@ -39,7 +39,7 @@ function cycleSchedule(taskQueue: string): ScheduleOptions {
 /** 第十四条 每半年: the innovation-experience selection starts at 00:00 on 1 January and 1 July, Beijing time. */
 export const SELECTION_SCHEDULE_ID = 'duban-selection-half-yearly';
 
-function selectionSchedule(taskQueue: string): ScheduleOptions {
+export function selectionSchedule(taskQueue: string): ScheduleOptions {
   return {
     scheduleId: SELECTION_SCHEDULE_ID,
     spec: {

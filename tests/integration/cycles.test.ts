@@ -15,7 +15,7 @@ import { createApp } from '../../api/app';
 import { cycleWorkflowId } from '../../common/ids';
 import { shanghaiMonth } from '../../workflows/cycle/state';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
-import { CYCLE_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
+import { CYCLE_SCHEDULE_ID, ensureSchedules, SELECTION_SCHEDULE_ID } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
@@ -55,6 +55,8 @@ describe('六个一 cycle (dev server)', () => {
   afterAll(async () => {
     // Leave the dev server quiet: the schedule and any cycle still running.
     await client.schedule.getHandle(CYCLE_SCHEDULE_ID).delete().catch(() => undefined);
+    // The worker started in the schedule test creates the selection's schedule too (worker/schedules.ts).
+    await client.schedule.getHandle(SELECTION_SCHEDULE_ID).delete().catch(() => undefined);
     for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
     await harness?.close();
   });

@@ -93,7 +93,8 @@ export function finalRule(w: FinalCombination): string {
  */
 export function combinedScore(c: Pick<CandidateScore, 'secondVotes' | 'publicVotes'>, w: FinalCombination, ballots: { SECOND: number; PUBLIC: number }): number {
   const share = (votes: number, n: number) => (n > 0 ? votes / n : 0);
-  return w.officialWeight * share(c.secondVotes, ballots.SECOND) + w.publicWeight * share(c.publicVotes, ballots.PUBLIC);
+  // Six decimals: shown to officials, stored, and compared exactly (a float8 column keeps them).
+  return Math.round((w.officialWeight * share(c.secondVotes, ballots.SECOND) + w.publicWeight * share(c.publicVotes, ballots.PUBLIC)) * 1e6) / 1e6;
 }
 
 /**
