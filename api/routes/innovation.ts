@@ -340,10 +340,11 @@ export function innovationRouter(db: Db, client: Client): Router {
     schema: B,
     def: UpdateDefinition<m.RolloutView, [A]>,
     build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
+    operationId = def.name,
   ) {
     stepRoute(r, client, {
       path: `/innovation/rollouts/:id/${path}`,
-      operationId: def.name,
+      operationId,
       summary,
       label,
       tags,
@@ -387,21 +388,16 @@ export function innovationRouter(db: Db, client: Client): Router {
     if (!isRolloutLeader(c, row)) leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
-  stepRoute(r, client, {
-    path: '/innovation/rollouts/:id/district-meeting',
-    operationId: 'recordDistrictMeeting',
-    summary: "Record a district's own deployment meeting once held (on the city's timeline)",
-    label: '区县登记本地部署会（与市级同步，会后登记）',
-    tags,
-    body: s.DistrictMeetingBody,
-    responses: rolloutAnswer,
-    load: loadRollout,
-    workflowId: (row) => row.workflowId,
-    update: m.recordMeetingUpdate,
-    workflow: '该经验的推广流程',
-    args: (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }),
-    answer: async (_view, row) => rolloutDetail(db, await db.innovationRollout.findUniqueOrThrow({ where: { id: row.id } })),
-  });
+  step(
+    'district-meeting',
+    "Record a district's own deployment meeting once held (on the city's timeline)",
+    '区县登记本地部署会（与市级同步，会后登记）',
+    s.DistrictMeetingBody,
+    m.recordMeetingUpdate,
+    (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }),
+    // The city's meeting and a district's are one update; each route its own operation.
+    'recordDistrictMeeting',
+  );
   step('district-plan', "Submit a district's implementation opinion and plan (within a month)", '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
   step('district-plan/approval', "Approve a district's opinion and plan (the district reform office's director)", '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
     const districtId = b.districtId ?? c.unitId;
