@@ -23,6 +23,8 @@ export interface SelectionNoticeArgs {
   phase: SelectionPhase;
   dueAt?: string;
   candidateIds?: string[];
+  /** RETURNED: the main leader's comment. */
+  comment?: string;
   explanation: NoticeExplanation;
 }
 
@@ -38,6 +40,8 @@ export interface RolloutNoticeArgs {
   districtIds: string[];
   opinion: { docNumber: string; title: string };
   duties?: Duty[];
+  /** SUMMARY: the reform office's summary document. */
+  summary?: { docNumber?: string; title: string };
   /** The policy's deadlines in words, for the start notice (a district may run other values, 第二十一条). */
   terms?: RolloutTerms;
   asOf: string;
@@ -53,6 +57,8 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
   const officialsWith = (unitIds: string[], roles: string[]) => officialsOf(db, unitIds, roles);
   const contacts = (unitIds: string[]) => officialsWith(unitIds, CONTACT_ROLES);
   const director = () => officialsWith([REFORM_OFFICE_ID], ['DIRECTOR']);
+  /** 第十四条 市主要领导: the heads of the city's leading group. */
+  const mainLeaders = () => officialsWith([LEADERSHIP_ID], ['HEAD']);
   const leaderInCharge = async (id?: string) => (id ? [id] : officialsWith([LEADERSHIP_ID], ['LEADER_IN_CHARGE']));
   async function unitsOfKind(kinds: UnitKind[]): Promise<string[]> {
     const rows = await db.unit.findMany({ where: { kind: { in: kinds } }, select: { id: true }, orderBy: { id: 'asc' } });
@@ -87,6 +93,11 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
           const leaders = (await Promise.all(finalists.filter((c) => !has(c, 'LEADER')).map((c) => leaderInCharge(c.leaderInChargeId ?? undefined)))).flat();
           return { to: [...new Set([...leads, ...leaders])], cc: [] };
         }
+        if (a.phase === 'LEADERS') {
+          const sel = await db.innovationSelection.findUnique({ where: { id: a.selectionId }, select: { agreements: true } });
+          const answered = new Set(((sel?.agreements ?? []) as Array<{ by: string }>).map((x) => x.by));
+          return { to: (await mainLeaders()).filter((id) => !answered.has(id)), cc: [] };
+        }
         return { to: await director(), cc: [] };
       }
       case 'OPINION_REQUEST': {
@@ -94,8 +105,12 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         return { to: [...new Set([...(await contacts(finalists.map((c) => c.leadUnitId))), ...leaders])], cc: await director() };
       }
       case 'APPROVAL_REQUEST':
-      case 'CHASE':
+      case 'RETURNED':
         return { to: await director(), cc: [] };
+      case 'LEADERS_REQUEST':
+        return { to: await mainLeaders(), cc: await director() };
+      case 'CHASE':
+        return a.phase === 'LEADERS' ? { to: await mainLeaders(), cc: await director() } : { to: await director(), cc: [] };
       case 'RESULT': {
         const approved = candidates.filter((c) => c.approved);
         return { to: await contacts([...(await unitsOfKind(SUBMITTER_KINDS)), ...approved.map((c) => c.leadUnitId)]), cc: await director() };
@@ -110,6 +125,12 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
     switch (a.kind) {
       case 'START':
         return { to: [...(await contacts([a.leadUnitId])), ...(await leaderInCharge(a.leaderInChargeId)), ...(await contacts(a.districtIds))], cc: await director() };
+      case 'SUMMARY':
+        // 第十四条: the acceptance summary goes to the director and is circulated city-wide.
+        return {
+          to: [...new Set([...(await director()), ...(await contacts(await unitsOfKind(['DISTRICT', 'DEPARTMENT', 'SPECIAL_GROUP'])))])],
+          cc: await leaderInCharge(a.leaderInChargeId),
+        };
       case 'BULLETIN':
         return {
           to: [...(await contacts([a.leadUnitId])), ...(await officialsWith(a.districtIds, ['DIRECTOR']))],
@@ -151,11 +172,12 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
     },
 
     /** Who takes part in a selection (第十四条): the voting units of each official round, the default leader in charge, the director. */
-    async selectionParticipants(): Promise<{ voters: Record<'MUTUAL' | 'SECOND', string[]>; leaderInChargeId?: string; directorId?: string }> {
+    async selectionParticipants(): Promise<{ voters: Record<'MUTUAL' | 'SECOND', string[]>; leaderInChargeId?: string; directorId?: string; mainLeaderIds: string[] }> {
       return {
         voters: { MUTUAL: await unitsOfKind(ROUND_VOTERS.MUTUAL), SECOND: await unitsOfKind(ROUND_VOTERS.SECOND) },
         leaderInChargeId: (await leaderInCharge())[0],
         directorId: (await director())[0],
+        mainLeaderIds: await mainLeaders(),
       };
     },
 
@@ -173,6 +195,7 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         phase: a.phase,
         dueAt: a.dueAt,
         candidates: listed.map((c) => ({ rank: c.finalRank ?? c.shortlistRank ?? undefined, title: c.title, unitName: names[c.unitId] ?? c.unitId, leadUnitName: names[c.leadUnitId] ?? c.leadUnitId })),
+        comment: a.comment,
       });
       const { to, cc } = await selectionRecipients(a);
       // A reminder when everyone has acted already has nobody to remind.
@@ -198,7 +221,7 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
     },
 
     async sendRolloutNotice(a: RolloutNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
-      const names = await unitNames([a.leadUnitId, ...a.districtIds, ...(a.duty ? [a.duty.unitId] : []), REFORM_OFFICE_ID]);
+      const names = await unitNames([a.leadUnitId, ...a.districtIds, ...(a.duty ? [a.duty.unitId] : []), ...(a.duties ?? []).map((d) => d.unitId), REFORM_OFFICE_ID]);
       const { title, body } = renderRolloutNotice(a.kind, {
         title: a.title,
         leadUnitName: names[a.leadUnitId] ?? a.leadUnitId,
@@ -211,6 +234,7 @@ export function createInnovationActivities(db: Db, mailer: Mailer) {
         districtIds: a.districtIds,
         terms: a.terms,
         asOf: a.asOf,
+        summary: a.summary,
       });
       const { to, cc } = await rolloutRecipients(a);
       return issueNotice(db, mailer, {

@@ -1,9 +1,9 @@
 // The Chinese text of the innovation family's notices (第十四条). Pure.
 import { formatShanghai } from '../common/policy/duration';
-import { boardOf, DUTY_STATUS_LABELS, halfLabel, PHASE_LABELS, type Duty, type SelectionPhase } from '../workflows/innovation/state';
+import { boardOf, DUTY_STATUS_LABELS, halfLabel, PHASE_LABELS, VERDICT_LABELS, verdictOf, type Duty, type SelectionPhase } from '../workflows/innovation/state';
 
-export type SelectionNoticeKind = 'CALL' | 'VOTE_OPEN' | 'REMINDER' | 'OPINION_REQUEST' | 'APPROVAL_REQUEST' | 'CHASE' | 'RESULT';
-export type RolloutNoticeKind = 'START' | 'REMINDER' | 'CHASE' | 'BULLETIN' | 'PROBLEM';
+export type SelectionNoticeKind = 'CALL' | 'VOTE_OPEN' | 'REMINDER' | 'OPINION_REQUEST' | 'APPROVAL_REQUEST' | 'LEADERS_REQUEST' | 'RETURNED' | 'CHASE' | 'RESULT';
+export type RolloutNoticeKind = 'START' | 'REMINDER' | 'CHASE' | 'BULLETIN' | 'PROBLEM' | 'SUMMARY';
 
 const SIGNATURE = '\n\n市委全面深化改革领导小组办公室';
 
@@ -13,6 +13,8 @@ export interface SelectionNoticeContext {
   dueAt?: string;
   candidates?: Array<{ rank?: number; title: string; unitName: string; leadUnitName: string }>;
   publicVoteUrl?: string;
+  /** RETURNED: the main leader's comment. */
+  comment?: string;
 }
 
 /** "2026-H2" → "2026年下半年". */
@@ -48,18 +50,33 @@ export function renderSelectionNotice(kind: SelectionNoticeKind, c: SelectionNot
       };
     case 'APPROVAL_REQUEST':
       return {
-        title: `【待审定】${half}创新改革经验推广名单`,
-        body: `主任：\n\n${half}创新改革经验评选已完成投票和征求意见，请于${due}前审定推广名单。\n\n${list}${SIGNATURE}`,
+        title: `【待审核】${half}创新改革经验推广名单`,
+        body: `主任：\n\n${half}创新改革经验评选已完成投票和征求意见，请于${due}前审核推广名单，报市主要领导同意。\n\n${list}${SIGNATURE}`,
+      };
+    case 'LEADERS_REQUEST':
+      return {
+        title: `【请示】${half}创新改革经验推广名单`,
+        body: `市主要领导：\n\n${half}创新改革经验经区县和部门投票、网络公开投票，并征求市分管领导和牵头部门意见，市委改革办主任审核后报请同意（按网络投票得票排序）。请于${due}前审示，同意后即启动推广实施。\n\n${list}${SIGNATURE}`,
+      };
+    case 'RETURNED':
+      return {
+        title: `【退回】${half}创新改革经验推广名单`,
+        body: `主任：\n\n市主要领导对${half}创新改革经验推广名单提出意见${c.comment ? `：${c.comment}` : ''}。请修改完善后于${due}前重新报送。${SIGNATURE}`,
       };
     case 'CHASE':
-      return {
-        title: `【催办】${half}创新改革经验推广名单待审定`,
-        body: `主任：\n\n${half}创新改革经验推广名单审定期限（${due}）已到，请尽快审定，以便各经验按期推广实施。${SIGNATURE}`,
-      };
+      return c.phase === 'LEADERS'
+        ? {
+            title: `【催办】${half}创新改革经验推广名单待市主要领导审示`,
+            body: `市主要领导：\n\n${half}创新改革经验推广名单审示期限（${due}）已到，恳请审示，以便各经验按期推广实施。${SIGNATURE}`,
+          }
+        : {
+            title: `【催办】${half}创新改革经验推广名单待审核报送`,
+            body: `主任：\n\n${half}创新改革经验推广名单审核报送期限（${due}）已到，请尽快审核并报市主要领导同意，以便各经验按期推广实施。${SIGNATURE}`,
+          };
     case 'RESULT':
       return {
         title: `【公布】${half}创新改革经验推广名单`,
-        body: `各区县、各专项小组、各市直部门：\n\n${half}创新改革经验推广名单已审定，现予公布，各牵头部门和区县按照实施意见推广实施。\n\n${list}${SIGNATURE}`,
+        body: `各区县、各专项小组、各市直部门：\n\n${half}创新改革经验推广名单已经市主要领导同意，现予公布，各牵头部门和区县按照实施意见推广实施。\n\n${list}${SIGNATURE}`,
       };
   }
 }
@@ -83,6 +100,8 @@ export interface RolloutNoticeContext {
   duties?: Duty[];
   districtIds?: string[];
   asOf?: string;
+  /** SUMMARY: the reform office's summary document. */
+  summary?: { docNumber?: string; title: string };
 }
 
 export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeContext): { title: string; body: string } {
@@ -108,6 +127,18 @@ export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeCon
         title: `【催办单】${c.title}·${d?.title ?? ''}${c.chase && c.chase > 1 ? `（第${c.chase}次）` : ''}`,
         body: `${who}：\n\n创新改革经验${exp}推广实施中，你单位“${d?.title ?? ''}”已超过期限（${due}）仍未完成${d?.submittedAt ? '（材料已报送，尚待审定）' : ''}。请立即办理，并在系统中报送。逾期情况将在推广工作通报中列明。${SIGNATURE}`,
       };
+    case 'SUMMARY': {
+      const name = (id: string) => c.unitNames?.[id] ?? id;
+      const lines = (c.duties ?? []).flatMap((x) => {
+        const v = verdictOf(x);
+        return v ? [`${name(x.unitId)}：${VERDICT_LABELS[v.verdict]}${v.comment ? `（${v.comment}）` : ''}`] : [];
+      });
+      const doc = c.summary ? `《${c.summary.title}》${c.summary.docNumber ? `（${c.summary.docNumber}）` : ''}` : '验收总结';
+      return {
+        title: `【验收通报】${c.title}`,
+        body: `主任，各区县、各市直部门、各专项小组：\n\n创新改革经验${exp}推广实施验收工作已完成，市委改革办形成${doc}，现报主任并在全市范围内通报。各单位验收结果如下：\n${lines.join('\n')}${SIGNATURE}`,
+      };
+    }
     case 'PROBLEM':
       return {
         title: `【整改通知】${c.title}`,

@@ -1,7 +1,7 @@
 // Every workflow the worker runs; this file is the root of the workflow bundle.
 export { documentWorkflow } from './document/workflow';
 export { cycleWorkflow, cycleScheduleWorkflow } from './cycle/workflow';
-export { selectionWorkflow } from './innovation/selection';
+export { selectionWorkflow, selectionScheduleWorkflow } from './innovation/selection';
 export { rolloutWorkflow } from './innovation/rollout';
 export { explorationWorkflow, explorationScheduleWorkflow } from './exploration/workflow';
 export { meetingWorkflow } from './meeting/workflow';

@@ -1,13 +1,23 @@
 // The innovation family's rows (第十四条): the half-year selection with its
 // candidates, and each experience's rollout with its board of duties.
-import type { CandidateView, RoundResult } from '../../workflows/innovation/messages';
+import type { AgreementView, CandidateView, RoundResult, SubmissionView } from '../../workflows/innovation/messages';
 import type { Duty } from '../../workflows/innovation/state';
 import { date, json, olderThan, writeIfNewer, type Tx } from './rows';
 
 export interface SelectionChange {
   family: 'selection';
   /** The selection's own fields (always sent whole). `phase` ends in _CLOSING while a round is being counted. */
-  selection: { policyVersion: string; phase: string; phaseDueAt?: string; results: RoundResult[]; approvedBy?: string; approvedAt?: string };
+  selection: {
+    policyVersion: string;
+    phase: string;
+    phaseDueAt?: string;
+    results: RoundResult[];
+    approvedBy?: string;
+    approvedAt?: string;
+    /** The director's submission to the main city leaders, and their answers to it (第十四条). */
+    submission?: SubmissionView;
+    agreements?: AgreementView[];
+  };
   /** The candidates this change touched. */
   candidates?: CandidateView[];
 }
@@ -42,6 +52,9 @@ export async function writeSelection(tx: Tx, selectionId: string, workflowId: st
     policyVersion: s.policyVersion,
     approvedBy: s.approvedBy ?? null,
     approvedAt: date(s.approvedAt),
+    submittedBy: s.submission?.by ?? null,
+    submittedAt: date(s.submission?.at),
+    agreements: json(s.agreements ?? []),
     revision,
   };
   await writeIfNewer({
@@ -62,6 +75,7 @@ export async function writeSelection(tx: Tx, selectionId: string, workflowId: st
       mutualVotes: cand.mutualVotes,
       secondVotes: cand.secondVotes,
       publicVotes: cand.publicVotes,
+      combinedScore: cand.combinedScore ?? null,
       shortlistRank: cand.shortlistRank ?? null,
       finalRank: cand.finalRank ?? null,
       approved: cand.approved,

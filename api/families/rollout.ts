@@ -8,6 +8,7 @@ const NOTICE_KINDS: Record<string, string> = {
   CHASE: '催办单',
   BULLETIN: '推广工作通报',
   PROBLEM: '整改通知',
+  SUMMARY: '验收通报',
 };
 
 const subject = (r: { id: string; workflowId: string; title: string; leadUnitId: string; districtIds: string[] }): Subject => ({
@@ -28,14 +29,14 @@ export const rolloutFamily: Family = {
   updates: {
     submitLeadPlan: { label: '报送实施方案' },
     approveLeadPlan: { label: '市分管领导审定实施方案' },
-    recordMeeting: { label: '召开部署会' },
+    recordMeeting: { label: '登记部署会', describe: (a) => a?.districtId ?? a?.heldAt },
     submitDistrictPlan: { label: '区县报送实施意见和实施方案', describe: (a) => a?.districtId },
     approveDistrictPlan: { label: '区县改革办主任审定', describe: (a) => a?.districtId },
     reportTownships: { label: '报送推广镇办', describe: (a) => a?.townshipIds?.join('、') },
     recordProblems: { label: '登记问题' },
     submitRectification: { label: '报送整改方案' },
     submitAcceptanceReport: { label: '报送验收报告', describe: (a) => a?.unitId },
-    submitSummary: { label: '验收总结' },
+    submitSummary: { label: '验收总结（逐单位验收结论）', describe: (a) => a?.title },
   },
   activities: {
     recordChange: { label: '记录推广进度与待办义务', rule: '第十四条' },

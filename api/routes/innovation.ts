@@ -20,7 +20,7 @@ import type { InnovationRollout, InnovationSelection } from '../../generated/pri
 import { selectionWorkflowId } from '../../workflows/innovation/ids';
 import * as m from '../../workflows/innovation/messages';
 import { selectionWorkflow } from '../../workflows/innovation/selection';
-import { boardOf, FINAL_TIE_RULE, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
+import { boardOf, finalRule, PHASE_LABELS, SUBMITTER_KINDS, type Duty, type SelectionPhase, type UnitKind } from '../../workflows/innovation/state';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { castBallot, checkVoteCode, publicVoteKeys, sendVoteCode, VOTE_CODE_LIMITS } from '../innovationVoting';
@@ -53,7 +53,9 @@ export async function selectionDetail(db: Db, id: string) {
   });
   if (!sel) throw new ApiError('NOT_FOUND', `评选 ${id} 不存在`);
   const rollouts = await db.innovationRollout.findMany({ where: { selectionId: id }, orderBy: { id: 'asc' }, select: { id: true, title: true, state: true, workflowId: true } });
-  return { ...sel, phaseLabel: PHASE_LABELS[sel.phase as SelectionPhase] ?? sel.phase, tieRule: FINAL_TIE_RULE, rollouts };
+  // The rule the second round was closed under; before it closes, the policy in force.
+  const tieRule = (sel.rounds as { SECOND?: { tieRule?: string } }).SECOND?.tieRule ?? finalRule((await resolvePolicy(db)).innovation.selection.finalCombination);
+  return { ...sel, agreements: sel.agreements as Array<{ by: string; agree: boolean; comment?: string; at: string }>, phaseLabel: PHASE_LABELS[sel.phase as SelectionPhase] ?? sel.phase, tieRule, rollouts };
 }
 
 export async function rolloutDetail(db: Db, r: InnovationRollout, now = new Date()) {
@@ -282,12 +284,26 @@ export function innovationRouter(db: Db, client: Client): Router {
   selectionStep({
     path: '/innovation/selections/:id/approve',
     operationId: 'approveSelection',
-    summary: "Approve the rollout list and start the rollouts (the reform office's director)",
-    label: '市委改革办主任审定推广名单，启动推广',
+    summary: "Review the rollout list and submit it to the main city leaders (the reform office's director)",
+    label: '市委改革办主任审核推广名单，报市主要领导同意',
     body: s.ApproveBody,
     update: m.approveSelectionUpdate,
     args: (body, c) => {
-      if (!(c.unitId === REFORM_OFFICE_ID && c.roles.includes('DIRECTOR'))) throw new ApiError('FORBIDDEN', '推广名单由市委改革办主任审定');
+      if (!(c.unitId === REFORM_OFFICE_ID && c.roles.includes('DIRECTOR'))) throw new ApiError('FORBIDDEN', '推广名单由市委改革办主任审核报送');
+      return { actor: actorOf(c), ...body };
+    },
+  });
+
+  selectionStep({
+    path: '/innovation/selections/:id/agreement',
+    operationId: 'agreeSelection',
+    summary: 'Agree to the submitted rollout list, which starts the rollouts, or return it to the director (the main city leaders)',
+    label: '市主要领导同意推广名单（启动推广）或退回修改',
+    body: s.AgreementBody,
+    update: m.agreeSelectionUpdate,
+    args: (body, c) => {
+      // 第十四条: the final list is agreed by the main city leaders, the heads of the city's leading group.
+      if (!(c.unitId === LEADERSHIP_ID && c.roles.includes('HEAD'))) throw new ApiError('FORBIDDEN', '推广名单报市主要领导同意');
       return { actor: actorOf(c), ...body };
     },
   });
@@ -324,10 +340,11 @@ export function innovationRouter(db: Db, client: Client): Router {
     schema: B,
     def: UpdateDefinition<m.RolloutView, [A]>,
     build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
+    operationId = def.name,
   ) {
     stepRoute(r, client, {
       path: `/innovation/rollouts/:id/${path}`,
-      operationId: def.name,
+      operationId,
       summary,
       label,
       tags,
@@ -367,10 +384,20 @@ export function innovationRouter(db: Db, client: Client): Router {
     if (!isRolloutLeader(c, row)) forbid('实施方案由市分管领导审定');
     return { actor: actorOf(c), ...b };
   });
-  step('meeting', 'Record the deployment meeting (within two weeks of the approval)', '登记部署会（审定后两周内）', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
+  step('meeting', 'Record the deployment meeting once held (within two weeks of the approval)', '登记部署会（审定后两周内召开，会后登记）', s.MeetingBody, m.recordMeetingUpdate, (b, c, row) => {
     if (!isRolloutLeader(c, row)) leadOnly(c, row);
     return { actor: actorOf(c), ...b };
   });
+  step(
+    'district-meeting',
+    "Record a district's own deployment meeting once held (on the city's timeline)",
+    '区县登记本地部署会（与市级同步，会后登记）',
+    s.DistrictMeetingBody,
+    m.recordMeetingUpdate,
+    (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }),
+    // The city's meeting and a district's are one update; each route its own operation.
+    'recordDistrictMeeting',
+  );
   step('district-plan', "Submit a district's implementation opinion and plan (within a month)", '区县报送实施意见和实施方案（一个月内）', s.DistrictPlanBody, m.submitDistrictPlanUpdate, (b, c, row) => ({ actor: actorOf(c), ...b, districtId: districtOf(c, row, b.districtId) }));
   step('district-plan/approval', "Approve a district's opinion and plan (the district reform office's director)", '区县改革办主任审定实施意见和实施方案', s.DistrictApprovalBody, m.approveDistrictPlanUpdate, (b, c, row) => {
     const districtId = b.districtId ?? c.unitId;
@@ -407,10 +434,20 @@ export function innovationRouter(db: Db, client: Client): Router {
     if (unitId !== row.leadUnitId && !row.districtIds.includes(unitId)) forbid('只有牵头部门和各区县报送验收报告');
     return { actor: actorOf(c), ...b, unitId };
   });
-  step('summary', "Submit the reform office's acceptance summary (by 10 July and 10 January)", '市委改革办报送验收总结（7月10日、1月10日前）', s.DocumentBody, m.submitSummaryUpdate, (b, c) => {
-    requireAdmin(c);
-    return { actor: actorOf(c), ...b };
-  });
+  step(
+    'summary',
+    "Submit the reform office's acceptance summary with a verdict per reporting unit (by 10 July and 10 January); it goes to the director and city-wide",
+    '市委改革办报送验收总结并逐单位给出验收结论（7月10日、1月10日前），报主任并全市通报',
+    s.SummaryBody,
+    m.submitSummaryUpdate,
+    (b, c, row) => {
+      requireAdmin(c);
+      const units = [row.leadUnitId, ...row.districtIds];
+      const bad = b.verdicts.filter((v) => !units.includes(v.unitId));
+      if (bad.length) throw new ApiError('VALIDATION_FAILED', '验收结论的单位应为牵头部门或区县', bad.map((v) => ({ path: ['verdicts', 'unitId'], message: v.unitId })));
+      return { actor: actorOf(c), ...b };
+    },
+  );
 
   return r;
 }

@@ -54,6 +54,17 @@ export const ApproveBody = z
 export const DocumentBody = z.object({ docNumber: z.string().trim().min(1).max(100).optional(), title, note }).strict();
 export const ApprovalBody = z.object({ approved: z.boolean(), note }).strict();
 export const MeetingBody = z.object({ heldAt: instant, place: z.string().trim().max(300).optional(), note }).strict();
+export const DistrictMeetingBody = MeetingBody.extend({ districtId: id.optional() }).strict();
+export const AgreementBody = z.object({ agree: z.boolean(), comment: note }).strict();
+/** The reform office's acceptance summary with its verdict on every unit that reported (第十四条). */
+export const SummaryBody = z
+  .object({
+    docNumber: z.string().trim().min(1).max(100).optional(),
+    title,
+    note,
+    verdicts: z.array(z.object({ unitId: id, passed: z.boolean(), comment: note }).strict()).max(200),
+  })
+  .strict();
 export const DistrictPlanBody = z.object({ districtId: id.optional(), opinionTitle: title, planTitle: title, note }).strict();
 export const DistrictApprovalBody = z.object({ districtId: id.optional(), approved: z.boolean(), note }).strict();
 export const TownshipBody = z.object({ districtId: id.optional(), townshipIds: z.array(id).min(1).max(50), note }).strict();

@@ -321,6 +321,8 @@ export const Candidate = z.object({
   mutualVotes: z.number(),
   secondVotes: z.number(),
   publicVotes: z.number(),
+  /** 第十四条: the second-round and public votes combined (policy weights of their shares); chose the final list. */
+  combinedScore: z.number().nullable(),
   shortlistRank: z.number().nullable(),
   finalRank: z.number().nullable(),
   approved: z.boolean(),
@@ -336,6 +338,10 @@ export const SelectionDetail = z
     phaseDueAt: instant.nullable(),
     rounds: z.unknown(),
     approvedAt: instant.nullable(),
+    /** The director's submission to the main city leaders, and their answers (第十四条). */
+    submittedBy: z.string().nullable(),
+    submittedAt: instant.nullable(),
+    agreements: z.array(z.object({ by: z.string(), agree: z.boolean(), comment: z.string().optional(), at: instant })),
     tieRule: z.string(),
     candidates: z.array(Candidate),
     rollouts: z.array(z.object({ id: z.string(), title: z.string(), state: z.string(), workflowId: z.string() })),
@@ -356,6 +362,7 @@ const WorkflowCandidate = z.object({
   mutualVotes: z.number(),
   secondVotes: z.number(),
   publicVotes: z.number(),
+  combinedScore: z.number().optional(),
   shortlistRank: z.number().optional(),
   finalRank: z.number().optional(),
   approved: z.boolean(),
@@ -396,6 +403,7 @@ const BoardRow = z.object({
       status: z.enum(['DONE', 'DONE_LATE', 'OPEN', 'SUBMITTED', 'LATE']),
       statusLabel: z.string(),
       chases: z.number(),
+      verdict: z.enum(['PASSED', 'FAILED', 'NOT_REPORTED']).optional(),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 // Policy for workflow family 3, innovation experiences: the semiannual
-// selection and each experience's rollout (第十二条, 第十四条). A district may
+// selection and each experience's rollout (第十四条). A district may
 // adopt its own values (第二十一条); nothing here is a constant in workflow code.
 import { z } from 'zod';
 import { addDuration } from './duration';
@@ -17,8 +17,20 @@ export const InnovationSelectionPolicy = z
     secondVoteWindow: DurationSpec,
     /** Opinions of the city leaders in charge and the lead departments. */
     opinionWindow: DurationSpec,
-    /** Final approval by the director. */
+    /** The director's review of the list before submitting it to the main city leaders. */
     approvalWindow: DurationSpec,
+    /** 第十四条: the main city leaders' agreement to the submitted list (defaulted: versions stored before it existed). */
+    leadersWindow: DurationSpec.default({ weeks: 1 }),
+    /**
+     * 第十四条: the 10 are chosen by combining the district/department vote with the public vote,
+     * each counted as its share of the round's ballots and weighted; the chosen are then ordered
+     * by the public vote.
+     */
+    finalCombination: z
+      .object({ officialWeight: z.number().min(0).max(1), publicWeight: z.number().min(0).max(1) })
+      .strict()
+      .refine((w) => Math.abs(w.officialWeight + w.publicWeight - 1) < 1e-9, { message: 'the weights must add up to 1' })
+      .default({ officialWeight: 0.5, publicWeight: 0.5 }),
     /** Reminders this long before each round's deadline. */
     remindBefore: z.array(DurationSpec).max(5),
     /** 第十四条: the shortlist after the mutual vote (20). */
@@ -96,6 +108,8 @@ export const defaultInnovationPolicy: InnovationPolicy = {
     secondVoteWindow: { weeks: 1 },
     opinionWindow: { weeks: 1 },
     approvalWindow: { weeks: 1 },
+    leadersWindow: { weeks: 1 },
+    finalCombination: { officialWeight: 0.5, publicWeight: 0.5 },
     remindBefore: [{ days: 2 }],
     shortlistSize: 20,
     selectedCount: 10,

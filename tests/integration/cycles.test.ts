@@ -17,7 +17,7 @@ import * as m from '../../workflows/cycle/messages';
 import { shanghaiMonth } from '../../workflows/cycle/state';
 import type { cycleScheduleWorkflow, cycleWorkflow } from '../../workflows/cycle/workflow';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
-import { CYCLE_SCHEDULE_ID, EXPLORATION_SCHEDULE_ID, ensureSchedules } from '../../worker/schedules';
+import { CYCLE_SCHEDULE_ID, ensureSchedules, SCHEDULE_IDS } from '../../worker/schedules';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
@@ -56,9 +56,8 @@ describe('六个一 cycle (dev server)', () => {
 
   afterAll(async () => {
     // Leave the dev server quiet: the schedule and any cycle still running.
-    await client.schedule.getHandle(CYCLE_SCHEDULE_ID).delete().catch(() => undefined);
-    // The worker started here creates every schedule (the January one: tests/integration/exploration.test.ts).
-    await client.schedule.getHandle(EXPLORATION_SCHEDULE_ID).delete().catch(() => undefined);
+    // The worker started in the schedule test creates every schedule (worker/schedules.ts).
+    for (const id of SCHEDULE_IDS) await client.schedule.getHandle(id).delete().catch(() => undefined);
     for (const id of started) await client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
     await harness?.close();
   });

@@ -2,8 +2,10 @@
  * Innovation experiences (第十四条) through the HTTP API on the real Temporal
  * dev server, PostgreSQL and SMTP sink, as a new user would drive them: a
  * half-year selection (candidates, mutual vote, public vote without a token,
- * opinions, approval) ends with 10 running rollouts; one rollout is walked to
- * acceptance. Refusals: 400 (body), 403 (wrong unit), 409 (impossible step).
+ * opinions, the director's submission, the main city leaders' agreement) ends
+ * with 10 running rollouts; one rollout is walked to acceptance (with the
+ * districts' own meetings and the per-unit verdicts); the half-yearly schedule.
+ * Refusals: 400 (body), 403 (wrong unit), 409 (impossible step).
  */
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
@@ -14,6 +16,7 @@ import { defaultPolicy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
+import { scheduleOptions, SELECTION_SCHEDULE_ID } from '../../worker/schedules';
 import { rolloutInput, settle } from '../support/scenarios';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
@@ -57,6 +60,7 @@ describe('innovation API (dev server)', () => {
     app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 }, sms: mailSmsChannel(deps.mailer), voteSecret: VOTE_SECRET });
     const people = [
       'ro-director',
+      'city-secretary',
       'ro-deputy',
       'city-deputy-secretary',
       'sg-economy-liaison',
@@ -76,7 +80,7 @@ describe('innovation API (dev server)', () => {
     await harness?.close();
   });
 
-  it('a half-year selection driven through the API ends with 10 running rollouts', async () => {
+  it('a half-year selection driven through the API ends with 10 running rollouts once the main city leaders agree', async () => {
     // Only administrators start a selection; the half year is validated.
     expect((await request(app).post('/api/innovation/selections').set(auth('dept-finance-liaison')).send({ half })).status).toBe(403);
     expect((await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half: '2026-H3' })).status).toBe(400);
@@ -179,11 +183,18 @@ describe('innovation API (dev server)', () => {
     }
     await eventually(() => deps.db.innovationSelection.findUniqueOrThrow({ where: { id: half } }), (s) => s.phase === 'APPROVAL');
 
-    // Only the director approves; an administrator who is not the director → 403.
+    // Only the director reviews and submits the list (第十四条); an administrator who is not the director → 403.
     expect((await request(app).post(`${base}/approve`).set(auth('ro-deputy')).send(early)).status).toBe(403);
-    const approved = await request(app).post(`${base}/approve`).set(auth('ro-director')).send(early);
+    const submitted = await request(app).post(`${base}/approve`).set(auth('ro-director')).send(early);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ phase: 'LEADERS', submittedBy: 'ro-director', rollouts: [] });
+    // The main city leaders agree: not the director (403), not a malformed answer (400); not before submission (409, checked in the workflow test).
+    expect((await request(app).post(`${base}/agreement`).set(auth('ro-director')).send({ agree: true })).status).toBe(403);
+    expect((await request(app).post(`${base}/agreement`).set(auth('city-secretary')).send({ agree: 'yes' })).status).toBe(400);
+    const approved = await request(app).post(`${base}/agreement`).set(auth('city-secretary')).send({ agree: true, comment: '同意' });
     expect(approved.status).toBe(200);
     expect(approved.body.phase).toBe('APPROVED');
+    expect(approved.body.agreements).toEqual([expect.objectContaining({ by: 'city-secretary', agree: true })]);
     rolloutIds = (approved.body.rollouts as Array<{ id: string }>).map((r) => r.id);
     const rows = await eventually(() => deps.db.innovationRollout.findMany({ where: { selectionId: half } }), (r) => r.length === sp.selectedCount);
     expect(rows).toHaveLength(sp.selectedCount);
@@ -215,7 +226,12 @@ describe('innovation API (dev server)', () => {
     // The same Idempotency-Key again is the same update: no second submission, no 409.
     expect((await step(leadWho, 'lead-plan', { docNumber: '淄卫发〔2026〕8号', title: '推广实施方案' }, `plan-${id}`)).status).toBe(200);
     expect((await step('city-deputy-secretary', 'lead-plan/approval', { approved: true })).status).toBe(200);
+    // A meeting is entered once held: a date still to come → 409.
+    expect((await step(leadWho, 'meeting', { heldAt: new Date(Date.now() + 86_400_000).toISOString() })).status).toBe(409);
     expect((await step(leadWho, 'meeting', { heldAt: new Date().toISOString(), place: '市民中心' })).status).toBe(200);
+    // Each district's own meeting, on the city's timeline: only that district (or the office) enters it.
+    expect((await step(`${DISTRICTS[0]}-deputy`, 'district-meeting', { districtId: DISTRICTS[1], heldAt: new Date().toISOString() })).status).toBe(403);
+    for (const d of DISTRICTS) expect((await step(`${d}-deputy`, 'district-meeting', { heldAt: new Date().toISOString(), place: `${d}会议室` })).status).toBe(200);
 
     for (const d of DISTRICTS) {
       if (d === DISTRICTS[0]) {
@@ -243,7 +259,8 @@ describe('innovation API (dev server)', () => {
     expect((await step(`${DISTRICTS[2]}-deputy`, 'rectification', { dutyName: duty.name, plan: '加强宣传，限期整改' })).status).toBe(200);
 
     // Acceptance: the lead department and every district report; then the reform office's summary.
-    expect((await step('ro-director', 'summary', { title: '验收总结' })).status).toBe(409); // reports missing, before their deadline
+    expect((await step('ro-director', 'summary', { title: '验收总结' })).status).toBe(400); // no verdicts
+    expect((await step('ro-director', 'summary', { title: '验收总结', verdicts: [] })).status).toBe(409); // reports missing, before their deadline
     expect((await step(leadWho, 'acceptance-report', { report: '牵头部门验收报告' })).status).toBe(200);
     for (const d of DISTRICTS) expect((await step(`${d}-deputy`, 'acceptance-report', { report: `${d}验收报告` })).status).toBe(200);
     const board = await request(app).get(`/api/innovation/rollouts/${id}/board`).set(auth('ro-director'));
@@ -253,9 +270,20 @@ describe('innovation API (dev server)', () => {
       expect(r.late).toBe(0);
       expect(r.open).toBe(0);
     }
-    const summary = await step('ro-director', 'summary', { docNumber: '淄改办字〔2027〕2号', title: '创新改革经验推广验收总结' });
+    // The verdicts: one per reporting unit (the lead department and every district), one district failing.
+    const verdicts = [row.leadUnitId, ...DISTRICTS].map((unitId) => ({ unitId, passed: unitId !== DISTRICTS[4], comment: unitId === DISTRICTS[4] ? '推广成效不明显' : undefined }));
+    expect((await step('ro-director', 'summary', { title: '验收总结', verdicts: [...verdicts, { unitId: 'dept-finance', passed: true }] })).status).toBe(400); // not in the rollout
+    expect((await step('ro-director', 'summary', { title: '验收总结', verdicts: verdicts.slice(1) })).status).toBe(409); // the lead department's verdict missing
+    const summary = await step('ro-director', 'summary', { docNumber: '淄改办字〔2027〕2号', title: '创新改革经验推广验收总结', verdicts });
     expect(summary.status).toBe(200);
     expect(summary.body.state).toBe('ACCEPTED');
+    const verdictOf = (unitId: string) =>
+      (summary.body.board.districts as Array<{ unitId: string; items: Array<{ kind: string; verdict?: string }> }>).find((r) => r.unitId === unitId)!.items.find((i) => i.kind === 'ACCEPTANCE_REPORT')!.verdict;
+    expect([verdictOf(DISTRICTS[0]), verdictOf(DISTRICTS[4])]).toEqual(['PASSED', 'FAILED']);
+    // Sent to the director and circulated city-wide: a department outside the rollout receives it too.
+    const circulated = (ms: Array<{ subject: string }>) => ms.some((x) => x.subject === `【验收通报】${row.title}`);
+    expect(circulated(await eventually(() => mailTo('dept-finance-liaison@zibo.example.cn'), circulated))).toBe(true);
+    expect(circulated(await mailTo('ro-director@zibo.example.cn'))).toBe(true);
     expect((await step(leadWho, 'meeting', { heldAt: new Date().toISOString() })).status).toBe(409);
     await eventually(() => client.workflow.getHandle(rolloutWorkflowId(id)).describe(), (d) => d.status.name === 'COMPLETED');
 
@@ -301,6 +329,26 @@ describe('innovation API (dev server)', () => {
     expect(early.body.error.code).toBe('NOT_FOUND');
     expect((await step(`${DISTRICTS[3]}-deputy`, 'rectification', { dutyName: duty.name, plan: '别的区县代为整改' })).status).toBe(403);
     expect((await step(`${DISTRICTS[2]}-deputy`, 'rectification', { dutyName: duty.name, plan: '加强宣传，限期整改' })).status).toBe(200);
+  });
+
+  it('the half-yearly schedule starts the selection at 00:00 on 1 January and 1 July, Asia/Shanghai (第十四条)', async () => {
+    // What the worker creates as it starts (ensureSchedules); not triggered here: the half year it would start
+    // is today's (the starter itself: tests/workflows/innovation.test.ts).
+    const handle = client.schedule.getHandle(SELECTION_SCHEDULE_ID);
+    await handle.delete().catch(() => undefined);
+    await client.schedule.create(scheduleOptions(SELECTION_SCHEDULE_ID, TASK_QUEUE));
+    try {
+      const d = await handle.describe();
+      expect(d.spec.timezone).toBe('Asia/Shanghai');
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'selectionScheduleWorkflow' });
+      expect(d.info.nextActionTimes.length).toBeGreaterThan(1);
+      for (const t of d.info.nextActionTimes) {
+        const local = new Date(t.getTime() + 8 * 3600_000);
+        expect([local.getUTCMonth() + 1 === 1 || local.getUTCMonth() + 1 === 7, local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes()]).toEqual([true, 1, 0, 0]);
+      }
+    } finally {
+      await handle.delete();
+    }
   });
 
   it('lists rollouts a page at a time (limit and cursor)', async () => {

@@ -23,6 +23,7 @@ import { meetingStateQuery, type MeetingView } from '../../workflows/meeting/mes
 import { meetingObligations } from '../../workflows/meeting/obligations';
 import { pilotQuery, type PilotView } from '../../workflows/pilot/messages';
 import { pilotObligations } from '../../workflows/pilot/obligations';
+import { verdictOf } from '../../workflows/innovation/state';
 import { eventually } from './eventually';
 
 type Check = (db: Db, client: Client, workflowId: string) => Promise<string[]>;
@@ -120,11 +121,20 @@ const CHECKS: Record<string, Check> = {
     const v = await client.workflow.getHandle(workflowId).query<im.SelectionView>(im.selectionQuery);
     const row = await db.innovationSelection.findUnique({ where: { workflowId }, include: { candidates: true } });
     if (!row) return ['no InnovationSelection row'];
-    const cands = (cs: Array<{ id: string; mutualVotes: number; secondVotes: number; publicVotes: number; shortlistRank?: number | null; finalRank?: number | null; approved: boolean; opinions: unknown }>) =>
-      Object.fromEntries(cs.map((c) => [c.id, [c.mutualVotes, c.secondVotes, c.publicVotes, c.shortlistRank ?? null, c.finalRank ?? null, c.approved, (c.opinions as unknown[]).length]] as const).sort(([a], [b]) => a.localeCompare(b)));
+    const cands = (
+      cs: Array<{ id: string; mutualVotes: number; secondVotes: number; publicVotes: number; combinedScore?: number | null; shortlistRank?: number | null; finalRank?: number | null; approved: boolean; opinions: unknown }>,
+    ) =>
+      Object.fromEntries(
+        cs
+          .map((c) => [c.id, [c.mutualVotes, c.secondVotes, c.publicVotes, c.combinedScore ?? null, c.shortlistRank ?? null, c.finalRank ?? null, c.approved, (c.opinions as unknown[]).length]] as const)
+          .sort(([a], [b]) => a.localeCompare(b)),
+      );
+    const answers = (as: unknown) => (as as Array<{ by: string; agree: boolean }>).map((x) => `${x.by}:${x.agree}`);
     return [
       ...differ('phase', row.phase, v.phase),
       ...differ('revision', row.revision, v.revision),
+      ...differ('submittedBy', row.submittedBy, v.submission?.by ?? null),
+      ...differ('agreements', answers(row.agreements), answers(v.agreements ?? [])),
       ...differ('candidates', cands(row.candidates), cands(v.candidates)),
       ...(await obligationsDiffer(db, workflowId, selectionObligations({ ...v, fired: [], seq: 0 }, workflowId, v.selectionId))),
     ];
@@ -154,8 +164,8 @@ const CHECKS: Record<string, Check> = {
     const v = await client.workflow.getHandle(workflowId).query<im.RolloutView>(im.rolloutQuery);
     const row = await db.innovationRollout.findUnique({ where: { workflowId } });
     if (!row) return ['no InnovationRollout row'];
-    const board = (ds: Array<{ name: string; doneAt?: string; submittedAt?: string; chases: number }>) =>
-      Object.fromEntries(ds.map((d) => [d.name, [d.doneAt ?? null, d.submittedAt ?? null, d.chases]] as const).sort(([a], [b]) => a.localeCompare(b)));
+    const board = (ds: im.RolloutView['duties']) =>
+      Object.fromEntries(ds.map((d) => [d.name, [d.doneAt ?? null, d.submittedAt ?? null, d.chases, verdictOf(d)?.verdict ?? null]] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('state', row.state, v.state),
       ...differ('revision', row.revision, v.revision),

@@ -219,7 +219,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     await h.terminate('recorded');
     return [h];
   },
-  // 第十四条 rollout: plans and meeting on time for one district, another idle and chased.
+  // 第十四条 rollout: plans and meetings on time for one district, another idle and chased.
   'innovation-rollout': async (c) => {
     const rolloutId = `R${c.tag}`;
     const input = rolloutInput(rolloutId, DISTRICTS.slice(0, 2), true, 'replay');
@@ -233,6 +233,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     await h.executeUpdate(im.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
     await h.executeUpdate(im.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
     await h.executeUpdate(im.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
+    await h.executeUpdate(im.recordMeetingUpdate, { args: [{ actor: districtActor(d), districtId: d, heldAt: new Date(await c.env.currentTimeMs()).toISOString() }] });
     for (let i = 0; i < 6; i++) {
       await c.env.sleep(15 * DAY);
       await settle(h);

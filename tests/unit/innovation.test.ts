@@ -10,6 +10,8 @@ import {
   acceptancePeriod,
   ballotRefusal,
   boardOf,
+  combinedScore,
+  meetingDateRefusal,
   rankFinal,
   rankShortlist,
   tally,
@@ -34,7 +36,7 @@ describe('tally', () => {
   });
 });
 
-describe('ranking (第十四条: shortlist of 20, top 10 by the public vote)', () => {
+describe('ranking (第十四条: shortlist of 20; 10 chosen by both votes combined, ordered by the public vote)', () => {
   it('shortlists by mutual votes; ties go to the earlier submission, then the id', () => {
     const cs = [
       score('x', { mutualVotes: 5, submittedAt: '2026-07-03T00:00:00.000Z' }),
@@ -49,7 +51,10 @@ describe('ranking (第十四条: shortlist of 20, top 10 by the public vote)', (
     expect(rankShortlist([score('a'), score('b')], defaultInnovationPolicy.selection.shortlistSize)).toHaveLength(2);
   });
 
-  it('orders the final list by public votes; ties by second-round votes, then mutual votes, then submission', () => {
+  const even = defaultInnovationPolicy.selection.finalCombination;
+
+  it('orders the final list by public votes; ties by the combined score, second-round votes, mutual votes, then submission', () => {
+    // Every candidate shares one official vote count: the public vote alone decides who is chosen.
     const cs = [
       score('a', { publicVotes: 100, secondVotes: 1 }),
       score('b', { publicVotes: 100, secondVotes: 3 }),
@@ -58,7 +63,29 @@ describe('ranking (第十四条: shortlist of 20, top 10 by the public vote)', (
       score('e', { publicVotes: 50, secondVotes: 2, mutualVotes: 7, submittedAt: '2026-06-30T00:00:00.000Z' }),
       score('f', { publicVotes: 500 }),
     ];
-    expect(rankFinal(cs, 5).map((c) => c.id)).toEqual(['f', 'b', 'a', 'e', 'd']);
+    expect(rankFinal(cs, 5, { officialWeight: 0, publicWeight: 1 }, { SECOND: 10, PUBLIC: 850 }).map((c) => c.id)).toEqual(['f', 'b', 'a', 'e', 'd']);
+  });
+
+  it('chooses by both votes combined (each as its share of the ballots), then orders the chosen by the public vote', () => {
+    // 10 official ballots, 1000 public ones. "pub" leads the public vote with no official support;
+    // "off" has every official ballot and a modest public vote; "mid" is second on both.
+    const cs = [score('pub', { publicVotes: 600, secondVotes: 0 }), score('off', { publicVotes: 150, secondVotes: 10 }), score('mid', { publicVotes: 250, secondVotes: 6 })];
+    const ballots = { SECOND: 10, PUBLIC: 1000 };
+    // Scores with even weights: pub 0.30, off 0.575, mid 0.425 → the two chosen are off and mid, shown mid first (more public votes).
+    expect(combinedScore(cs[0], even, ballots)).toBeCloseTo(0.3);
+    expect(combinedScore(cs[1], even, ballots)).toBeCloseTo(0.575);
+    const two = rankFinal(cs, 2, even, ballots);
+    expect(two.map((c) => c.id)).toEqual(['mid', 'off']);
+    expect(two[0].combinedScore).toBeCloseTo(0.425);
+    // The public vote alone (the old rule) would have chosen pub and mid.
+    expect(rankFinal(cs, 2, { officialWeight: 0, publicWeight: 1 }, ballots).map((c) => c.id)).toEqual(['pub', 'mid']);
+    // No ballots in a round: its share counts as nothing, not as a division by zero.
+    expect(combinedScore(cs[1], even, { SECOND: 0, PUBLIC: 0 })).toBe(0);
+  });
+
+  it('refuses weights that do not add up to 1', () => {
+    const bad = { ...defaultInnovationPolicy, selection: { ...defaultInnovationPolicy.selection, finalCombination: { officialWeight: 0.7, publicWeight: 0.7 } } };
+    expect(InnovationPolicy.safeParse(bad).success).toBe(false);
   });
 });
 
@@ -160,5 +187,16 @@ describe('candidate material links', () => {
     const messages = refused.map((url) => CandidateBody.safeParse(body(url)).error?.issues.map((i) => i.message).join(' '));
     console.log(`[material-links] ${refused.length} non-http(s) links refused: ${messages.filter(Boolean).length}`);
     for (const m of messages) expect(m).toBe('材料链接必须是 http 或 https 网址');
+  });
+});
+
+describe('deployment meeting date (第十四条: within two weeks of the approved plan, judged by when it was held)', () => {
+  const d = { startedAt: '2026-11-10T02:00:00.000Z' };
+  it('accepts a meeting held between the approval and now', () => {
+    expect(meetingDateRefusal('2026-11-20T01:00:00.000Z', d, new Date('2026-11-25T00:00:00Z'))).toBeUndefined();
+  });
+  it('refuses a meeting still to come and one before the approval', () => {
+    expect(meetingDateRefusal('2026-11-26T01:00:00.000Z', d, new Date('2026-11-25T00:00:00Z'))).toMatch(/尚未召开/);
+    expect(meetingDateRefusal('2026-11-09T01:00:00.000Z', d, new Date('2026-11-25T00:00:00Z'))).toMatch(/早于/);
   });
 });

@@ -17,7 +17,7 @@ import type { CarriedState } from '../../workflows/document/messages';
 import { documentObligations } from '../../workflows/document/obligations';
 import { rolloutTimed, selectionTimed } from '../../workflows/innovation/duties';
 import type { RolloutCarried, SelectionCarried } from '../../workflows/innovation/messages';
-import { rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
+import { leadersAnswer, rolloutObligations, selectionObligations } from '../../workflows/innovation/obligations';
 import type { Duty } from '../../workflows/innovation/state';
 import { Revisions } from '../../workflows/records';
 
@@ -225,11 +225,36 @@ describe('innovation obligations and duties (第十四条)', () => {
     expect(selectionObligations(closed, 'wf', '2027-H1')[1]).toMatchObject({ status: 'CANCELLED' });
   });
 
-  it('a phase closes at its deadline, or at once when asked; the approval is carried out once given', () => {
-    expect(selectionTimed(selection, sp, false, false).find((t) => t.close)!.at).toBe(new Date(selection.phaseDueAt).getTime());
-    expect(selectionTimed(selection, sp, true, false).find((t) => t.close)!.at).toBe(0);
+  it('a phase closes at its deadline, or at once when asked; the rollouts start once every main leader agrees', () => {
+    expect(selectionTimed(selection, sp, false).find((t) => t.close)!.at).toBe(new Date(selection.phaseDueAt).getTime());
+    expect(selectionTimed(selection, sp, true).find((t) => t.close)!.at).toBe(0);
     const approval = { ...selection, phase: 'APPROVAL' as const };
-    expect(selectionTimed(approval, sp, false, false).map((t) => t.key)).toContain('APPROVAL:chase');
-    expect(selectionTimed(approval, sp, false, true)).toEqual([{ key: 'approve', at: 0, approve: true }]);
+    expect(selectionTimed(approval, sp, false).map((t) => t.key)).toContain('APPROVAL:chase');
+    const at = '2027-01-02T00:00:00.000Z';
+    const leaders = { ...selection, phase: 'LEADERS' as const, submissions: 1, participants: { mainLeaderIds: ['sec', 'mayor'] }, agreements: [{ by: 'sec', agree: true, at }] };
+    expect(selectionTimed(leaders, sp, false).map((t) => t.key)).toContain('LEADERS:chase');
+    expect(selectionTimed({ ...leaders, agreements: [...leaders.agreements, { by: 'mayor', agree: true, at }] }, sp, false)).toEqual([{ key: 'approve', at: 0, approve: true }]);
+    // A list returned and submitted again has its own reminders and chase.
+    expect(selectionTimed({ ...approval, submissions: 1 }, sp, false).map((t) => t.key)).toContain('APPROVAL-2:chase');
+    expect(selectionTimed({ ...leaders, submissions: 2, agreements: [] }, sp, false).map((t) => t.key)).toContain('LEADERS-2:chase');
+  });
+
+  it('each main leader owes an answer to the submitted list; one disagreement returns it', () => {
+    const at = '2027-01-02T00:00:00.000Z';
+    const leaders = { ...selection, phase: 'LEADERS' as const, phaseDue: { APPROVAL: at, LEADERS: at }, participants: { mainLeaderIds: ['sec', 'mayor'] }, agreements: [{ by: 'sec', agree: true, at }] };
+    const status = (s: SelectionCarried) => selectionObligations(s, 'wf', '2027-H1').filter((o) => /approval|agreement/.test(o.key)).map((o) => [o.key, o.status]);
+    expect(status(leaders)).toEqual([
+      ['wf:approval', 'DONE'],
+      ['wf:agreement:sec', 'DONE'],
+      ['wf:agreement:mayor', 'OPEN'],
+    ]);
+    expect(leadersAnswer(leaders)).toBeUndefined();
+    const returned = { ...leaders, phase: 'APPROVAL' as const, agreements: [...leaders.agreements, { by: 'mayor', agree: false, at }] };
+    expect(leadersAnswer(returned)).toBe('RETURNED');
+    expect(status(returned)).toEqual([
+      ['wf:approval', 'OPEN'],
+      ['wf:agreement:sec', 'DONE'],
+      ['wf:agreement:mayor', 'DONE'],
+    ]);
   });
 });

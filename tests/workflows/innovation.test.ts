@@ -10,10 +10,10 @@ import { castBallot, publicVoteKeys } from '../../api/innovationVoting';
 import { defaultPolicy } from '../../common/policy';
 import { addDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
 import { TASK_QUEUE } from '../../common/taskQueues';
-import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
+import { rolloutWorkflowId, selectionWorkflowId, shanghaiHalf } from '../../workflows/innovation/ids';
 import * as m from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
-import { selectionWorkflow } from '../../workflows/innovation/selection';
+import { selectionScheduleWorkflow, selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf } from '../../workflows/innovation/state';
 import { mailTo } from '../support/mailbox';
 import { type TestDeps } from '../support/deps';
@@ -87,11 +87,12 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
     await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
     for (const d of [a, b]) {
+      await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: districtActor(d), districtId: d, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
       await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
       await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
     }
     // The summary waits for the reports or their deadline.
-    await expect(handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, title: '验收总结' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, title: '验收总结', verdicts: [] }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
 
     await sleepUntil(env, new Date(new Date(view.acceptance.reportDueAt).getTime() - 24 * HOUR));
     await handle.executeUpdate(m.submitAcceptanceReportUpdate, { args: [{ actor: lead, unitId: 'dept-health', report: '牵头部门验收报告' }] });
@@ -107,9 +108,25 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(chases[0].key).toBe(`${rolloutWorkflowId(rolloutId)}:acceptance-report:${b}:chase-1`);
     expect(chases[0].recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining([`${b}-director`, `${b}-deputy`]));
 
-    // After the report deadline the summary may go ahead; the rollout is accepted and ends.
-    const done = await handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, docNumber: '淄改办字〔2027〕1号', title: '验收总结' }] });
+    // After the report deadline the summary may go ahead, with a verdict on every unit that reported (and on no other).
+    const summary = (verdicts: m.SummaryArgs['verdicts']) => handle.executeUpdate(m.submitSummaryUpdate, { args: [{ actor: director, docNumber: '淄改办字〔2027〕1号', title: '验收总结', verdicts }] });
+    await expect(summary([{ unitId: 'dept-health', passed: true }])).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(summary([{ unitId: 'dept-health', passed: true }, { unitId: a, passed: true }, { unitId: b, passed: true }])).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    const done = await summary([
+      { unitId: 'dept-health', passed: true },
+      { unitId: a, passed: false, comment: '镇办推广不足' },
+    ]);
     expect(done.state).toBe('ACCEPTED');
+    // 第十四条: the office's verdict per unit, the unit that never reported shown so.
+    const verdicts = boardOf(done.duties, [a, b], new Date(await env.currentTimeMs()));
+    expect(verdicts.city[0].items.find((i) => i.kind === 'ACCEPTANCE_REPORT')?.verdict).toBe('PASSED');
+    expect(verdicts.districts.map((r) => r.items.find((i) => i.kind === 'ACCEPTANCE_REPORT')?.verdict)).toEqual(['FAILED', 'NOT_REPORTED']);
+    // The summary goes to the director and is circulated city-wide (every district, department and special group).
+    const [circulated] = await notices(rolloutId, 'SUMMARY');
+    const to = circulated.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId);
+    expect(to).toEqual(expect.arrayContaining(['ro-director', `${DISTRICTS[10]}-director`, 'dept-finance-liaison', 'sg-economy-liaison']));
+    expect(circulated.body).toContain('验收不合格（镇办推广不足）');
+    expect(circulated.body).toContain('未报送验收报告');
     expect((await resultInRealTime(env, handle)).state).toBe('ACCEPTED');
     const row = await deps.db.innovationRollout.findUniqueOrThrow({ where: { id: rolloutId } });
     expect(row.state).toBe('ACCEPTED');
@@ -120,7 +137,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(await deps.db.obligation.findUniqueOrThrow({ where: { key: `${rolloutWorkflowId(rolloutId)}:acceptance-report:${b}` } })).toMatchObject({ status: 'CANCELLED' });
   });
 
-  it('a full selection: candidates, mutual vote (no self-vote), shortlist, second and public vote (no repeat), top 10, opinions, approval → 10 rollouts', async () => {
+  it('a full selection: candidates, mutual vote (no self-vote), shortlist, second and public vote (no repeat), 10 chosen by both votes, opinions, the director submits, the main leaders agree → 10 rollouts', async () => {
     const selectionId = `${2900 + (Date.now() % 50)}-H${1 + (Date.now() % 2)}`; // years no other test file uses
     const workflowId = selectionWorkflowId(selectionId);
     const handle = await env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, selectionId, policy }] });
@@ -214,14 +231,23 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     }, 'opinions');
     const finalists = opinions.candidates.filter((c) => c.finalRank !== undefined).sort((x, y) => x.finalRank! - y.finalRank!);
     expect(finalists).toHaveLength(sp.selectedCount);
-    // Ordered by the public vote: shortlist positions 19 and 18 (tied at 19 votes) come first; the tie goes to more second-round votes.
-    expect(finalists.every((c, i) => i === 0 || c.publicVotes <= finalists[i - 1].publicVotes)).toBe(true);
-    const [first, second2] = finalists;
-    expect(first.publicVotes).toBe(19);
-    expect(second2.publicVotes).toBe(19);
-    expect(first.secondVotes > second2.secondVotes || (first.secondVotes === second2.secondVotes && first.mutualVotes >= second2.mutualVotes)).toBe(true);
     expect(opinions.results[1]).toMatchObject({ round: 'SECOND', ballots: { SECOND: DISTRICTS.length + DEPARTMENTS.length } });
-    expect(opinions.results[1].ballots.PUBLIC).toBe(byRank.reduce((n, _c, i) => n + (i === 19 ? 19 : i + 1), 0));
+    const publicBallots = byRank.reduce((n, _c, i) => n + (i === 19 ? 19 : i + 1), 0);
+    expect(opinions.results[1].ballots.PUBLIC).toBe(publicBallots);
+    // 第十四条: chosen by both votes combined — each its share of the round's ballots, weighted by the policy…
+    const w = sp.finalCombination;
+    const expected = (c: { secondVotes: number; publicVotes: number }) => w.officialWeight * (c.secondVotes / (DISTRICTS.length + DEPARTMENTS.length)) + w.publicWeight * (c.publicVotes / publicBallots);
+    const shortlistNow = opinions.candidates.filter((c) => c.shortlistRank !== undefined);
+    for (const c of shortlistNow) expect(c.combinedScore).toBeCloseTo(expected(c), 5);
+    const lowestChosen = Math.min(...finalists.map((c) => c.combinedScore!));
+    expect(shortlistNow.filter((c) => c.finalRank === undefined).every((c) => c.combinedScore! <= lowestChosen)).toBe(true);
+    // …so the two public favourites (19 votes each), which no district or department voted for, are not chosen.
+    const favourites = shortlistNow.filter((c) => c.publicVotes === 19);
+    expect(favourites).toHaveLength(2);
+    expect(favourites.every((c) => c.secondVotes === 0 && c.finalRank === undefined)).toBe(true);
+    // …then ordered by the public vote.
+    expect(finalists.every((c, i) => i === 0 || c.publicVotes <= finalists[i - 1].publicVotes)).toBe(true);
+    expect(opinions.results[1].tieRule).toContain('加权合计');
 
     // Opinions from the lead department and the city leader in charge of every finalist → approval phase.
     for (const c of finalists) {
@@ -232,16 +258,40 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const request = await eventually(async () => (await notices(selectionId, 'APPROVAL_REQUEST'))[0], 'approval request');
     expect(request.recipients.map((r) => r.officialId)).toEqual(['ro-director']);
 
-    const approved = await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, opinionDocNumber: '淄改办发〔2026〕9号', opinionTitle: '关于推广创新改革经验的实施意见' }] });
+    // 第十四条: the director reviews the list and submits it to the main city leaders (the heads of the leading group).
+    const opinion = { opinionDocNumber: '淄改办发〔2026〕9号', opinionTitle: '关于推广创新改革经验的实施意见' };
+    const submitted = await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, ...opinion }] });
+    expect(submitted.phase).toBe('LEADERS');
+    expect(submitted.rolloutIds).toHaveLength(0);
+    const asked = await eventually(async () => (await notices(selectionId, 'LEADERS_REQUEST'))[0], 'request to the main leaders');
+    expect(asked.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId)).toEqual(['city-secretary']);
+    const secretary = { officialId: 'city-secretary', unitId: 'leading-group' };
+    // Only a main leader answers; the mayor is not one in this organisation.
+    await expect(handle.executeUpdate(m.agreeSelectionUpdate, { args: [{ actor: { officialId: 'city-mayor', unitId: 'leading-group' }, agree: true }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    // A disagreement returns the list to the director, who submits a revised list (without the last finalist).
+    const returned = await handle.executeUpdate(m.agreeSelectionUpdate, { args: [{ actor: secretary, agree: false, comment: '请充实完善后再报' }] });
+    expect(returned.phase).toBe('APPROVAL');
+    const back = await eventually(async () => (await notices(selectionId, 'RETURNED'))[0], 'returned notice');
+    expect(back.recipients.map((r) => r.officialId)).toEqual(['ro-director']);
+    expect(back.body).toContain('请充实完善后再报');
+    const revised = finalists.slice(0, sp.selectedCount - 1).map((c) => c.id);
+    expect((await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, candidateIds: revised, ...opinion }] })).phase).toBe('LEADERS');
+    // Their agreement starts the rollouts.
+    const approved = await handle.executeUpdate(m.agreeSelectionUpdate, { args: [{ actor: secretary, agree: true, comment: '同意' }] });
     expect(approved.phase).toBe('APPROVED');
-    expect(approved.rolloutIds).toHaveLength(sp.selectedCount);
+    expect(approved.approvedBy).toBe('city-secretary');
+    expect(approved.rolloutIds).toHaveLength(revised.length);
+    expect((await notices(selectionId, 'LEADERS_REQUEST')).map((n) => n.key)).toEqual([`${workflowId}:open-LEADERS-1`, `${workflowId}:open-LEADERS-2`]);
     await resultInRealTime(env, handle);
     // The 10 rollouts run as children that outlive the selection.
     const rows = await eventually(async () => {
       const r = await deps.db.innovationRollout.findMany({ where: { selectionId } });
-      return r.length === sp.selectedCount ? r : undefined;
-    }, '10 rollouts');
-    expect(rows.map((r) => r.candidateId).sort()).toEqual(finalists.map((c) => c.id).sort());
+      return r.length === revised.length ? r : undefined;
+    }, 'the rollouts');
+    expect(rows.map((r) => r.candidateId).sort()).toEqual([...revised].sort());
+    const sel = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
+    expect(sel).toMatchObject({ phase: 'APPROVED', submittedBy: 'ro-director', approvedBy: 'city-secretary' });
+    expect(sel.agreements).toEqual([expect.objectContaining({ by: 'city-secretary', agree: true })]);
     for (const id of approved.rolloutIds) {
       const d = await env.client.workflow.getHandle(rolloutWorkflowId(id)).describe();
       expect(d.status.name).toBe('RUNNING');
@@ -250,6 +300,23 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await eventually(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
     // Quiet the children so the other tests' skipped months do not chase them.
     for (const id of approved.rolloutIds) await terminateQuietly(env, rolloutWorkflowId(id));
+  });
+
+  it("the half-yearly schedule's starter starts the half year's selection once; a finished one is never started again", async () => {
+    // A chosen calendar point: 15 March is in the first half year.
+    await sleepUntil(env, nextShanghai(await env.currentTimeMs(), '03-15T09:00'));
+    const selectionId = shanghaiHalf(new Date(await env.currentTimeMs()));
+    expect(selectionId).toMatch(/-H1$/);
+    let n = 0;
+    const fire = async () => resultInRealTime(env, await env.client.workflow.start(selectionScheduleWorkflow, { taskQueue: TASK_QUEUE, workflowId: `selection-schedule-${Date.now()}-${++n}` }));
+    expect(await fire()).toEqual({ selectionId, started: true });
+    const row = await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'scheduled selection row');
+    expect(row).toMatchObject({ phase: 'CALL', workflowId: selectionWorkflowId(selectionId) });
+    // Fired again while it runs, and again after it has finished: left alone.
+    expect(await fire()).toEqual({ selectionId, started: false });
+    await terminateQuietly(env, selectionWorkflowId(selectionId));
+    expect(await fire()).toEqual({ selectionId, started: false });
+    expect(await deps.db.notice.count({ where: { subjectId: selectionId, kind: 'CALL' } })).toBe(1);
   });
 
   it('a rollout on time: no chases, the board all green', async () => {
@@ -265,6 +332,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(d), districtId: d, opinionTitle: '实施意见', planTitle: '实施方案' }] });
       await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(d), districtId: d, approved: true }] });
       await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
+      await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: districtActor(d), districtId: d, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
     }
     await sleepUntil(env, plus(startedAt, rp.townshipWithin, HOUR));
     const v = await handle.query(m.rolloutQuery);
@@ -276,6 +344,36 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       expect(row.late).toBe(0);
       expect(row.items.filter((i) => i.kind !== 'ACCEPTANCE_REPORT').every((i) => i.status === 'DONE')).toBe(true);
     }
+    await terminateQuietly(env, handle.workflowId);
+  });
+
+  it('deployment meetings count by the date held: a later date is refused; a district holds its own on the same timeline', async () => {
+    const [d1, d2] = DISTRICTS.slice(8, 10);
+    const { handle, rolloutId } = await startRollout([d1, d2], false);
+    await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
+    const approvedAt = await env.currentTimeMs();
+    const v0 = await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
+    const meetingDue = v0.duties.find((x) => x.name === 'meeting')!.dueAt;
+    // 第十四条: each district's own meeting runs on the city's clock.
+    expect(v0.duties.filter((x) => x.kind === 'DISTRICT_MEETING').map((x) => [x.unitId, x.dueAt])).toEqual([
+      [d1, meetingDue],
+      [d2, meetingDue],
+    ]);
+    // A meeting announced for next week cannot close the duty today.
+    const nextWeek = new Date(approvedAt + 7 * 24 * HOUR).toISOString();
+    const err = await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: nextWeek }] }).catch((e: unknown) => e);
+    expect(((err as WorkflowUpdateFailedError).cause as Error).message).toContain('尚未召开');
+    // Held on day 13, entered on day 16 (after the two weeks): on time, and the late entry's chase does not make it late.
+    const heldAt = new Date(approvedAt + 13 * 24 * HOUR).toISOString();
+    await sleepUntil(env, new Date(approvedAt + 16 * 24 * HOUR));
+    await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt, place: '市委会议室' }] });
+    // District 1 held its meeting on day 15: late. District 2 none: chased.
+    await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: districtActor(d1), districtId: d1, heldAt: new Date(approvedAt + 15 * 24 * HOUR).toISOString() }] });
+    const v = await handle.query(m.rolloutQuery);
+    const board = boardOf(v.duties, [d1, d2], new Date(await env.currentTimeMs()));
+    expect(board.city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'meeting')).toMatchObject({ status: 'DONE', doneAt: heldAt });
+    expect(board.districts.map((r) => r.items.find((i) => i.kind === 'DISTRICT_MEETING')!.status)).toEqual(['DONE_LATE', 'LATE']);
+    await eventually(() => deps.db.notice.findUnique({ where: { key: `${rolloutWorkflowId(rolloutId)}:district-meeting:${d2}:chase-1` } }), 'district meeting chase');
     await terminateQuietly(env, handle.workflowId);
   });
 
@@ -307,6 +405,8 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
     await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: lead, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
+    // Both districts held their deployment meetings: only the idle one's plan is chased.
+    for (const d of [good, idle]) await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: districtActor(d), districtId: d, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
     await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(good), districtId: good, opinionTitle: '实施意见', planTitle: '实施方案' }] });
     await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(good), districtId: good, approved: true }] });
 

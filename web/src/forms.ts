@@ -22,6 +22,8 @@ export interface Field<K extends string = string> {
   /** lines: one item per line, sent as [{ [lineKey]: line }]. */
   lineKey?: string;
   hint?: string;
+  /** The body's value made from the input's (a structured field filled by a simple input). */
+  toBody?: (value: unknown) => unknown;
 }
 
 type PostPath = { [P in keyof paths]: paths[P] extends { post: unknown } ? P : never }[keyof paths];

@@ -2,13 +2,15 @@
 // reminders before and chases after each open duty's deadline (up to the
 // policy's limit, the leaders copied after enough), and the monthly bulletin.
 // A selection: reminders before each phase's deadline, the phase's close, the
-// director chased after the approval deadline, the approval carried out. Pure:
+// director chased after the review deadline, the main city leaders after
+// theirs, the rollouts started once they agree. Pure:
 // the workflows fire them (workflows/duties.ts).
 import type { RolloutNoticeKind, SelectionNoticeKind } from '../../activities/innovationTexts';
 import { addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { InnovationRolloutPolicy, InnovationSelectionPolicy } from '../../common/policy/innovation';
 import type { Duty as Timed } from '../duties';
 import type { RolloutCarried, SelectionCarried } from './messages';
+import { leadersAnswer } from './obligations';
 import type { SelectionPhase } from './state';
 
 export interface RolloutTimed extends Timed {
@@ -46,37 +48,50 @@ export function rolloutTimed(s: RolloutCarried, p: InnovationRolloutPolicy): Rol
 }
 
 /** The policy's window of each timed phase. */
-export const PHASE_WINDOW: Partial<Record<SelectionPhase, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWindow' | 'opinionWindow' | 'approvalWindow'>> = {
+export const PHASE_WINDOW: Partial<Record<SelectionPhase, 'callWindow' | 'mutualVoteWindow' | 'secondVoteWindow' | 'opinionWindow' | 'approvalWindow' | 'leadersWindow'>> = {
   CALL: 'callWindow',
   MUTUAL_VOTE: 'mutualVoteWindow',
   SECOND_VOTE: 'secondVoteWindow',
   OPINIONS: 'opinionWindow',
   APPROVAL: 'approvalWindow',
+  LEADERS: 'leadersWindow',
 };
+
+/**
+ * The key of a phase's reminders and chase: the review phases repeat when a
+ * list is returned, each time with its own (the first keeps the phase's name).
+ */
+export function phaseRound(s: Pick<SelectionCarried, 'phase' | 'submissions'>): string {
+  const n = s.submissions ?? 0;
+  if (s.phase === 'APPROVAL' && n > 0) return `APPROVAL-${n + 1}`;
+  if (s.phase === 'LEADERS' && n > 1) return `LEADERS-${n}`;
+  return s.phase;
+}
 
 export interface SelectionTimed extends Timed {
   notice?: { kind: SelectionNoticeKind; offset: string };
   /** Close the current phase (deadline passed, closed early, or every opinion given). */
   close?: boolean;
-  /** Carry out the director's approval. */
+  /** Every main city leader agreed: start the rollouts. */
   approve?: boolean;
 }
 
-/** `closeRequested`: the reform office asked to close the current phase; `approvalRequested`: the director approved. */
-export function selectionTimed(s: SelectionCarried, p: InnovationSelectionPolicy, closeRequested: boolean, approvalRequested: boolean): SelectionTimed[] {
+/** `closeRequested`: the reform office asked to close the current phase. */
+export function selectionTimed(s: SelectionCarried, p: InnovationSelectionPolicy, closeRequested: boolean): SelectionTimed[] {
   const phase = s.phase;
   const w = PHASE_WINDOW[phase];
   if (!w) return [];
-  if (phase === 'APPROVAL' && approvalRequested) return [{ key: 'approve', at: 0, approve: true }];
+  if (phase === 'LEADERS' && leadersAnswer(s) === 'AGREED') return [{ key: 'approve', at: 0, approve: true }];
+  const round = phaseRound(s);
   const due = new Date(s.phaseDueAt).getTime();
   const out: SelectionTimed[] = [];
   const start = new Date(s.phaseStartedAt).getTime();
   p.remindBefore.forEach((before, i) => {
     const at = subtractDuration(new Date(due), before).getTime();
-    if (at > start) out.push({ key: `${phase}:reminder-${i}`, at, notice: { kind: 'REMINDER', offset: `${describeDuration(p[w])}（提前${describeDuration(before)}提醒）` } });
+    if (at > start) out.push({ key: `${round}:reminder-${i}`, at, notice: { kind: 'REMINDER', offset: `${describeDuration(p[w])}（提前${describeDuration(before)}提醒）` } });
   });
-  if (phase === 'APPROVAL') {
-    out.push({ key: 'APPROVAL:chase', at: due, notice: { kind: 'CHASE', offset: describeDuration(p[w]) } });
+  if (phase === 'APPROVAL' || phase === 'LEADERS') {
+    out.push({ key: `${round}:chase`, at: due, notice: { kind: 'CHASE', offset: describeDuration(p[w]) } });
   } else {
     // Opinions close early once every finalist has both a leader's and its lead department's opinion.
     const early = closeRequested || (phase === 'OPINIONS' && opinionsComplete(s));

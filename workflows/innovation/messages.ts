@@ -31,6 +31,8 @@ export interface CandidateView {
   mutualVotes: number;
   secondVotes: number;
   publicVotes: number;
+  /** 第十四条: the weighted combination of the second-round and public votes that chose the final list. */
+  combinedScore?: number;
   shortlistRank?: number;
   finalRank?: number;
   approved: boolean;
@@ -45,6 +47,24 @@ export interface OpinionView {
   agree: boolean;
   comment?: string;
   at: string;
+}
+
+/** A main city leader's answer to the submitted list (第十四条). */
+export interface AgreementView {
+  by: string;
+  agree: boolean;
+  comment?: string;
+  at: string;
+}
+
+/** The director's submission of the final list to the main city leaders. */
+export interface SubmissionView {
+  by: string;
+  at: string;
+  candidateIds: string[];
+  opinionDocNumber: string;
+  opinionTitle: string;
+  note?: string;
 }
 
 /** What a closed round produced: kept so the result can be explained. */
@@ -75,10 +95,17 @@ export interface SelectionCarried {
   results: RoundResult[];
   /** Who owes a ballot in each official round. */
   votes: Partial<Record<'MUTUAL' | 'SECOND', VoteObligations>>;
-  /** Who is asked when a candidate names nobody: the default leader in charge, the director. */
-  participants: { leaderInChargeId?: string; directorId?: string };
+  /** Who is asked when a candidate names nobody: the default leader in charge; the director; the main city leaders. */
+  participants: { leaderInChargeId?: string; directorId?: string; mainLeaderIds?: string[] };
   fired: string[];
   rolloutIds: string[];
+  /** The director's submission to the main city leaders (the latest; a returned list is submitted again). */
+  submission?: SubmissionView;
+  /** How many times the director has submitted the list (keys each round's reminders and chases). */
+  submissions?: number;
+  /** The main city leaders' answers to the current submission. */
+  agreements?: AgreementView[];
+  /** Set once the main city leaders have agreed: the director who submitted and the time of the agreement. */
   approvedBy?: string;
   approvedAt?: string;
   batchOpinion?: { docNumber: string; title: string };
@@ -115,6 +142,7 @@ export interface OpinionArgs {
   agree: boolean;
   comment?: string;
 }
+/** The director reviews the list and submits it to the main city leaders (第十四条). */
 export interface ApproveArgs {
   actor: Actor;
   /** The final list in order; defaults to the ranked top N. */
@@ -123,6 +151,12 @@ export interface ApproveArgs {
   opinionDocNumber: string;
   opinionTitle: string;
   note?: string;
+}
+/** A main city leader agrees to the submitted list, or returns it to the director. */
+export interface AgreementArgs {
+  actor: Actor;
+  agree: boolean;
+  comment?: string;
 }
 export interface CloseRoundArgs {
   actor: Actor;
@@ -133,6 +167,7 @@ export interface CloseRoundArgs {
 export const submitCandidateUpdate = defineUpdate<SelectionView, [SubmitCandidateArgs]>('submitCandidate');
 export const recordOpinionUpdate = defineUpdate<SelectionView, [OpinionArgs]>('recordOpinion');
 export const approveSelectionUpdate = defineUpdate<SelectionView, [ApproveArgs]>('approveSelection');
+export const agreeSelectionUpdate = defineUpdate<SelectionView, [AgreementArgs]>('agreeSelection');
 export const closeRoundUpdate = defineUpdate<SelectionView, [CloseRoundArgs]>('closeRound');
 export const selectionQuery = defineQuery<SelectionView>('selection');
 /** Answered once the selection's start (the call) is recorded. */
@@ -207,6 +242,8 @@ export interface TownshipArgs extends DistrictArgs {
   townshipIds: string[];
 }
 export interface MeetingArgs extends RolloutStepArgs {
+  /** A district's own deployment meeting; without it, the city's. */
+  districtId?: string;
   heldAt: string;
   place?: string;
 }
@@ -222,6 +259,11 @@ export interface AcceptanceReportArgs extends RolloutStepArgs {
   report: string;
 }
 
+/** The reform office's summary with its verdict on each unit that reported (第十四条 acceptance). */
+export interface SummaryArgs extends DocumentArgs {
+  verdicts: Array<{ unitId: string; passed: boolean; comment?: string }>;
+}
+
 export const submitLeadPlanUpdate = defineUpdate<RolloutView, [DocumentArgs]>('submitLeadPlan');
 export const approveLeadPlanUpdate = defineUpdate<RolloutView, [ApprovalArgs]>('approveLeadPlan');
 export const recordMeetingUpdate = defineUpdate<RolloutView, [MeetingArgs]>('recordMeeting');
@@ -231,5 +273,5 @@ export const reportTownshipsUpdate = defineUpdate<RolloutView, [TownshipArgs]>('
 export const recordProblemsUpdate = defineUpdate<RolloutView, [ProblemsArgs]>('recordProblems');
 export const submitRectificationUpdate = defineUpdate<RolloutView, [RectificationArgs]>('submitRectification');
 export const submitAcceptanceReportUpdate = defineUpdate<RolloutView, [AcceptanceReportArgs]>('submitAcceptanceReport');
-export const submitSummaryUpdate = defineUpdate<RolloutView, [DocumentArgs]>('submitSummary');
+export const submitSummaryUpdate = defineUpdate<RolloutView, [SummaryArgs]>('submitSummary');
 export const rolloutQuery = defineQuery<RolloutView>('rollout');

@@ -1,7 +1,8 @@
 // What the innovation workflows owe, and who owes it (第十四条). A rollout owes
 // each duty on its board; a selection owes each voting unit its ballot in the
 // official rounds, each finalist's lead department and leader in charge an
-// opinion, and the director the approval. Pure.
+// opinion, the director the review and submission of the list, and each main
+// city leader an answer to it. Pure.
 import type { Obligation } from '../../common/obligations';
 import { LEADERSHIP_ID, REFORM_OFFICE_ID } from '../../common/org';
 import type { RolloutCarried, SelectionCarried } from './messages';
@@ -70,13 +71,40 @@ export function selectionObligations(s: SelectionCarried, workflowId: string, se
   if (approvalDue) {
     out.push({
       key: `${workflowId}:approval`,
-      title: `审定${halfLabel(selectionId)}创新改革经验推广名单`,
+      title: `审核${halfLabel(selectionId)}创新改革经验推广名单并报市主要领导`,
       rule: RULE,
       unitId: REFORM_OFFICE_ID,
       officialId: s.participants.directorId,
       dueAt: approvalDue,
-      ...(s.phase === 'APPROVED' ? { status: 'DONE' as const, reason: '已审定', closedAt: s.approvedAt } : { status: 'OPEN' as const }),
+      ...(s.phase === 'APPROVAL' ? { status: 'OPEN' as const } : { status: 'DONE' as const, reason: '已报市主要领导', closedAt: s.submission?.at }),
     });
   }
+  const leadersDue = s.phaseDue.LEADERS;
+  if (leadersDue) {
+    for (const officialId of s.participants.mainLeaderIds ?? []) {
+      const given = s.agreements?.find((a) => a.by === officialId);
+      out.push({
+        key: `${workflowId}:agreement:${officialId}`,
+        title: `同意${halfLabel(selectionId)}创新改革经验推广名单（市主要领导）`,
+        rule: RULE,
+        unitId: LEADERSHIP_ID,
+        officialId,
+        dueAt: leadersDue,
+        ...(given
+          ? { status: 'DONE' as const, reason: given.agree ? '已同意' : '不同意，已退回市委改革办主任', closedAt: given.at }
+          : s.phase === 'LEADERS'
+            ? { status: 'OPEN' as const }
+            : { status: 'CANCELLED' as const, reason: '推广名单已退回修改' }),
+      });
+    }
+  }
   return out;
+}
+
+/** The main city leaders' answer to the submitted list so far: returned by any one's disagreement, agreed once all agree. */
+export function leadersAnswer(s: Pick<SelectionCarried, 'agreements' | 'participants'>): 'AGREED' | 'RETURNED' | undefined {
+  const given = s.agreements ?? [];
+  if (given.some((a) => !a.agree)) return 'RETURNED';
+  const leaders = s.participants.mainLeaderIds ?? [];
+  return leaders.length > 0 && leaders.every((id) => given.some((a) => a.by === id && a.agree)) ? 'AGREED' : undefined;
 }

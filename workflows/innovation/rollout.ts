@@ -1,12 +1,14 @@
 // One workflow per selected innovation experience runs its city-wide rollout
 // (第十四条): the reform office's 实施意见 starts the clocks → the lead
 // department's 实施方案 within one week, approved by the city leader in charge
-// → the deployment meeting within two weeks of it → every district's 实施意见
+// → the deployment meeting within two weeks of it, and each district's own on
+// the same timeline (judged by the date held) → every district's 实施意见
 // and 实施方案 within one month, approved by its reform office director →
 // tracking with monthly bulletins → consolidation (problems → rectification
 // plans) → township rollout (at least 2 per district) → acceptance reports at
 // the end of June / December and the reform office's summary by 10 July /
-// 10 January. Every open duty is reminded before and chased after its
+// 10 January, with its verdict on each unit, sent to the director and
+// circulated city-wide. Every open duty is reminded before and chased after its
 // deadline; durations come from the policy in the input.
 import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RolloutNoticeKind } from '../../activities/innovationTexts';
@@ -33,8 +35,9 @@ import {
   type RolloutCarried,
   type RolloutInput,
   type RolloutView,
+  type SummaryArgs,
 } from './messages';
-import { acceptancePeriod, DUTY_LABELS, townshipRefusal, type Duty, type DutyKind } from './state';
+import { acceptancePeriod, DUTY_LABELS, meetingDateRefusal, townshipRefusal, type AcceptanceVerdict, type Duty, type DutyKind } from './state';
 
 const { recordChange, sendRolloutNotice } = activities;
 
@@ -126,7 +129,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     });
   }
 
-  async function notify(kind: RolloutNoticeKind, step: string, d?: Duty, extra: { chase?: number; escalate?: boolean } = {}): Promise<void> {
+  async function notify(kind: RolloutNoticeKind, step: string, d?: Duty, extra: { chase?: number; escalate?: boolean; summary?: SummaryArgs } = {}): Promise<void> {
     await sendRolloutNotice({
       rolloutId: input.rolloutId,
       workflowId,
@@ -138,7 +141,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       leaderInChargeId: input.leaderInChargeId,
       districtIds: input.districtIds,
       opinion: input.opinion,
-      duties: kind === 'BULLETIN' ? s.duties : undefined,
+      duties: kind === 'BULLETIN' || kind === 'SUMMARY' ? s.duties : undefined,
       terms: {
         leadPlanWithin: describeDuration(p.leadPlanWithin),
         meetingWithin: describeDuration(p.meetingWithin),
@@ -149,7 +152,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       explanation: d
         ? { rule: RULE, startEvent: d.startEvent, startedAt: d.startedAt, offset: d.offset, dueAt: d.dueAt }
         : { rule: RULE, startEvent: '创新改革经验推广实施', startedAt: s.startedAt, offset: kind === 'BULLETIN' ? `每${describeDuration(p.bulletinEvery)}` : '即时' },
-      ...extra,
+      chase: extra.chase,
+      escalate: extra.escalate,
+      summary: extra.summary && { docNumber: extra.summary.docNumber, title: extra.summary.title },
     });
   }
 
@@ -185,8 +190,9 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       const now = new Date().toISOString();
       if (a.approved) {
         d.doneAt = now;
-        // 第十四条: the deployment meeting within two weeks (policy) of the approved plan.
+        // 第十四条: the deployment meeting within two weeks (policy) of the approved plan; the districts hold theirs on the city's timeline.
         s.duties.push(timed('meeting', 'MEETING', input.leadUnitId, '市分管领导审定实施方案', now, p.meetingWithin));
+        for (const dId of input.districtIds) s.duties.push(timed(`district-meeting:${dId}`, 'DISTRICT_MEETING', dId, '市分管领导审定实施方案', now, p.meetingWithin));
       } else {
         d.submittedAt = undefined;
       }
@@ -199,16 +205,24 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       },
     },
   );
+  const meetingDuty = (districtId?: string) => (districtId ? `district-meeting:${districtId}` : 'meeting');
   setHandler(
     recordMeetingUpdate,
     (a) => {
-      const d = duty('meeting')!;
-      d.doneAt = new Date().toISOString();
-      d.data = { heldAt: a.heldAt, place: a.place };
-      s.meetingAt = a.heldAt;
-      return done('recordMeeting', a.actor, { heldAt: a.heldAt, place: a.place, note: a.note });
+      const d = duty(meetingDuty(a.districtId))!;
+      // On time or late by the date it was held, not by when it is entered.
+      d.doneAt = new Date(a.heldAt).toISOString();
+      d.data = { heldAt: a.heldAt, place: a.place, recordedAt: new Date().toISOString() };
+      if (!a.districtId) s.meetingAt = a.heldAt;
+      return done('recordMeeting', a.actor, { districtId: a.districtId, heldAt: a.heldAt, place: a.place, note: a.note });
     },
-    { validator: (_a) => void openDuty('meeting', '部署会（须先审定实施方案）') },
+    {
+      validator: (a) => {
+        const d = openDuty(meetingDuty(a.districtId), a.districtId ? '区县部署会（须先审定实施方案）' : '部署会（须先审定实施方案）');
+        const why = meetingDateRefusal(a.heldAt, d, new Date());
+        if (why) throw new Error(why);
+      },
+    },
   );
   setHandler(
     submitDistrictPlanUpdate,
@@ -310,18 +324,35 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   );
   setHandler(
     submitSummaryUpdate,
-    (a) => {
+    async (a) => {
       const now = new Date().toISOString();
       const d = duty('summary')!;
       d.doneAt = now;
       d.data = { docNumber: a.docNumber, title: a.title };
+      // 第十四条 acceptance: the office's verdict on each unit; a unit that never reported is shown so.
+      for (const r of s.duties.filter((x) => x.kind === 'ACCEPTANCE_REPORT')) {
+        const v = a.verdicts.find((x) => `acceptance-report:${x.unitId}` === r.name);
+        const verdict: AcceptanceVerdict = !r.doneAt ? 'NOT_REPORTED' : v!.passed ? 'PASSED' : 'FAILED';
+        r.data = { ...r.data, verdict: { verdict, comment: v?.comment } };
+      }
       s.state = 'ACCEPTED';
       s.acceptedAt = now;
-      return done('submitSummary', a.actor, { docNumber: a.docNumber, title: a.title, note: a.note });
+      const verdicts = a.verdicts.map((v) => ({ unitId: v.unitId, passed: v.passed }));
+      await record({ step: 'submitSummary', actor: a.actor, data: { docNumber: a.docNumber, title: a.title, verdicts, note: a.note } });
+      // Sent to the director and circulated city-wide.
+      await notify('SUMMARY', 'summary:notice', d, { summary: a });
+      return view();
     },
     {
-      validator: (_a) => {
+      validator: (a: SummaryArgs) => {
         openDuty('summary', '验收总结');
+        const reported = s.duties.filter((x) => x.kind === 'ACCEPTANCE_REPORT' && x.doneAt).map((x) => x.unitId);
+        const named = a.verdicts.map((v) => v.unitId);
+        if (new Set(named).size !== named.length) throw new Error('同一单位只能有一个验收结论');
+        const stray = named.filter((u) => !reported.includes(u));
+        if (stray.length) throw new Error(`以下单位未报送验收报告，不能给出验收结论：${stray.join('、')}`);
+        const missingVerdict = reported.filter((u) => !named.includes(u));
+        if (missingVerdict.length) throw new Error(`请对每个已报送验收报告的单位给出验收结论，尚缺：${missingVerdict.join('、')}`);
         // The summary covers every report: it waits for them, or for their deadline to pass.
         const missing = s.duties.filter((d) => d.kind === 'ACCEPTANCE_REPORT' && !d.doneAt);
         if (missing.length && Date.now() <= new Date(acceptance.reportDueAt).getTime()) {

@@ -1,10 +1,13 @@
 // One workflow per half year selects the innovation experiences (第十四条):
 // call for candidates → mutual voting among districts and special groups →
 // shortlist → second vote by districts and departments with the public vote →
-// top N ordered by the public vote → opinions of the city leaders in charge
-// and lead departments → the director's approval → one rollout child workflow
-// per selected experience. Ballots are written to PostgreSQL by the API (high
+// top N chosen by the two votes combined (policy weights), ordered by the
+// public vote → opinions of the city leaders in charge and lead departments →
+// the director reviews the list and submits it to the main city leaders →
+// their agreement starts one rollout child workflow per selected experience
+// (a leader who disagrees returns the list to the director). Ballots are written to PostgreSQL by the API (high
 // volume); the workflow counts them through an activity when a round closes.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   continueAsNew,
   currentUpdateInfo,
@@ -21,8 +24,9 @@ import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
 import { PHASE_WINDOW, selectionTimed, type SelectionTimed } from './duties';
-import { rolloutId, rolloutWorkflowId } from './ids';
+import { rolloutId, rolloutWorkflowId, selectionWorkflowId, shanghaiHalf } from './ids';
 import {
+  agreeSelectionUpdate,
   approveSelectionUpdate,
   ballotCastUpdate,
   closeRoundUpdate,
@@ -31,18 +35,18 @@ import {
   selectionReadyUpdate,
   submitCandidateUpdate,
   type Actor,
-  type ApproveArgs,
   type CandidateView,
   type RolloutInput,
   type SelectionCarried,
   type SelectionInput,
   type SelectionView,
+  type SubmissionView,
 } from './messages';
-import { selectionObligations } from './obligations';
+import { leadersAnswer, selectionObligations } from './obligations';
 import { rolloutWorkflow } from './rollout';
-import { FINAL_TIE_RULE, NEXT_PHASE, PHASE_LABELS, rankFinal, rankShortlist, type SelectionPhase } from './state';
+import { combinedScore, finalRule, NEXT_PHASE, PHASE_LABELS, rankFinal, rankShortlist, type SelectionPhase } from './state';
 
-const { recordChange, closeSelectionRound, sendSelectionNotice, innovationDistricts, selectionParticipants } = activities;
+const { recordChange, closeSelectionRound, sendSelectionNotice, innovationDistricts, selectionParticipants, resolveCyclePolicy } = activities;
 
 const RULE = '第十四条';
 const SHORTLIST_TIE_RULE = '按互评投票得票数排序；得票相同的，以申报时间在先者居前';
@@ -71,7 +75,6 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   const carried = (): SelectionCarried => ({ ...s, fired: [...fired], revision: revisions.revision });
   /** Set synchronously by handlers; the duty loop acts on them. */
   let closeRequested: { phase: SelectionPhase; actor: Actor; note?: string } | undefined;
-  let approval: ApproveArgs | undefined;
   let closing = false;
   let approvalRecorded = false;
   /** The phase whose opening is recorded: a closed round answers once the next one is. */
@@ -100,14 +103,23 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       subjectId: input.selectionId,
       revision: revisions.next(),
       at: new Date().toISOString(),
-      selection: { policyVersion: input.policy.version, phase: closing ? `${s.phase}_CLOSING` : s.phase, phaseDueAt: s.phaseDueAt, results: s.results, approvedBy: s.approvedBy, approvedAt: s.approvedAt },
+      selection: {
+        policyVersion: input.policy.version,
+        phase: closing ? `${s.phase}_CLOSING` : s.phase,
+        phaseDueAt: s.phaseDueAt,
+        results: s.results,
+        approvedBy: s.approvedBy,
+        approvedAt: s.approvedAt,
+        submission: s.submission,
+        agreements: s.agreements ?? [],
+      },
       candidates: JSON.parse(JSON.stringify(candidates)) as CandidateView[],
       event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
       obligations: revisions.obligations(selectionObligations(s, workflowId, input.selectionId)),
     });
   }
 
-  async function notify(kind: SelectionNoticeKind, step: string, offset: string): Promise<void> {
+  async function notify(kind: SelectionNoticeKind, step: string, offset: string, comment?: string): Promise<void> {
     await sendSelectionNotice({
       selectionId: input.selectionId,
       workflowId,
@@ -116,17 +128,24 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       phase: s.phase,
       dueAt: s.phase === 'APPROVED' || s.phase === 'CANCELLED' ? undefined : s.phaseDueAt,
       candidateIds: s.phase === 'APPROVED' ? s.candidates.filter((c) => c.approved).map((c) => c.id) : undefined,
+      comment,
       explanation: { rule: RULE, startEvent: `${PHASE_LABELS[s.phase]}开始`, startedAt: s.phaseStartedAt, offset, dueAt: s.phaseDueAt },
     });
   }
 
-  /** Opens the next phase with its deadline (policy) and tells those who must act. */
-  async function enter(phase: SelectionPhase, closed: CandidateView[]): Promise<void> {
+  /** Moves to a phase with its deadline (policy). Synchronous: a step's handler calls it before its first await. */
+  function setPhase(phase: SelectionPhase): void {
     const now = new Date();
     s.phase = phase;
     s.phaseStartedAt = now.toISOString();
     const w = PHASE_WINDOW[phase];
     if (w) s.phaseDueAt = s.phaseDue[phase] = addDuration(now, p[w]).toISOString();
+  }
+
+  /** Opens the next phase and tells those who must act. */
+  async function enter(phase: SelectionPhase, closed: CandidateView[]): Promise<void> {
+    setPhase(phase);
+    const w = PHASE_WINDOW[phase];
     const round = phase === 'MUTUAL_VOTE' ? 'MUTUAL' : phase === 'SECOND_VOTE' ? 'SECOND' : undefined;
     // 第十四条: the round's voting units each owe a ballot.
     if (round) s.votes[round] = { dueAt: s.phaseDueAt, voters: [...(await votersOf(round))], voted: [], closed: false };
@@ -136,6 +155,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? 'VOTE_OPEN' : phase === 'OPINIONS' ? 'OPINION_REQUEST' : phase === 'APPROVAL' ? 'APPROVAL_REQUEST' : undefined;
     if (kind) await notify(kind, `open-${phase}`, w ? describeDuration(p[w]) : '即时');
   }
+
+
 
   let participants: Awaited<ReturnType<typeof selectionParticipants>> | undefined;
   async function votersOf(round: 'MUTUAL' | 'SECOND'): Promise<string[]> {
@@ -172,36 +193,37 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
           c.secondVotes = count('SECOND', c.id);
           c.publicVotes = count('PUBLIC', c.id);
         }
-        // 第十四条: the top 10 (policy) of the shortlist, ordered by the public vote.
-        rankFinal(s.candidates.filter((c) => c.shortlistRank !== undefined), p.selectedCount).forEach((x, i) => {
+        // 第十四条: the top 10 (policy) of the shortlist chosen by the two votes combined, ordered by the public vote.
+        const ballots = { SECOND: r.ballots.SECOND ?? 0, PUBLIC: r.ballots.PUBLIC ?? 0 };
+        const shortlist = s.candidates.filter((c) => c.shortlistRank !== undefined);
+        for (const c of shortlist) c.combinedScore = combinedScore(c, p.finalCombination, ballots);
+        rankFinal(shortlist, p.selectedCount, p.finalCombination, ballots).forEach((x, i) => {
           s.candidates.find((c) => c.id === x.id)!.finalRank = i + 1;
         });
       }
       const votes = s.votes[round]!;
       votes.voted = [...new Set([...votes.voted, ...r.voters])];
       votes.closed = true;
-      s.results.push({ round, closedAt: new Date().toISOString(), ballots: r.ballots, counts: r.counts, tieRule: round === 'MUTUAL' ? SHORTLIST_TIE_RULE : FINAL_TIE_RULE });
+      s.results.push({ round, closedAt: new Date().toISOString(), ballots: r.ballots, counts: r.counts, tieRule: round === 'MUTUAL' ? SHORTLIST_TIE_RULE : finalRule(p.finalCombination) });
     }
     const next = NEXT_PHASE[phase]!;
     if (next === 'OPINIONS' || next === 'APPROVAL') {
       participants ??= await selectionParticipants();
-      s.participants = { leaderInChargeId: participants.leaderInChargeId, directorId: participants.directorId };
+      s.participants = { leaderInChargeId: participants.leaderInChargeId, directorId: participants.directorId, mainLeaderIds: participants.mainLeaderIds };
     }
     await record({ step: `close-${phase}`, actor: by?.actor, data: { early: !!by, note: by?.note } });
     closing = false;
     await enter(next, phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? s.candidates : []);
   }
 
-  /** The director approved: the rollouts start as child workflows that outlive this one. */
-  async function finishApproval(a: ApproveArgs): Promise<void> {
-    const ids = a.candidateIds ?? finalists().map((c) => c.id);
+  /** The main city leaders agreed to the submitted list: the rollouts start as child workflows that outlive this one. */
+  async function finishApproval(a: SubmissionView): Promise<void> {
+    const ids = a.candidateIds;
     ids.forEach((id, i) => {
       const c = s.candidates.find((x) => x.id === id)!;
       c.approved = true;
-      c.finalRank = i + 1;
       c.rolloutId = rolloutId(input.selectionId, i + 1);
     });
-    for (const c of s.candidates) if (!ids.includes(c.id) && c.finalRank !== undefined) c.finalRank = undefined;
     s.batchOpinion = { docNumber: a.opinionDocNumber, title: a.opinionTitle };
     const districtIds = await innovationDistricts();
     for (const id of ids) {
@@ -228,13 +250,15 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
         });
       } catch (err) {
         // Already started (a retried approval): the rollout is running, which is what we want.
-        if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       if (!s.rolloutIds.includes(c.rolloutId!)) s.rolloutIds.push(c.rolloutId!);
     }
     s.phase = 'APPROVED';
     s.phaseStartedAt = s.approvedAt = new Date().toISOString();
-    await record({ step: 'approved', actor: a.actor, data: { candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle, note: a.note } }, s.candidates);
+    // The official whose agreement completed the main leaders' answers.
+    s.approvedBy = s.agreements?.at(-1)?.by;
+    await record({ step: 'approved', data: { candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle } }, s.candidates);
     approvalRecorded = true;
     await notify('RESULT', 'result', '即时');
   }
@@ -328,18 +352,28 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   setHandler(
     approveSelectionUpdate,
     async (a) => {
-      approval = a;
-      s.approvedBy = a.actor.officialId;
-      await record({ step: 'approveSelection', actor: a.actor, data: { note: a.note } });
-      await condition(() => s.phase === 'APPROVED' && approvalRecorded);
+      // 第十四条: the director reviews the final list and submits it to the main city leaders.
+      const ids = a.candidateIds ?? finalists().map((c) => c.id);
+      ids.forEach((id, i) => {
+        s.candidates.find((x) => x.id === id)!.finalRank = i + 1;
+      });
+      for (const c of s.candidates) if (!ids.includes(c.id)) c.finalRank = undefined;
+      s.submissions = (s.submissions ?? 0) + 1;
+      s.submission = { by: a.actor.officialId, at: new Date().toISOString(), candidateIds: ids, opinionDocNumber: a.opinionDocNumber, opinionTitle: a.opinionTitle, note: a.note };
+      s.agreements = [];
+      setPhase('LEADERS');
+      await record({ step: 'approveSelection', actor: a.actor, data: { candidateIds: ids, opinionTitle: a.opinionTitle, note: a.note } }, s.candidates);
+      recordedPhase = 'LEADERS';
+      await notify('LEADERS_REQUEST', `open-LEADERS-${s.submissions}`, describeDuration(p.leadersWindow));
       return view();
     },
     {
       validator: (a) => {
-        if (s.phase !== 'APPROVAL' || s.approvedBy) throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，不能审定`);
+        if (s.phase !== 'APPROVAL') throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，不能审核报送`);
+        if (!s.participants.mainLeaderIds?.length) throw new Error('未设置市主要领导（市委深改组主要负责人），无法报送');
         if (a.candidateIds) {
-          if (a.candidateIds.length === 0 || a.candidateIds.length > p.selectedCount) throw new Error(`审定名单应为1至${p.selectedCount}项`);
-          if (new Set(a.candidateIds).size !== a.candidateIds.length) throw new Error('审定名单有重复');
+          if (a.candidateIds.length === 0 || a.candidateIds.length > p.selectedCount) throw new Error(`推广名单应为1至${p.selectedCount}项`);
+          if (new Set(a.candidateIds).size !== a.candidateIds.length) throw new Error('推广名单有重复');
           for (const id of a.candidateIds) {
             const c = s.candidates.find((x) => x.id === id);
             if (!c || c.shortlistRank === undefined) throw new Error(`候选经验 ${id} 不在入围名单中`);
@@ -347,6 +381,33 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
         } else if (finalists().length === 0) {
           throw new Error('没有入选经验');
         }
+      },
+    },
+  );
+
+  setHandler(
+    agreeSelectionUpdate,
+    async (a) => {
+      s.agreements = [...(s.agreements ?? []), { by: a.actor.officialId, agree: a.agree, comment: a.comment, at: new Date().toISOString() }];
+      const answer = leadersAnswer(s);
+      if (answer === 'RETURNED') {
+        // A main leader disagrees: the list goes back to the director, to be revised and submitted again.
+        setPhase('APPROVAL');
+        await record({ step: 'agreeSelection', actor: a.actor, data: { agree: a.agree, comment: a.comment } });
+        recordedPhase = 'APPROVAL';
+        await notify('RETURNED', `returned-${s.submissions ?? 0}`, describeDuration(p.approvalWindow), a.comment);
+        return view();
+      }
+      await record({ step: 'agreeSelection', actor: a.actor, data: { agree: a.agree, comment: a.comment } });
+      // The last agreement: answer once the rollouts have started and the approval is recorded.
+      if (answer === 'AGREED') await condition(() => approvalRecorded);
+      return view();
+    },
+    {
+      validator: (a) => {
+        if (s.phase !== 'LEADERS') throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，没有待同意的推广名单`);
+        if (!s.participants.mainLeaderIds?.includes(a.actor.officialId)) throw new Error('推广名单报市主要领导同意');
+        if (s.agreements?.some((x) => x.by === a.actor.officialId)) throw new Error('您已对本次报送的推广名单提出意见');
       },
     },
   );
@@ -363,16 +424,43 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   // ---- timed duties ------------------------------------------------------------
 
   await runDuties<SelectionTimed>({
-    due: () => selectionTimed(s, p, closeRequested?.phase === s.phase, !!approval),
+    due: () => selectionTimed(s, p, closeRequested?.phase === s.phase),
     fired,
     revision: () => revisions.revision,
     finished: () => s.phase === 'APPROVED' || s.phase === 'CANCELLED',
     continueAsNew: () => continueAsNew<typeof selectionWorkflow>({ ...input, carried: carried() }),
     async fire(t) {
-      if (t.approve) return finishApproval(approval!);
+      if (t.approve) return finishApproval(s.submission!);
       if (t.close) return closePhase();
       if (t.notice) await notify(t.notice.kind, t.key, t.notice.offset);
     },
   });
   return view();
+}
+
+/**
+ * What the half-yearly Temporal Schedule starts (第十四条 每半年, worker/schedules.ts):
+ * the half year's selection under its business id ("selection:2027-H1") with the
+ * city policy in force. A half year already started — running or finished, by
+ * hand or by an earlier firing — is left alone.
+ */
+export async function selectionScheduleWorkflow(): Promise<{ selectionId: string; started: boolean }> {
+  // The schedule's nominal time decides the half year, not a late start.
+  const nominal = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
+  const selectionId = shanghaiHalf(nominal ? new Date(nominal as string | Date) : new Date());
+  // The city's policy in force (the same resolution as the monthly cycle's starter).
+  const { policy } = await resolveCyclePolicy();
+  try {
+    await startChild(selectionWorkflow, {
+      workflowId: selectionWorkflowId(selectionId),
+      args: [{ version: 1, selectionId, policy }],
+      // The selection outlives this starter by weeks; a finished one is never started again.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return { selectionId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { selectionId, started: false };
+    throw err;
+  }
 }

@@ -3,11 +3,11 @@
 // acceptance dates, and the rollout's duties and per-district board. Shared by
 // the workflows, the API and the unit tests; no I/O, deterministic.
 import { addDuration } from '../../common/policy/duration';
-import type { InnovationRolloutPolicy } from '../../common/policy/innovation';
+import type { InnovationRolloutPolicy, InnovationSelectionPolicy } from '../../common/policy/innovation';
 
 // ---- selection ---------------------------------------------------------------
 
-export type SelectionPhase = 'CALL' | 'MUTUAL_VOTE' | 'SECOND_VOTE' | 'OPINIONS' | 'APPROVAL' | 'APPROVED' | 'CANCELLED';
+export type SelectionPhase = 'CALL' | 'MUTUAL_VOTE' | 'SECOND_VOTE' | 'OPINIONS' | 'APPROVAL' | 'LEADERS' | 'APPROVED' | 'CANCELLED';
 export type VoteRound = 'MUTUAL' | 'SECOND' | 'PUBLIC';
 export type UnitKind = 'REFORM_OFFICE' | 'LEADERSHIP' | 'SPECIAL_GROUP' | 'DISTRICT' | 'DEPARTMENT' | 'TOWNSHIP';
 
@@ -16,8 +16,9 @@ export const PHASE_LABELS: Record<SelectionPhase, string> = {
   MUTUAL_VOTE: '区县和专项小组互评投票',
   SECOND_VOTE: '区县、部门投票和网络公开投票',
   OPINIONS: '征求市分管领导和牵头部门意见',
-  APPROVAL: '市委改革办主任审定',
-  APPROVED: '已审定，推广实施',
+  APPROVAL: '市委改革办主任审核报送',
+  LEADERS: '报市主要领导同意',
+  APPROVED: '市主要领导已同意，推广实施',
   CANCELLED: '已取消',
 };
 
@@ -74,17 +75,47 @@ export function rankShortlist(candidates: readonly CandidateScore[], size: numbe
   return [...candidates].sort((a, b) => b.mutualVotes - a.mutualVotes || bySubmission(a, b)).slice(0, size);
 }
 
-/** The tie rule of the final ranking, in the words shown to officials. */
-export const FINAL_TIE_RULE = '按网络公开投票得票数排序；得票相同的，依次比较区县和部门投票得票数、互评投票得票数，仍相同的以申报时间在先者居前';
+export type FinalCombination = InnovationSelectionPolicy['finalCombination'];
+
+const percent = (w: number) => `${Math.round(w * 1000) / 10}%`;
+
+/** How the final list is chosen and ordered (第十四条), in the words shown to officials. */
+export function finalRule(w: FinalCombination): string {
+  return (
+    `按区县和部门投票得票率（权重${percent(w.officialWeight)}）与网络公开投票得票率（权重${percent(w.publicWeight)}）加权合计确定入选经验，` +
+    '合计相同的依次比较网络投票得票数、区县和部门投票得票数；入选经验按网络公开投票得票数排序，得票相同的依次比较加权合计、区县和部门投票得票数、互评投票得票数，仍相同的以申报时间在先者居前'
+  );
+}
 
 /**
- * 第十四条 top `n` of the shortlist, ordered by the public vote. Ties: the
- * second-round official votes, then the mutual votes, then the earlier submission.
+ * 第十四条 combination of the two votes: each as its share of the round's ballots
+ * (a public round has far more ballots than the official one), weighted by the policy.
  */
-export function rankFinal(shortlist: readonly CandidateScore[], n: number): CandidateScore[] {
-  return [...shortlist]
-    .sort((a, b) => b.publicVotes - a.publicVotes || b.secondVotes - a.secondVotes || b.mutualVotes - a.mutualVotes || bySubmission(a, b))
+export function combinedScore(c: Pick<CandidateScore, 'secondVotes' | 'publicVotes'>, w: FinalCombination, ballots: { SECOND: number; PUBLIC: number }): number {
+  const share = (votes: number, n: number) => (n > 0 ? votes / n : 0);
+  // Six decimals: shown to officials, stored, and compared exactly (a float8 column keeps them).
+  return Math.round((w.officialWeight * share(c.secondVotes, ballots.SECOND) + w.publicWeight * share(c.publicVotes, ballots.PUBLIC)) * 1e6) / 1e6;
+}
+
+/**
+ * 第十四条: the top `n` of the shortlist chosen by the combined vote (ties: the
+ * public votes, then the second-round votes), then ordered by the public vote
+ * (ties: the combined score, the second-round votes, the mutual votes, the
+ * earlier submission). Returns the chosen in order with their scores.
+ */
+export function rankFinal(
+  shortlist: readonly CandidateScore[],
+  n: number,
+  w: FinalCombination,
+  ballots: { SECOND: number; PUBLIC: number },
+): Array<CandidateScore & { combinedScore: number }> {
+  const scored = shortlist.map((c) => ({ ...c, combinedScore: combinedScore(c, w, ballots) }));
+  const chosen = scored
+    .sort((a, b) => b.combinedScore - a.combinedScore || b.publicVotes - a.publicVotes || b.secondVotes - a.secondVotes || b.mutualVotes - a.mutualVotes || bySubmission(a, b))
     .slice(0, n);
+  return chosen.sort(
+    (a, b) => b.publicVotes - a.publicVotes || b.combinedScore - a.combinedScore || b.secondVotes - a.secondVotes || b.mutualVotes - a.mutualVotes || bySubmission(a, b),
+  );
 }
 
 export interface BallotCandidate {
@@ -167,11 +198,12 @@ export function acceptancePeriod(startedAt: Date, a: InnovationRolloutPolicy['ac
   }
 }
 
-export type DutyKind = 'LEAD_PLAN' | 'MEETING' | 'DISTRICT_PLAN' | 'TOWNSHIP' | 'RECTIFICATION' | 'ACCEPTANCE_REPORT' | 'SUMMARY';
+export type DutyKind = 'LEAD_PLAN' | 'MEETING' | 'DISTRICT_MEETING' | 'DISTRICT_PLAN' | 'TOWNSHIP' | 'RECTIFICATION' | 'ACCEPTANCE_REPORT' | 'SUMMARY';
 
 export const DUTY_LABELS: Record<DutyKind, string> = {
   LEAD_PLAN: '牵头部门制定实施方案并经市分管领导审定',
   MEETING: '召开部署会（动员会）',
+  DISTRICT_MEETING: '区县召开部署会（动员会）',
   DISTRICT_PLAN: '区县制定实施意见和实施方案并经区县改革办主任审定',
   TOWNSHIP: '报送推广镇办',
   RECTIFICATION: '报送整改方案',
@@ -195,6 +227,29 @@ export interface Duty {
   doneAt?: string;
   chases: number;
   data?: Record<string, unknown>;
+}
+
+/** 第十四条 acceptance: the reform office's verdict on each unit's rollout, given with its summary. */
+export type AcceptanceVerdict = 'PASSED' | 'FAILED' | 'NOT_REPORTED';
+export const VERDICT_LABELS: Record<AcceptanceVerdict, string> = { PASSED: '验收合格', FAILED: '验收不合格', NOT_REPORTED: '未报送验收报告' };
+
+/** The verdict recorded on a unit's acceptance-report duty, if any. */
+export function verdictOf(d: Pick<Duty, 'kind' | 'data'>): { verdict: AcceptanceVerdict; comment?: string } | undefined {
+  const v = d.kind === 'ACCEPTANCE_REPORT' ? (d.data?.verdict as { verdict: AcceptanceVerdict; comment?: string } | undefined) : undefined;
+  return v && VERDICT_LABELS[v.verdict] ? v : undefined;
+}
+
+/**
+ * Why a meeting's date cannot be recorded (第十四条: the two weeks are judged by
+ * when it was held, not when it was entered): not before the clock started, and
+ * not a date still to come.
+ */
+export function meetingDateRefusal(heldAt: string, d: Pick<Duty, 'startedAt'>, now: Date): string | undefined {
+  const t = new Date(heldAt).getTime();
+  if (Number.isNaN(t)) return '会议时间无效';
+  if (t > now.getTime()) return '会议尚未召开，请在会议召开后登记';
+  if (t < new Date(d.startedAt).getTime()) return '会议时间早于实施方案审定时间';
+  return undefined;
 }
 
 export type DutyStatus = 'DONE' | 'DONE_LATE' | 'OPEN' | 'SUBMITTED' | 'LATE';
@@ -222,6 +277,8 @@ export interface BoardItem {
   status: DutyStatus;
   statusLabel: string;
   chases: number;
+  /** Acceptance reports: the reform office's verdict, once given. */
+  verdict?: AcceptanceVerdict;
 }
 
 export interface BoardRow {
@@ -237,7 +294,7 @@ export function boardOf(duties: readonly Duty[], districtIds: readonly string[],
   const row = (unitId: string, list: readonly Duty[]): BoardRow => {
     const items = list.map((d) => {
       const status = dutyStatus(d, now);
-      return { name: d.name, kind: d.kind, title: d.title, dueAt: d.dueAt, doneAt: d.doneAt, status, statusLabel: DUTY_STATUS_LABELS[status], chases: d.chases };
+      return { name: d.name, kind: d.kind, title: d.title, dueAt: d.dueAt, doneAt: d.doneAt, status, statusLabel: DUTY_STATUS_LABELS[status], chases: d.chases, verdict: verdictOf(d)?.verdict };
     });
     return {
       unitId,
