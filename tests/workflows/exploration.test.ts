@@ -7,7 +7,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPolicy } from '../../common/policy';
-import { addDuration } from '../../common/policy/duration';
+import { addDuration, addRepeated } from '../../common/policy/duration';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { explorationWorkflowId } from '../../common/ids';
 import { roundDue } from '../../workflows/exploration/duties';
@@ -16,7 +16,8 @@ import { explorationWorkflow, yearEnd } from '../../workflows/exploration/workfl
 import { type TestDeps } from '../support/deps';
 import { mailTo } from '../support/mailbox';
 import { shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
-import { resultInRealTime, startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
+import { settle } from '../support/scenarios';
+import { resultInRealTime, startTimeSkippingWorker, terminateQuietly, type TimeSkippingHarness } from '../support/timeSkipping';
 
 const policy = defaultPolicy;
 const p = policy.exploration;
@@ -60,7 +61,7 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     return String(year);
   }
 
-  it('a whole year: call, group reviews signed (one late, chased), office review, approval and bulletin, monthly reports and comments, closed at the year end', async () => {
+  it('a year: call, group reviews signed (one late, chased), office review, approval and bulletin, monthly reports, chases and comments', async () => {
     const year = await january(30);
     const workflowId = explorationWorkflowId(year);
     const h = await env.client.workflow.start(explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] });
@@ -121,19 +122,39 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     const comment = await notice(workflowId, 'comment-1');
     expect(comment.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['district-zhangdian-deputy', 'dept-health-liaison']));
 
-    // The year ends: a round for every month whose reports fall within the year, then closed with nothing left open.
-    await sleepUntil(env, new Date(new Date(yearEnd(year)).getTime() + 45 * 24 * HOUR));
-    const end = await resultInRealTime(env, h);
-    expect(end.phase).toBe('CLOSED');
-    let rounds = 0;
-    while (roundDue(approvedAt, p, rounds + 1).reportsDueAt <= yearEnd(year)) rounds += 1;
-    expect(end.rounds).toHaveLength(rounds);
+    // The department is chased up to the policy's limit, then no more.
+    await sleepUntil(env, new Date(addRepeated(new Date(due1), p.chaseEvery, p.maxChases).getTime() + HOUR));
+    await settle(h);
     const chases = await deps.db.notice.count({ where: { key: { startsWith: `${workflowId}:progress-1:dept-health:chase-` } } });
     expect(chases).toBe(p.maxChases);
-    expect(await deps.db.obligation.count({ where: { workflowId, status: 'OPEN' } })).toBe(0);
-    const row = await deps.db.explorationYear.findUniqueOrThrow({ where: { id: year } });
-    expect(row.phase).toBe('CLOSED');
     expect(await deps.db.explorationItem.count({ where: { year } })).toBe(3);
+    await terminateQuietly(env, workflowId);
+  });
+
+  it('approved late in the year: the last round\'s comment closes the year, nothing left open', async () => {
+    const year = String(shanghaiYear(await env.currentTimeMs()) + 32);
+    await sleepUntil(env, shanghai(Number(year), 11, 2, 9, 0));
+    const workflowId = explorationWorkflowId(year);
+    const h = await env.client.workflow.start(explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] });
+    await notice(workflowId, 'call');
+    await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '一窗受理延伸到村居', summary: '在全区推行政务服务一窗受理。', kind: 'ACHIEVEMENT', groupId: 'sg-economy' }] });
+    await h.executeUpdate(m.closePhaseUpdate, { args: [{ actor: director, phase: 'CALL', note: '提报单位已报齐' }] });
+    const [item] = (await h.query(m.explorationQuery)).items;
+    await h.executeUpdate(m.groupReviewUpdate, { args: [{ actor: groupLeader('sg-economy'), groupId: 'sg-economy', decisions: [{ itemId: item.id, passed: true }] }] });
+    await phaseIs(h, 'OFFICE_REVIEW');
+    await h.executeUpdate(m.officeReviewUpdate, { args: [{ actor: office, decisions: [{ itemId: item.id, passed: true }] }] });
+    const v = await h.executeUpdate(m.approveItemsUpdate, { args: [{ actor: director, decisions: [{ itemId: item.id, passed: true }] }] });
+    // Round 1 always opens at the approval; round 2 would fall past the year's end, so none opens.
+    const r1 = roundDue(v.approvedAt!, p, 1);
+    expect(roundDue(v.approvedAt!, p, 2).reportsDueAt > yearEnd(year)).toBe(true);
+    await h.executeUpdate(m.reportProgressUpdate, { args: [{ actor: zhangdian, round: 1, reports: [{ itemId: item.id, text: '已完成' }] }] });
+    await h.executeUpdate(m.commentRoundUpdate, { args: [{ actor: office, round: 1, text: '按期推进。' }] });
+    await sleepUntil(env, new Date(Math.max(Date.parse(yearEnd(year)), Date.parse(r1.commentDueAt)) + HOUR));
+    const end = await resultInRealTime(env, h);
+    expect(end.phase).toBe('CLOSED');
+    expect(end.rounds).toHaveLength(1);
+    expect(await deps.db.obligation.count({ where: { workflowId, status: 'OPEN' } })).toBe(0);
+    expect((await deps.db.explorationYear.findUniqueOrThrow({ where: { id: year } })).phase).toBe('CLOSED');
   });
 
   it('a year nobody submitted to closes when its call does, every submission released', async () => {
