@@ -70,6 +70,13 @@ export async function tokenFor(db: Db, officialId: string): Promise<string> {
 }
 
 /** A document number unique to this test run, so parallel test files never collide. */
+let docSeq = 0;
+/**
+ * A document number no other test file or run of this process uses: fixed-width time, process
+ * and sequence (a bare concatenation of numbers let 68914|280 and 689142|80 collide).
+ */
 export function uniqueDocNumber(prefix: string): string {
-  return `${prefix}〔2026〕${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}号`;
+  docSeq += 1;
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return `${prefix}〔2026〕${pad(Date.now() % 1_000_000, 6)}${pad(process.pid % 100_000, 5)}${pad(docSeq % 1000, 3)}号`;
 }
