@@ -50,7 +50,9 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   const s: ExplorationCarried = input.carried ?? {
     phase: 'CALL',
     phases: {},
-    setup: await explorationSetup(),
+    // Filled by the start block below: every handler is registered before the first await, so a
+    // step or the ready update arriving with the start is never refused for want of a handler.
+    setup: { submitters: [], groups: [] },
     items: [],
     seq: 0,
     rounds: [],
@@ -126,6 +128,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   }
 
   function inPhase(phase: ExplorationPhase): void {
+    if (!startRecorded) throw new Error('年度探索创新改革事项正在启动，请稍后再试');
     if (s.phase !== phase) throw new Error(`当前阶段为“${PHASE_LABELS[s.phase]}”，不是“${PHASE_LABELS[phase]}”`);
   }
 
@@ -306,6 +309,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   // ---- start -----------------------------------------------------------------
 
   if (!input.carried) {
+    s.setup = await explorationSetup();
     upsertSearchAttributes({ DubanFamily: ['exploration'], DubanUnits: [...s.setup.submitters, ...s.setup.groups] });
     open('CALL', p.submitWithin);
     const recorded = record({ step: 'start' });
