@@ -4,7 +4,7 @@
 // described (next action times) from the UI and CLI. Each starts a small
 // starter workflow that gives the period's workflow its business id (a
 // schedule appends its nominal time to the ids it starts) and runs the period
-// once (workflows/scheduled.ts).
+// once (REJECT_DUPLICATE).
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleSpec } from '@temporalio/client';
 import type { Duration, Workflow } from '@temporalio/common';
 import { TASK_QUEUE } from '../common/taskQueues';
