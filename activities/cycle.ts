@@ -2,13 +2,14 @@
 // year's setup and the facts scores rest on, and issue the notices (the record,
 // the ranking and the briefing go through activities/records). Idempotent:
 // notices are keyed by workflowId:step.
-import { resolvePolicy } from '../common/policy/resolve';
+import { resolvePolicies } from '../common/policy/resolve';
+import type { ScopedPolicies } from '../common/policy/scope';
 import type { Db } from '../common/db';
-import type { Policy } from '../common/policy';
 import { districtOf, isCitySpecialGroup, LEADERSHIP_ID, PROPAGANDA_ID, REFORM_OFFICE_ID, type OrgUnit } from '../common/org';
 import { Prisma } from '../generated/prisma/client';
 import { cycleScope, type Subunit } from '../workflows/cycle/scope';
-import { DEFAULT_INDICATORS, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
+import type { EvaluationState } from '../workflows/evaluation/messages';
+import { DEFAULT_INDICATORS, monthStart, previousMonth, type CycleUnit, type Indicator, type UnitKind } from '../workflows/cycle/state';
 import { renderCycleNotice, type CycleNoticeContext, type CycleNoticeKind } from './cycleTexts';
 import type { Mailer } from './mailer';
 import { officialsWhere } from './officials';
@@ -27,6 +28,8 @@ export interface CycleNoticeArgs {
   officialIds?: string[];
   /** For the diagnosis report: the departments that took part in the unit's inspections. */
   departmentIds?: string[];
+  /** For an on-site promotion meeting: the units invited (第六条（四）(3)). */
+  unitIds?: string[];
   context: Omit<CycleNoticeContext, 'year' | 'month' | 'unitName'>;
   dueAt?: string;
   createdBy?: string;
@@ -44,10 +47,25 @@ export interface UnitSystemFacts {
   ledger: { due: number; closed: number };
 }
 
+/** 第十四条（三）(6): an evaluation whose results the month's briefing announces, as its record holds them. */
+export interface EvaluationAnnouncement {
+  /** The year the evaluation ran in (it evaluates the year before). */
+  year: number;
+  title: string;
+  decidedAt: string;
+  published: boolean;
+  results: Array<{ unitName: string; score: number; comment?: string }>;
+}
+
+/** Who is invited to a meeting on behalf of a unit, whatever its kind (第六条（四）(3)). */
+const INVITED_ROLES = ['HEAD', 'LEADER_IN_CHARGE', 'DIRECTOR', 'DEPUTY_DIRECTOR', 'LIAISON'];
+
 /** The officials addressed for a unit's own duties, by kind (第六条（一）、（二）; 第七条 townships). */
 const RESPONSIBLE: Record<UnitKind | 'TOWNSHIP', string[]> = {
   DISTRICT: ['DIRECTOR', 'DEPUTY_DIRECTOR'],
   SPECIAL_GROUP: ['LIAISON', 'DRAFTER'],
+  // 第十条（二）: a department's reform work is its leader in charge's and its reform liaison's.
+  DEPARTMENT: ['LEADER_IN_CHARGE', 'LIAISON'],
   TOWNSHIP: ['HEAD', 'LIAISON'],
 };
 
@@ -60,7 +78,7 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
 
   async function kindOf(unitId: string): Promise<keyof typeof RESPONSIBLE> {
     const u = await db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { kind: true } });
-    return u.kind === 'SPECIAL_GROUP' || u.kind === 'TOWNSHIP' ? u.kind : 'DISTRICT';
+    return u.kind === 'SPECIAL_GROUP' || u.kind === 'TOWNSHIP' || u.kind === 'DEPARTMENT' ? u.kind : 'DISTRICT';
   }
 
   const organisation = (): Promise<OrgUnit[]> => db.unit.findMany({ select: { id: true, name: true, kind: true, parentId: true }, orderBy: { id: 'asc' } });
@@ -116,6 +134,9 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
         };
       case 'MEETING':
         return { to: extra, cc: reformOffice };
+      case 'PROMOTION_MEETING':
+        // 第六条（四）(3): the units invited, and the host district.
+        return { to: await officialsWith({ unitId: { in: [...new Set([...(a.unitIds ?? []), ...(a.unitId ? [a.unitId] : [])])] } }, INVITED_ROLES), cc: reformOffice };
       case 'PUBLICITY':
         return { to: await unitOfficials(PROPAGANDA_ID, ['HEAD', 'LEADER_IN_CHARGE', 'LIAISON']), cc: reformOffice };
       case 'DIAGNOSIS_VISIT':
@@ -131,18 +152,34 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
     }
   }
 
+  /**
+   * 第十条（二）: the departments carrying reform tasks — those with an open ledger task (台账, 第五条) or an open
+   * obligation of a superior document (they are usually its lead unit: 交办, drafting, delivery). Read from the
+   * records the document family writes, so a department enters the month's cycle when it is given a task and
+   * leaves it when it has none open; no flag on the organisation to keep up to date.
+   */
+  async function departmentsCarryingTasks(): Promise<Set<string>> {
+    const [departments, tasks, obligations] = await Promise.all([
+      db.unit.findMany({ where: { kind: 'DEPARTMENT' }, select: { id: true } }),
+      db.ledgerTask.findMany({ where: { status: 'OPEN' }, select: { unitId: true }, distinct: ['unitId'] }),
+      db.obligation.findMany({ where: { family: 'document', status: 'OPEN' }, select: { unitId: true }, distinct: ['unitId'] }),
+    ]);
+    const isDepartment = new Set(departments.map((u) => u.id));
+    return new Set([...tasks, ...obligations].map((x) => x.unitId).filter((id) => isDepartment.has(id)));
+  }
+
   return {
-    /** The policy a new cycle runs under (the newest stored city policy, else the defaults). */
-    async resolveCyclePolicy(): Promise<{ policy: Policy }> {
-      return { policy: await resolvePolicy(db) };
+    /** The policies a new cycle runs under: the city's and the units' own (第二十一条). */
+    async resolveCyclePolicy(): Promise<ScopedPolicies> {
+      return resolvePolicies(db);
     },
 
     /**
      * The units to supervise (第七条: the districts and the city's special groups; below the districts, their
      * townships and own special groups) and the year's indicator set (default when none was loaded).
      */
-    async loadCycleSetup(a: { year: number }): Promise<{ units: CycleUnit[]; subunits: Subunit[]; indicators: Indicator[] }> {
-      const scope = cycleScope(await organisation());
+    async loadCycleSetup(a: { year: number; departments?: boolean }): Promise<{ units: CycleUnit[]; subunits: Subunit[]; indicators: Indicator[] }> {
+      const scope = cycleScope(await organisation(), a.departments ? await departmentsCarryingTasks() : undefined);
       const set = await db.cycleIndicatorSet.findUnique({ where: { year: a.year } });
       return { ...scope, indicators: set ? (set.body as unknown as Indicator[]) : DEFAULT_INDICATORS };
     },
@@ -193,6 +230,32 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       return out;
     },
 
+    /**
+     * 第十四条（三）(6): the evaluations decided since the previous month's ranking (or, with none, since the previous
+     * month began) up to `asOf`, read from the evaluation's record, for the month's briefing to announce.
+     */
+    async evaluationsToAnnounce(a: { month: string; asOf: string }): Promise<EvaluationAnnouncement[]> {
+      const previous = await db.cycle.findFirst({ where: { id: { lt: a.month }, rankedAt: { not: null } }, orderBy: { id: 'desc' }, select: { rankedAt: true } });
+      const since = previous?.rankedAt ?? monthStart(previousMonth(a.month));
+      const asOf = new Date(a.asOf);
+      const rows = await db.evaluation.findMany({ orderBy: { year: 'asc' }, select: { year: true, body: true } });
+      const names = new Map((await db.unit.findMany({ select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+      const out: EvaluationAnnouncement[] = [];
+      for (const r of rows) {
+        const body = r.body as unknown as Pick<EvaluationState, 'decision' | 'report'>;
+        const at = body.decision && new Date(body.decision.at);
+        if (!at || !body.report || at <= since || at > asOf) continue;
+        out.push({
+          year: r.year,
+          title: body.report.title,
+          decidedAt: body.decision!.at,
+          published: body.decision!.publish,
+          results: [...body.report.results].sort((x, y) => y.score - x.score).map((x) => ({ unitName: names.get(x.unitId) ?? x.unitId, score: x.score, comment: x.comment })),
+        });
+      }
+      return out;
+    },
+
     /** Officials of the given units with the given roles (the meeting's attendees). */
     async officialsFor(a: { groups: Array<{ unitKind: string; roles: string[] }> }): Promise<string[]> {
       const out: string[] = [];
@@ -216,7 +279,12 @@ export function createCycleActivities(db: Db, mailer: Mailer) {
       if (a.kind === 'ISSUE_LIST' && a.officialIds?.length && !leaderName) {
         leaderName = (await db.official.findUnique({ where: { id: a.officialIds[0] }, select: { name: true, title: true } }))?.name;
       }
-      const { title, body } = renderCycleNotice(a.kind, { ...a.context, roadmap, ledgers, leaderName, year: cycle.year, month: cycle.month, unitName: unit?.name });
+      let attendees = a.context.attendees;
+      if (a.kind === 'PROMOTION_MEETING' && a.unitIds && !attendees) {
+        const invited = await db.unit.findMany({ where: { id: { in: a.unitIds } }, select: { id: true, name: true } });
+        attendees = a.unitIds.map((id) => invited.find((u) => u.id === id)?.name ?? id);
+      }
+      const { title, body } = renderCycleNotice(a.kind, { ...a.context, roadmap, ledgers, leaderName, attendees, year: cycle.year, month: cycle.month, unitName: unit?.name });
       const { to, cc } = await recipients(a);
       return issueNotice(db, mailer, {
         workflowId: a.workflowId,

@@ -50,8 +50,13 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
       case 'DISTRIBUTION':
       case 'DISTRIBUTION_CHASE':
         return { to: await officialsWith([a.districtId!], ['DIRECTOR', 'LIAISON']), cc: [] };
-      case 'PROMPT':
-        return { to: [...responsible, ...leaderInCharge], cc: await officialsWith(a.participantUnitIds, ['LIAISON']) };
+      case 'PROMPT': {
+        // 第五条(一): the prompt goes to the departments concerned (to connect with their superiors and
+        // prepare); when none is named yet, to the reform office's liaison, who names them.
+        if (!a.leadUnitId && a.participantUnitIds.length === 0) return { to: [...responsible, ...leaderInCharge], cc: director };
+        const concerned = await officialsWith(a.participantUnitIds, ['LIAISON', 'LEADER_IN_CHARGE']);
+        return { to: [...new Set([...(a.leadUnitId ? [...responsible, ...leaderInCharge] : []), ...concerned])], cc: [] };
+      }
       case 'ASSIGNMENT':
         return { to: [...responsible, ...leaderInCharge], cc: await officialsWith(a.participantUnitIds, ['LIAISON']) };
       case 'REMINDER':

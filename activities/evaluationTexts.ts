@@ -15,7 +15,6 @@ export type EvaluationNoticeKind =
   | 'REPORT_TO_LEADERS'
   | 'RESULTS'
   | 'PUBLICATION'
-  | 'BRIEFING'
   | 'FOLLOW_UP'
   | 'FOLLOW_UP_CHASE';
 
@@ -33,7 +32,6 @@ export const EVALUATION_NOTICE_LABELS: Record<EvaluationNoticeKind, string> = {
   REPORT_TO_LEADERS: '评估报告呈报',
   RESULTS: '评估结果通知',
   PUBLICATION: '评估结果宣传函',
-  BRIEFING: '评估结果通报安排',
   FOLLOW_UP: '整改（问责）通知',
   FOLLOW_UP_CHASE: '整改（问责）催办',
 };
@@ -93,8 +91,6 @@ export function renderEvaluationNotice(kind: EvaluationNoticeKind, c: Evaluation
       return text(name, `${name}结果经市领导审定，现予通报：\n\n${(c.results ?? []).map((r, i) => `${i + 1}. ${r.unitName} ${r.score}分`).join('\n')}`);
     case 'PUBLICATION':
       return text(name, `${name}结果经市领导审定同意公开，请通过${(c.channels ?? []).join('、') || '媒体'}予以公布。\n\n《${c.reportTitle ?? ''}》\n${c.reportSummary ?? ''}`);
-    case 'BRIEFING':
-      return text(name, `${name}结果已经审定，请在最近一次月度督导情况通报会上予以通报。`);
     case 'FOLLOW_UP':
       return text(name, `根据评估结果（${c.reason ?? ''}），请于${due}前报送整改落实（问责）情况。`);
     case 'FOLLOW_UP_CHASE':

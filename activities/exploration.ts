@@ -6,7 +6,7 @@ import type { NoticeExplanation } from './notices';
 import { isCitySpecialGroup, REFORM_OFFICE_ID } from '../common/org';
 import type { Policy } from '../common/policy';
 import { resolvePolicy } from '../common/policy/resolve';
-import { approvedItems, implementingUnits, type ExplorationItem, type ExplorationSetup } from '../workflows/exploration/state';
+import type { ExplorationSetup, NoticeItem } from '../workflows/exploration/state';
 import { renderExplorationNotice, type ExplorationNoticeKind } from './explorationTexts';
 import type { Mailer } from './mailer';
 import { issueNotice, type DeliveryResult } from './notices';
@@ -19,8 +19,15 @@ export interface ExplorationNoticeArgs {
   step: string;
   /** The obligation a reminder or chase is about. */
   owed?: { name: string; title: string; unitId: string; officialId?: string; dueAt: string };
+  /** The items the notice is about, from the workflow's state (workflows/exploration/state.ts → noticeItems). */
+  items: NoticeItem[];
   round?: number;
+  /** The round's report deadline and the office's comment on it. */
+  reportsDueAt?: string;
+  comment?: string;
   chase?: number;
+  /** ADJUSTMENT: the office's reason. */
+  reason?: string;
   explanation: NoticeExplanation;
 }
 
@@ -43,7 +50,7 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
     };
   }
 
-  async function recipients(a: ExplorationNoticeArgs, setup: ExplorationSetup, items: ExplorationItem[]): Promise<{ to: string[]; cc: string[] }> {
+  async function recipients(a: ExplorationNoticeArgs, setup: ExplorationSetup, items: NoticeItem[]): Promise<{ to: string[]; cc: string[] }> {
     switch (a.kind) {
       case 'CALL':
         return { to: await contacts(setup.submitters), cc: await contacts(setup.groups) };
@@ -64,7 +71,9 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
         return { to: await contacts([...new Set(items.map((i) => i.unitId))]), cc: await contacts([...new Set(items.map((i) => i.groupId))]) };
       case 'REPORT_REQUEST':
       case 'COMMENT':
-        return { to: await contacts(implementingUnits(items)), cc: await director() };
+      case 'ADJUSTMENT':
+        // The round's tracked items, or the ones adjusted: their implementing units.
+        return { to: await contacts([...new Set(items.map((i) => i.unitId))]), cc: await director() };
       case 'REMINDER':
       case 'CHASE': {
         const o = a.owed!;
@@ -85,26 +94,19 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
     },
 
     async sendExplorationNotice(a: ExplorationNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
-      const [year, rows] = await Promise.all([
-        db.explorationYear.findUnique({ where: { id: a.year } }),
-        db.explorationItem.findMany({ where: { year: a.year }, orderBy: { submittedAt: 'asc' } }),
-      ]);
-      const items = rows.map((r) => ({ ...r, id: r.itemId, submittedAt: r.submittedAt.toISOString(), groupReview: r.groupReview ?? undefined, officeReview: r.officeReview ?? undefined, approval: r.approval ?? undefined, progress: r.progress })) as unknown as ExplorationItem[];
       const [units, setup] = await Promise.all([db.unit.findMany({ select: { id: true, name: true } }), setupOf()]);
       const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
-      const listed = listedItems(a.kind, items, a.round);
-      const rounds = (year?.rounds ?? []) as Array<{ round: number; reportsDueAt: string; comment?: { text: string } }>;
-      const round = rounds.find((r) => r.round === a.round);
       const { title, body } = renderExplorationNotice(a.kind, {
         year: a.year,
-        dueAt: a.kind === 'REPORT_REQUEST' ? round?.reportsDueAt : a.explanation.dueAt,
-        items: listed.map((i) => ({ id: i.id, title: i.title, kind: i.kind, unitName: name(i.unitId), groupName: name(i.groupId), outcome: outcomeOf(a.kind, i) })),
+        dueAt: a.kind === 'REPORT_REQUEST' ? a.reportsDueAt : a.explanation.dueAt,
+        items: a.kind === 'CALL_REMINDER' ? [] : a.items.map((i) => ({ id: i.id, title: i.title, kind: i.kind, unitName: name(i.unitId), groupName: name(i.groupId), outcome: outcomeOf(a.kind, i) })),
         owed: a.owed && { title: a.owed.title, unitName: name(a.owed.unitId), dueAt: a.owed.dueAt },
         round: a.round,
-        comment: round?.comment?.text,
+        comment: a.comment,
         chase: a.chase,
+        reason: a.reason,
       });
-      const { to, cc } = await recipients(a, setup, a.kind === 'BULLETIN' || a.kind === 'CALL_REMINDER' ? items : listed);
+      const { to, cc } = await recipients(a, setup, a.items);
       // A reminder when everyone has acted already has nobody to remind.
       if (to.length === 0) return { noticeId: '', delivery: { sent: 0, skipped: 0, failed: 0 } };
       return issueNotice(db, mailer, {
@@ -124,26 +126,12 @@ export function createExplorationActivities(db: Db, mailer: Mailer) {
   };
 }
 
-/** The items a notice lists: the stage's items, or the implementing units' approved ones. */
-function listedItems(kind: ExplorationNoticeKind, items: ExplorationItem[], _round?: number): ExplorationItem[] {
-  switch (kind) {
-    case 'REVIEW_REQUEST':
-    case 'BULLETIN':
-      return items;
-    case 'OFFICE_REVIEW_REQUEST':
-      return items.filter((i) => i.groupReview?.passed);
-    case 'APPROVAL_REQUEST':
-      return items.filter((i) => i.officeReview?.passed);
-    case 'REPORT_REQUEST':
-    case 'COMMENT':
-      return approvedItems(items);
-    default:
-      return [];
-  }
-}
-
 /** What was decided about an item, as the bulletin says it. */
-function outcomeOf(kind: ExplorationNoticeKind, i: ExplorationItem): string | undefined {
+function outcomeOf(kind: ExplorationNoticeKind, i: NoticeItem): string | undefined {
+  if (kind === 'ADJUSTMENT') {
+    if (i.withdrawn) return `撤销，自第${i.withdrawn.round}次月度汇总起不再报送进展`;
+    return i.added ? `补充，自第${i.added.round}次月度汇总起报送进展` : undefined;
+  }
   if (kind !== 'BULLETIN') return undefined;
   const why = (r?: { comment?: string }) => (r?.comment ? `（${r.comment}）` : '');
   if (i.approval) return i.approval.passed ? `审定通过${why(i.approval)}` : `未通过审定${why(i.approval)}`;

@@ -2,7 +2,7 @@
 import { formatShanghai } from '../common/policy/duration';
 import { ITEM_KIND_LABELS, type ItemKind } from '../workflows/exploration/state';
 
-export type ExplorationNoticeKind = 'CALL' | 'CALL_REMINDER' | 'REVIEW_REQUEST' | 'OFFICE_REVIEW_REQUEST' | 'APPROVAL_REQUEST' | 'BULLETIN' | 'REPORT_REQUEST' | 'COMMENT' | 'REMINDER' | 'CHASE';
+export type ExplorationNoticeKind = 'CALL' | 'CALL_REMINDER' | 'REVIEW_REQUEST' | 'OFFICE_REVIEW_REQUEST' | 'APPROVAL_REQUEST' | 'BULLETIN' | 'REPORT_REQUEST' | 'COMMENT' | 'ADJUSTMENT' | 'REMINDER' | 'CHASE';
 
 const SIGNATURE = '\n\n市委全面深化改革领导小组办公室';
 
@@ -16,6 +16,8 @@ export interface ExplorationNoticeContext {
   round?: number;
   comment?: string;
   chase?: number;
+  /** ADJUSTMENT: the office's reason. */
+  reason?: string;
 }
 
 export function renderExplorationNotice(kind: ExplorationNoticeKind, c: ExplorationNoticeContext): { title: string; body: string } {
@@ -62,6 +64,11 @@ export function renderExplorationNotice(kind: ExplorationNoticeKind, c: Explorat
       return {
         title: `【点评】${year}探索创新改革事项第${c.round}次月度进展`,
         body: `有关区县、市直部门：\n\n市委改革办对第${c.round}次月度进展点评如下：\n\n${c.comment ?? ''}\n\n${list}${SIGNATURE}`,
+      };
+    case 'ADJUSTMENT':
+      return {
+        title: `【调整】${year}探索创新改革事项`,
+        body: `有关区县、市直部门：\n\n根据实施情况，市委改革办对${year}探索创新改革事项作如下调整补充（第十二条）：${c.reason ?? ''}\n\n${list}\n\n补充的事项请以本单位为单位组织实施，按月在系统中报送进展。${SIGNATURE}`,
       };
     case 'REMINDER':
       return {

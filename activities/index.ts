@@ -2,6 +2,7 @@
 // injection idiom). Workflows import only the type of createActivities.
 import type { Db } from '../common/db';
 import { createDocumentActivities } from './document';
+import { createDutiesActivities } from './duties';
 import { createInnovationActivities } from './innovation';
 import { createCycleActivities } from './cycle';
 import { createExplorationActivities } from './exploration';
@@ -9,6 +10,7 @@ import { createEvaluationActivities } from './evaluation';
 import type { Mailer } from './mailer';
 import { createMeetingActivities } from './meeting';
 import { createPilotActivities } from './pilot';
+import { createPilotSeekingActivities } from './pilotSeeking';
 import { createRecordActivities } from './records';
 
 export interface ActivityDeps {
@@ -26,5 +28,7 @@ export function createActivities({ db, mailer }: ActivityDeps) {
     ...createMeetingActivities(db, mailer),
     ...createEvaluationActivities(db, mailer),
     ...createPilotActivities(db, mailer),
+    ...createPilotSeekingActivities(db, mailer),
+    ...createDutiesActivities(db, mailer),
   };
 }

@@ -86,6 +86,8 @@ export interface RolloutTerms {
   meetingWithin: string;
   districtPlanWithin: string;
   minTownships: number;
+  /** 第二十一条: districts whose own rules differ from the city's terms above. */
+  ownTerms?: { unitId: string; districtPlanWithin: string; minTownships: number }[];
 }
 
 export interface RolloutNoticeContext {
@@ -104,6 +106,13 @@ export interface RolloutNoticeContext {
   summary?: { docNumber?: string; title: string };
 }
 
+/** 第二十一条: a district with its own implementing rules follows its own terms, named in the notice. */
+function ownTermsText(t: RolloutTerms, names: Record<string, string> = {}): string {
+  if (!t.ownTerms?.length) return '';
+  const each = t.ownTerms.map((o) => `${names[o.unitId] ?? o.unitId}在${o.districtPlanWithin}内报送实施意见和实施方案、至少选择${o.minTownships}个镇办`);
+  return `\n\n按照区县实施细则（第二十一条）：${each.join('；')}。`;
+}
+
 export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeContext): { title: string; body: string } {
   // Titles may carry their own quotation marks.
   const exp = /^[“"《]/.test(c.title) ? c.title : `“${c.title}”`;
@@ -115,7 +124,7 @@ export function renderRolloutNotice(kind: RolloutNoticeKind, c: RolloutNoticeCon
     case 'START':
       return {
         title: `【推广实施】${c.title}`,
-        body: `${c.leadUnitName}、各区县：\n\n根据《${c.opinion.title}》（${c.opinion.docNumber}），创新改革经验${exp}在全市推广实施，由${c.leadUnitName}牵头。请牵头部门在${t.leadPlanWithin}内制定实施方案报市分管领导审定，审定后${t.meetingWithin}内召开部署会；各区县在${t.districtPlanWithin}内制定本地实施意见和实施方案，报区县改革办主任审定；需要在镇办推广的，各区县至少选择${t.minTownships}个镇办推广。${SIGNATURE}`,
+        body: `${c.leadUnitName}、各区县：\n\n根据《${c.opinion.title}》（${c.opinion.docNumber}），创新改革经验${exp}在全市推广实施，由${c.leadUnitName}牵头。请牵头部门在${t.leadPlanWithin}内制定实施方案报市分管领导审定，审定后${t.meetingWithin}内召开部署会；各区县在${t.districtPlanWithin}内制定本地实施意见和实施方案，报区县改革办主任审定；需要在镇办推广的，各区县至少选择${t.minTownships}个镇办推广。${ownTermsText(t, c.unitNames)}${SIGNATURE}`,
       };
     case 'REMINDER':
       return {

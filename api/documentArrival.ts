@@ -9,7 +9,8 @@ import type { Document } from '../generated/prisma/client';
 import { linkedSignal, type DocumentWorkflowInput } from '../workflows/document/messages';
 import { documentWorkflow } from '../workflows/document/workflow';
 import { ApiError } from './errors';
-import { resolvePolicy } from '../common/policy/resolve';
+import { resolvePolicies } from '../common/policy/resolve';
+import { unitPolicy } from '../common/policy/scope';
 import type { DocumentArrival } from './schemas/documents';
 import { startOnce } from './steps';
 
@@ -30,7 +31,7 @@ export async function checkUnits(db: Db, ids: string[]): Promise<void> {
 
 export async function registerDocument(db: Db, client: Client, a: DocumentArrival): Promise<ArrivalResult> {
   const workflowId = documentWorkflowId(a.docNumber);
-  const policy = await resolvePolicy(db);
+  const { policy, unitPolicies } = await resolvePolicies(db);
   let document = await db.document.findUnique({ where: { docNumber: a.docNumber.trim() } });
   let created = false;
   if (!document) {
@@ -56,7 +57,7 @@ export async function registerDocument(db: Db, client: Client, a: DocumentArriva
           leadUnitId: a.leadUnitId ?? null,
           participantUnitIds: a.participantUnitIds,
           linkedDocNumber: a.implementsDocNumber ?? partner?.docNumber ?? null,
-          policyVersion: policy.version,
+          policyVersion: unitPolicy({ policy, unitPolicies }, a.leadUnitId).version,
         },
       });
       created = true;
@@ -81,6 +82,7 @@ export async function registerDocument(db: Db, client: Client, a: DocumentArriva
     participantUnitIds: document.participantUnitIds,
     linkedDocNumber: document.level === 'CENTRAL' ? document.linkedDocNumber ?? undefined : undefined,
     policy,
+    unitPolicies,
   };
   // Running already, or closed (the document was handled already): nothing to start.
   await startOnce(client, documentWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });

@@ -7,13 +7,13 @@ import { pilotWorkflowId } from '../common/ids';
 import { resolvePolicy } from '../common/policy/resolve';
 import { TASK_QUEUE } from '../common/taskQueues';
 import type { Pilot } from '../generated/prisma/client';
-import type { PilotWorkflowInput } from '../workflows/pilot/messages';
+import { pilotReadyUpdate, type PilotWorkflowInput } from '../workflows/pilot/messages';
 import type { PilotLevel } from '../workflows/pilot/state';
 import { pilotWorkflow } from '../workflows/pilot/workflow';
 import { checkUnits } from './documentArrival';
 import { ApiError } from './errors';
 import type { PilotRegistration } from './schemas/pilots';
-import { startOnce } from './steps';
+import { startOnce, viewWhenReady } from './steps';
 
 export async function registerPilot(db: Db, client: Client, body: PilotRegistration, now = new Date()): Promise<{ pilot: Pilot; created: boolean }> {
   const leadUnitId = body.origin === 'WON' ? body.leadUnitId : body.unitId;
@@ -63,6 +63,9 @@ export async function registerPilot(db: Db, client: Client, body: PilotRegistrat
     cityWide: pilot.cityWide,
     policy: await resolvePolicy(db, pilot.leadUnitId),
   };
-  await startOnce(client, pilotWorkflow, { taskQueue: TASK_QUEUE, workflowId: pilot.workflowId, args: [input] });
+  const { outcome, handle } = await startOnce(client, pilotWorkflow, { taskQueue: TASK_QUEUE, workflowId: pilot.workflowId, args: [input] });
+  // Waits until the workflow has recorded the registration, so that the caller's read of the pilot shows
+  // it running; without a worker within 10 s it shows the registered row, and the workflow records it later.
+  if (outcome !== 'closed') await viewWhenReady(client, handle, pilotReadyUpdate, 10_000);
   return { pilot, created };
 }

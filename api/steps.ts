@@ -16,14 +16,16 @@ import { ApiError, grpcFailure } from './errors';
 import { describe, type ErrorStatus } from './openapi';
 import { countStep } from './rateLimits';
 import { MonthParam } from './schemas/cycles';
+import { QuarterParam } from './schemas/pilotSeeking';
 
 /** A JSON request or response body for describe(). */
 export const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 
-/** Path parameters that are not free text: a month is `YYYY-MM`, a year four digits (what the routes parse them with). */
+/** Path parameters that are not free text: a month is `YYYY-MM`, a year four digits, a quarter `YYYY-Qn` (what the routes parse them with). */
 const PARAMS: Record<string, z.ZodType> = {
   month: MonthParam.openapi({ description: 'The month, `YYYY-MM` (Asia/Shanghai)', example: '2026-11' }),
   year: z.string().regex(/^\d{4}$/).openapi({ description: 'The year', example: '2026' }),
+  quarter: QuarterParam.openapi({ description: 'The quarter, `YYYY-Qn` (Asia/Shanghai)', example: '2027-Q1' }),
 };
 
 /** Path parameters of an express path, as a zod object (`/documents/:id/x/:taskId` → { id, taskId }). */

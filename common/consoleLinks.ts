@@ -7,6 +7,11 @@ const PATHS: Record<string, (id: string) => string> = {
   selection: (id) => `/innovation/selections/${encodeURIComponent(id)}`,
   rollout: (id) => `/innovation/rollouts/${encodeURIComponent(id)}`,
   exploration: (id) => `/exploration/${encodeURIComponent(id)}`,
+  meeting: (id) => `/meetings/${encodeURIComponent(id)}`,
+  evaluation: (id) => `/evaluations/${encodeURIComponent(id)}`,
+  pilot: (id) => `/pilots/${encodeURIComponent(id)}`,
+  pilotSeeking: (id) => `/pilot-seeking/${encodeURIComponent(id)}`,
+  duties: (id) => `/duties/${encodeURIComponent(id)}`,
 };
 
 /** The console path of a notice's or obligation's subject (its family and id); the to-do list when unknown. */

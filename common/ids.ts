@@ -35,3 +35,13 @@ export function evaluationWorkflowId(year: number): string {
 export function pilotWorkflowId(pilotId: string): string {
   return `pilot:${pilotId}`;
 }
+
+/** A quarter of seeking pilots (第十一条(一)–(四)): one workflow per quarter, e.g. "pilot-seeking:2027-Q1". */
+export function pilotSeekingWorkflowId(quarter: string): string {
+  return `pilot-seeking:${quarter}`;
+}
+
+/** A year of standing duties (第十五条(一)(二), 第十七条(二)): one workflow per year, e.g. "duties:2027". */
+export function dutiesWorkflowId(year: number): string {
+  return `duties:${year}`;
+}

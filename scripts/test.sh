@@ -10,7 +10,7 @@ source scripts/lib.sh
 ensure_node_modules
 
 if [ -f prisma.config.ts ]; then
-  echo "[test] prisma generate" >&2
+  echo "[test $(date +%T)] prisma generate" >&2
   # Prisma reads the schema's env("DATABASE_URL") before deciding which engine
   # to use; unset, it falls back to downloading the Rust query engine (fails
   # offline). generate never connects, so any well-formed URL will do.
@@ -18,26 +18,26 @@ if [ -f prisma.config.ts ]; then
 fi
 
 if [ -f tsconfig.json ]; then
-  echo "[test] tsc --noEmit" >&2
+  echo "[test $(date +%T)] tsc --noEmit" >&2
   npx --no-install tsc --noEmit -p .
 fi
 
 # Type-aware lint (eslint.config.mjs): floating promises, side-effect imports in workflows/.
-echo "[test] eslint" >&2
+echo "[test $(date +%T)] eslint" >&2
 npm run --silent lint
 
 # The web console, type-checked against the API's OpenAPI document (a changed
 # route fails here), then built for the browser tests.
-echo "[test] web console" >&2
+echo "[test $(date +%T)] web console" >&2
 ensure_web_build
 
 # The OpenAPI document (dist/openapi.json, just written by the console's build)
 # as client generators see it: scripts/redocly.yaml makes every finding an error.
-echo "[test] redocly lint dist/openapi.json" >&2
+echo "[test $(date +%T)] redocly lint dist/openapi.json" >&2
 npx --no-install redocly lint dist/openapi.json --config scripts/redocly.yaml --format=summary 2>&1 | grep -v '^\s*$' | grep -v '║\|╔\|╚' >&2
 
 # Bundle the workflows as production does: an import with side effects fails here.
-echo "[test] workflow bundle" >&2
+echo "[test $(date +%T)] workflow bundle" >&2
 npx --no-install tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js 2>&1 | tail -n 1
 # The tests' workers load this bundle (tests/support/deps.ts) instead of running webpack each.
 export DUBAN_TEST_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js"
@@ -49,27 +49,47 @@ bash scripts/tools.sh all
 # With arguments: just those tests. Without (CI): the main suite, the forced-replay
 # re-runs (worker cache 0 and 3), then the slow reliability suite (tests/slow,
 # see jest.slow.config.js) and, beside it, the date proof (the time-skipping
-# suites from three other calendar points). The two overlap because the slow
-# suite mostly waits (outages, restarts, kills) and the date proof runs on its
-# own Java test servers; the proof's output follows the slow suite's.
+# suites from two other calendar points) and the records test's 200 runs at
+# cache 0. They overlap because the slow suite mostly waits (outages, restarts,
+# kills) and the time-skipping tests mostly wait on their own Java test servers;
+# each runs on services of its own. Their output follows the slow suite's.
 if [ $# -gt 0 ]; then
   exec npx --no-install jest --ci "$@"
 fi
+echo "[test $(date +%T)] main suite" >&2
 npx --no-install jest --ci
-bash scripts/test-forced-replay.sh
-dates_log="$(mktemp)"
-echo "[test] date proof started beside the slow suite (its output follows)" >&2
-# Its own process group, so an interrupted run stops it too.
-setsid bash scripts/test-dates.sh >"$dates_log" 2>&1 &
-dates_pid=$!
-trap 'kill -- "-$dates_pid" 2>/dev/null || true' INT TERM
-echo "[test] slow reliability suite (tests/slow)" >&2
+bash scripts/test-forced-replay.sh --without-records
+
+beside_names=()
+beside_pids=()
+beside_logs=()
+# Starts a command in its own process group (an interrupted run stops it too), output to a file.
+beside() {
+  local name=$1 log
+  shift
+  log="$(mktemp)"
+  beside_names+=("$name")
+  echo "[test $(date +%T)] ${name} started beside the slow suite (its output follows)" >&2
+  setsid "$@" >"$log" 2>&1 &
+  beside_pids+=($!)
+  beside_logs+=("$log")
+}
+beside "date proof" bash scripts/test-dates.sh
+beside "forced replay: records test at maxCachedWorkflows=0" env DUBAN_TEST_MAX_CACHED_WORKFLOWS=0 npx --no-install jest --ci -- tests/reliability/records.test.ts
+trap 'for p in "${beside_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' INT TERM
+echo "[test $(date +%T)] slow reliability suite (tests/slow)" >&2
 slow_status=0
 npx --no-install jest --ci --config jest.slow.config.js || slow_status=$?
-dates_status=0
-wait "$dates_pid" || dates_status=$?
+statuses=("slow suite: exit ${slow_status}")
+failed=$slow_status
+for i in "${!beside_pids[@]}"; do
+  status=0
+  wait "${beside_pids[$i]}" || status=$?
+  cat "${beside_logs[$i]}" >&2
+  rm -f "${beside_logs[$i]}"
+  statuses+=("${beside_names[$i]}: exit ${status}")
+  [ "$status" -eq 0 ] || failed=1
+done
 trap - INT TERM
-cat "$dates_log" >&2
-rm -f "$dates_log"
-echo "[test] slow suite exit ${slow_status}, date proof exit ${dates_status}" >&2
-[ "$slow_status" -eq 0 ] && [ "$dates_status" -eq 0 ]
+(IFS=';'; echo "[test $(date +%T)] ${statuses[*]}" >&2)
+[ "$failed" -eq 0 ]

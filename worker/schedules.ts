@@ -11,7 +11,9 @@ import { TASK_QUEUE } from '../common/taskQueues';
 import { cycleScheduleWorkflow } from '../workflows/cycle/workflow';
 import { evaluationScheduleWorkflow } from '../workflows/evaluation/workflow';
 import { explorationScheduleWorkflow } from '../workflows/exploration/workflow';
+import { pilotSeekingScheduleWorkflow } from '../workflows/pilotSeeking/workflow';
 import { selectionScheduleWorkflow } from '../workflows/innovation/selection';
+import { standingDutiesScheduleWorkflow } from '../workflows/standingDuties/workflow';
 
 /** 第六条 一月一调度: the monthly 六个一 cycle starts at 00:00 on the 1st, Beijing time. */
 export const CYCLE_SCHEDULE_ID = 'duban-cycle-monthly';
@@ -21,6 +23,10 @@ export const SELECTION_SCHEDULE_ID = 'duban-selection-half-yearly';
 export const EXPLORATION_SCHEDULE_ID = 'duban-exploration-yearly';
 /** 第九条, 第十四条（三）: the annual evaluation starts at 00:00 on 1 March. */
 export const EVALUATION_SCHEDULE_ID = 'duban-evaluation-march';
+/** 第十一条（二）（四） 每季度: the quarter's seeking of pilots starts at 00:00 on the first day of each quarter. */
+export const PILOT_SEEKING_SCHEDULE_ID = 'duban-pilot-seeking-quarterly';
+/** 第十五条（一）（二）, 第十七条（二）: the year's standing duties start at 00:00 on 1 January. */
+export const DUTIES_SCHEDULE_ID = 'duban-duties-yearly';
 
 interface Period {
   scheduleId: string;
@@ -57,6 +63,22 @@ const PERIODS: Period[] = [
     catchupWindow: '1 day',
     family: 'evaluation',
     rule: '第九条',
+  },
+  {
+    scheduleId: PILOT_SEEKING_SCHEDULE_ID,
+    calendar: { month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], dayOfMonth: 1, hour: 0, minute: 0, comment: '每季度首日0时启动争取试点工作：线索交办、一月一对接、季度通报（第十一条）' },
+    starter: pilotSeekingScheduleWorkflow,
+    catchupWindow: '7 days',
+    family: 'pilotSeeking',
+    rule: '第十一条',
+  },
+  {
+    scheduleId: DUTIES_SCHEDULE_ID,
+    calendar: { month: 'JANUARY', dayOfMonth: 1, hour: 0, minute: 0, comment: '每年1月1日0时启动常态化工作：媒体每周惠民生稿件、12月宣传册、高校专题培训班（第十五条、第十七条）' },
+    starter: standingDutiesScheduleWorkflow,
+    catchupWindow: '7 days',
+    family: 'duties',
+    rule: '第十五条、第十七条',
   },
 ];
 

@@ -7,3 +7,5 @@ export { explorationWorkflow, explorationScheduleWorkflow } from './exploration/
 export { meetingWorkflow } from './meeting/workflow';
 export { evaluationWorkflow, evaluationScheduleWorkflow } from './evaluation/workflow';
 export { pilotWorkflow } from './pilot/workflow';
+export { pilotSeekingWorkflow, pilotSeekingScheduleWorkflow } from './pilotSeeking/workflow';
+export { standingDutiesWorkflow, standingDutiesScheduleWorkflow } from './standingDuties/workflow';

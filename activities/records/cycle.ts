@@ -2,7 +2,7 @@
 // inspections, score entries, team ratings and diagnoses — only those a change
 // touched, so a step costs the same on the month's first day and its last.
 // The ranking and the briefing are published once: written once.
-import type { CycleState, Diagnosis, Inspection, ProgressReport, Ranking } from '../../workflows/cycle/messages';
+import type { CycleState, Diagnosis, Inspection, ProgressReport, PromotionMeeting, Ranking, UpwardRecommendation } from '../../workflows/cycle/messages';
 import type { ScoreEntry, TeamRating } from '../../workflows/cycle/state';
 import { renderBriefingHtml, type BriefingContext } from '../cycleTexts';
 import { date, json, olderThan, writeIfNewer, type Tx } from './rows';
@@ -10,12 +10,16 @@ import { date, json, olderThan, writeIfNewer, type Tx } from './rows';
 export interface CycleChange {
   family: 'cycle';
   /** The cycle's own fields (always sent whole). */
-  cycle: Pick<CycleState, 'phase' | 'seed' | 'targets' | 'startedAt' | 'reportDueAt' | 'scoringAt'> & { year: number; month: number; policyVersion: string };
+  cycle: Pick<CycleState, 'phase' | 'seed' | 'targets' | 'startedAt' | 'reportDueAt' | 'scoringAt'> & { year: number; month: number; policyVersion: string; quarter?: boolean };
   reports?: ProgressReport[];
   inspections?: Inspection[];
   entries?: ScoreEntry[];
   ratings?: TeamRating[];
   diagnoses?: Diagnosis[];
+  /** 第六条（四）(3): on-site promotion meetings (written once each). */
+  promotionMeetings?: PromotionMeeting[];
+  /** 第六条（五）(3): highlights recommended upward (written once each). */
+  upwardRecommendations?: UpwardRecommendation[];
   /** The published ranking (一月一排名). */
   ranking?: Ranking;
   /** The 督导情况通报 (一月一通报), rendered here with the units' names. */
@@ -32,6 +36,7 @@ export async function writeCycle(tx: Tx, cycleId: string, workflowId: string, re
     seed: f.seed,
     targetUnitIds: f.targets,
     policyVersion: f.policyVersion,
+    quarter: f.quarter ?? false,
     startedAt: new Date(f.startedAt),
     reportDueAt: new Date(f.reportDueAt),
     scoringAt: new Date(f.scoringAt),
@@ -42,7 +47,7 @@ export async function writeCycle(tx: Tx, cycleId: string, workflowId: string, re
     create: () => tx.cycle.createMany({ data: [{ id: cycleId, ...cycle }], skipDuplicates: true }),
   });
   for (const r of c.reports ?? []) {
-    const data = { submittedBy: r.submittedBy, submittedAt: new Date(r.submittedAt), dueAt: new Date(f.reportDueAt), onTime: r.onTime, summary: r.summary, items: json(r.items), revision };
+    const data = { submittedBy: r.submittedBy, submittedAt: new Date(r.submittedAt), dueAt: new Date(r.dueAt ?? f.reportDueAt), onTime: r.onTime, summary: r.summary, items: json(r.items), revision };
     await writeIfNewer({
       update: () => tx.cycleReport.updateMany({ where: { cycleId, unitId: r.unitId, ...olderThan(revision) }, data }),
       create: () => tx.cycleReport.createMany({ data: [{ cycleId, unitId: r.unitId, ...data }], skipDuplicates: true }),
@@ -54,10 +59,12 @@ export async function writeCycle(tx: Tx, cycleId: string, workflowId: string, re
       unitId: i.unitId,
       teamName: i.teamName,
       leaderId: i.leaderId,
+      peerUnitId: i.peerUnitId ?? null,
       reformOfficeIds: i.reformOfficeIds,
       specialGroupId: i.specialGroupId ?? null,
       departmentIds: i.departmentIds,
       issues: json(i.issues),
+      opinions: json(i.opinions ?? []),
       createdBy: i.createdBy,
       createdAt: new Date(i.createdAt),
       unitSignedBy: i.unitSignedBy ?? null,
@@ -92,6 +99,19 @@ export async function writeCycle(tx: Tx, cycleId: string, workflowId: string, re
       create: () => tx.cycleDiagnosis.createMany({ data: [{ cycleId, unitId: d.unitId, ...data }], skipDuplicates: true }),
     });
   }
+  // A promotion meeting is never changed once recorded.
+  if (c.promotionMeetings?.length) {
+    await tx.cyclePromotionMeeting.createMany({
+      data: c.promotionMeetings.map((m) => ({ id: m.id, cycleId, heldAt: new Date(m.heldAt), districtId: m.districtId, shown: m.shown, attendeeUnitIds: m.attendeeUnitIds, recordedBy: m.recordedBy, recordedAt: new Date(m.recordedAt), revision })),
+      skipDuplicates: true,
+    });
+  }
+  if (c.upwardRecommendations?.length) {
+    await tx.cycleUpwardRecommendation.createMany({
+      data: c.upwardRecommendations.map((u) => ({ ...u, cycleId, sentAt: new Date(u.sentAt), recordedAt: new Date(u.recordedAt), revision })),
+      skipDuplicates: true,
+    });
+  }
   if (c.ranking) await writeRanking(tx, cycleId, f, revision, c.ranking);
   if (c.briefing) await writeBriefing(tx, cycleId, c.briefing);
 }
@@ -99,7 +119,8 @@ export async function writeCycle(tx: Tx, cycleId: string, workflowId: string, re
 /** 一月一排名: each unit's published score and rank (once per month). */
 async function writeRanking(tx: Tx, cycleId: string, f: CycleChange['cycle'], revision: number, ranking: Ranking): Promise<void> {
   await tx.cycleScore.createMany({
-    data: [...ranking.districts, ...ranking.specialGroups].map((u) => {
+    // 第十条（二）: the departments' rows carry their kind: their ranking is read apart.
+    data: [...ranking.districts, ...ranking.specialGroups, ...(ranking.departments ?? [])].map((u) => {
       const annual = ranking.annual[u.unitId];
       return {
         cycleId,
@@ -133,7 +154,20 @@ async function writeBriefing(tx: Tx, cycleId: string, b: NonNullable<CycleChange
     where: { id: cycleId, briefingHtml: null },
     data: {
       briefingHtml: html,
-      briefing: json({ speakers: b.speakers, tieRule: b.tieRule, attendees: b.attendees, meetingAt: b.meetingAt, highlights: b.highlights, problems: b.problems, improved: b.improved }),
+      briefing: json({
+        speakers: b.speakers,
+        tieRule: b.tieRule,
+        attendees: b.attendees,
+        meetingAt: b.meetingAt,
+        highlights: b.highlights,
+        problems: b.problems,
+        improved: b.improved,
+        areas: b.areas,
+        opinions: b.opinions,
+        mutual: b.mutual,
+        departmentTieRule: b.departmentTieRule,
+        evaluations: b.evaluations,
+      }),
     },
   });
 }

@@ -31,6 +31,8 @@ export async function writeExploration(tx: Tx, year: string, workflowId: string,
       officeReview: i.officeReview ? json(i.officeReview) : undefined,
       approval: i.approval ? json(i.approval) : undefined,
       progress: json(i.progress),
+      added: i.added ? json(i.added) : undefined,
+      withdrawn: i.withdrawn ? json(i.withdrawn) : undefined,
       revision,
     };
     await writeIfNewer({

@@ -8,14 +8,16 @@ import type { Db } from '../../common/db';
 import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
 import { writeDocument, type DocumentChange } from './document';
+import { writeDuties, type DutiesChange } from './duties';
 import { writeExploration, type ExplorationChange } from './exploration';
 import { writeEvaluation, type EvaluationChange } from './evaluation';
 import { writeRollout, writeSelection, type RolloutChange, type SelectionChange } from './innovation';
 import { writeMeeting, type MeetingChange } from './meeting';
 import { writePilot, type PilotChange } from './pilot';
+import { writePilotSeeking, type PilotSeekingChange } from './pilotSeeking';
 import { json, olderThan, type Tx } from './rows';
 
-export type { CycleChange, DocumentChange, EvaluationChange, ExplorationChange, MeetingChange, PilotChange, RolloutChange, SelectionChange };
+export type { CycleChange, DocumentChange, DutiesChange, EvaluationChange, ExplorationChange, MeetingChange, PilotChange, PilotSeekingChange, RolloutChange, SelectionChange };
 
 export interface ChangeBase {
   workflowId: string;
@@ -31,7 +33,7 @@ export interface ChangeBase {
   obligations?: { rows: Obligation[]; complete: boolean };
 }
 
-export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange | EvaluationChange | PilotChange);
+export type RecordChange = ChangeBase & (DocumentChange | CycleChange | SelectionChange | RolloutChange | ExplorationChange | MeetingChange | EvaluationChange | PilotChange | PilotSeekingChange | DutiesChange);
 
 export function createRecordActivities(db: Db) {
   return {
@@ -65,6 +67,12 @@ export function createRecordActivities(db: Db) {
               break;
             case 'pilot':
               await writePilot(tx, c.subjectId, c.revision, c);
+              break;
+            case 'pilotSeeking':
+              await writePilotSeeking(tx, c.subjectId, c.workflowId, c.revision, c);
+              break;
+            case 'duties':
+              await writeDuties(tx, c.subjectId, c.workflowId, c.revision, c);
               break;
           }
           if (c.event) {

@@ -2,7 +2,7 @@
 // from duban's custom search attributes (common/searchAttributes.ts), so it
 // works at scale without scanning the database; every family alike, each
 // result named by its family's subject (api/families). Pages with the server's
-// nextPageToken (api/admin/temporalAdapter.ts).
+// nextPageToken (api/temporalAdapter.ts).
 import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
 import { DUE_AT, FAMILY, LEVEL, STATE, UNITS } from '../../common/searchAttributes';
@@ -10,7 +10,7 @@ import type { Db } from '../../common/db';
 import { ApiError, grpcFailure } from '../errors';
 import { familyOf, subjectsOf } from '../families';
 import type { AdminWorkflowQuery } from '../schemas/admin';
-import { listWorkflowPage } from './temporalAdapter';
+import { listWorkflowPage } from '../temporalAdapter';
 import { temporalUiLink } from './timeline';
 
 /** Query statuses → Temporal's ExecutionStatus names. */

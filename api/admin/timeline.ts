@@ -18,7 +18,7 @@ import { formatShanghai } from '../../common/policy/duration';
 import { ApiError, grpcFailure } from '../errors';
 import { familyOf, noticeKindLabel, type Family, type Subject, type TimelineLabel } from '../families';
 import { routeSummary } from './routes';
-import { decodeValue, failureMessage, millis, searchAttributes, type History } from './temporalAdapter';
+import { decodeValue, failureMessage, millis, searchAttributes, type History } from '../temporalAdapter';
 
 /** Continue-as-new chains longer than this are cut (the oldest runs are left out, and said so). */
 const MAX_RUNS = 50;

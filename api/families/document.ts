@@ -1,7 +1,7 @@
 // The document lifecycle (第四条, 第五条) in the administrators' views: its
 // labels, its instruments (三单一书) and its subject, the superior document.
 import { STATE_LABELS, STEP_LABELS } from '../../workflows/document/state';
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const note = (a: { note?: string } | undefined) => (a?.note ? `附言：${a.note}` : undefined);
 const review = (a: { approved?: boolean; note?: string } | undefined) =>
@@ -65,6 +65,7 @@ export const documentFamily: Family = {
     manualChase: { label: '人工催办', rule: '第五条', describe: (a) => [a?.obligation && `事项：${a.obligation}`, note(a)].filter(Boolean).join('；') },
   },
   signals: {
+    ...CALENDAR_SIGNALS,
     linked: { label: '省级贯彻文件已到市，与中央文件关联', rule: '第五条', describe: (a) => a?.docNumber && `省级文件：${a.docNumber}` },
   },
   activities: {

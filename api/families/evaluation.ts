@@ -2,7 +2,7 @@
 // its labels, its notices and its subject, the year.
 import { EVALUATION_NOTICE_LABELS } from '../../activities/evaluationTexts';
 import { evaluatedUnits, PHASE_LABELS, type EvaluationPlan, type Experience } from '../../workflows/evaluation/state';
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const subject = (e: { id: string; workflowId: string; year: number; body: unknown }): Subject => {
   const body = e.body as { experiences?: Experience[]; plan?: EvaluationPlan };
@@ -32,6 +32,7 @@ export const evaluationFamily: Family = {
     closeFollowUp: { label: '报送整改或问责情况', rule: '第九条（五）', describe: (a) => a?.followUpId },
     evaluationReady: { label: '确认年度评估已启动' },
   },
+  signals: CALENDAR_SIGNALS,
   activities: {
     recordChange: { label: '记录评估阶段、评分、报告与待办义务', rule: '第九条' },
     loadEvaluationExperiences: { label: '读取上年度创新改革经验', rule: '第十四条（三）' },

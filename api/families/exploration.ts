@@ -1,6 +1,6 @@
 // The yearly innovation items (第十二条) in the administrators' views: their
 // labels, their notices and their subject, the year.
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const NOTICE_KINDS: Record<string, string> = {
   CALL: '提报通知',
@@ -11,6 +11,7 @@ const NOTICE_KINDS: Record<string, string> = {
   BULLETIN: '审定结果简报',
   REPORT_REQUEST: '月度汇总通知',
   COMMENT: '月度点评',
+  ADJUSTMENT: '事项调整',
   REMINDER: '到期提醒',
   CHASE: '催办单',
 };
@@ -37,8 +38,10 @@ export const explorationFamily: Family = {
     approveItems: { label: '市委改革办主任审定' },
     reportProgress: { label: '报送月度进展', describe: (a) => a?.round && `第${a.round}次` },
     commentRound: { label: '月度点评', describe: (a) => a?.round && `第${a.round}次` },
+    adjustItems: { label: '调整补充事项', describe: (a) => a?.reason },
     closePhase: { label: '提前截止', describe: (a) => a?.phase },
   },
+  signals: CALENDAR_SIGNALS,
   activities: {
     recordChange: { label: '记录事项台账与待办义务' },
     sendExplorationNotice: { label: '发送通知', describe: (a) => a?.kind && (NOTICE_KINDS[a.kind] ?? a.kind) },

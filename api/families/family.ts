@@ -56,3 +56,8 @@ export interface Family {
   /** How a related workflow's events are marked on the timeline, e.g. "关联文件". */
   relatedLabel?: string;
 }
+
+/** Every family's workflow takes the calendarChanged signal (workflows/calendar.ts): a newly published calendar. */
+export const CALENDAR_SIGNALS: Record<string, TimelineLabel> = {
+  calendarChanged: { label: '工作日历更新，未到期的期限重新计算', rule: '运行规则（工作日历）', describe: (a) => a?.calendar?.version && `日历版本：${a.calendar.version}` },
+};

@@ -3,17 +3,19 @@
 import type { Db } from '../../common/db';
 import { cycleFamily } from './cycle';
 import { documentFamily } from './document';
+import { dutiesFamily } from './duties';
 import { explorationFamily } from './exploration';
 import { evaluationFamily } from './evaluation';
 import type { Family, Subject } from './family';
 import { meetingFamily } from './meeting';
 import { pilotFamily } from './pilot';
+import { pilotSeekingFamily } from './pilotSeeking';
 import { rolloutFamily } from './rollout';
 import { selectionFamily } from './selection';
 
 export type { Family, Subject, TimelineLabel } from './family';
 
-export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily, evaluationFamily, pilotFamily];
+export const FAMILIES: readonly Family[] = [documentFamily, cycleFamily, selectionFamily, rolloutFamily, explorationFamily, meetingFamily, evaluationFamily, pilotFamily, pilotSeekingFamily, dutiesFamily];
 
 /** A workflow's family, by its workflow type or its family key (DubanFamily, Obligation.family, Notice.subjectType). */
 export function familyOf(workflowType: string | undefined, family?: string): Family | undefined {

@@ -2,7 +2,7 @@
 // its labels, notices and subject, the superior leading-group meeting.
 import { formatShanghai } from '../../common/policy/duration';
 import { KIND_LABELS, STATE_LABELS, type MeetingKind } from '../../workflows/meeting/state';
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const NOTICE_KINDS: Record<string, string> = {
   CONVEY: '传达学习通知',
@@ -35,6 +35,7 @@ export const meetingFamily: Family = {
     meetingReady: { label: '确认流程已启动', rule: '第四条' },
   },
   signals: {
+    ...CALENDAR_SIGNALS,
     superseded: { label: '已登记更新的上级会议', rule: '第三条', describe: (a) => a?.title && `更新的会议：${a.title}` },
   },
   activities: {

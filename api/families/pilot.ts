@@ -1,7 +1,7 @@
 // Pilots (第十一条 (五)–(七)) and grassroots experiences reported upward (第十三条)
 // in the administrators' views: labels, notice kinds and the subject, the pilot.
 import { LEVEL_LABELS, STATE_LABELS, STEP_LABELS, type PilotLevel } from '../../workflows/pilot/state';
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const note = (a: { note?: string } | undefined) => (a?.note ? `附言：${a.note}` : undefined);
 
@@ -42,6 +42,7 @@ export const pilotFamily: Family = {
       describe: (a) => a?.to && `上报：${(a.to as PilotLevel[]).map((l) => LEVEL_LABELS[l] ?? l).join('、')}`,
     },
   },
+  signals: CALENDAR_SIGNALS,
   activities: {
     recordChange: { label: '记录试点状态与待办义务', rule: '第十一条' },
     sendPilotNotice: { label: '发送试点督办通知', rule: '第十一条', describe: (a) => a?.kind && (NOTICE_KINDS[a.kind] ?? a.kind) },

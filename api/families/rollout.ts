@@ -1,6 +1,6 @@
 // The rollout of one selected innovation experience (第十四条) in the
 // administrators' views: its labels, its notices and its subject, the experience.
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const NOTICE_KINDS: Record<string, string> = {
   START: '推广实施通知',
@@ -26,6 +26,7 @@ export const rolloutFamily: Family = {
   workflowType: 'rolloutWorkflow',
   title: '创新改革经验推广流程',
   rule: '第十四条',
+  signals: CALENDAR_SIGNALS,
   updates: {
     submitLeadPlan: { label: '报送实施方案' },
     approveLeadPlan: { label: '市分管领导审定实施方案' },

@@ -1,7 +1,7 @@
 // The semiannual innovation-experience selection (第十四条) in the
 // administrators' views: its labels, its notices and its subject, the half year.
 import { halfLabel, PHASE_LABELS, type SelectionPhase } from '../../workflows/innovation/state';
-import type { Family, Subject } from './family';
+import { CALENDAR_SIGNALS, type Family, type Subject } from './family';
 
 const NOTICE_KINDS: Record<string, string> = {
   CALL: '征集通知',
@@ -30,6 +30,7 @@ export const selectionFamily: Family = {
   workflowType: 'selectionWorkflow',
   title: '创新改革经验评选流程',
   rule: '第十四条',
+  signals: CALENDAR_SIGNALS,
   updates: {
     submitCandidate: { label: '申报候选经验', describe: (a) => a?.title },
     recordOpinion: { label: '提出意见', describe: (a) => (a ? `${a.agree ? '同意' : '不同意'}${a.comment ? `：${a.comment}` : ''}` : undefined) },

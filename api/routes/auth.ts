@@ -5,6 +5,7 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Mailer } from '../../activities/mailer';
 import type { Db } from '../../common/db';
+import { isSiteMasterOf } from '../../common/siteMasters';
 import { auditSignIn } from '../audit';
 import { caller, isAdmin } from '../auth';
 import { ApiError } from '../errors';
@@ -66,6 +67,7 @@ function sessionView(o: Awaited<ReturnType<typeof officialWithUnit>>, session?: 
       unitKind: o.unit.kind,
       roles: o.roles,
       isAdmin: isAdmin({ officialId: o.id, name: o.name, unitId: o.unitId, roles: o.roles }),
+      siteMasterOf: isSiteMasterOf(o, o.unit) ? o.unitId : null,
     },
     csrfToken: session?.csrfToken ?? null,
     expiresAt: session?.expiresAt.toISOString() ?? null,

@@ -39,6 +39,7 @@ describe({ method: 'get', path: '/org/officials', operationId: 'listOfficials', 
 
 /** Which form the console shows for each document update. */
 const FORMS: Record<string, z.infer<typeof s.DocumentAction>['form']> = {
+  assignLead: 'lead',
   acknowledge: 'acknowledge',
   openLedger: 'ledger',
   submitDraft: 'draft',
@@ -52,14 +53,15 @@ const FORMS: Record<string, z.infer<typeof s.DocumentAction>['form']> = {
   addLedgerTask: 'add-task',
   ledgerProgress: 'task-progress',
   closeLedgerTask: 'task-close',
+  acknowledgeDistribution: 'distribution-ack',
 };
-const MAIN_STEPS = new Set<string>(['acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'exemption']);
+const MAIN_STEPS = new Set<string>(['assignLead', 'acknowledge', 'openLedger', 'submitDraft', 'legalReview', 'executiveMeeting', 'adoption', 'issuance', 'exemption']);
 
 /** A document's state in words; before its workflow records the first state it is only registered. */
 const stateLabel = (state: string) => STATE_LABELS[state as DocumentState] ?? '已登记，正在下发通知';
 
 const documentsVisibleTo = (c: Caller): Prisma.DocumentWhereInput =>
-  isAdmin(c) || c.unitId === REFORM_OFFICE_ID ? {} : { OR: [{ leadUnitId: c.unitId }, { participantUnitIds: { has: c.unitId } }] };
+  isAdmin(c) || c.unitId === REFORM_OFFICE_ID ? {} : { OR: [{ leadUnitId: c.unitId }, { participantUnitIds: { has: c.unitId } }, { districtIds: { has: c.unitId } }] };
 
 export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => new Date()): Router {
   const r = Router();
@@ -193,6 +195,12 @@ export function consoleRouter(db: Db, now: () => Date | Promise<Date> = () => ne
         for (const t of openTasks) actions.push({ path: path.replace(':taskId', encodeURIComponent(t.id)), form, label: `${label}：${t.title}`, taskId: t.id });
       } else if (update === 'reassign') {
         if (mayReassign(c)) actions.push({ path, form, label });
+      } else if (update === 'acknowledgeDistribution') {
+        // 印发到区县: each district that has not signed yet (its obligation is open); a district's officials sign for their own.
+        for (const o of open) {
+          const districtId = o.key.slice(`${doc.workflowId}:distribution:`.length);
+          if (o.key.startsWith(`${doc.workflowId}:distribution:`) && (isAdmin(c) || districtId === c.unitId)) actions.push({ path, form, label, districtId });
+        }
       } else if (update === 'manualChase') {
         const names = open.map((o) => ({ name: o.key.slice(doc.workflowId.length + 1), title: o.title }));
         if (names.length) actions.push({ path, form, label, obligations: names });

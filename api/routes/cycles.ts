@@ -12,7 +12,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../common/db';
 import { cycleWorkflowId } from '../../common/ids';
-import { districtOf, REFORM_OFFICE_ID } from '../../common/org';
+import { districtOf, PROPAGANDA_ID, REFORM_OFFICE_ID } from '../../common/org';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
 import type { Cycle, CycleDiagnosis, CycleInspection } from '../../generated/prisma/client';
@@ -22,7 +22,7 @@ import { cycleWorkflow } from '../../workflows/cycle/workflow';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { describe, type RouteDescription } from '../openapi';
-import { resolvePolicy } from '../../common/policy/resolve';
+import { resolvePolicies, resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/cycles';
 import * as v from '../schemas/views';
 import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
@@ -105,6 +105,11 @@ get('/cycles/:month/briefing', {
 
 const isReformOffice = (c: Caller) => isAdmin(c) || c.unitId === REFORM_OFFICE_ID;
 const isInspector = (c: Caller) => isAdmin(c) || (c.unitId === REFORM_OFFICE_ID && c.roles.includes('INSPECTOR'));
+/**
+ * 第十条（一）: who records a mutual inspection for the peer unit inspecting — a district's reform-office director or
+ * deputy, a city special group's head or liaison (the group's office work is its liaison's).
+ */
+const MUTUAL_ROLES: Record<string, readonly string[]> = { DISTRICT: ['DIRECTOR', 'DEPUTY_DIRECTOR'], SPECIAL_GROUP: ['HEAD', 'LIAISON'] };
 /** 负责同志 of an inspected unit (第六条（二）). */
 const RESPONSIBLE_ROLES = ['HEAD', 'DIRECTOR', 'DEPUTY_DIRECTOR', 'LEADER_IN_CHARGE', 'LIAISON'] as const;
 
@@ -132,6 +137,7 @@ function inspectionOf(i: m.Inspection | undefined) {
   if (!i) return null;
   return {
     ...i,
+    peerUnitId: i.peerUnitId ?? null,
     specialGroupId: i.specialGroupId ?? null,
     unitSignedBy: i.unitSignedBy ?? null,
     unitSignedAt: i.unitSignedAt ?? null,
@@ -155,17 +161,20 @@ const readsIssues = (c: Caller, i: CycleInspection, district: string | undefined
   c.officialId === i.leaderId ||
   i.reformOfficeIds.includes(c.officialId) ||
   c.unitId === i.specialGroupId ||
+  c.unitId === i.peerUnitId ||
   i.departmentIds.includes(c.unitId);
 const readsDiagnosis = (c: Caller, d: CycleDiagnosis) => readsAllFindings(c) || c.unitId === d.unitId;
 
 export async function cycleDetail(db: Db, cycle: Cycle, c: Caller, now = new Date()) {
   const policy = await resolvePolicy(db);
-  const [reports, inspections, obligations, diagnoses, notices] = await Promise.all([
+  const [reports, inspections, obligations, diagnoses, notices, promotionMeetings, upwardRecommendations] = await Promise.all([
     db.cycleReport.findMany({ where: { cycleId: cycle.id }, orderBy: { unitId: 'asc' } }),
     db.cycleInspection.findMany({ where: { cycleId: cycle.id }, orderBy: { createdAt: 'asc' } }),
     db.obligation.findMany({ where: { workflowId: cycle.workflowId, status: 'OPEN' }, orderBy: { dueAt: 'asc' } }),
     db.cycleDiagnosis.findMany({ where: { cycleId: cycle.id } }),
     db.notice.groupBy({ by: ['kind'], where: { subjectType: 'cycle', subjectId: cycle.id }, _count: true }),
+    db.cyclePromotionMeeting.findMany({ where: { cycleId: cycle.id }, orderBy: { heldAt: 'asc' } }),
+    db.cycleUpwardRecommendation.findMany({ where: { cycleId: cycle.id }, orderBy: { sentAt: 'asc' } }),
   ]);
   const org = await db.unit.findMany({ select: { id: true, name: true, kind: true, parentId: true } });
   const byId = new Map(org.map((u) => [u.id, u]));
@@ -179,8 +188,11 @@ export async function cycleDetail(db: Db, cycle: Cycle, c: Caller, now = new Dat
     phaseLabel: PHASE_LABELS[cycle.phase as CyclePhase] ?? cycle.phase,
     briefingAvailable: !!briefingHtml,
     reports,
-    inspections: inspections.map(({ issues, ...i }) => (readsIssues(c, { issues, ...i }, districtAbove(i.unitId)) ? { ...i, issues } : i)),
+    // 第十条（三）: the grassroots opinions heard go with the issue list, to the same readers.
+    inspections: inspections.map(({ issues, opinions, ...i }) => (readsIssues(c, { issues, opinions, ...i }, districtAbove(i.unitId)) ? { ...i, issues, opinions } : i)),
     diagnoses: diagnoses.map(({ report, ...d }) => (readsDiagnosis(c, { report, ...d }) ? { ...d, report } : d)),
+    promotionMeetings: promotionMeetings.map(({ cycleId: _c, revision: _r, ...p }) => p),
+    upwardRecommendations: upwardRecommendations.map(({ cycleId: _c, revision: _r, ...u }) => u),
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.cycle.warningWindow) })),
     notices: Object.fromEntries(notices.map((n) => [n.kind, n._count])),
   };
@@ -206,6 +218,9 @@ export async function cycleRanking(db: Db, cycle: Cycle) {
     tieRule: b.tieRule,
     districts: rows.filter((r) => r.unitKind === 'DISTRICT').map(row),
     specialGroups: rows.filter((r) => r.unitKind === 'SPECIAL_GROUP').map(row),
+    // 第十条（二）: the departments' own ranking, on their own indicators.
+    departments: rows.filter((r) => r.unitKind === 'DEPARTMENT').map(row),
+    departmentTieRule: (cycle.briefing as { departmentTieRule?: string } | null)?.departmentTieRule ?? null,
     speakers: b.speakers,
     improved: b.improved,
     teams: cycle.teamRanking,
@@ -284,7 +299,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
     const { outcome, handle } = await startOnce(client, cycleWorkflow, {
       taskQueue: TASK_QUEUE,
       workflowId,
-      args: [{ version: 1, month, policy: await resolvePolicy(db), seed: body.seed, startedBy: c.officialId }],
+      args: [{ version: 1, month, ...(await resolvePolicies(db)), seed: body.seed, startedBy: c.officialId }],
     });
     if (outcome === 'closed') throw new ApiError('CONFLICT', `${month} 的督导已经完成，不能重复启动`);
     // The answer is the workflow's own view once it has drawn the month's targets (its validators
@@ -326,8 +341,8 @@ export function cyclesRouter(db: Db, client: Client): Router {
   step({
     path: '/cycles/:month/reports',
     operationId: 'submitReport',
-    summary: "Submit a district's or special group's monthly progress report (一月一调度)",
-    label: '区县或专项小组报送月度调度情况（一月一调度）',
+    summary: "Submit a district's, special group's or task-carrying department's monthly progress report (一月一调度)",
+    label: '区县、专项小组或承担改革任务的部门报送月度调度情况（一月一调度）',
     body: s.ReportBody,
     responses: v.answers(v.CycleReportAnswer),
     update: m.submitReportUpdate,
@@ -343,14 +358,21 @@ export function cyclesRouter(db: Db, client: Client): Router {
   step({
     path: '/cycles/:month/inspections',
     operationId: 'createInspection',
-    summary: 'Record an inspection and its issue list (inspectors; 一月一督查)',
-    label: '督查组登记督查及问题清单（一月一督查，“1+1+n”）',
+    summary: 'Record an inspection and its issue list (reform-office inspectors; a mutual inspection: the peer unit’s officials; 一月一督查)',
+    label: '督查组登记督查及问题清单（一月一督查，“1+1+n”；互督互查由督查单位登记）',
     body: s.InspectionBody,
     status: 201,
     responses: v.answers(v.CycleInspectionAnswer, 201),
     update: m.createInspectionUpdate,
     args: async (body, c) => {
-      if (!isInspector(c)) throw new ApiError('FORBIDDEN', '只有市委改革办督查人员可以登记督查');
+      if (body.peerUnitId) {
+        // 第十条（一） 互督互查: recorded by the inspecting peer's own officials (the workflow checks the peer is theirs, 409).
+        const unit = await db.unit.findUnique({ where: { id: c.unitId }, select: { kind: true } });
+        if (!unit || !c.roles.some((r) => MUTUAL_ROLES[unit.kind]?.includes(r))) throw new ApiError('FORBIDDEN', '互督互查由开展督查的区县改革办主任、专职副主任或市专项小组负责同志、联络员登记');
+        await checkUnits([body.peerUnitId]);
+        const leader = await db.official.findUnique({ where: { id: body.leaderId }, select: { unitId: true } });
+        if (leader && leader.unitId !== body.peerUnitId) throw new ApiError('VALIDATION_FAILED', '互督互查的督查组负责人须为开展督查单位的人员', [{ path: ['leaderId'], message: `${body.leaderId} is not of ${body.peerUnitId}` }]);
+      } else if (!isInspector(c)) throw new ApiError('FORBIDDEN', '只有市委改革办督查人员可以登记督查');
       await checkOfficials([body.leaderId, ...body.reformOfficeIds]);
       await checkUnits([body.unitId, ...(body.specialGroupId ? [body.specialGroupId] : []), ...body.departmentIds]);
       // 第十条（一）: the "n" of "1+1+n" are departments (the workflow checks the "1" special group is the city's).
@@ -457,6 +479,44 @@ export function cyclesRouter(db: Db, client: Client): Router {
       .type('html')
       .set('Content-Disposition', `inline; filename="briefing-${cycle.id}.html"; filename*=UTF-8''${encodeURIComponent(`${cycle.year}年${cycle.month}月督导情况通报.html`)}`)
       .send(cycle.briefingHtml);
+  });
+
+  step({
+    path: '/cycles/:month/promotion-meetings',
+    operationId: 'recordPromotionMeeting',
+    summary: 'Record an on-site promotion meeting in an advanced district, and invite the units (reform office; 第六条（四）(3))',
+    label: '市委改革办安排现场推进会并通知参会单位（第六条（四））',
+    body: s.PromotionMeetingBody,
+    status: 201,
+    responses: v.answers(v.CyclePromotionMeetingAnswer, 201),
+    update: m.recordPromotionMeetingUpdate,
+    args: async (body, c) => {
+      if (!isReformOffice(c)) throw new ApiError('FORBIDDEN', '只有市委改革办可以安排现场推进会');
+      await checkUnits([body.districtId, ...body.attendeeUnitIds]);
+      return { actor: actorOf(c), ...body };
+    },
+    answer: (view) => {
+      const meetings = view.promotionMeetings ?? [];
+      return { meeting: meetings[meetings.length - 1] ?? null };
+    },
+  });
+
+  step({
+    path: '/cycles/:month/upward-recommendations',
+    operationId: 'recommendUpward',
+    summary: "Record a highlight of the city or its districts recommended upward (reform office or propaganda department; 第六条（五）(3))",
+    label: '记录向上推介市及区县改革工作亮点（第六条（五））',
+    body: s.UpwardBody,
+    status: 201,
+    responses: v.answers(v.CycleUpwardAnswer, 201),
+    update: m.recommendUpwardUpdate,
+    args: async (body, c) => {
+      // 一月一宣传 is organised by the propaganda department (第六条（五）); the reform office recommends too.
+      if (!isReformOffice(c) && c.unitId !== PROPAGANDA_ID) throw new ApiError('FORBIDDEN', '只有市委改革办、市委宣传部可以记录向上推介');
+      await checkUnits(body.unitIds);
+      return { actor: actorOf(c), ...body };
+    },
+    answer: (view) => ({ recommendation: view.upwardRecommendations?.at(-1) ?? null }),
   });
 
   step({

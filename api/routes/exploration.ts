@@ -2,8 +2,8 @@
 // (the January Schedule does it too), read it, and the officials' steps —
 // districts and departments submit items, each special group's leader signs
 // its first review, the reform office reviews, the director approves, the
-// implementing units report monthly progress and the office comments. Steps
-// are Temporal updates run by stepRoute (api/steps.ts).
+// implementing units report monthly progress, the office comments and adjusts
+// the items. Steps are Temporal updates run by stepRoute (api/steps.ts).
 import type { Client } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
@@ -15,7 +15,7 @@ import { TASK_QUEUE } from '../../common/taskQueues';
 import { trafficLight } from '../../common/trafficLight';
 import type { ExplorationYear } from '../../generated/prisma/client';
 import * as m from '../../workflows/exploration/messages';
-import { PHASE_LABELS, type ExplorationPhase } from '../../workflows/exploration/state';
+import { PHASE_LABELS, trackedIn, type ExplorationItem, type ExplorationPhase } from '../../workflows/exploration/state';
 import { explorationWorkflow } from '../../workflows/exploration/workflow';
 import { caller, isAdmin, requireAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
@@ -61,10 +61,11 @@ export async function explorationDetail(db: Db, row: ExplorationYear, now = new 
     db.obligation.findMany({ where: { workflowId: row.workflowId, status: 'OPEN' }, orderBy: { dueAt: 'asc' } }),
     db.notice.groupBy({ by: ['kind'], where: { subjectType: 'exploration', subjectId: row.id }, _count: true }),
   ]);
+  const latest = (row.rounds as Array<{ round: number }>).at(-1)?.round;
   return {
     ...row,
     phaseLabel: PHASE_LABELS[row.phase as ExplorationPhase] ?? row.phase,
-    items,
+    items: items.map((i) => ({ ...i, tracked: latest !== undefined && trackedIn(i as unknown as ExplorationItem, latest) })),
     obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.exploration.warningWindow) })),
     notices: Object.fromEntries(notices.map((n) => [n.kind, n._count])),
   };
@@ -194,6 +195,31 @@ export function explorationRouter(db: Db, client: Client): Router {
       if (!isReformOffice(c)) throw new ApiError('FORBIDDEN', '点评由市委改革办办理');
       return { actor: actorOf(c), round: body.round, text: body.text };
     },
+  });
+
+  // 第十二条(三) 调整补充完善: the office adds items to the tracking or withdraws some, with its reason.
+  const officeAdjusts = (c: Caller) => {
+    if (!isReformOffice(c)) throw new ApiError('FORBIDDEN', '事项调整由市委改革办办理');
+    return actorOf(c);
+  };
+  step({
+    path: '/exploration/:year/added-items',
+    operationId: 'addExplorationItem',
+    summary: 'The reform office adds an item to the tracking, implemented by the unit it names; reports are owed from the next round (第十二条(三) 调整补充)',
+    label: '市委改革办补充探索创新改革事项',
+    status: 201,
+    body: s.AddItemBody,
+    update: m.adjustItemsUpdate,
+    args: ({ reason, ...item }, c) => ({ actor: officeAdjusts(c), add: [item], withdraw: [], reason }),
+  });
+  step({
+    path: '/exploration/:year/withdrawals',
+    operationId: 'withdrawExplorationItems',
+    summary: 'The reform office withdraws items from the tracking; their reports are owed no more (第十二条(三) 调整)',
+    label: '市委改革办撤销探索创新改革事项',
+    body: s.WithdrawItemsBody,
+    update: m.adjustItemsUpdate,
+    args: (body, c) => ({ actor: officeAdjusts(c), add: [], withdraw: body.itemIds, reason: body.reason }),
   });
 
   step({

@@ -28,7 +28,7 @@ import { addressKey } from '../rateLimits';
 import { PostgresRateLimitStore } from '../rateLimitStore';
 import { describe, type RouteDescription } from '../openapi';
 import { pageArgs, pageOf } from '../pagination';
-import { resolvePolicy } from '../../common/policy/resolve';
+import { resolvePolicies, resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/innovation';
 import * as v from '../schemas/views';
 import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
@@ -168,8 +168,7 @@ export function innovationRouter(db: Db, client: Client): Router {
     const body = s.StartSelectionBody.parse(req.body ?? {});
     requireAdmin(caller(req));
     const workflowId = selectionWorkflowId(body.half);
-    const policy = await resolvePolicy(db);
-    const input: m.SelectionInput = { version: 1, selectionId: body.half, policy };
+    const input: m.SelectionInput = { version: 1, selectionId: body.half, ...(await resolvePolicies(db)) };
     // Running or finished already: the answer is that selection as its workflow states it.
     const { outcome, handle } = await startOnce(client, selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
     const view = await viewWhenReady(client, handle, m.selectionReadyUpdate);

@@ -12,6 +12,7 @@ import { resolvePolicy } from '../../common/policy/resolve';
 import { trafficLight } from '../../common/trafficLight';
 import type { SuperiorMeeting } from '../../generated/prisma/client';
 import * as m from '../../workflows/meeting/messages';
+import { STATE_LABELS, type SuperiorMeetingState } from '../../workflows/meeting/state';
 import { caller, isAdmin, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { meetingFamily } from '../families/meeting';
@@ -56,6 +57,7 @@ describe({
   responses: answers(SuperiorMeetingDetail),
 });
 
+const stateLabel = (state: string) => STATE_LABELS[state as SuperiorMeetingState] ?? state;
 const mayView = (c: Caller, sm: SuperiorMeeting) => isAdmin(c) || c.unitId === REFORM_OFFICE_ID || sm.unitIds.includes(c.unitId);
 
 async function meetingDetail(db: Db, id: string) {
@@ -71,7 +73,7 @@ async function meetingDetail(db: Db, id: string) {
     resolvePolicy(db),
   ]);
   const now = new Date();
-  return { ...sm, events, notices, obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.meeting.warningWindow) })) };
+  return { ...sm, stateLabel: stateLabel(sm.state), events, notices, obligations: obligations.map((o) => ({ ...o, light: trafficLight(o.dueAt, now, policy.meeting.warningWindow) })) };
 }
 
 export function meetingsRouter(db: Db, client: Client): Router {
@@ -88,7 +90,7 @@ export function meetingsRouter(db: Db, client: Client): Router {
 
   r.get('/superior-meetings', async (_req, res) => {
     const items = await db.superiorMeeting.findMany({ orderBy: { heldAt: 'desc' }, take: 50, select: { id: true, level: true, title: true, heldAt: true, state: true, dueAt: true } });
-    res.json({ items });
+    res.json({ items: items.map((i) => ({ ...i, stateLabel: stateLabel(i.state) })) });
   });
 
   r.get('/superior-meetings/:id', async (req, res) => {

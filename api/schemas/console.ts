@@ -30,6 +30,8 @@ export const SessionView = z
       unitKind: z.string(),
       roles: z.array(z.string()),
       isAdmin: z.boolean(),
+      /** The unit whose platform this official is the 站长 of (第十九条（三）), or null. */
+      siteMasterOf: z.string().nullable(),
     }),
     /** Echo in X-CSRF-Token on every write made with the session cookie; null for bearer tokens. */
     csrfToken: z.string().nullable(),
@@ -119,6 +121,7 @@ export const DocumentAction = z.object({
   path: z.string(),
   /** Which form the console shows. */
   form: z.enum([
+    'lead',
     'acknowledge',
     'ledger',
     'draft',
@@ -130,9 +133,12 @@ export const DocumentAction = z.object({
     'add-task',
     'task-progress',
     'task-close',
+    'distribution-ack',
   ]),
   label: z.string(),
   taskId: z.string().optional(),
+  /** distribution-ack: the district that signs for the issued municipal document. */
+  districtId: z.string().optional(),
   /** Obligations a manual chase may name. */
   obligations: z.array(z.object({ name: z.string(), title: z.string() })).optional(),
 });
@@ -162,7 +168,27 @@ export const Officials = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), title: z.string().nullable(), unitId: z.string(), roles: z.array(z.string()), active: z.boolean() })),
 });
 
-// ---- officials' bearer tokens (administrators)
+// ---- 站长 of each platform (第十九条（三）)
+
+export const SiteMastersQuery = z.object({ vacant: z.enum(['true', 'false']).optional(), kind: z.enum(['REFORM_OFFICE', 'DISTRICT', 'DEPARTMENT']).optional() }).strict();
+export const SiteMasters = z
+  .object({
+    items: z.array(
+      z.object({
+        unitId: z.string(),
+        unitName: z.string(),
+        unitKind: z.string(),
+        /** The role whose holder is the unit's 站长. */
+        role: z.string(),
+        masters: z.array(z.object({ id: z.string(), name: z.string(), title: z.string().nullable(), email: z.string() })),
+        /** Nobody active holds the role: the platform has no 站长. */
+        vacant: z.boolean(),
+      }),
+    ),
+  })
+  .openapi('SiteMasters');
+
+// ---- officials' bearer tokens (administrators, and a unit's 站长 for its officials)
 
 export const TokenBody = z.object({ label: z.string().trim().min(1).max(100), days: z.number().int().min(1).max(3650).optional() }).strict();
 export const Tokens = z.object({

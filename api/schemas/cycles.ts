@@ -1,6 +1,7 @@
 // Request bodies of the monthly 六个一 cycle's routes (zod); the OpenAPI
 // document is generated from these schemas.
 import { z } from 'zod';
+import { CONTENT_AREAS } from '../../workflows/cycle/state';
 
 const id = z.string().trim().min(1).max(100);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -67,13 +68,35 @@ export const InspectionBody = z
     unitId: id,
     teamName: text(100),
     leaderId: id,
-    /** "1+1+n": the reform office's members, one special group, n departments. */
-    reformOfficeIds: z.array(id).min(1).max(20),
+    /**
+     * 第十条（一） 互督互查: the peer district or city special group inspecting (its own officials record it, the leader
+     * is one of them); absent: the reform office inspects (以上督下).
+     */
+    peerUnitId: id.optional(),
+    /** "1+1+n": the reform office's members (at least one unless the inspection is mutual), one special group, n departments. */
+    reformOfficeIds: z.array(id).max(20).default([]),
     specialGroupId: id.optional(),
     departmentIds: z.array(id).max(30).default([]),
-    issues: z.array(z.object({ title: text(300), detail: z.string().trim().max(2000).optional() }).strict()).max(100),
+    /** 第八条: every item names its content area. */
+    issues: z
+      .array(z.object({ title: text(300), detail: z.string().trim().max(2000).optional(), area: z.enum(CONTENT_AREAS, { message: `督查内容须为${CONTENT_AREAS.join('、')}之一（第八条）` }) }).strict())
+      .max(100),
+    /** 第十条（三）: grassroots opinions and suggestions heard (督查与调研相结合), with the unit heard. */
+    opinions: z.array(z.object({ unit: text(100), text: text(2000) }).strict()).max(100).default([]),
   })
-  .strict();
+  .strict()
+  .refine((b) => !!b.peerUnitId || b.reformOfficeIds.length > 0, { message: '市委改革办督查须有改革办成员参加（互督互查除外）', path: ['reformOfficeIds'] });
+
+/** 第六条（四）(3): an on-site promotion meeting in an advanced district. */
+export const PromotionMeetingBody = z
+  .object({
+    heldAt: z.iso.datetime({ offset: true }),
+    districtId: id,
+    shown: text(2000),
+    attendeeUnitIds: z.array(id).min(1).max(100),
+  })
+  .strict()
+  .refine((b) => new Set(b.attendeeUnitIds).size === b.attendeeUnitIds.length, { message: '参会单位不能重复', path: ['attendeeUnitIds'] });
 
 export const SignBody = z.object({ party: z.enum(['UNIT', 'LEADER']) }).strict();
 
@@ -96,3 +119,14 @@ export const TeamRatingBody = z
 
 export const DiagnosisBody = z.object({ report: z.string().trim().min(10).max(20000) }).strict();
 export const CloseBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+
+/** 第六条（五）(3): a highlight recommended upward: whose (districts; none: the city's), what, through which channel, to whom, when. */
+export const UpwardBody = z
+  .object({
+    unitIds: z.array(id).max(30).default([]),
+    highlight: text(2000),
+    channel: text(100),
+    recipient: text(100),
+    sentAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();

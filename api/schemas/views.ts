@@ -6,6 +6,7 @@
 import { z } from 'zod';
 // Names components with .openapi(), which exists once zod is extended there.
 import '../openapi';
+import { CONTENT_AREAS } from '../../workflows/cycle/state';
 
 const instant = z.string();
 const light = z.enum(['GREEN', 'YELLOW', 'RED']);
@@ -115,6 +116,7 @@ export const SuperiorMeetingDetail = z
     registeredAt: instant,
     workflowId: z.string(),
     state: z.string(),
+    stateLabel: z.string(),
     dueAt: instant.nullable(),
     unitIds: z.array(z.string()),
     owing: z.array(z.object({ unitId: z.string(), conveyedAt: instant.optional(), meetingId: z.string().optional() })),
@@ -132,7 +134,7 @@ export const SuperiorMeetingDetail = z
 export const SuperiorMeetingArrived = z.object({ created: z.boolean(), meeting: SuperiorMeetingDetail });
 
 export const SuperiorMeetingList = z.object({
-  items: z.array(z.object({ id: z.string(), level: z.enum(['CENTRAL', 'PROVINCIAL']), title: z.string(), heldAt: instant, state: z.string(), dueAt: instant.nullable() })),
+  items: z.array(z.object({ id: z.string(), level: z.enum(['CENTRAL', 'PROVINCIAL']), title: z.string(), heldAt: instant, state: z.string(), stateLabel: z.string(), dueAt: instant.nullable() })),
 });
 
 export const NoticeAcknowledged = z.object({ noticeId: z.string(), acknowledgedAt: instant.nullable() });
@@ -182,13 +184,18 @@ export const CycleInspection = z.object({
   unitId: z.string(),
   teamName: z.string(),
   leaderId: z.string(),
+  peerUnitId: z.string().nullable().openapi({ description: '第十条（一）: the peer district or city special group of a mutual inspection (互督互查); null: the reform office inspected' }),
   reformOfficeIds: z.array(z.string()),
   specialGroupId: z.string().nullable(),
   departmentIds: z.array(z.string()),
   issues: z
-    .array(z.object({ title: z.string(), detail: z.string().optional() }))
+    .array(z.object({ title: z.string(), detail: z.string().optional(), area: z.enum(CONTENT_AREAS).optional().openapi({ description: '第八条: the content area (absent on items recorded before areas were named)' }) }))
     .optional()
     .openapi({ description: 'The issue list: for the inspected unit, the inspecting team, the reform office and city leaders only (README, "Who sees what")' }),
+  opinions: z
+    .array(z.object({ unit: z.string(), text: z.string() }))
+    .optional()
+    .openapi({ description: '第十条（三）: grassroots opinions heard during the inspection; shown with the issue list, to the same readers' }),
   createdAt: instant,
   unitSignedBy: z.string().nullable(),
   unitSignedAt: instant.nullable(),
@@ -214,16 +221,41 @@ export const CycleDiagnosis = z.object({
   filedBy: z.string().nullable(),
   filedAt: instant.nullable(),
 });
+/** 第六条（四）(3): an on-site promotion meeting. */
+export const CyclePromotionMeeting = z.object({
+  id: z.string(),
+  heldAt: instant,
+  districtId: z.string(),
+  shown: z.string(),
+  attendeeUnitIds: z.array(z.string()),
+  recordedBy: z.string(),
+  recordedAt: instant,
+});
+/** 第六条（五）(3): a highlight recommended upward. */
+export const CycleUpwardRecommendation = z.object({
+  id: z.string(),
+  unitIds: z.array(z.string()),
+  highlight: z.string(),
+  channel: z.string(),
+  recipient: z.string(),
+  sentAt: instant,
+  recordedBy: z.string(),
+  recordedAt: instant,
+});
 export const CycleDetail = z
   .object({
     ...CycleSummaryFields,
     year: z.number(),
     month: z.number(),
+    /** One of the policy's quarter months: the district heads rate the inspection teams (第六条（三）(2)). */
+    quarter: z.boolean(),
     targetUnitIds: z.array(z.string()),
     briefingAvailable: z.boolean(),
     reports: z.array(CycleReport),
     inspections: z.array(CycleInspection),
     diagnoses: z.array(CycleDiagnosis),
+    promotionMeetings: z.array(CyclePromotionMeeting),
+    upwardRecommendations: z.array(CycleUpwardRecommendation),
     obligations: z.array(Obligation),
     notices: z.record(z.string(), z.number()),
   })
@@ -255,6 +287,8 @@ export const CycleRanking = z
     tieRule: z.string().optional(),
     districts: z.array(RankingRow),
     specialGroups: z.array(RankingRow),
+    departments: z.array(RankingRow).openapi({ description: '第十条（二）: the departments carrying reform tasks, ranked apart on their own indicators (policy cycle.departments)' }),
+    departmentTieRule: z.string().nullable(),
     speakers: z.object({ typical: z.array(z.string()), commitment: z.array(z.string()) }).optional(),
     improved: z.array(z.string()).optional(),
     /** Quarter months: the inspection teams ranked by the district heads. */
@@ -305,6 +339,8 @@ export const CycleStarted = z.object({
 
 export const CycleReportAnswer = z.object({ report: CycleReport.nullable() });
 export const CycleInspectionAnswer = z.object({ inspection: CycleInspection.nullable() });
+export const CyclePromotionMeetingAnswer = z.object({ meeting: CyclePromotionMeeting.nullable() });
+export const CycleUpwardAnswer = z.object({ recommendation: CycleUpwardRecommendation.nullable() });
 export const CycleDiagnosisAnswer = z.object({ diagnosis: CycleDiagnosis.nullable() });
 export const CycleScoreAnswer = z.object({ entry: z.unknown() });
 export const CycleTeamRatingAnswer = z.object({ rating: z.unknown() });
@@ -552,11 +588,21 @@ export const PolicyVersions = z.object({
   versions: z.array(z.object({ id: z.string(), scope: z.string(), version: z.string(), createdBy: z.string().nullable(), createdAt: instant })),
   nextCursor: z.string().nullable(),
 });
-export const PolicyPublished = z.object({ id: z.string(), scope: z.string(), version: z.string(), createdAt: instant, policy: z.unknown() });
+export const PolicyPublished = z.object({
+  id: z.string(),
+  scope: z.string(),
+  version: z.string(),
+  createdAt: instant,
+  policy: z.unknown(),
+  /** A new working-day calendar was sent to the running workflows by this request (false: unchanged, or sent before). */
+  calendarPublished: z.boolean(),
+});
 
 // ---- innovation items (第十二条)
 
 const ExplorationReview = z.object({ passed: z.boolean(), comment: z.string().optional(), by: z.string(), at: instant });
+
+const ExplorationAdjustment = z.object({ round: z.number(), reason: z.string(), by: z.string(), at: instant });
 
 export const ExplorationDetail = z
   .object({
@@ -565,7 +611,9 @@ export const ExplorationDetail = z
     phase: z.string(),
     phaseLabel: z.string(),
     phases: z.record(z.string(), z.object({ startedAt: instant, dueAt: instant.optional() })),
-    rounds: z.array(z.object({ round: z.number(), reportsDueAt: instant, commentDueAt: instant, comment: z.object({ text: z.string(), by: z.string(), at: instant }).optional() })),
+    rounds: z.array(
+      z.object({ round: z.number(), units: z.array(z.string()).optional(), reportsDueAt: instant, commentDueAt: instant, comment: z.object({ text: z.string(), by: z.string(), at: instant }).optional() }),
+    ),
     approvedAt: instant.nullable(),
     closedAt: instant.nullable(),
     items: z.array(
@@ -581,6 +629,11 @@ export const ExplorationDetail = z
         officeReview: ExplorationReview.nullable(),
         approval: ExplorationReview.nullable(),
         progress: z.array(z.object({ round: z.number(), text: z.string(), by: z.string(), at: instant })),
+        /** 第十二条(三): added by the office during tracking (reports owed from `round`), or withdrawn (none owed from `round`). */
+        added: ExplorationAdjustment.nullable(),
+        withdrawn: ExplorationAdjustment.nullable(),
+        /** Owes its report in the latest tracking round. */
+        tracked: z.boolean(),
       }),
     ),
     obligations: z.array(Obligation),
@@ -627,3 +680,80 @@ export const PilotDetail = Pilot.extend({
 
 export const PilotRegistered = z.object({ created: z.boolean(), pilot: PilotDetail });
 export const PilotLedger = z.object({ items: z.array(Pilot) });
+
+// ---- seeking pilots (第十一条(一)–(四))
+
+const SeekingRow = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  quarter: z.string(),
+  title: z.string(),
+  level: z.string(),
+  source: z.string(),
+  participantUnitIds: z.array(z.string()),
+  leaderId: z.string().nullable(),
+  progress: z.string(),
+  status: z.string(),
+  statusLabel: z.string(),
+  note: z.string().nullable(),
+  leadId: z.string().nullable(),
+  openedIn: z.string(),
+  closedIn: z.string().nullable(),
+  closedAt: instant.nullable(),
+  updatedAt: instant,
+});
+
+export const SeekingDetail = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    phase: z.string(),
+    phaseLabel: z.string(),
+    startedAt: instant,
+    leadsDueAt: instant,
+    leadsIssuedAt: instant.nullable(),
+    leads: z.array(z.object({ id: z.string(), title: z.string(), level: z.string(), source: z.string(), leadUnitId: z.string(), participantUnitIds: z.array(z.string()) })),
+    reports: z.array(z.object({ unitId: z.string(), month: z.number(), contacts: z.string(), learned: z.string(), requests: z.string(), by: z.string(), at: instant, late: z.boolean() })),
+    reportsDueAt: z.record(z.string(), instant),
+    bulletinDueAt: instant.nullable(),
+    bulletin: z.object({ text: z.string(), by: z.string(), at: instant }).nullable(),
+    closedAt: instant.nullable(),
+    /** The ledger rows this quarter carries (open ones passed on from earlier quarters included). */
+    rows: z.array(SeekingRow),
+    obligations: z.array(Obligation),
+    notices: z.record(z.string(), z.number()),
+  })
+  .openapi('PilotSeekingDetail');
+
+export const SeekingStarted = z.object({ started: z.boolean(), quarter: z.string(), workflowId: z.string(), pilotSeeking: SeekingDetail.optional() });
+export const SeekingList = z.object({ items: z.array(z.object({ id: z.string(), workflowId: z.string(), phase: z.string(), phaseLabel: z.string(), leadsIssuedAt: instant.nullable(), closedAt: instant.nullable() })) });
+export const SeekingLedger = z.object({ items: z.array(SeekingRow), nextCursor: z.string().nullable() }).openapi('PilotSeekingLedger');
+
+// ---- standing duties (第十五条(一)(二), 第十七条(二))
+
+const DutiesCell = z.object({ monday: z.string(), status: z.string(), pieces: z.number() });
+
+export const DutiesDetail = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    phase: z.string(),
+    phaseLabel: z.string(),
+    startedAt: instant,
+    media: z.array(z.object({ id: z.string(), name: z.string() })),
+    weeks: z.array(z.object({ monday: z.string(), dueAt: instant, chasedAt: instant.optional(), missed: z.array(z.string()) })),
+    pieces: z.array(z.object({ id: z.string(), mediumId: z.string(), title: z.string(), publishedOn: z.string(), week: z.string(), link: z.string().optional(), issue: z.string().optional(), by: z.string(), at: instant })),
+    /** 第十五条(一): per medium and begun week, whether the duty was met. */
+    table: z.array(z.object({ mediumId: z.string(), name: z.string(), met: z.number(), missed: z.number(), weeks: z.array(DutiesCell) })),
+    brochure: z.record(z.string(), z.unknown()),
+    training: z.record(z.string(), z.unknown()),
+    trainings: z.array(z.record(z.string(), z.unknown())),
+    closesAt: instant,
+    closedAt: instant.nullable(),
+    obligations: z.array(Obligation),
+    notices: z.record(z.string(), z.number()),
+  })
+  .openapi('DutiesDetail');
+
+export const DutiesStarted = z.object({ started: z.boolean(), year: z.number(), workflowId: z.string(), duties: DutiesDetail.optional() });
+export const DutiesList = z.object({ items: z.array(z.object({ id: z.string(), workflowId: z.string(), phase: z.string(), phaseLabel: z.string(), closedAt: instant.nullable() })) });

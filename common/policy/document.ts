@@ -1,14 +1,14 @@
 // Policy for workflow family 1, the superior-document lifecycle (第四条, 第五条).
 import { z } from 'zod';
-import { addDuration } from './duration';
-import { DurationSchema as DurationSpec } from './schema';
+import { RULE_CHECK_CALENDAR, deadlineAfter } from './calendar';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 export const DocumentPolicy = z
   .object({
     /** 第五条: the municipal supporting document is due within one month (of `deadlineAnchor`). */
-    assignmentDeadline: DurationSpec,
+    assignmentDeadline: DeadlineSpec,
     /** 第五条: three weeks after assignment without a first draft → 催办单. */
-    chaseAfter: DurationSpec,
+    chaseAfter: DeadlineSpec,
     /** Reminders this long before each deadline (draft due, issuance due). */
     remindBefore: z.array(DurationSpec).max(5),
     /** After the 责令书, how often the follow-up reminder goes out until the document is issued. */
@@ -25,17 +25,17 @@ export const DocumentPolicy = z
      */
     deadlineAnchor: z.enum(['SUPERIOR_ISSUANCE', 'RECEIPT']).default('SUPERIOR_ISSUANCE'),
     /** A PROVINCIAL document that arrives without a lead unit: the reform office names one within this time (then a 催办). */
-    leadAssignmentWithin: DurationSpec.default({ days: 2 }),
+    leadAssignmentWithin: DeadlineSpec.default({ days: 2 }),
     /** 第四条（二） "第一时间": the lead unit signs the 交办单 and opens the ledger within this time of its assignment. */
-    ledgerWithin: DurationSpec.default({ days: 3 }),
+    ledgerWithin: DeadlineSpec.default({ days: 3 }),
     /** 第五条（三） 印发到区县: each district acknowledges the municipal document within this time of its issuance. */
-    distributionAckWithin: DurationSpec.default({ days: 5 }),
+    distributionAckWithin: DeadlineSpec.default({ days: 5 }),
   })
   .strict()
   .refine(
     (p) => {
       const t0 = new Date('2026-01-31T00:00:00Z');
-      return addDuration(t0, p.chaseAfter) < addDuration(t0, p.assignmentDeadline);
+      return deadlineAfter(t0, p.chaseAfter, RULE_CHECK_CALENDAR).at < deadlineAfter(t0, p.assignmentDeadline, RULE_CHECK_CALENDAR).at;
     },
     { message: 'chaseAfter must come before assignmentDeadline', path: ['chaseAfter'] },
   );

@@ -57,9 +57,15 @@ export function describeDuration(d: DurationSpec): string {
   return parts.join('');
 }
 
-/** Formats an instant as a Shanghai date-time for officials, e.g. "2026年11月21日 13:30". */
+/**
+ * Formats an instant as a Shanghai date-time for officials, e.g. "2026年11月21日 13:30".
+ * A deadline at the end of a day (its last millisecond, common/policy/calendar.ts)
+ * reads "2027年1月4日 24:00", as officials write it, not 23:59 or the next day's 00:00.
+ */
 export function formatShanghai(at: Date | string): string {
-  const local = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS);
+  const t = new Date(at).getTime();
+  if ((t + SHANGHAI_OFFSET_MS + 1) % DAY_MS === 0) return `${formatShanghai(new Date(t - DAY_MS / 2)).split(' ')[0]} 24:00`;
+  const local = new Date(t + SHANGHAI_OFFSET_MS);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
 }

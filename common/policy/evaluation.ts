@@ -3,14 +3,14 @@
 // innovation experiences: "合二为一"). A district may adopt its own values
 // (第二十一条); nothing here is a constant in workflow code.
 import { z } from 'zod';
-import { DurationSchema as DurationSpec } from './schema';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 export const EvaluationPolicy = z
   .object({
     /** 第九条（一）: last year's major reform items chosen for evaluation (5). */
     majorItems: z.number().int().min(1).max(20),
     /** 第九条（二）（三）: the evaluator and the plan are due this long after the evaluation starts (1 March). */
-    planWithin: DurationSpec,
+    planWithin: DeadlineSpec,
     /** 第十四条（三）（3）: experiences each district chooses for the evaluators' visit (2)… */
     visitsChosen: z.number().int().min(0).max(10),
     /** …and experiences drawn at random among the rest (2). */
@@ -20,7 +20,7 @@ export const EvaluationPolicy = z
     /** 第十四条（三）（8）: an experience scored below this owes a rectification (回头抓). */
     rectifyBelow: z.number().min(0).max(1000),
     /** Rectifications and accountability (第九条（五）) are due this long after publication. */
-    followUpWithin: DurationSpec,
+    followUpWithin: DeadlineSpec,
     /** Reminders this long before each deadline. */
     remindBefore: z.array(DurationSpec).max(5),
     /** Traffic light: an obligation due within this window is yellow. */

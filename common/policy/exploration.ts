@@ -3,22 +3,22 @@
 // director's approval and the monthly tracking of the approved items. A
 // district may adopt its own values (第二十一条); nothing here is a constant in workflow code.
 import { z } from 'zod';
-import { DurationSchema as DurationSpec } from './schema';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 export const ExplorationPolicy = z
   .object({
     /** 第十二条(一): districts and departments submit their items this long after the January notice. */
-    submitWithin: DurationSpec,
+    submitWithin: DeadlineSpec,
     /** 第十二条(二): each special group's first review, signed by its leader, within this long of the call's close. */
-    groupReviewWithin: DurationSpec,
+    groupReviewWithin: DeadlineSpec,
     /** 第十二条(二): the reform office's review of what the groups passed. */
-    officeReviewWithin: DurationSpec,
+    officeReviewWithin: DeadlineSpec,
     /** 第十二条(二): the director's approval of the reviewed items. */
-    approvalWithin: DurationSpec,
+    approvalWithin: DeadlineSpec,
     /** 第十二条(三) 一月一汇总: each implementing unit reports its items' progress this often after approval. */
     reportEvery: DurationSpec,
     /** 第十二条(三) 一月一点评: the reform office comments on a month's reports this long after they were due. */
-    commentWithin: DurationSpec,
+    commentWithin: DeadlineSpec,
     /** Reminders this long before each deadline. */
     remindBefore: z.array(DurationSpec).max(5),
     /** After a missed deadline: chase at once, then every chaseEvery, at most maxChases times. */

@@ -9,6 +9,10 @@ import { ExplorationPolicy, defaultExplorationPolicy } from './exploration';
 import { MeetingPolicy, defaultMeetingPolicy } from './meeting';
 import { EvaluationPolicy, defaultEvaluationPolicy } from './evaluation';
 import { PilotPolicy, defaultPilotPolicy } from './pilot';
+import { PilotSeekingPolicy, defaultPilotSeekingPolicy } from './pilotSeeking';
+import { DutiesPolicy, defaultDutiesPolicy } from './duties';
+import { defaultCalendarPolicy } from './calendars';
+import { CalendarSchema } from './schema';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -27,6 +31,11 @@ export const Policy = z
     meeting: MeetingPolicy,
     evaluation: EvaluationPolicy,
     pilot: PilotPolicy,
+    pilotSeeking: PilotSeekingPolicy,
+    /** 第十五条(一)(二), 第十七条(二): the standing duties. */
+    duties: DutiesPolicy,
+    /** Deadlines as dates on the working-day calendar (./calendar.ts); the office publishes a new year as a new version. */
+    calendar: CalendarSchema,
   })
   .strict();
 export type Policy = z.infer<typeof Policy>;
@@ -43,6 +52,9 @@ export const defaultPolicy: Policy = {
   meeting: defaultMeetingPolicy,
   evaluation: defaultEvaluationPolicy,
   pilot: defaultPilotPolicy,
+  pilotSeeking: defaultPilotSeekingPolicy,
+  duties: defaultDutiesPolicy,
+  calendar: defaultCalendarPolicy,
 };
 
 export * from './duration';
@@ -54,3 +66,7 @@ export * from './exploration';
 export * from './meeting';
 export * from './evaluation';
 export * from './pilot';
+export * from './pilotSeeking';
+export * from './duties';
+export * from './calendar';
+export * from './calendars';

@@ -2,25 +2,25 @@
 // selection and each experience's rollout (第十四条). A district may
 // adopt its own values (第二十一条); nothing here is a constant in workflow code.
 import { z } from 'zod';
-import { addDuration } from './duration';
-import { DurationSchema as DurationSpec } from './schema';
+import { RULE_CHECK_CALENDAR, deadlineAfter } from './calendar';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 const count = (max: number) => z.number().int().min(1).max(max);
 
 export const InnovationSelectionPolicy = z
   .object({
     /** 第十四条: the call for candidates stays open this long. */
-    callWindow: DurationSpec,
+    callWindow: DeadlineSpec,
     /** Mutual voting among districts and special groups. */
-    mutualVoteWindow: DurationSpec,
+    mutualVoteWindow: DeadlineSpec,
     /** Second vote by districts and departments, together with the public vote. */
-    secondVoteWindow: DurationSpec,
+    secondVoteWindow: DeadlineSpec,
     /** Opinions of the city leaders in charge and the lead departments. */
-    opinionWindow: DurationSpec,
+    opinionWindow: DeadlineSpec,
     /** The director's review of the list before submitting it to the main city leaders. */
-    approvalWindow: DurationSpec,
+    approvalWindow: DeadlineSpec,
     /** 第十四条: the main city leaders' agreement to the submitted list (defaulted: versions stored before it existed). */
-    leadersWindow: DurationSpec.default({ weeks: 1 }),
+    leadersWindow: DeadlineSpec.default({ weeks: 1 }),
     /**
      * 第十四条: the 10 are chosen by combining the district/department vote with the public vote,
      * each counted as its share of the round's ballots and weighted; the chosen are then ordered
@@ -54,17 +54,17 @@ export type InnovationSelectionPolicy = z.infer<typeof InnovationSelectionPolicy
 export const InnovationRolloutPolicy = z
   .object({
     /** 第十四条: the lead department's 实施方案 within one week of the reform office's 实施意见. */
-    leadPlanWithin: DurationSpec,
+    leadPlanWithin: DeadlineSpec,
     /** 第十四条: the deployment meeting within two weeks of the approved 实施方案. */
-    meetingWithin: DurationSpec,
+    meetingWithin: DeadlineSpec,
     /** 第十四条: each district's 实施意见 and 实施方案 within one month. */
-    districtPlanWithin: DurationSpec,
+    districtPlanWithin: DeadlineSpec,
     /** Townships named by each district within this time, where township rollout applies. */
-    townshipWithin: DurationSpec,
+    townshipWithin: DeadlineSpec,
     /** 第十四条: at least 2–3 townships per district (the lower bound). */
     minTownships: z.number().int().min(1).max(20),
     /** A rectification plan is due this long after a problem is recorded (consolidation). */
-    rectificationWithin: DurationSpec,
+    rectificationWithin: DeadlineSpec,
     /** Tracking: a bulletin of every district's progress this often. */
     bulletinEvery: DurationSpec,
     /** Reminders before each deadline. */
@@ -91,7 +91,7 @@ export const InnovationRolloutPolicy = z
   .refine(
     (p) => {
       const t0 = new Date('2026-01-31T00:00:00Z');
-      return addDuration(t0, p.leadPlanWithin) <= addDuration(t0, p.districtPlanWithin);
+      return deadlineAfter(t0, p.leadPlanWithin, RULE_CHECK_CALENDAR).at <= deadlineAfter(t0, p.districtPlanWithin, RULE_CHECK_CALENDAR).at;
     },
     { message: 'leadPlanWithin must not exceed districtPlanWithin', path: ['leadPlanWithin'] },
   );

@@ -1,6 +1,6 @@
 // Policy of the meeting family (第三条 第一议题, 第四条(一) "第一时间"学习传达).
 import { z } from 'zod';
-import { DurationSchema as DurationSpec } from './schema';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 /** The unit kinds that hold the meetings 第三条(一)–(四) lists, so owe one after a superior meeting. */
 export const OwingUnitKind = z.enum(['LEADERSHIP', 'DISTRICT', 'SPECIAL_GROUP', 'DEPARTMENT']);
@@ -8,7 +8,7 @@ export const OwingUnitKind = z.enum(['LEADERSHIP', 'DISTRICT', 'SPECIAL_GROUP', 
 export const MeetingPolicy = z
   .object({
     /** 第四条(一): "第一时间" — each listed body holds its conveying meeting within this long of the registration. */
-    conveyWithin: DurationSpec,
+    conveyWithin: DeadlineSpec,
     /** Reminders this long before the deadline. */
     remindBefore: z.array(DurationSpec).max(5),
     /** After the deadline, how often the units still owing are chased (never silence). */

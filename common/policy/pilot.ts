@@ -4,20 +4,20 @@
 // The rules name the rhythm (monthly dispatch); the short deadlines below are
 // the office's own choices and may differ per scope (第二十一条).
 import { z } from 'zod';
-import { DurationSchema as DurationSpec } from './schema';
+import { DeadlineSchema as DeadlineSpec, DurationSchema as DurationSpec } from './schema';
 
 export const PilotPolicy = z
   .object({
     /** 第十一条（六）: each pilot's tasks are dispatched monthly, from its registration. */
     dispatchEvery: DurationSpec,
     /** After a dispatch the lead unit reports its progress within this; then a 催报单. */
-    progressDueAfter: DurationSpec,
+    progressDueAfter: DeadlineSpec,
     /** A reminder this long before the pilot's time limit (第十一条（五）). */
     remindBefore: DurationSpec,
     /** 第十一条（七）: the reform office accepts a completed pilot within this of the request. */
-    acceptanceDueAfter: DurationSpec,
+    acceptanceDueAfter: DeadlineSpec,
     /** 第十一条（七）, 第十三条: an accepted pilot or a mature experience is reported upward within this. */
-    upwardReportDueAfter: DurationSpec,
+    upwardReportDueAfter: DeadlineSpec,
     /** Traffic light: an obligation due within this window is yellow. */
     warningWindow: DurationSpec,
   })

@@ -8,7 +8,16 @@
  *  - an official of another district does not see that document;
  *  - the director reads the overdue board and the document's timeline, and the
  *    month's ranking with its charts;
- *  - a citizen votes on the mobile page, once.
+ *  - a citizen votes on the mobile page, once;
+ *  - the reform office names the lead unit of a document that arrived without
+ *    one, and a district signs for the issued municipal document;
+ *  - one step of each later family through its page alone: a district submits
+ *    an innovation item and its group's leader passes it (第十二条), the reform office registers a superior
+ *    meeting (第三条), the director fixes an evaluation's plan and a district
+ *    files its self-scores (第九条, 第十四条（三）), a lead unit reports a
+ *    pilot's progress on the pilot the reform office registered (第十一条), the
+ *    reform office starts a quarter of seeking pilots and issues its leads, and
+ *    a district files its monthly 对接 report (第十一条(一)(二)).
  * Every main page is screenshotted into test-artifacts/browser/, no page has
  * an input without a label, and no page reports a Content-Security-Policy
  * violation (the console and the API reference /api/docs under their CSPs).
@@ -27,7 +36,9 @@ import { tokenFor, uniqueDocNumber } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
+import { D1, planFrom, seedExperiences, uniqueEvaluationYear } from '../support/evaluation';
 import { CYCLE_YEARS, shanghaiYear } from '../support/testClock';
+import { nextQuarter, quarterOf } from '../../workflows/pilotSeeking/state';
 import { codeMails, nextLoginCode, nextSmsCode, smsCodes } from '../support/loginMail';
 
 jest.setTimeout(240_000);
@@ -113,6 +124,17 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await p.getByRole('button', { name: '登录' }).click();
     await p.locator('nav[aria-label="主菜单"]').waitFor();
   }
+
+  /** Fills a field of a step form by its label: text, or an option of a select (`pick`). */
+  async function fill(p: Page, label: string, text: string) {
+    await p.getByLabel(label, { exact: true }).fill(text);
+  }
+  async function pick(p: Page, label: string, ...options: Array<string | RegExp>) {
+    await p.getByRole('combobox', { name: label, exact: true }).click({ force: true });
+    for (const o of options) await p.locator('.el-select-dropdown__item:visible').getByText(o, { exact: typeof o === 'string' }).first().click();
+    await p.keyboard.press('Escape');
+  }
+  const post = (path: string, body: object) => request(app).post(`/api${path}`).set('Authorization', `Bearer ${admin}`).send(body);
 
   it('an official signs in with the mailed code, signs the 交办单, opens the ledger with two tasks and submits the draft — keyboard only', async () => {
     const { ctx, page: p } = await page();
@@ -218,8 +240,11 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await signIn(p, 'district-zichuan-director', '/todo');
     const listed = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/documents');
     await p.goto(`${base}/documents`);
-    expect((await listed).status()).toBe(200);
-    await p.locator('[data-testid=documents]').getByText('没有可查看的文件').waitFor();
+    // Its list holds what concerns it (documents issued to every district by the files running beside this one, perhaps), never this one.
+    const answer = await listed;
+    expect(answer.status()).toBe(200);
+    expect(((await answer.json()) as { items: { id: string }[] }).items.map((d) => d.id)).not.toContain(docId);
+    await p.locator('[data-testid=documents]').waitFor();
     expect(await p.locator('[data-testid=documents]').getByText(DOC_TITLE).count()).toBe(0);
     // Not even by its address (a forwarded e-mail link).
     await p.goto(`${base}/documents/${docId}`);
@@ -283,6 +308,8 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await p.locator('[data-testid=ranking-districts] tbody tr').first().waitFor();
     await expect(p.locator('[data-testid=ranking-districts] tbody tr').count()).resolves.toBe(11);
     await expect(p.locator('[role=img] canvas').count()).resolves.toBe(3);
+    // 第十条（二）: the lead department of the document above carries open tasks: ranked in its own table.
+    await p.locator('[data-testid=ranking-departments] tbody tr', { hasText: '市生态环境局' }).first().waitFor();
     await shot(p, '09-cycle-ranking');
     await p.getByRole('tab', { name: '督查' }).click();
     await shot(p, '10-cycle-inspections');
@@ -347,6 +374,321 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await p.getByRole('button', { name: /投票（已选/ }).tap();
     await p.getByRole('alert').getByText('每人每轮只能投一次').waitFor();
     expect(await deps.db.innovationBallot.count({ where: { selectionId: half, round: 'PUBLIC' } })).toBe(1);
+    await ctx.close();
+  });
+
+  it('the reform office names the lead unit of a provincial document that arrived without one; a district signs for the issued municipal document', async () => {
+    const { db } = harness.deps;
+    const title = '关于深化国资国企改革的实施意见（浏览器测试）';
+    const arrived = await post('/documents', { level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁发'), issuedAt: new Date().toISOString() });
+    expect(arrived.status).toBe(201);
+    const id: string = arrived.body.document.id;
+    await eventually(() => db.document.findUniqueOrThrow({ where: { id } }), (d) => d.state === 'AWAITING_LEAD');
+
+    // 第五条: the director picks the lead department on the document's page; the 交办单 goes out then.
+    const { ctx, page: p } = await page();
+    await signIn(p, 'ro-director', `/documents/${id}`);
+    await p.locator('[data-testid=document-state]', { hasText: '待确定牵头部门' }).waitFor();
+    expect(await p.locator('[data-testid=actions] h3').allInnerTexts()).toContain('确定牵头部门');
+    await pick(p, '牵头部门', '市国资委');
+    await p.getByRole('button', { name: '确定牵头部门并下发交办单' }).click();
+    await p.locator('[data-testid=document-state]', { hasText: '已交办' }).waitFor();
+    await shot(p, '15-document-lead');
+    const assigned = await db.document.findUniqueOrThrow({ where: { id } });
+    expect([assigned.state, assigned.leadUnitId]).toEqual(['ASSIGNED', 'dept-sasac']);
+    expect(await db.workflowEvent.findMany({ where: { workflowId: assigned.workflowId, step: 'assignLead' }, select: { actorId: true } })).toEqual([{ actorId: 'ro-director' }]);
+    await eventually(() => db.notice.count({ where: { subjectId: id, kind: 'ASSIGNMENT' } }), (n) => n === 1);
+    await ctx.close();
+
+    // Through the API to the issuance, to one district (印发到区县).
+    for (const [path, body] of [
+      ['acknowledge', {}],
+      ['ledger', { leadLeaderId: 'dept-sasac-leader', draftingUnitId: 'dept-sasac', timeline: [], tasks: [{ title: '制定国企改革实施细则', unitId: 'dept-sasac', ownerId: 'dept-sasac-drafter', dueAt: new Date(Date.now() + 90 * 86_400_000).toISOString() }] }],
+      ['draft', {}],
+      ['legal-review', { approved: true }],
+      ['executive-meeting', { approved: true }],
+      ['adoption', { approved: true }],
+      ['issuance', { municipalDocNumber: uniqueDocNumber('淄政发'), municipalTitle: '淄博市深化国资国企改革实施方案', districtIds: ['district-yiyuan'] }],
+    ] as const) {
+      expect([path, (await post(`/documents/${id}/${path}`, body)).status]).toEqual([path, 200]);
+    }
+
+    // The district finds the document in its list and signs for it there.
+    const district = await page();
+    const q = district.page;
+    await signIn(q, 'district-yiyuan-director', '/documents');
+    await q.locator('[data-testid=documents]').getByRole('link', { name: title }).click();
+    await q.waitForURL(new RegExp(`/documents/${id}$`));
+    await q.locator('[data-testid=actions] h3', { hasText: '区县签收市级配套文件：沂源县' }).waitFor();
+    await fill(q, '附言', '已组织学习');
+    await q.getByRole('button', { name: '签收市级配套文件' }).click();
+    await q.locator('[data-testid=actions]').getByText('当前没有需要您办理的环节').waitFor();
+    await shot(q, '16-document-distribution');
+    const events = await db.workflowEvent.findMany({ where: { workflowId: assigned.workflowId, step: 'acknowledgeDistribution' }, select: { actorId: true } });
+    expect(events).toEqual([{ actorId: 'district-yiyuan-director' }]);
+    expect(await db.obligation.findMany({ where: { workflowId: assigned.workflowId, key: { endsWith: ':distribution:district-yiyuan' } }, select: { status: true } })).toEqual([{ status: 'DONE' }]);
+    await district.ctx.close();
+  });
+
+  it('第十二条: a district submits an innovation item on the year’s page; its special group’s leader passes it', async () => {
+    const { db } = harness.deps;
+    // Next year's call (this year's is the exploration tests' own).
+    const year = String(shanghaiYear(Date.now()) + 1);
+    expect([200, 201]).toContain((await post('/exploration', { year })).status);
+    await eventually(() => db.explorationYear.findUnique({ where: { id: year } }), (y) => y?.phase === 'CALL');
+
+    const { ctx, page: p } = await page();
+    await signIn(p, 'district-wenchanghu-director', '/exploration');
+    await p.locator('[data-testid=exploration-years]').getByRole('link', { name: `${year}年度` }).waitFor();
+    await shot(p, '21-exploration-years');
+    await p.locator('[data-testid=exploration-years]').getByRole('link', { name: `${year}年度` }).click();
+    await p.locator('[data-testid=exploration-phase]', { hasText: '提报' }).waitFor();
+    const title = '景区综合执法体制改革（浏览器测试）';
+    await fill(p, '事项名称', title);
+    await pick(p, '事项类别', '亟需改革事项');
+    await fill(p, '事项简介（不少于10字）', '整合景区内多头执法力量，组建综合执法队伍');
+    await pick(p, '所属改革专项小组', '纪律检查体制改革专项小组');
+    await p.getByRole('button', { name: '提报探索创新改革事项' }).click();
+    // The item listed, or the refusal the page shows (said in the failure).
+    const shown = await Promise.race([
+      p.locator('[data-testid=exploration-items]').getByText(title).waitFor().then(() => 'listed'),
+      p.locator('.el-alert--error').first().waitFor().then(() => p.locator('.el-alert--error').first().innerText()),
+    ]);
+    expect(shown).toBe('listed');
+    await shot(p, '17-exploration');
+    const items = await db.explorationItem.findMany({ where: { year, unitId: 'district-wenchanghu' }, select: { itemId: true, title: true, kind: true, groupId: true } });
+    expect(items.map(({ itemId: _, ...i }) => i)).toEqual([{ title, kind: 'PROPOSAL', groupId: 'sg-discipline' }]);
+    await ctx.close();
+
+    // 第十二条(二): the call closes; the group's leader signs its first review, passing the item (none chosen to fail).
+    expect((await post(`/exploration/${year}/close`, { phase: 'CALL' })).status).toBe(200);
+    const leader = await page();
+    await signIn(leader.page, 'sg-discipline-leader', `/exploration/${year}`);
+    await leader.page.locator('[data-testid=exploration-phase]', { hasText: '专项小组初审' }).waitFor();
+    await leader.page.getByRole('button', { name: '专项小组初审（组长审核签字）' }).click();
+    await leader.page.locator('[data-testid=exploration-items] tr', { hasText: title }).getByText('通过').waitFor();
+    const reviewed = await db.explorationItem.findFirstOrThrow({ where: { year, itemId: items[0].itemId } });
+    expect(reviewed.groupReview).toMatchObject({ passed: true, by: 'sg-discipline-leader' });
+    await leader.ctx.close();
+  });
+
+  it('第三条: the reform office registers a superior leading-group meeting on the 第一议题 page', async () => {
+    const { db } = harness.deps;
+    // The latest superior meeting supersedes every older one, and other files register theirs weeks ago:
+    // this one, years old, supersedes none of theirs (a backlog entered late).
+    const heldAt = new Date(Date.now() - (3 * 366 + Math.floor(Math.random() * 300)) * 86_400_000);
+    const local = new Date(heldAt.getTime() + 8 * 3600_000).toISOString();
+    const title = `中央全面深化改革委员会会议（浏览器测试 ${local.slice(0, 10)}）`;
+
+    const { ctx, page: p } = await page();
+    await signIn(p, 'ro-director', '/meetings');
+    await pick(p, '会议层级', '中央全面深化改革委员会');
+    await fill(p, '会议名称', title);
+    await fill(p, '召开时间', `${local.slice(0, 10)} 15:00`);
+    await pick(p, '须传达学习的单位（不选则按政策规定的全部单位）', '高青县', '市大数据局');
+    await shot(p, '22-meetings-register');
+    await p.getByRole('button', { name: '登记上级深改领导小组会议' }).click();
+    await p.waitForURL(/\/meetings\/[^/]+$/);
+    await p.locator('[data-testid=owing]').getByText('市大数据局').waitFor();
+    await shot(p, '18-meeting');
+    const row = await db.superiorMeeting.findFirstOrThrow({ where: { title } });
+    expect([row.level, [...row.unitIds].sort(), row.heldAt.toISOString()]).toEqual(['CENTRAL', ['dept-bigdata', 'district-gaoqing'], new Date(`${local.slice(0, 10)}T15:00:00+08:00`).toISOString()]);
+    // Its workflow took it over; still the latest (this file alone), each listed body was told to convey it.
+    const state = (await eventually(() => db.superiorMeeting.findUniqueOrThrow({ where: { id: row.id } }), (m) => m.state !== 'REGISTERED')).state;
+    expect(['CONVEYING', 'SUPERSEDED']).toContain(state);
+    if (state === 'CONVEYING') await eventually(() => db.notice.count({ where: { subjectType: 'meeting', subjectId: row.id, kind: 'CONVEY' } }), (n) => n >= 1);
+    await ctx.close();
+  });
+
+  it('第九条, 第十四条（三）: the director fixes the evaluation plan, and a district files its self-scores and the experiences it chooses for the visit', async () => {
+    const { db } = harness.deps;
+    const year = uniqueEvaluationYear();
+    const experiences = await seedExperiences(db, year);
+    expect((await post('/evaluations', { year, seed: 'browser' })).status).toBe(201);
+
+    // 第九条（一）–（三）: five major items, the evaluator, indicators and the schedule, typed one per line.
+    const plan = planFrom(Date.now());
+    const shanghai = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const director = await page();
+    const d = director.page;
+    await signIn(d, 'ro-director', '/evaluations');
+    await d.locator('[data-testid=evaluations]').waitFor();
+    await shot(d, '23-evaluations');
+    await d.goto(`${base}/evaluations/${year}`);
+    await d.locator('[data-testid=evaluation-phase]', { hasText: '制定评估方案' }).waitFor();
+    const names: Record<string, string> = { 'dept-finance': '市财政局', 'dept-health': '市卫生健康委' };
+    await fill(d, '重大改革事项（每行一项：事项名称，层级（中央/省级/市级），牵头单位）', plan.items.map((i) => `${i.title}，省级，${names[i.leadUnitId]}`).join('\n'));
+    await fill(d, '第三方评估机构', plan.evaluator.name);
+    await fill(d, '评估指标（每行一项：指标名称，权重）', plan.indicators.map((i) => `${i.name}，${i.weight}`).join('\n'));
+    await fill(d, '评估内容和方法', plan.methods);
+    await fill(d, '排名办法', plan.ranking);
+    await fill(d, '自评和部门评分截止时间', shanghai(plan.scoresDueAt));
+    await fill(d, '评估报告截止时间', shanghai(plan.reportDueAt));
+    await d.getByRole('button', { name: '确定评估事项、第三方评估机构和评估方案' }).click();
+    await d.locator('[data-testid=evaluation-phase]', { hasText: '自评和部门评分' }).waitFor();
+    const { plan: planned } = (await db.evaluation.findUniqueOrThrow({ where: { year } })).body as unknown as { plan: typeof plan };
+    // To the minute: the form takes minutes, not seconds.
+    const minute = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000).toISOString();
+    expect({ ...planned, scoresDueAt: minute(planned.scoresDueAt), reportDueAt: minute(planned.reportDueAt) }).toEqual({
+      ...plan,
+      evaluator: { name: plan.evaluator.name },
+      scoresDueAt: minute(plan.scoresDueAt),
+      reportDueAt: minute(plan.reportDueAt),
+    });
+    await director.ctx.close();
+
+    const { ctx, page: p } = await page();
+    await signIn(p, `${D1}-deputy`, `/evaluations/${year}`);
+    await p.locator('[data-testid=evaluation-phase]', { hasText: '自评和部门评分' }).waitFor();
+    for (const [i, e] of experiences.entries()) {
+      await fill(p, e.title, String(80 + i));
+      await p.keyboard.press('Tab');
+    }
+    await pick(p, '自选供实地评估的经验', experiences[0].title, experiences[3].title);
+    await p.getByRole('button', { name: '报送自评分数并自选实地评估经验' }).click();
+    await p.getByText(/已自评：张店区/).waitFor();
+    await shot(p, '19-evaluation');
+    const row = await db.evaluation.findUniqueOrThrow({ where: { year } });
+    const mine = (row.body as { selfScores: Array<{ unitId: string; scores: Record<string, number>; chosen: string[]; submittedBy: string }> }).selfScores;
+    expect(mine).toEqual([
+      expect.objectContaining({
+        unitId: D1,
+        scores: Object.fromEntries(experiences.map((e, i) => [e.id, 80 + i])),
+        chosen: [experiences[0].id, experiences[3].id],
+        submittedBy: `${D1}-deputy`,
+      }),
+    ]);
+    await ctx.close();
+  });
+
+  it('第十一条: the reform office registers a pilot with its ledger; the lead unit reports its progress on its page', async () => {
+    const { db } = harness.deps;
+    const reference = uniqueDocNumber('鲁改办函');
+    const title = '公共数据授权运营改革试点（浏览器测试）';
+    const due = new Date(Date.now() + 365 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+
+    // 第十一条（五）: the pilot's ledger — lead unit, its leader, goals, time limit, use of the results.
+    const office = await page();
+    const o = office.page;
+    await signIn(o, 'ro-director', '/pilots');
+    await pick(o, '办理事项', '登记争取到的改革试点（建立试点台账）');
+    await fill(o, '批复文号', reference);
+    await fill(o, '试点名称', title);
+    await pick(o, '牵头单位', '市大数据局');
+    await pick(o, '牵头领导', /市大数据局分管领导/);
+    await fill(o, '试点目标', '建成公共数据授权运营平台');
+    await fill(o, '完成时限', `${due} 17:00`);
+    await fill(o, '成果运用', '形成可复制经验，报省推广');
+    await shot(o, '24-pilots-register');
+    await o.getByRole('button', { name: '登记争取到的改革试点（建立试点台账）' }).click();
+    await o.waitForURL(/\/pilots\/[^/]+$/);
+    // The registration answers once the workflow has recorded the pilot running.
+    await o.locator('[data-testid=pilot-state]', { hasText: '试点推进中' }).waitFor();
+    const pilot = await db.pilot.findUniqueOrThrow({ where: { reference } });
+    expect([pilot.origin, pilot.level, pilot.leadUnitId, pilot.leaderId, pilot.dueAt?.toISOString()]).toEqual([
+      'WON',
+      'PROVINCIAL',
+      'dept-bigdata',
+      'dept-bigdata-leader',
+      new Date(`${due}T17:00:00+08:00`).toISOString(),
+    ]);
+    const { id, workflowId } = pilot;
+    await office.ctx.close();
+
+    const { ctx, page: p } = await page();
+    await signIn(p, 'dept-bigdata-liaison', '/pilots');
+    await p.locator('[data-testid=pilots]').getByRole('link', { name: title }).click();
+    await p.locator('[data-testid=pilot-state]', { hasText: '试点推进中' }).waitFor();
+    await pick(p, '办理事项', '报送试点进展（一月一调度）');
+    await fill(p, '本月进展', '完成首批数据目录编制');
+    await p.getByRole('button', { name: '报送试点进展（一月一调度）' }).click();
+    await p.getByText('报送试点进展（一月一调度）：已办理').waitFor();
+    await shot(p, '20-pilot');
+    const events = await db.workflowEvent.findMany({ where: { workflowId, step: 'reportProgress' }, select: { actorId: true, data: true } });
+    expect(events).toEqual([{ actorId: 'dept-bigdata-liaison', data: expect.objectContaining({ note: '完成首批数据目录编制' }) }]);
+    expect((await db.pilot.findUniqueOrThrow({ where: { id } })).state).toBe('RUNNING');
+    await ctx.close();
+  });
+
+  it('第十一条(一)(二): the reform office starts a quarter and issues its leads on the page; a district files its monthly 对接 report', async () => {
+    const { db } = harness.deps;
+    // The next quarter: the integration test walks the current and the previous one on the same server.
+    const quarter = nextQuarter(quarterOf(Date.now()));
+    const office = await page();
+    const o = office.page;
+    // The office's deputy director (an administrator): the director signs in for five other walks, the most codes one official gets in 15 minutes.
+    await signIn(o, 'ro-deputy', '/pilot-seeking');
+    await pick(o, '办理事项', '启动季度争取试点工作');
+    await fill(o, '季度（如 2027-Q1，不填为本季度）', quarter);
+    await o.getByRole('button', { name: '启动季度争取试点工作' }).click();
+    await o.waitForURL(new RegExp(`/pilot-seeking/${quarter}$`));
+    await o.locator('[data-testid=pilot-seeking-phase]', { hasText: '对接争取中' }).waitFor();
+    // 第十一条(二): one lead per line — its name, level, source, lead unit and participants, units by name.
+    await pick(o, '办理事项', '交办本季度试点线索');
+    await fill(o, '试点线索（每行一条）', '医保支付方式改革试点｜中央｜国家医保局｜市卫生健康委｜张店区、市财政局');
+    await shot(o, '25-pilot-seeking-leads');
+    await o.getByRole('button', { name: '交办本季度试点线索' }).click();
+    await o.getByText('交办本季度试点线索：已办理').waitFor();
+    const row = await db.pilotSeekingQuarter.findUniqueOrThrow({ where: { id: quarter } });
+    expect(row.leads).toEqual([{ id: 'L-1', title: '医保支付方式改革试点', level: 'CENTRAL', source: '国家医保局', leadUnitId: 'dept-health', participantUnitIds: ['district-zhangdian', 'dept-finance'] }]);
+    await office.ctx.close();
+
+    // 第十一条(一): the district's report of the quarter's first month.
+    const { ctx, page: p } = await page();
+    await signIn(p, 'district-zhangdian-deputy', '/pilot-seeking');
+    await p.locator('[data-testid=pilot-seeking-quarters]').getByRole('link', { name: quarter }).click();
+    await p.locator('[data-testid=pilot-seeking-leads]').getByText('医保支付方式改革试点').waitFor();
+    await pick(p, '办理事项', '报送对接争取情况');
+    await fill(p, '对接的国家部委、省直部门', '省医保局');
+    await fill(p, '了解到的新政策、新试点', '按病种分值付费扩面');
+    await fill(p, '提出的争取事项', '申请纳入扩面城市');
+    await shot(p, '26-pilot-seeking-report');
+    await p.getByRole('button', { name: '报送对接争取情况' }).click();
+    await p.getByText('报送对接争取情况：已办理').waitFor();
+    const events = await db.workflowEvent.findMany({ where: { workflowId: row.workflowId, step: 'reportContact' }, select: { actorId: true, data: true } });
+    expect(events).toEqual([{ actorId: 'district-zhangdian-deputy', data: expect.objectContaining({ month: 1, late: false }) }]);
+    await ctx.close();
+  });
+
+  it('第十九条（三）: a department’s leader in charge, its 站长, finds the platforms’ 站长 and issues a token to an official of the department', async () => {
+    const { ctx, page: p } = await page();
+    await signIn(p, 'dept-housing-leader', '/site-masters');
+    const row = p.locator('[data-testid=site-masters] tr', { hasText: '市住房城乡建设局' });
+    await row.getByText('分管领导', { exact: true }).waitFor();
+    const me = await harness.deps.db.official.findUniqueOrThrow({ where: { id: 'dept-housing-leader' } });
+    await row.getByText(me.name, { exact: false }).first().waitFor();
+    await pick(p, '人员', /起草人/);
+    await fill(p, '令牌用途', '住建业务系统对接');
+    await shot(p, '27-site-masters');
+    await p.getByRole('button', { name: '签发令牌' }).click();
+    await p.locator('[data-testid=issued-token]').waitFor();
+    expect(await harness.deps.db.apiToken.count({ where: { officialId: 'dept-housing-drafter', label: '住建业务系统对接' } })).toBe(1);
+    await ctx.close();
+  });
+
+  it('第十五条(一), 第十七条(二): the reform office starts the year of standing duties on the page, sees the media × weeks table and records a training', async () => {
+    const { db } = harness.deps;
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    const { ctx, page: o } = await page();
+    await signIn(o, 'ro-deputy', '/duties');
+    // Not given a year: the current one (already running when another walk started it: the page opens it all the same).
+    await pick(o, '办理事项', '启动年度常态化工作');
+    await o.getByRole('button', { name: '启动年度常态化工作' }).click();
+    await o.waitForURL(new RegExp(`/duties/${year}$`));
+    await o.locator('[data-testid=duties-phase]', { hasText: '进行中' }).waitFor();
+    await o.locator('[data-testid=duties-table]').getByText('淄博日报').waitFor();
+    // 第十七条(二) 定期组织专题培训: units by name.
+    const title = `改革业务培训（浏览器${Date.now()}）`;
+    await pick(o, '办理事项', '登记专题培训（定期培训）');
+    await fill(o, '培训名称', title);
+    await fill(o, '培训日期（YYYY-MM-DD）', new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    await fill(o, '参训单位（用“、”分隔）', '张店区、市财政局');
+    await shot(o, '28-duties');
+    await o.getByRole('button', { name: '登记专题培训（定期培训）' }).click();
+    await o.getByText('登记专题培训（定期培训）：已办理').waitFor();
+    await o.locator('[data-testid=duties-trainings]').getByText(title).waitFor();
+    const row = await db.dutiesYear.findUniqueOrThrow({ where: { id: String(year) } });
+    expect((row.trainings as Array<{ title: string; participantUnitIds: string[] }>).find((t) => t.title === title)?.participantUnitIds).toEqual(['district-zhangdian', 'dept-finance']);
     await ctx.close();
   });
 

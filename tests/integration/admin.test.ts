@@ -356,7 +356,7 @@ describe('admin API (dev server)', () => {
     expect(reported).toMatchObject({ title: `${deputy.name}（张店区）报送月度调度情况`, rule: '第六条（一）', detail: 'district-zhangdian' });
     expect(reported.data?.request).toMatchObject({ status: 200, method: 'POST' });
     const refused = events.find((e) => e.kind === 'request' && e.title.includes('HTTP 403'))!;
-    expect(refused.title).toBe('请求被拒绝（HTTP 403）：区县或专项小组报送月度调度情况（一月一调度）');
+    expect(refused.title).toBe('请求被拒绝（HTTP 403）：区县、专项小组或承担改革任务的部门报送月度调度情况（一月一调度）');
     expect(refused.detail).toBe('原因：只能报送本单位的调度情况');
     const dispatch = events.find((e) => e.kind === 'notice' && e.data?.noticeKind === 'DISPATCH')!;
     expect(dispatch.title).toMatch(/^发出【一月一调度】/);

@@ -67,9 +67,9 @@ describe('console routes (dev server)', () => {
     const notice = todo.notices.find((n) => n.subject.id === docId)!;
     expect(notice).toMatchObject({ kind: 'ASSIGNMENT', kindLabel: '交办单', rule: '第五条', light: 'GREEN', link: `/documents/${docId}`, subject: { title } });
     const mine = todo.obligations.filter((o) => o.subject.id === docId);
-    // The ledger is due "第一时间" (第四条（二）: within the warning window, so yellow at once), then the draft and the document.
+    // The ledger is due "第一时间" (第四条（二）: by the end of the third day, just beyond the warning window), then the draft and the document.
     expect(mine.map((o) => [o.title, o.light])).toEqual([
-      ['签收交办单并建立台账', 'YELLOW'],
+      ['签收交办单并建立台账', 'GREEN'],
       ['报送上会文件初稿', 'GREEN'],
       ['出台市级配套文件并印发到区县', 'GREEN'],
     ]);
@@ -98,7 +98,7 @@ describe('console routes (dev server)', () => {
 
     const row = (await list('dept-agriculture-liaison')).items.find((d) => d.id === docId)!;
     // The light of its most urgent obligation: the ledger, due "第一时间".
-    expect(row).toMatchObject({ leadUnitName: '市农业农村局', state: 'ASSIGNED', stateLabel: '已交办', light: 'YELLOW', overdue: false });
+    expect(row).toMatchObject({ leadUnitName: '市农业农村局', state: 'ASSIGNED', stateLabel: '已交办', light: 'GREEN', overdue: false });
     expect(await ids('ro-director', '?leadUnit=dept-agriculture&state=ASSIGNED')).toContain(docId);
     expect(await ids('ro-director', '?state=COMPLETED')).not.toContain(docId);
     expect(await ids('ro-director', `?q=${encodeURIComponent('集体经营性')}`)).toContain(docId);
@@ -144,6 +144,49 @@ describe('console routes (dev server)', () => {
     const refused = await request(app).post(`/api/documents/${docId}/acknowledge`).set(as('dept-agriculture-liaison')).send({});
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('不能签收');
+  });
+
+  it('offers the reform office the lead department of a document that arrived without one, and each district its acknowledgement of the issued document', async () => {
+    const arrived = await request(app)
+      .post('/api/documents')
+      .set(as('ro-director'))
+      .send({ level: 'PROVINCIAL', title: '关于深化自然资源资产产权制度改革的实施意见', docNumber: uniqueDocNumber('鲁自然资发'), issuedAt: new Date().toISOString() });
+    expect(arrived.status).toBe(201);
+    const id: string = arrived.body.document.id;
+    await eventually(() => deps.db.document.findUniqueOrThrow({ where: { id } }), (d) => d.state === 'AWAITING_LEAD');
+    const offered = async (who: string) => {
+      const res = await request(app).get(`/api/documents/${id}/actions`).set(as(who));
+      expect(res.status).toBe(200);
+      return shaped(c.DocumentActions, res.body).actions.map((a) => [a.form, a.districtId ?? null]);
+    };
+    const step = (path: string, body: object) => request(app).post(`/api/documents/${id}/${path}`).set(as('ro-director')).send(body);
+    // 第五条: nobody leads it yet; the reform office names the lead department (a 交办单 cannot be signed before).
+    expect(await offered('ro-director')).toEqual([['lead', null], ['exemption', null], ['manual-chase', null], ['reassign', null]]);
+    expect((await step('lead', { leadUnitId: 'dept-resources' })).status).toBe(200);
+    expect((await offered('ro-director'))[0]).toEqual(['acknowledge', null]);
+
+    for (const [path, body] of [
+      ['acknowledge', {}],
+      ['ledger', { leadLeaderId: 'dept-resources-leader', draftingUnitId: 'dept-resources', timeline: [], tasks: [{ title: '清查自然资源资产', unitId: 'dept-resources', ownerId: 'dept-resources-drafter', dueAt: '2027-03-31' }] }],
+      ['draft', {}],
+      ['legal-review', { approved: true }],
+      ['executive-meeting', { approved: true }],
+      ['adoption', { approved: true }],
+      ['issuance', { municipalDocNumber: uniqueDocNumber('淄政发'), municipalTitle: '淄博市自然资源资产产权制度改革实施方案', districtIds: ['district-gaoqing', 'district-huantai'] }],
+    ] as const) {
+      expect([path, (await step(path, body)).status]).toEqual([path, 200]);
+    }
+    // 印发到区县: each district lists the document and signs for its own copy; the reform office may sign for either.
+    const listed = shaped(c.DocumentList, (await request(app).get('/api/documents').set(as('district-gaoqing-director'))).body);
+    expect(listed.items.map((d) => d.id)).toContain(id);
+    expect(await offered('district-gaoqing-director')).toEqual([['distribution-ack', 'district-gaoqing']]);
+    expect((await offered('ro-director')).filter(([form]) => form === 'distribution-ack')).toEqual([
+      ['distribution-ack', 'district-gaoqing'],
+      ['distribution-ack', 'district-huantai'],
+    ]);
+    const signed = await request(app).post(`/api/documents/${id}/distribution/acknowledge`).set(as('district-gaoqing-director')).send({ districtId: 'district-gaoqing' });
+    expect(signed.status).toBe(200);
+    expect(await offered('district-gaoqing-director')).toEqual([]);
   });
 
   it('answers in the documented shapes: detail, timeline, overdue board, audit, policies, selections, organisation', async () => {

@@ -47,7 +47,7 @@ describe('六个一 cycle (dev server)', () => {
     // A month's cycle legitimately takes one step per unit in a burst (19 reports, 19 scores): this test drives
     // more than the default per-workflow flood limit within a minute, so the limit is raised here.
     app = createApp({ db: deps.db, client, rateLimits: { perWorkflow: 1000 } });
-    const people = ['ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', 'district-boshan-t1-head', 'city-mayor', ...[...DISTRICTS, ...GROUPS].map(reporter)];
+    const people = ['dept-propaganda-head', 'ro-director', 'ro-inspector', 'ro-supervisor', 'district-zhangdian-head', 'district-boshan-director', 'district-zichuan-director', 'sg-economy-liaison', 'district-boshan-t1-head', 'city-mayor', 'district-zhangdian-director', 'district-zhangdian-deputy', 'dept-ndrc-head', 'dept-ndrc-liaison', 'dept-finance-liaison', ...[...DISTRICTS, ...GROUPS].map(reporter)];
     for (const who of people) tokens[who] = await tokenFor(deps.db, who);
   });
 
@@ -155,7 +155,8 @@ describe('六个一 cycle (dev server)', () => {
     started.push(cycleWorkflowId(month));
     expect(start.status).toBe(201);
     expect(start.body.cycle.seed).toBe('api-test');
-    expect(start.body.cycle.targetUnitIds).toHaveLength(19);
+    // (第十条（二）: departments with open reform tasks join too; other test files' documents may leave some in the run's database.)
+    expect(start.body.cycle.targetUnitIds.filter((id: string) => !id.startsWith('dept-'))).toHaveLength(19);
     expect((await request(app).post('/api/cycles').set(auth('ro-director')).send({ month })).status).toBe(200);
 
     // 一月一调度: the dispatch e-mail lists the unit's roadmap task.
@@ -173,15 +174,41 @@ describe('六个一 cycle (dev server)', () => {
     }
 
     // 一月一督查: a "1+1+n" team; only inspectors record it; both parties sign, each for itself.
-    const inspection = { unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc', 'dept-finance'], issues: [{ title: '改革台账未按月更新' }, { title: '镇办改革任务推进不平衡' }] };
+    // 第八条: every item names its content area; 第十条（三）: the grassroots opinions heard.
+    const inspection = {
+      unitId: 'district-boshan',
+      teamName: '第一督查组',
+      leaderId: 'ro-supervisor',
+      reformOfficeIds: ['ro-inspector'],
+      specialGroupId: 'sg-economy',
+      departmentIds: ['dept-ndrc', 'dept-finance'],
+      issues: [
+        { title: '改革台账未按月更新', area: 'BASIC_WORK' },
+        { title: '镇办改革任务推进不平衡', area: 'DOCUMENTS' },
+      ],
+      opinions: [{ unit: '博山区域城镇某村', text: '建议把改革任务分解到村' }],
+    };
     expect((await request(app).post(`${base}/inspections`).set(auth('district-boshan-director')).send(inspection)).status).toBe(403);
     // The "n" of "1+1+n" are departments (第十条（一）): a district among them is bad input, its place named; nothing is
     // recorded (the inspection created next is the month's first).
     const notDepartment = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ ...inspection, departmentIds: ['dept-ndrc', 'district-zichuan'] });
     expect(notDepartment.status).toBe(400);
     expect(notDepartment.body.error.details).toEqual([{ path: ['departmentIds', 1], message: 'district-zichuan is not a department' }]);
+    // An item without its content area, or with one not of 第八条's five, is bad input, its place named.
+    const noArea = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ ...inspection, issues: [{ title: '改革台账未按月更新' }] });
+    expect(noArea.status).toBe(400);
+    expect(noArea.body.error.details.map((d: { path: unknown[] }) => d.path)).toEqual([['issues', 0, 'area']]);
+    const badArea = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ ...inspection, issues: [inspection.issues[0], { title: '其他问题', area: '其他' }] });
+    expect(badArea.status).toBe(400);
+    expect(badArea.body.error.details[0]).toMatchObject({ path: ['issues', 1, 'area'] });
+    expect(badArea.body.error.details[0].message).toContain('第八条');
+    const noText = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ ...inspection, opinions: [{ unit: '某村' }] });
+    expect(noText.status).toBe(400);
+    expect(noText.body.error.details[0]).toMatchObject({ path: ['opinions', 0, 'text'] });
     const created = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send(inspection);
     expect(created.status).toBe(201);
+    expect(created.body.inspection.id).toBe(`${month}:insp-1`); // the refusals above recorded nothing
+    expect(created.body.inspection.opinions).toEqual(inspection.opinions);
     const inspectionId = created.body.inspection.id as string;
     const sign = (who: string, party: string) => request(app).post(`${base}/inspections/${encodeURIComponent(inspectionId)}/sign`).set(auth(who)).send({ party });
     expect((await sign('district-zichuan-director', 'UNIT')).status).toBe(403);
@@ -195,6 +222,43 @@ describe('六个一 cycle (dev server)', () => {
     const isIssueList = (x: { subject: string }) => x.subject.startsWith(`【问题清单】${year}年6月`);
     const issueMail = await eventually(() => mailTo('district-boshan-director@zibo.example.cn'), (ms) => ms.some(isIssueList));
     expect(issueMail.find(isIssueList)?.text).toContain('改革台账未按月更新');
+
+    // 第六条（四）(3): the reform office arranges an on-site promotion meeting in an advanced district ("适时": no timer).
+    const promotion = { heldAt: `${year}-06-18T09:30:00+08:00`, districtId: 'district-zhangdian', shown: '企业开办“一件事”改革现场', attendeeUnitIds: ['district-boshan', 'district-yiyuan', 'dept-ndrc'] };
+    const promote = (who: string, body: object) => request(app).post(`${base}/promotion-meetings`).set(auth(who)).send(body);
+    expect((await promote('district-zhangdian-deputy', promotion)).status).toBe(403);
+    const noShown = await promote('ro-director', { ...promotion, shown: undefined });
+    expect(noShown.status).toBe(400);
+    expect(noShown.body.error.details.map((d: { path: unknown[] }) => d.path)).toEqual([['shown']]);
+    const unknownUnit = await promote('ro-director', { ...promotion, attendeeUnitIds: ['district-nowhere'] });
+    expect(unknownUnit.status).toBe(400);
+    expect(unknownUnit.body.error.details).toEqual([{ path: ['unitId'], message: 'unknown unit' }]);
+    const notDistrict = await promote('ro-director', { ...promotion, districtId: 'sg-economy' });
+    expect(notDistrict.status).toBe(409);
+    expect(notDistrict.body.error.message).toContain('不是本月督导的区县');
+    expect((await promote('ro-director', { ...promotion, heldAt: `${year}-07-02T09:30:00+08:00` })).status).toBe(409);
+    expect((await request(app).get(base).set(auth('ro-director'))).body.promotionMeetings).toEqual([]);
+    const promoted = await promote('ro-director', promotion);
+    expect(promoted.status).toBe(201);
+    expect(promoted.body.meeting).toMatchObject({ districtId: 'district-zhangdian', attendeeUnitIds: promotion.attendeeUnitIds, recordedBy: 'ro-director' });
+    const isPromotion = (x: { subject: string }) => x.subject.startsWith(`【现场推进会】${year}年6月在张店区`);
+    const invited = await eventually(() => mailTo('district-yiyuan-head@zibo.example.cn'), (ms) => ms.some(isPromotion));
+    expect(invited.find(isPromotion)?.text).toContain('企业开办“一件事”改革现场');
+    const withMeeting = await request(app).get(base).set(auth('district-zhangdian-deputy'));
+    expect(withMeeting.body.promotionMeetings).toEqual([expect.objectContaining({ id: promoted.body.meeting.id, districtId: 'district-zhangdian', shown: promotion.shown })]);
+
+    // 第六条（五）(3): a highlight recommended upward, recorded by the propaganda department or the reform office.
+    const upward = { unitIds: ['district-zhangdian'], highlight: '企业开办“一件事”改革经验', channel: '改革信息专报', recipient: '省委改革办', sentAt: `${year}-06-10T10:00:00+08:00` };
+    const recommend = (who: string, body: object) => request(app).post(`${base}/upward-recommendations`).set(auth(who)).send(body);
+    expect((await recommend('district-zhangdian-deputy', upward)).status).toBe(403);
+    const noRecipient = await recommend('ro-director', { ...upward, recipient: ' ' });
+    expect(noRecipient.status).toBe(400);
+    expect(noRecipient.body.error.details.map((d: { path: unknown[] }) => d.path)).toEqual([['recipient']]);
+    expect((await recommend('ro-director', { ...upward, unitIds: ['sg-economy'] })).status).toBe(409);
+    const recommended = await recommend('dept-propaganda-head', upward);
+    expect(recommended.status).toBe(201);
+    expect(recommended.body.recommendation).toMatchObject({ unitIds: ['district-zhangdian'], recipient: '省委改革办', recordedBy: 'dept-propaganda-head' });
+    expect((await request(app).get(base).set(auth('district-zhangdian-deputy'))).body.upwardRecommendations).toHaveLength(1);
 
     // 一月一排名: inspector scores; an override needs an administrator and a reason.
     for (const u of [...DISTRICTS, ...GROUPS]) {
@@ -244,7 +308,10 @@ describe('六个一 cycle (dev server)', () => {
     expect(briefing.headers['content-type']).toMatch(/text\/html/);
     expect(briefing.text).toContain('督导情况通报');
     expect(briefing.text).toContain('典型发言');
-    expect(briefing.text).toContain('改革台账未按月更新');
+    expect(briefing.text).toContain('博山区：【基础业务开展情况】改革台账未按月更新');
+    expect(briefing.text).toContain('督查内容覆盖情况');
+    expect(briefing.text).toContain('听取博山区域城镇某村意见：建议把改革任务分解到村');
+    expect(briefing.text).toContain('现场观摩：企业开办“一件事”改革现场');
     const isMeeting = (x: { subject: string }) => x.subject.includes(`${year}年6月改革督导情况通报会`);
     const meeting = await eventually(() => mailTo('dept-ndrc-leader@zibo.example.cn'), (ms) => ms.some(isMeeting));
     expect(meeting.find(isMeeting)?.text).toContain('张店区');
@@ -274,7 +341,7 @@ describe('六个一 cycle (dev server)', () => {
     expect((await file('ro-inspector', 'district-wenchanghu')).status).toBe(409);
 
     // Rows: scores with explanations, the signed inspection, the audit of every change.
-    expect(await deps.db.cycleScore.count({ where: { cycleId: month } })).toBe(19);
+    expect(await deps.db.cycleScore.count({ where: { cycleId: month, unitKind: { not: 'DEPARTMENT' } } })).toBe(19);
     expect(await deps.db.cycleReport.count({ where: { cycleId: month } })).toBe(18);
     expect(await deps.db.obligation.count({ where: { workflowId: cycleWorkflowId(month), status: 'OPEN' } })).toBe(0);
     const audit = await deps.db.auditLog.findMany({ where: { path: `${base}/scores`, status: 201 } });
@@ -325,5 +392,98 @@ describe('六个一 cycle (dev server)', () => {
     expect(timeline.status).toBe(200);
     expect(JSON.stringify(timeline.body)).toContain('问题清单签字确认');
     expect(JSON.stringify(timeline.body)).toContain('会诊报告');
+    expect(JSON.stringify(timeline.body)).toContain('安排现场推进会');
+    expect(JSON.stringify(timeline.body)).toContain('向上推介改革工作亮点');
+  });
+
+  it('第十条（二） departments carrying reform tasks, 第十条（一） mutual inspection through the API: 403, 400, 409, then the department ranking and the mutual inspection in the briefing', async () => {
+    const year = shanghaiYear(Date.now()) + CYCLE_YEARS.integration;
+    const month = `${year}-08`;
+    const base = `/api/cycles/${month}`;
+    // 市发展改革委 leads a superior document with an open obligation; 市财政局 holds an open ledger task.
+    const at = new Date(`${year}-08-10T00:00:00+08:00`);
+    const doc = await deps.db.document.create({
+      data: { docNumber: `鲁改发〔${month}〕API号`, level: 'PROVINCIAL', title: '部门牵头测试文件', issuedAt: at, receivedAt: at, workflowId: `test-doc-api-${month}`, state: 'ASSIGNED', leadUnitId: 'dept-ndrc', policyVersion: 'test' },
+    });
+    await deps.db.obligation.create({ data: { key: `test-api:${month}:ndrc`, workflowId: 'test-api-dept', family: 'document', subjectId: doc.id, title: '牵头交办上级文件', rule: '第五条', unitId: 'dept-ndrc', dueAt: at, status: 'OPEN' } });
+    await deps.db.ledgerTask.create({ data: { id: `test-api-${month}-1`, documentId: doc.id, title: '制定财政支持办法', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: at, status: 'OPEN' } });
+    try {
+      const start = await request(app).post('/api/cycles').set(auth('ro-director')).send({ month, seed: 'api-dept' });
+      started.push(cycleWorkflowId(month));
+      expect(start.status).toBe(201);
+      expect(start.body.cycle.targetUnitIds).toEqual(expect.arrayContaining(['dept-ndrc', 'dept-finance']));
+      expect(start.body.cycle.targetUnitIds).not.toContain('dept-gov-office'); // no open task (no test file gives it one)
+
+      // A department reports in the dispatch like a district.
+      const reported = await request(app).post(`${base}/reports`).set(auth('dept-finance-liaison')).send({ summary: '财政支持办法起草中', items: [] });
+      expect(reported.status).toBe(200);
+      expect(reported.body.report).toMatchObject({ unitId: 'dept-finance', onTime: true });
+
+      // The reform office inspects 市发展改革委; its head and the team leader sign.
+      const deptInspection = await request(app).post(`${base}/inspections`).set(auth('ro-inspector')).send({ unitId: 'dept-ndrc', teamName: '第二督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], issues: [{ title: '牵头文件交办滞后', area: 'DOCUMENTS' }] });
+      expect(deptInspection.status).toBe(201);
+      const signDept = (who: string, party: string) => request(app).post(`${base}/inspections/${encodeURIComponent(deptInspection.body.inspection.id)}/sign`).set(auth(who)).send({ party });
+      expect((await signDept('dept-ndrc-head', 'UNIT')).status).toBe(200);
+      expect((await signDept('ro-supervisor', 'LEADER')).status).toBe(200);
+
+      // 第十条（一）: 博山区's reform office inspects 张店区.
+      const mutual = { unitId: 'district-zhangdian', peerUnitId: 'district-boshan', teamName: '博山区互督组', leaderId: 'district-boshan-director', issues: [{ title: '改革台账更新不及时', area: 'BASIC_WORK' }] };
+      const post = (who: string, body: object) => request(app).post(`${base}/inspections`).set(auth(who)).send(body);
+      // 403: a department's liaison, a district head (not its reform office), a reform-office inspector for a peer.
+      expect((await post('dept-ndrc-liaison', { ...mutual, unitId: 'dept-finance', peerUnitId: 'dept-ndrc', leaderId: 'dept-ndrc-liaison' })).status).toBe(403);
+      expect((await post('district-zhangdian-head', mutual)).status).toBe(403);
+      expect((await post('ro-inspector', mutual)).status).toBe(403);
+      // 400: the leader is not of the peer unit; a top-down inspection without reform-office members.
+      const badLeader = await post('district-boshan-director', { ...mutual, leaderId: 'ro-supervisor' });
+      expect(badLeader.status).toBe(400);
+      expect(badLeader.body.error.details).toEqual([{ path: ['leaderId'], message: 'ro-supervisor is not of district-boshan' }]);
+      const noMembers = await post('ro-inspector', { ...mutual, peerUnitId: undefined, leaderId: 'ro-supervisor' });
+      expect(noMembers.status).toBe(400);
+      expect(noMembers.body.error.details.map((d: { path: unknown[] }) => d.path)).toEqual([['reformOfficeIds']]);
+      // 409 with the reason: 张店区 inspecting itself; 淄川区 recording 博山区's inspection.
+      const self = await post('district-zhangdian-director', { ...mutual, peerUnitId: 'district-zhangdian', leaderId: 'district-zhangdian-director' });
+      expect(self.status).toBe(409);
+      expect(self.body.error.message).toContain('互督互查不能由被督查单位自己开展：张店区不能督查本单位');
+      const notPeer = await post('district-zichuan-director', mutual);
+      expect(notPeer.status).toBe(409);
+      expect(notPeer.body.error.message).toContain('只有博山区可以登记本单位开展的互督互查');
+      const created = await post('district-boshan-director', mutual);
+      expect(created.status).toBe(201);
+      expect(created.body.inspection).toMatchObject({ unitId: 'district-zhangdian', peerUnitId: 'district-boshan', reformOfficeIds: [] });
+      expect(created.body.inspection.id).toBe(`${month}:insp-2`); // the refusals recorded nothing
+      const sign = (who: string, party: string) => request(app).post(`${base}/inspections/${encodeURIComponent(created.body.inspection.id)}/sign`).set(auth(who)).send({ party });
+      expect((await sign('district-zhangdian-deputy', 'UNIT')).status).toBe(200);
+      expect((await sign('district-boshan-director', 'LEADER')).status).toBe(200);
+      // The inspecting peer reads its list in the month's detail.
+      const detail = await eventually(() => request(app).get(base).set(auth('district-boshan-director')), (r) => r.body.inspections?.length === 2);
+      expect(detail.body.inspections.find((i: { id: string }) => i.id === created.body.inspection.id)).toMatchObject({ peerUnitId: 'district-boshan', issues: mutual.issues });
+
+      // The ranking: the departments in their own table; a district's indicator refused for a department.
+      expect((await request(app).post(`${base}/scores`).set(auth('ro-inspector')).send({ unitId: 'dept-ndrc', indicatorCode: 'INSPECTION', value: 30 })).status).toBe(409);
+      const closed = await request(app).post(`${base}/close`).set(auth('ro-director')).send({});
+      expect(closed.status).toBe(200);
+      const departments = closed.body.departments as Array<{ unitId: string; rank: number; items: Array<{ code: string; value: number }> }>;
+      expect(departments.map((u) => u.unitId)).toEqual(expect.arrayContaining(['dept-ndrc', 'dept-finance']));
+      expect(departments.find((u) => u.unitId === 'dept-ndrc')!.items.find((i) => i.code === 'DEPT_ISSUES')!.value).toBe(14);
+      expect(departments.find((u) => u.unitId === 'dept-finance')!.rank).toBeLessThan(departments.find((u) => u.unitId === 'dept-ndrc')!.rank);
+      expect(closed.body.districts.some((u: { unitId: string }) => u.unitId.startsWith('dept-'))).toBe(false);
+      expect(closed.body.departmentTieRule).toContain('牵头文件按期办理');
+      const ranking = await request(app).get(`${base}/ranking`).set(auth('dept-ndrc-head'));
+      expect(ranking.body.departments).toEqual(closed.body.departments);
+      const briefing = await request(app).get(`${base}/briefing`).set(auth('dept-ndrc-head'));
+      expect(briefing.text).toContain('（三）承担改革任务的市直部门');
+      expect(briefing.text).toContain('博山区督查张店区（博山区互督组，问题清单已双方签字，1项问题）');
+      // Finish the month.
+      const { diagnoses } = (await request(app).get(base).set(auth('ro-director'))).body as { diagnoses: Array<{ unitId: string }> };
+      expect(diagnoses.some((d) => d.unitId.startsWith('dept-'))).toBe(false); // 一月一会诊 is the last district's
+      for (const d of diagnoses) {
+        expect((await request(app).post(`${base}/diagnoses/${d.unitId}/report`).set(auth('ro-inspector')).send({ report: '落后原因：改革统筹不够。改进措施：每周调度。' })).status).toBe(200);
+      }
+      expect((await client.workflow.getHandle(cycleWorkflowId(month)).result()).phase).toBe('DONE');
+    } finally {
+      await deps.db.ledgerTask.deleteMany({ where: { documentId: doc.id } });
+      await deps.db.document.delete({ where: { id: doc.id } });
+      await deps.db.obligation.deleteMany({ where: { workflowId: 'test-api-dept' } });
+    }
   });
 });

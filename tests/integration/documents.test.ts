@@ -12,7 +12,8 @@ import { importDocuments, readDocumentRows } from '../../scripts/import-document
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
-import { addDuration, defaultPolicy } from '../../common/policy';
+import { defaultPolicy } from '../../common/policy';
+import { dueAfter } from '../support/testClock';
 import { eventually } from '../support/eventually';
 import { listMail, waitForMail } from '../support/mailbox';
 
@@ -78,9 +79,9 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     const detail = await request(app).get(`/api/documents/${id}`).set(as('dept-health-liaison'));
     expect(detail.status).toBe(200);
     expect(detail.body.notices.map((n: { kind: string }) => n.kind)).toEqual(['ASSIGNMENT']);
-    // The ledger is due "第一时间" (policy: within the warning window, so yellow at once), the draft and the document later.
+    // The ledger is due "第一时间" (policy: by the end of the third day, just beyond the warning window), the draft and the document later.
     expect(detail.body.obligations.map((o: { name?: string; key: string; light: string }) => [o.key.split(':').pop(), o.light])).toEqual([
-      ['ledger', 'YELLOW'],
+      ['ledger', 'GREEN'],
       ['draft', 'GREEN'],
       ['issuance', 'GREEN'],
     ]);
@@ -191,7 +192,7 @@ describe('documents API (dev server, PostgreSQL, SMTP sink)', () => {
     // The month counts from the provincial document's issuance and the 交办单 says so.
     const assignment = await waitForMail((m) => m.subject.startsWith('【交办单】') && m.subject.includes(docNumber) && m.to.includes('dept-health-liaison@zibo.example.cn'));
     expect(assignment.text).toContain('自省级改革文件印发之时');
-    expect(named.body.dueAt).toBe(addDuration(new Date(issuedAt), defaultPolicy.document.assignmentDeadline).toISOString());
+    expect(named.body.dueAt).toBe(dueAfter(issuedAt, defaultPolicy.document.assignmentDeadline).toISOString());
     expect((await step('lead', 'ro-director', { leadUnitId: 'dept-finance' })).status).toBe(409);
 
     // 第四条（二）: an empty ledger is refused.

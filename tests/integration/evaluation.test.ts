@@ -11,7 +11,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { evaluationWorkflowId } from '../../common/ids';
-import { EVALUATION_SCHEDULE_ID, scheduleOptions } from '../../worker/schedules';
+import { EVALUATION_SCHEDULE_ID } from '../../worker/schedules';
+import { createScheduleUnderTest, deleteScheduleUnderTest } from '../support/schedules';
 import { tokenFor, type TestDeps } from '../support/deps';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { D1, D2, departmentScores, planFrom, seedExperiences, selfScores, uniqueEvaluationYear } from '../support/evaluation';
@@ -39,15 +40,13 @@ describe('annual evaluation (dev server)', () => {
   afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
-    await client.schedule.getHandle(EVALUATION_SCHEDULE_ID).delete().catch(() => undefined);
+    await deleteScheduleUnderTest(client, EVALUATION_SCHEDULE_ID);
     await harness?.close();
   });
 
   it('the March schedule fires at 00:00 on 1 March, Asia/Shanghai', async () => {
-    // What the worker creates as it starts (ensureSchedules), this schedule alone: other files test theirs at the same time.
-    await client.schedule.getHandle(EVALUATION_SCHEDULE_ID).delete().catch(() => undefined);
-    await client.schedule.create(scheduleOptions(EVALUATION_SCHEDULE_ID));
-    const d = await client.schedule.getHandle(EVALUATION_SCHEDULE_ID).describe();
+    // What the worker creates as it starts (ensureSchedules), under an id of its own (tests/support/schedules.ts).
+    const d = await (await createScheduleUnderTest(client, EVALUATION_SCHEDULE_ID)).describe();
     expect(d.spec.timezone).toBe('Asia/Shanghai');
     expect(d.info.nextActionTimes.length).toBeGreaterThan(0);
     for (const t of d.info.nextActionTimes) {

@@ -4,7 +4,8 @@
  * year is walked through the HTTP API as its officials would — a district and
  * a department submit, the call is closed, each special group's leader signs
  * its review, the reform office reviews, the director approves (the bulletin
- * goes out), the units report their first month and the office comments.
+ * goes out), the units report their first month and the office comments,
+ * then adds an item and withdraws one (第十二条(三)).
  * Refusals: 400 (body), 403 (wrong unit or role), 409 (impossible step).
  */
 import type { Client } from '@temporalio/client';
@@ -12,7 +13,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { explorationWorkflowId } from '../../common/ids';
-import { EXPLORATION_SCHEDULE_ID, scheduleOptions } from '../../worker/schedules';
+import { EXPLORATION_SCHEDULE_ID } from '../../worker/schedules';
+import { createScheduleUnderTest, deleteScheduleUnderTest } from '../support/schedules';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
@@ -43,16 +45,14 @@ describe('innovation items (第十二条, dev server)', () => {
   afterEach(() => expectRecordsMatch(harness.deps.db, harness.client, harness.touchedWorkflows()));
 
   afterAll(async () => {
-    await client.schedule.getHandle(EXPLORATION_SCHEDULE_ID).delete().catch(() => undefined);
+    await deleteScheduleUnderTest(client, EXPLORATION_SCHEDULE_ID);
     if (year) await client.workflow.getHandle(explorationWorkflowId(year)).terminate('test done').catch(() => undefined);
     await harness?.close();
   });
 
   it('the schedule fires at 09:00 on 5 January (Asia/Shanghai); trigger() starts the year once', async () => {
-    // What the worker creates as it starts (ensureSchedules), this schedule alone: other files test theirs at the same time.
-    await client.schedule.getHandle(EXPLORATION_SCHEDULE_ID).delete().catch(() => undefined);
-    await client.schedule.create(scheduleOptions(EXPLORATION_SCHEDULE_ID));
-    const handle = client.schedule.getHandle(EXPLORATION_SCHEDULE_ID);
+    // What the worker creates as it starts (ensureSchedules), under an id of its own (tests/support/schedules.ts).
+    const handle = await createScheduleUnderTest(client, EXPLORATION_SCHEDULE_ID);
     const d = await handle.describe();
     expect(d.spec.timezone).toBe('Asia/Shanghai');
     for (const t of d.info.nextActionTimes) {
@@ -142,5 +142,27 @@ describe('innovation items (第十二条, dev server)', () => {
     const detail = (await request(app).get(y).set(auth('district-zhangdian-deputy'))).body;
     expect(detail.items.find((i: { itemId: string }) => i.itemId === ids['district-zhangdian']).approval).toMatchObject({ passed: true, comment: '补充村居覆盖率目标' });
     expect(detail.rounds[0].comment.text).toContain('进展较快');
+    expect(detail.items.find((i: { itemId: string }) => i.itemId === ids['district-zhangdian']).tracked).toBe(true);
+
+    // 第十二条(三) 调整补充完善: the office adds an item for the department (reports owed from round 2) and withdraws the district's.
+    const addition = { unitId: 'dept-health', title: '医保结算跨区直报（调整补充）', summary: '在张店区、淄川区先行打通医保结算跨区直报。', kind: 'PROPOSAL', groupId: 'sg-society', reason: '根据上级部署补充' };
+    const bad = await request(app).post(`${y}/added-items`).set(auth('ro-deputy')).send({ ...addition, reason: '', kind: 'OTHER' });
+    expect([bad.status, bad.body.error.details.map((d: { path: string[] }) => d.path[0]).sort()]).toEqual([400, ['kind', 'reason']]);
+    expect((await request(app).post(`${y}/added-items`).set(auth('district-zhangdian-deputy')).send(addition)).status).toBe(403);
+    expect((await request(app).post(`${y}/added-items`).set(auth('ro-deputy')).send({ ...addition, unitId: 'sg-economy' })).status).toBe(409);
+    expect((await request(app).post(`${y}/withdrawals`).set(auth('ro-deputy')).send({ itemIds: [], reason: '调整' })).status).toBe(400);
+    expect((await request(app).post(`${y}/withdrawals`).set(auth('ro-deputy')).send({ itemIds: [ids['dept-health']], reason: '调整' })).status).toBe(409);
+    expect(await deps.db.explorationItem.count({ where: { year } })).toBe(2); // the refusals changed nothing
+    const added = await request(app).post(`${y}/added-items`).set(auth('ro-deputy')).send(addition);
+    expect(added.status).toBe(201);
+    const newItem = added.body.items.find((i: { title: string }) => i.title === addition.title);
+    expect([newItem.unitId, newItem.added.round, newItem.approval.passed, newItem.tracked]).toEqual(['dept-health', 2, true, false]);
+    const withdrawn = await request(app).post(`${y}/withdrawals`).set(auth('ro-deputy')).send({ itemIds: [ids['district-zhangdian']], reason: '已在全区推开，转为常态化工作' });
+    expect(withdrawn.status).toBe(200);
+    // Reported for round 1 already: owed no more from round 2.
+    expect(withdrawn.body.items.find((i: { itemId: string }) => i.itemId === ids['district-zhangdian']).withdrawn).toMatchObject({ round: 2, reason: '已在全区推开，转为常态化工作' });
+    expect((await request(app).post(`${y}/withdrawals`).set(auth('ro-deputy')).send({ itemIds: [ids['district-zhangdian']], reason: '再撤' })).status).toBe(409);
+    await eventually(() => mailTo('dept-health-liaison@zibo.example.cn'), (ms) => ms.some((m) => ofYear(m.subject, '【调整】') && m.text.includes('补充，自第2次月度汇总起报送进展')), 15_000);
+    await eventually(() => mailTo('district-zhangdian-deputy@zibo.example.cn'), (ms) => ms.some((m) => ofYear(m.subject, '【调整】') && m.text.includes('撤销，自第2次月度汇总起不再报送进展')), 15_000);
   });
 });

@@ -16,7 +16,8 @@ import { defaultPolicy } from '../../common/policy';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import { rolloutWorkflowId, selectionWorkflowId } from '../../workflows/innovation/ids';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
-import { scheduleOptions, SELECTION_SCHEDULE_ID } from '../../worker/schedules';
+import { SELECTION_SCHEDULE_ID } from '../../worker/schedules';
+import { createScheduleUnderTest } from '../support/schedules';
 import { rolloutInput, settle } from '../support/scenarios';
 import { mailTo } from '../support/mailbox';
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
@@ -332,11 +333,9 @@ describe('innovation API (dev server)', () => {
   });
 
   it('the half-yearly schedule starts the selection at 00:00 on 1 January and 1 July, Asia/Shanghai (第十四条)', async () => {
-    // What the worker creates as it starts (ensureSchedules); not triggered here: the half year it would start
-    // is today's (the starter itself: tests/workflows/innovation.test.ts).
-    const handle = client.schedule.getHandle(SELECTION_SCHEDULE_ID);
-    await handle.delete().catch(() => undefined);
-    await client.schedule.create(scheduleOptions(SELECTION_SCHEDULE_ID, TASK_QUEUE));
+    // What the worker creates as it starts (ensureSchedules), under an id of its own (tests/support/schedules.ts);
+    // not triggered here: the half year it would start is today's (the starter itself: tests/workflows/innovation.test.ts).
+    const handle = await createScheduleUnderTest(client, SELECTION_SCHEDULE_ID);
     try {
       const d = await handle.describe();
       expect(d.spec.timezone).toBe('Asia/Shanghai');

@@ -64,6 +64,8 @@ describe('pilots API (dev server, PostgreSQL, SMTP sink)', () => {
     const res = await post('/pilots', 'ro-director', won(reference));
     expect(res.status).toBe(201);
     const { id, workflowId } = res.body.pilot;
+    // The answer waits for the workflow to record the registration: the pilot is running, its ledger obligation open.
+    expect([res.body.pilot.state, res.body.pilot.obligations.map((o: { key: string }) => o.key.slice(workflowId.length + 1))]).toEqual(['RUNNING', ['completion']]);
     const again = await post('/pilots', 'ro-director', won(reference, { title: '重复登记' }));
     expect([again.status, again.body.created, again.body.pilot.id]).toEqual([200, false, id]);
     const mail = await waitForMail((m) => m.subject === '【试点立项】医保支付方式改革试点' && m.to.includes('dept-health-liaison@zibo.example.cn') && m.text.includes('按病种分值付费全覆盖'));

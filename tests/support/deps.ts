@@ -16,8 +16,9 @@ export interface TestDeps {
   close(): Promise<void>;
 }
 
-export function testDeps(): TestDeps {
-  const url = process.env.DATABASE_URL;
+/** The run's database and SMTP sink; `databaseUrl`: a database of the caller's own instead (tests/support/isolatedDatabase.ts). */
+export function testDeps(databaseUrl?: string): TestDeps {
+  const url = databaseUrl ?? process.env.DATABASE_URL;
   const smtp = process.env.SMTP_URL;
   if (!url || !smtp) throw new Error('DATABASE_URL and SMTP_URL are set by jest globalSetup');
   const db = createDb(url, 10);

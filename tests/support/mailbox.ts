@@ -36,7 +36,7 @@ export async function clearMail(): Promise<void> {
  * Polls until a message matching `pred` arrives; returns it. Throws after
  * `timeoutMs` listing what did arrive, to make failures readable.
  */
-export async function waitForMail(pred: (m: SinkMessage) => boolean, timeoutMs = 15_000): Promise<SinkMessage> {
+export async function waitForMail(pred: (m: SinkMessage) => boolean, timeoutMs = 60_000): Promise<SinkMessage> {
   const deadline = Date.now() + timeoutMs;
   let seen: SinkMessage[];
   for (;;) {

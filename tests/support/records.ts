@@ -23,6 +23,10 @@ import { meetingStateQuery, type MeetingView } from '../../workflows/meeting/mes
 import { meetingObligations } from '../../workflows/meeting/obligations';
 import { pilotQuery, type PilotView } from '../../workflows/pilot/messages';
 import { pilotObligations } from '../../workflows/pilot/obligations';
+import { seekingQuery, type SeekingView } from '../../workflows/pilotSeeking/messages';
+import { seekingObligations } from '../../workflows/pilotSeeking/obligations';
+import { dutiesQuery, type DutiesView } from '../../workflows/standingDuties/messages';
+import { dutiesObligations } from '../../workflows/standingDuties/obligations';
 import { verdictOf } from '../../workflows/innovation/state';
 import { eventually } from './eventually';
 
@@ -97,22 +101,29 @@ const CHECKS: Record<string, Check> = {
     const v = await client.workflow.getHandle(workflowId).query<CycleView>(cycleStateQuery);
     const row = await db.cycle.findUnique({ where: { workflowId } });
     if (!row) return ['no Cycle row'];
-    const [reports, inspections, diagnoses, entries] = await Promise.all([
+    const [reports, inspections, diagnoses, entries, meetings, upward] = await Promise.all([
       db.cycleReport.findMany({ where: { cycleId: row.id } }),
       db.cycleInspection.findMany({ where: { cycleId: row.id } }),
       db.cycleDiagnosis.findMany({ where: { cycleId: row.id } }),
       db.cycleScoreEntry.count({ where: { cycleId: row.id } }),
+      db.cyclePromotionMeeting.findMany({ where: { cycleId: row.id } }),
+      db.cycleUpwardRecommendation.count({ where: { cycleId: row.id } }),
     ]);
     const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
     const byId = <T,>(xs: T[], key: (x: T) => string, val: (x: T) => unknown) => Object.fromEntries(xs.map((x) => [key(x), val(x)] as const).sort(([a], [b]) => a.localeCompare(b)));
     return [
       ...differ('phase', row.phase, v.phase),
+      ...differ('quarter', row.quarter, v.quarter),
       ...differ('revision', row.revision, v.revision),
       ...differ('ranked', !!row.rankedAt, !!v.ranking),
       ...differ('reports', byId(reports, (r) => r.unitId, (r) => [r.summary, r.onTime]), byId(v.reports, (r) => r.unitId, (r) => [r.summary, r.onTime])),
       ...differ('inspections', byId(inspections, (i) => i.id, (i) => [at(i.unitSignedAt), at(i.leaderSignedAt)]), byId(v.inspections, (i) => i.id, (i) => [at(i.unitSignedAt), at(i.leaderSignedAt)])),
       ...differ('diagnoses', byId(diagnoses, (d) => d.unitId, (d) => at(d.filedAt)), byId(v.diagnoses, (d) => d.unitId, (d) => at(d.filedAt))),
       ...differ('score entries', entries, v.entries.length),
+      ...differ('promotion meetings', byId(meetings, (x) => x.id, (x) => [x.districtId, at(x.heldAt)]), byId(v.promotionMeetings ?? [], (x) => x.id, (x) => [x.districtId, at(x.heldAt)])),
+      ...differ('upward recommendations', upward, (v.upwardRecommendations ?? []).length),
+      ...differ('inspection peers', byId(inspections, (i) => i.id, (i) => i.peerUnitId), byId(v.inspections, (i) => i.id, (i) => i.peerUnitId ?? null)),
+      ...differ('inspection opinions', byId(inspections, (i) => i.id, (i) => (i.opinions as unknown[]).length), byId(v.inspections, (i) => i.id, (i) => (i.opinions ?? []).length)),
       ...(await obligationsDiffer(db, workflowId, cycleObligations({ ...v, fired: [], seq: 0 }, workflowId, v.month, v.quarter))),
     ];
   },
@@ -219,6 +230,47 @@ const CHECKS: Record<string, Check> = {
       ...differ('plan', [row.goals, at(row.dueAt)], [v.plan?.goals ?? null, at(v.plan?.dueAt)]),
       ...differ('upward report', [at(row.reportedAt), row.reportedTo], [at(v.reportedAt), v.reportedTo ?? []]),
       ...(await obligationsDiffer(db, workflowId, pilotObligations({ ...v, fired: [] }, workflowId, v.leadUnitId))),
+    ];
+  },
+
+  async 'pilot-seeking'(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<SeekingView>(seekingQuery);
+    const row = await db.pilotSeekingQuarter.findUnique({ where: { workflowId } });
+    if (!row) return ['no PilotSeekingQuarter row'];
+    const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
+    // A row a later quarter took over is that quarter's to record.
+    const stored = await db.pilotSeekingRow.findMany({ where: { id: { in: v.rows.map((r) => r.id) } } });
+    const mine = stored.filter((r) => r.workflowId === workflowId);
+    const rows = (rs: Array<{ id: string; status: string; progress: string; leaderId?: string | null; closedIn?: string | null }>) => rs.map((r) => [r.id, r.status, r.progress, r.leaderId ?? null, r.closedIn ?? null]).sort();
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      ...differ('leads issued', [at(row.leadsIssuedAt), (row.leads as unknown[]).length], [at(v.leadsIssuedAt), v.leads.length]),
+      ...differ('reports', (row.reports as Array<{ unitId: string; month: number }>).map((r) => `${r.month}:${r.unitId}`).sort(), v.reports.map((r) => `${r.month}:${r.unitId}`).sort()),
+      ...differ('bulletin', [at(row.bulletinDueAt), at(row.closedAt)], [at(v.bulletinDueAt), at(v.closedAt)]),
+      ...differ('rows', rows(mine), rows(v.rows.filter((r) => mine.some((x) => x.id === r.id)))),
+      ...differ('rows recorded', stored.length, v.rows.length),
+      ...(await obligationsDiffer(db, workflowId, seekingObligations({ ...v, fired: [], seq: 0 }, v.quarter, workflowId))),
+    ];
+  },
+
+  async duties(db, client, workflowId) {
+    const v = await client.workflow.getHandle(workflowId).query<DutiesView>(dutiesQuery);
+    const row = await db.dutiesYear.findUnique({ where: { workflowId } });
+    if (!row) return ['no DutiesYear row'];
+    const at = (x?: string | Date | null) => (x ? new Date(x).toISOString() : null);
+    const b = row.brochure as { distribution?: { at: string } };
+    const t = row.training as { held?: { at: string } };
+    return [
+      ...differ('phase', row.phase, v.phase),
+      ...differ('revision', row.revision, v.revision),
+      // PostgreSQL's jsonb orders keys its own way: compare field by field.
+      ...differ('weeks', (row.weeks as unknown as typeof v.weeks).map((w) => [w.monday, w.dueAt, w.chasedAt ?? null, w.missed.join()]), v.weeks.map((w) => [w.monday, w.dueAt, w.chasedAt ?? null, w.missed.join()])),
+      ...differ('pieces', (row.pieces as Array<{ id: string }>).map((x) => x.id), v.pieces.map((x) => x.id)),
+      ...differ('brochure', at(b.distribution?.at), at(v.brochure.distribution?.at)),
+      ...differ('training', at(t.held?.at), at(v.training.held?.at)),
+      ...differ('closed', at(row.closedAt), at(v.closedAt)),
+      ...(await obligationsDiffer(db, workflowId, dutiesObligations({ ...v, fired: [], seq: 0 }, workflowId))),
     ];
   },
 };

@@ -10,9 +10,16 @@
  * date proof (scripts/test-dates.sh) runs the same suites in other months.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defaultPolicy } from '../../common/policy';
+import { deadlineAfter, type CalendarPolicy, type DeadlineSpec } from '../../common/policy/calendar';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const POINT = /^(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/** A deadline as the workflows compute it (a date on the calendar, common/policy/calendar.ts), plus `extraMs`. */
+export function dueAfter(from: Date | string, d: DeadlineSpec, extraMs = 0, cal: CalendarPolicy = defaultPolicy.calendar): Date {
+  return new Date(Date.parse(deadlineAfter(from, d, cal).at) + extraMs);
+}
 
 export const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 

@@ -109,12 +109,12 @@ export interface TimeSkippingHarness {
 
 /**
  * A time-skipping environment with a worker of the real activities on it (the
- * run's PostgreSQL database and SMTP sink): what every time-skipping test file
- * and the replay-corpus recorder start with.
+ * run's PostgreSQL database, or `databaseUrl`, and the SMTP sink): what every
+ * time-skipping test file and the replay-corpus recorder start with.
  */
-export async function startTimeSkippingWorker(): Promise<TimeSkippingHarness> {
+export async function startTimeSkippingWorker({ databaseUrl }: { databaseUrl?: string } = {}): Promise<TimeSkippingHarness> {
   const env = await createTimeSkippingEnv();
-  const deps = testDeps();
+  const deps = testDeps(databaseUrl);
   const worker = await testWorker(env.nativeConnection, deps);
   const running = worker.run();
   return {

@@ -4,7 +4,7 @@
  * the time limit's reminder and overdue notice, the obligations and the policy.
  */
 import { renderPilotNotice } from '../../activities/pilotTexts';
-import { addDuration, addRepeated, defaultPolicy, formatShanghai, Policy, subtractDuration } from '../../common/policy';
+import { addRepeated, deadlineAfter, defaultPolicy, formatShanghai, Policy, subtractDuration } from '../../common/policy';
 import { pilotDuties } from '../../workflows/pilot/duties';
 import type { PilotCarried } from '../../workflows/pilot/messages';
 import { pilotObligations } from '../../workflows/pilot/obligations';
@@ -57,32 +57,32 @@ describe('pilot state machine', () => {
 
 describe('pilot duties', () => {
   it('第十一条（六）: the k-th dispatch falls k months after registration, on the same day where the month has it', () => {
-    const first = pilotDuties(running(), p).find((d) => d.key === 'dispatch-1')!;
+    const first = pilotDuties(running(), p, defaultPolicy.calendar).find((d) => d.key === 'dispatch-1')!;
     expect(new Date(first.at).toISOString()).toBe('2026-04-30T02:00:00.000Z'); // 30 April: April has no 31st
-    const third = pilotDuties(running({ dispatches: [{ at: '', dueAt: '' }, { at: '', dueAt: '' }] }), p).find((d) => d.key === 'dispatch-3')!;
+    const third = pilotDuties(running({ dispatches: [{ at: '', dueAt: '' }, { at: '', dueAt: '' }] }), p, defaultPolicy.calendar).find((d) => d.key === 'dispatch-3')!;
     expect(new Date(third.at).toISOString()).toBe('2026-06-30T02:00:00.000Z');
-    expect(third.dispatch).toEqual({ at: addRepeated(new Date(START), p.dispatchEvery, 3).toISOString(), dueAt: addDuration(addRepeated(new Date(START), p.dispatchEvery, 3), p.progressDueAfter).toISOString() });
+    expect(third.dispatch).toEqual({ at: addRepeated(new Date(START), p.dispatchEvery, 3).toISOString(), dueAt: deadlineAfter(addRepeated(new Date(START), p.dispatchEvery, 3), p.progressDueAfter, defaultPolicy.calendar).at });
     expect(third.notice.explanation.offset).toBe('每1个月（第3次调度）');
   });
 
   it('an unanswered dispatch is chased once at its due date; an answered one is not', () => {
     const dispatch = { at: '2026-04-30T02:00:00.000Z', dueAt: '2026-05-10T02:00:00.000Z' };
-    const chase = pilotDuties(running({ dispatches: [dispatch] }), p).find((d) => d.key === 'progress-chase-1')!;
+    const chase = pilotDuties(running({ dispatches: [dispatch] }), p, defaultPolicy.calendar).find((d) => d.key === 'progress-chase-1')!;
     expect(new Date(chase.at).toISOString()).toBe(dispatch.dueAt);
     expect(chase.notice.kind).toBe('PROGRESS_CHASE');
     const answered = running({ dispatches: [dispatch], progress: [{ dispatch: 1, at: '2026-05-02T00:00:00.000Z', note: '进展' }] });
-    expect(pilotDuties(answered, p).map((d) => d.key)).not.toContain('progress-chase-1');
+    expect(pilotDuties(answered, p, defaultPolicy.calendar).map((d) => d.key)).not.toContain('progress-chase-1');
   });
 
   it('第十一条（五）: a reminder before the time limit and an overdue notice at it, keyed by the limit (a revised plan is reminded again)', () => {
-    const keys = pilotDuties(running(), p).map((d) => [d.key, new Date(d.at).toISOString()]);
+    const keys = pilotDuties(running(), p, defaultPolicy.calendar).map((d) => [d.key, new Date(d.at).toISOString()]);
     expect(keys).toContainEqual([`reminder:${DUE}`, subtractDuration(new Date(DUE), p.remindBefore).toISOString()]);
     expect(keys).toContainEqual([`overdue:${DUE}`, DUE]);
   });
 
   it('nothing is due once acceptance is asked for, nor for an experience', () => {
-    expect(pilotDuties(running({ state: 'ACCEPTANCE_REQUESTED' }), p)).toEqual([]);
-    expect(pilotDuties({ ...running(), state: 'PROPOSED', plan: undefined }, p)).toEqual([]);
+    expect(pilotDuties(running({ state: 'ACCEPTANCE_REQUESTED' }), p, defaultPolicy.calendar)).toEqual([]);
+    expect(pilotDuties({ ...running(), state: 'PROPOSED', plan: undefined }, p, defaultPolicy.calendar)).toEqual([]);
   });
 });
 

@@ -16,6 +16,7 @@ import { createApp } from '../../api/app';
 import { seed } from '../../prisma/seed';
 import * as m from '../../workflows/document/messages';
 import { startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
+import { sleepUntil } from '../support/testClock';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { chainWorkflow, pokeUpdate } from '../support/fixtures/chainWorkflow';
 
@@ -74,8 +75,10 @@ describe('admin views after time skips (time-skipping)', () => {
       .send({ note: '收到，抓紧起草' });
     expect(ack.status).toBe(200);
 
-    // Nobody drafts: day 21 → 催办单 (第五条（三）); day 30 → 责令书.
-    await env.sleep('21 days');
+    // Nobody drafts: past the three weeks' date → 催办单 (第五条（三）); past the month's date → 责令书.
+    // (Both are dates on the calendar: a holiday may move them, so the test reads them.)
+    const assigned = await handle.query(m.stateQuery);
+    await sleepUntil(env, Date.parse(assigned.draftDueAt!) + 3_600_000);
     await handle.query(m.stateQuery);
 
     // The board mid-way: the ledger (第一时间) and the draft are overdue (red), the supporting document is not yet.
@@ -88,7 +91,7 @@ describe('admin views after time skips (time-skipping)', () => {
       ['签收交办单并建立台账', 'RED'],
     ]);
 
-    await env.sleep('9 days');
+    await sleepUntil(env, Date.parse(assigned.dueAt!) + 3_600_000);
     await handle.query(m.stateQuery);
     const now = await env.currentTimeMs();
 
@@ -163,7 +166,8 @@ describe('admin views after time skips (time-skipping)', () => {
       });
       expect(item.daysOverdue).toBeGreaterThanOrEqual(0);
     }
-    expect(mine[0].daysOverdue).toBeGreaterThanOrEqual(9);
+    // The draft has been overdue since its date: the days between the three weeks and the month (7 in February, 9 or 10 otherwise).
+    expect(mine[0].daysOverdue).toBeGreaterThanOrEqual(Math.floor((Date.parse(assigned.dueAt!) - Date.parse(assigned.draftDueAt!)) / 86_400_000));
     expect(board.body.counts.red).toBeGreaterThanOrEqual(2);
 
     // The lead department sees its own board; another unit's official is refused it.

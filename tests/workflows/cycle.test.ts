@@ -23,6 +23,12 @@ import { CYCLE_YEARS, shanghai, shanghaiYear, sleepUntil } from '../support/test
 import { admin } from '../support/scenarios';
 import { formatShanghai } from '../../common/policy/duration';
 
+/**
+ * 第十条（二）: a department joins a month while it carries an open reform task, which other test files' documents
+ * leave behind in the run's database; the tests of districts and groups keep departments out, the department
+ * test at the end turns them on (the policy's default).
+ */
+const basePolicy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, departments: { ...defaultPolicy.cycle.departments, enabled: false } } };
 const inspector: m.Actor = { officialId: 'ro-inspector', unitId: 'reform-office' };
 const DAY = 24 * 3600_000;
 
@@ -60,7 +66,7 @@ describe('六个一 cycle (time-skipping)', () => {
 
   afterAll(() => harness?.close());
 
-  async function start(month: string, policy: Policy = defaultPolicy): Promise<WorkflowHandle<typeof cycleWorkflow>> {
+  async function start(month: string, policy: Policy = basePolicy): Promise<WorkflowHandle<typeof cycleWorkflow>> {
     const handle = await env.client.workflow.start(cycleWorkflow, {
       taskQueue: TASK_QUEUE,
       workflowId: cycleWorkflowId(month),
@@ -117,10 +123,10 @@ describe('六个一 cycle (time-skipping)', () => {
     for (const [i, month] of [jan, feb, mar].entries()) {
       await sleepUntil(env, monthStart(month));
       const h = await start(month);
-      // Started at 00:00 on the 1st, as the schedule starts it: report due on the 6th, scoring closed on the 26th.
+      // Started at 00:00 on the 1st, as the schedule starts it: report due by the end of the 5th, scoring closed at the end of the 25th.
       const started = await settle(h);
-      expect(formatShanghai(started.reportDueAt)).toBe(`${year0}年${i + 1}月6日 00:00`);
-      expect(formatShanghai(started.scoringAt)).toBe(`${year0}年${i + 1}月26日 00:00`);
+      expect(formatShanghai(started.reportDueAt)).toBe(`${year0}年${i + 1}月5日 24:00`);
+      expect(formatShanghai(started.scoringAt)).toBe(`${year0}年${i + 1}月25日 24:00`);
       for (const u of [...districts, ...groups]) {
         // 张店区: 40, 30, 20 over the three months; 沂源县 always last; 国资国企组 always last among the groups.
         const value = u === 'district-zhangdian' ? 40 - 10 * i : u === 'district-yiyuan' || u === 'sg-soe' ? 0 : 25;
@@ -166,15 +172,15 @@ describe('六个一 cycle (time-skipping)', () => {
     const h = await start(month);
     const v = await settle(h);
     expect(formatShanghai(v.startedAt)).toBe(`${year0}年6月2日 10:00`);
-    expect(formatShanghai(v.reportDueAt)).toBe(`${year0}年6月6日 00:00`);
-    expect(formatShanghai(v.scoringAt)).toBe(`${year0}年6月26日 00:00`);
+    expect(formatShanghai(v.reportDueAt)).toBe(`${year0}年6月5日 24:00`);
+    expect(formatShanghai(v.scoringAt)).toBe(`${year0}年6月25日 24:00`);
     const dispatch = await eventually(async () => {
       const n = await notices(month, 'DISPATCH');
       expect(n).toHaveLength(19);
       return n;
     });
     expect(dispatch[0].body).toContain(`起算事件：月度调度启动（${year0}年6月1日 00:00）`);
-    expect(dispatch[0].body).toContain(`计算截止时间：${year0}年6月6日 00:00`);
+    expect(dispatch[0].body).toContain(`计算截止时间：${year0}年6月5日 24:00`);
     // The reminder the day before the report is due still comes on the 5th.
     await sleepUntil(env, shanghai(year0, 6, 5).getTime() - 60_000);
     await settle(h);
@@ -216,7 +222,7 @@ describe('六个一 cycle (time-skipping)', () => {
   it('a random sample of targets (seed 002), drawn in the workflow from a recorded seed, reproducible', async () => {
     const month = `${year0 + 1}-07`;
     await sleepUntil(env, monthStart(month));
-    const policy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, inspection: { mode: 'SAMPLE', districts: 3, specialGroups: 2 } } };
+    const policy: Policy = { ...basePolicy, cycle: { ...basePolicy.cycle, inspection: { mode: 'SAMPLE', districts: 3, specialGroups: 2 } } };
     // No seed given: the workflow draws one (uuid4, deterministic in workflow code) and records it.
     const h = await env.client.workflow.start(cycleWorkflow, { taskQueue: TASK_QUEUE, workflowId: cycleWorkflowId(month), args: [{ version: 1, month, policy }] });
     const v = await settle(h);
@@ -237,7 +243,7 @@ describe('六个一 cycle (time-skipping)', () => {
   it('第七条: an inspection reaches a district\'s township, signed there and counted toward the district; 第十条（一）: "1+1+n" enforced when the policy asks', async () => {
     const month = `${year0 + 1}-09`;
     await sleepUntil(env, monthStart(month));
-    const policy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, jointInspection: { required: true, departments: 1 } } };
+    const policy: Policy = { ...basePolicy, cycle: { ...basePolicy.cycle, jointInspection: { required: true, departments: 1 } } };
     const h = await start(month, policy);
     const v = await settle(h);
     // Dispatched and ranked: the districts and the city's special groups; the townships only below their district.
@@ -298,6 +304,175 @@ describe('六个一 cycle (time-skipping)', () => {
     expect([...done.ranking!.districts, ...done.ranking!.specialGroups].some((x) => x.unitId === township.id)).toBe(false);
   });
 
+  it("第二十一条: a district's own policy moves its report's due date, reminder and chase, nobody else's", async () => {
+    const month = `${year0 + 1}-11`;
+    await sleepUntil(env, monthStart(month));
+    const own = 'district-zhangdian';
+    // The district's own implementing rules: its report is due by the end of the 8th, reminded a day before, chased a day after.
+    const ownPolicy: Policy = { ...basePolicy, scope: own, version: `${own}-own`, cycle: { ...basePolicy.cycle, reportDueAfter: { days: 7 }, remindBefore: [{ days: 1 }], chaseAfter: [{ days: 1 }] } };
+    const h = await env.client.workflow.start(cycleWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: cycleWorkflowId(month),
+      args: [{ version: 1, month, policy: basePolicy, unitPolicies: { [own]: ownPolicy }, seed: `seed-${month}` }],
+    });
+    const v = await settle(h);
+    expect(formatShanghai(v.reportDueAt)).toBe(`${year0 + 1}年11月5日 24:00`);
+    expect(formatShanghai(v.units.find((u) => u.id === own)!.reportDueAt!)).toBe(`${year0 + 1}年11月8日 24:00`);
+    expect(v.units.filter((u) => u.reportDueAt).map((u) => u.id)).toEqual([own]);
+    const others = v.units.length - 1;
+    const ownNotice = (n: { key: string }) => n.key.endsWith(`:${own}`);
+    const dispatch = await eventually(async () => {
+      const n = await notices(month, 'DISPATCH');
+      expect(n).toHaveLength(v.units.length);
+      return n;
+    });
+    expect(dispatch.find(ownNotice)!.body).toContain(`计算截止时间：${year0 + 1}年11月8日 24:00`);
+    expect(dispatch.find((n) => !ownNotice(n))!.body).toContain(`计算截止时间：${year0 + 1}年11月5日 24:00`);
+    // A minute after the city's first chase (the 7th): everyone else reminded and chased, the district neither.
+    await sleepUntil(env, shanghai(year0 + 1, 11, 7).getTime() + 60_000);
+    await eventually(async () => expect((await notices(month, 'REPORT_CHASE')).length).toBe(others));
+    expect((await notices(month, 'REPORT_REMINDER')).filter(ownNotice)).toHaveLength(0);
+    expect((await notices(month, 'REPORT_CHASE')).filter(ownNotice)).toHaveLength(0);
+    // Its own reminder comes on the 8th; its report then is on time, another district's is late.
+    await sleepUntil(env, shanghai(year0 + 1, 11, 8).getTime() + 60_000);
+    await eventually(async () => expect((await notices(month, 'REPORT_REMINDER')).filter(ownNotice)).toHaveLength(1));
+    await report(h, own);
+    const after = await report(h, 'district-linzi');
+    expect(after.reports.find((r) => r.unitId === own)).toMatchObject({ onTime: true, dueAt: v.units.find((u) => u.id === own)!.reportDueAt });
+    expect(after.reports.find((r) => r.unitId === 'district-linzi')).toMatchObject({ onTime: false });
+    const ob = await eventually(() => deps.db.obligation.findUniqueOrThrow({ where: { key: `${cycleWorkflowId(month)}:report:${own}` } }));
+    expect(formatShanghai(ob.dueAt)).toBe(`${year0 + 1}年11月8日 24:00`);
+    // Reported: the district is never chased; the others were chased once more on the 9th, as the city's policy says.
+    await sleepUntil(env, shanghai(year0 + 1, 11, 10).getTime() + 60_000);
+    await settle(h);
+    expect((await notices(month, 'REPORT_CHASE')).filter(ownNotice)).toHaveLength(0);
+    expect(await closeMonth(h)).toMatchObject({ phase: 'DONE' });
+  });
+
+  it("第八条 content areas, 第十条（三） grassroots opinions, 第六条（四）(3) an on-site promotion meeting, 第六条（五）(3) a highlight recommended upward, 第十四条（三）(6) the evaluation's results in the next briefing only", async () => {
+    const month = `${year0 + 2}-03`;
+    const next = `${year0 + 2}-04`;
+    const t0 = monthStart(month).getTime();
+    await sleepUntil(env, monthStart(month));
+    // The year's evaluation, decided on the 2nd (its record as the evaluation's recorder writes it: the cycle reads the record).
+    const evalYear = year0 + 40;
+    const decidedAt = new Date(t0 + 2 * DAY).toISOString();
+    await deps.db.evaluation.create({
+      data: {
+        id: String(evalYear),
+        workflowId: `test-evaluation:${evalYear}`,
+        year: evalYear,
+        phase: 'FOLLOW_UP',
+        policyVersion: 'test',
+        seed: 'test',
+        startedAt: new Date(t0),
+        planDueAt: new Date(t0),
+        body: {
+          decision: { publish: true, channels: ['淄博日报'], by: 'city-mayor', at: decidedAt },
+          report: { title: `${evalYear}年度全面深化改革第三方评估报告`, summary: '总体成效明显', results: [{ unitId: 'district-boshan', score: 78 }, { unitId: 'district-zhangdian', score: 93, comment: '创新经验推广成效明显' }], findings: [], submittedAt: decidedAt, submittedBy: 'ro-director' },
+        },
+      },
+    });
+    cleanups.push(() => deps.db.evaluation.deleteMany({ where: { year: evalYear } }));
+    const h = await start(month);
+    await sleepUntil(env, t0 + 3 * DAY);
+
+    // 第八条 and 第十条（三）: each item names its area; the grassroots opinions heard go with the inspection.
+    let v = await h.executeUpdate(m.createInspectionUpdate, {
+      args: [
+        {
+          actor: inspector,
+          unitId: 'district-boshan',
+          teamName: '第二督查组',
+          leaderId: 'ro-supervisor',
+          reformOfficeIds: ['ro-inspector'],
+          departmentIds: [],
+          issues: [
+            { title: '改革台账未按月更新', area: 'BASIC_WORK' },
+            { title: '审议出台文件配套细则滞后', area: 'DOCUMENTS' },
+            { title: '推广经验缺少跟踪评估', area: 'INNOVATION' },
+          ],
+          opinions: [{ unit: '博山区山头街道某社区', text: '希望进一步精简便民服务事项材料' }],
+        },
+      ],
+    });
+    const inspectionId = v.inspections[0].id;
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-boshan-director', unitId: 'district-boshan' }, inspectionId, party: 'UNIT' }] });
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'ro-supervisor', unitId: 'reform-office' }, inspectionId, party: 'LEADER' }] });
+    const issueList = await eventually(async () => {
+      const n = await notices(month, 'ISSUE_LIST');
+      expect(n).toHaveLength(1);
+      return n[0];
+    });
+    expect(issueList.body).toContain('1. 【基础业务开展情况】改革台账未按月更新');
+
+    // 第六条（四）(3): a promotion meeting in an advanced district of this month; a special group or a day of another month is refused.
+    const meeting = { actor: admin, heldAt: shanghai(year0 + 2, 3, 20, 9, 30).toISOString(), districtId: 'district-zhangdian', shown: '政务服务“一网通办”改革现场', attendeeUnitIds: ['district-boshan', 'district-yiyuan', 'dept-ndrc'] };
+    await expect(h.executeUpdate(m.recordPromotionMeetingUpdate, { args: [{ ...meeting, districtId: 'sg-economy' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(h.executeUpdate(m.recordPromotionMeetingUpdate, { args: [{ ...meeting, heldAt: shanghai(year0 + 2, 4, 2, 9, 30).toISOString() }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((await h.query(m.cycleStateQuery)).promotionMeetings).toEqual([]);
+    v = await h.executeUpdate(m.recordPromotionMeetingUpdate, { args: [meeting] });
+    expect(v.promotionMeetings).toHaveLength(1);
+    const invitation = await eventually(async () => {
+      const n = await notices(month, 'PROMOTION_MEETING');
+      expect(n).toHaveLength(1);
+      return n[0];
+    });
+    expect(invitation.recipients.map((r) => r.officialId)).toEqual(expect.arrayContaining(['district-boshan-head', 'district-yiyuan-director', 'dept-ndrc-head', 'district-zhangdian-head']));
+    expect(invitation.body).toContain('政务服务“一网通办”改革现场');
+    expect(invitation.body).toContain('依据：第六条（四）');
+    const row = await deps.db.cyclePromotionMeeting.findUniqueOrThrow({ where: { id: v.promotionMeetings![0].id } });
+    expect(row).toMatchObject({ cycleId: month, districtId: 'district-zhangdian', attendeeUnitIds: meeting.attendeeUnitIds });
+
+    // 第六条（五）(3): a highlight recommended upward (no timer); a special group is not one of the month's districts.
+    const upward = { actor: { officialId: 'dept-propaganda-head', unitId: 'dept-propaganda' }, unitIds: ['district-zhangdian'], highlight: '企业开办“一件事”改革经验', channel: '改革信息专报', recipient: '省委改革办', sentAt: shanghai(year0 + 2, 3, 4, 10, 0).toISOString() };
+    await expect(h.executeUpdate(m.recommendUpwardUpdate, { args: [{ ...upward, unitIds: ['sg-economy'] }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(h.executeUpdate(m.recommendUpwardUpdate, { args: [{ ...upward, sentAt: shanghai(year0 + 2, 2, 27, 10, 0).toISOString() }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    v = await h.executeUpdate(m.recommendUpwardUpdate, { args: [upward] });
+    expect(v.upwardRecommendations?.map((u) => [u.unitIds, u.recipient])).toEqual([[['district-zhangdian'], '省委改革办']]);
+    expect(await deps.db.cycleUpwardRecommendation.count({ where: { cycleId: month } })).toBe(1);
+
+    await closeMonth(h);
+    const cycle = await deps.db.cycle.findUniqueOrThrow({ where: { id: month } });
+    const html = cycle.briefingHtml!;
+    const b = cycle.briefing as unknown as { areas: { areas: Array<{ area: string; inspections: number; issues: number }>; unnamed: number }; opinions: string[]; evaluations: Array<{ year: number }> };
+    const perArea = Object.fromEntries(b.areas.areas.map((a) => [a.area, a.issues]));
+    console.log(`[第八条] ${month} issues per content area: ${JSON.stringify(perArea)}; [第十四条（三）(6)] evaluations announced: ${JSON.stringify(b.evaluations.map((e) => e.year))}`);
+    expect(perArea).toEqual({ DOCUMENTS: 1, BASIC_WORK: 1, SPECIAL_GROUPS: 0, INNOVATION: 1, OTHER: 0 });
+    expect(html).toContain('督查内容覆盖情况');
+    expect(html).toContain('<tr><td>专项小组工作开展情况</td><td>0</td><td>未发现问题</td></tr>');
+    expect(html).toContain('博山区：【基础业务开展情况】改革台账未按月更新');
+    expect(html).toContain('基层意见建议');
+    expect(html).toContain('督查博山区时听取博山区山头街道某社区意见：希望进一步精简便民服务事项材料');
+    expect(html).toContain('现场推进会');
+    expect(html).toContain('在张店区召开现场推进会，现场观摩：政务服务“一网通办”改革现场；参会单位：博山区、沂源县、');
+    expect(html).toContain('年度评估结果通报');
+    expect(html).toContain(`${evalYear}年度全面深化改革第三方评估报告`);
+    // Ordered by score, highest first.
+    expect(html).toMatch(/<td>1<\/td><td>张店区<\/td><td>93<\/td><td>创新经验推广成效明显<\/td>.*<td>2<\/td><td>博山区<\/td><td>78<\/td>/);
+    expect(b.evaluations.map((e) => e.year)).toContain(evalYear);
+    // Sections are numbered in order, the optional ones included (no team rating was filed: that section is left out).
+    expect([...html.matchAll(/<h2>([一二三四五六七八九十]+)、([^<]+)<\/h2>/g)].map((x) => `${x[1]}、${x[2]}`)).toEqual([
+      '一、月度排名',
+      '二、工作亮点',
+      '三、督查内容覆盖情况',
+      '四、存在问题',
+      '五、基层意见建议',
+      '六、现场推进会',
+      '七、年度评估结果通报',
+      '八、通报会发言安排',
+      '九、下月工作安排',
+    ]);
+
+    // The next month's briefing announces it no more (and has no promotion meeting of its own).
+    await sleepUntil(env, monthStart(next));
+    await closeMonth(await start(next));
+    const after = (await deps.db.cycle.findUniqueOrThrow({ where: { id: next } })).briefingHtml!;
+    expect(after).not.toContain(`${evalYear}年度全面深化改革第三方评估报告`);
+    expect(after).not.toContain('现场推进会');
+    expect(after).not.toContain('基层意见建议');
+  }, 300_000);
+
   it('runs a whole month: dispatch, reminder and chase, inspection signed by both, scores, ranking, briefing, publicity, diagnosis', async () => {
     // A month of a year without its own indicator set (the default set, with the fact-based checkpoints),
     // started at 00:00 on its 1st as the schedule does; the facts below are due within it.
@@ -347,7 +522,7 @@ describe('六个一 cycle (time-skipping)', () => {
 
     // 一月一督查: a "1+1+n" team inspects 博山区; the list counts only when both sign.
     v = await h.executeUpdate(m.createInspectionUpdate, {
-      args: [{ actor: inspector, unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc'], issues: [{ title: '台账更新不及时' }, { title: '专项小组例会未按月召开', detail: '10月未召开' }] }],
+      args: [{ actor: inspector, unitId: 'district-boshan', teamName: '第一督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], specialGroupId: 'sg-economy', departmentIds: ['dept-ndrc'], issues: [{ title: '台账更新不及时', area: 'BASIC_WORK' }, { title: '专项小组例会未按月召开', detail: '10月未召开', area: 'SPECIAL_GROUPS' }] }],
     });
     const inspectionId = v.inspections[0].id;
     await expect(h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-zichuan-director', unitId: 'district-zichuan' }, inspectionId, party: 'UNIT' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
@@ -455,4 +630,147 @@ describe('六个一 cycle (time-skipping)', () => {
     }
   }, 300_000);
 
+  it('第十条（二） a department carrying reform tasks is dispatched, inspected, scored on its own indicators and ranked apart; 第十条（一） a mutual inspection recorded by the peer district, a self-inspection refused', async () => {
+    const month = `${year0 + 3}-06`;
+    const t0 = monthStart(month).getTime();
+    await sleepUntil(env, monthStart(month));
+    // 市发展改革委 leads a superior document whose 交办 falls due on the 10th; 市财政局 holds a ledger task due on the 12th.
+    const doc = await deps.db.document.create({
+      data: { docNumber: `鲁改发〔${month}〕9号`, level: 'PROVINCIAL', title: '部门牵头测试文件', issuedAt: new Date(t0), receivedAt: new Date(t0), workflowId: `test-doc-dept-${month}`, state: 'ASSIGNED', leadUnitId: 'dept-ndrc', policyVersion: 'test' },
+    });
+    await deps.db.obligation.create({
+      data: { key: `test-dept:${month}:ndrc`, workflowId: 'test-dept', family: 'document', subjectId: doc.id, title: '牵头交办上级文件', rule: '第五条', unitId: 'dept-ndrc', dueAt: new Date(t0 + 10 * DAY), status: 'OPEN' },
+    });
+    await deps.db.ledgerTask.create({
+      data: { id: `test-dept-${month}-1`, documentId: doc.id, title: '制定财政支持办法', unitId: 'dept-finance', ownerId: 'dept-finance-liaison', dueAt: new Date(t0 + 12 * DAY), status: 'OPEN' },
+    });
+    cleanups.push(
+      () => deps.db.ledgerTask.deleteMany({ where: { documentId: doc.id } }),
+      () => deps.db.document.delete({ where: { id: doc.id } }),
+      () => deps.db.obligation.deleteMany({ where: { workflowId: 'test-dept' } }),
+    );
+    // The policy's default: departments on; this office expects one mutual inspection a month.
+    const policy: Policy = { ...defaultPolicy, cycle: { ...defaultPolicy.cycle, mutualInspection: { expected: 1 } } };
+    const h = await start(month, policy);
+    let v = await settle(h);
+    const departments = v.units.filter((u) => u.kind === 'DEPARTMENT').map((u) => u.id);
+    expect(departments).toEqual(expect.arrayContaining(['dept-ndrc', 'dept-finance']));
+    expect(departments).not.toContain('dept-gov-office'); // no open task (no test file gives it one): not in the month
+    expect(v.targets).toEqual(expect.arrayContaining(['dept-ndrc', 'dept-finance'])); // departments.inspect 0: every one
+    expect(v.indicators.filter((i) => i.appliesTo.includes('DEPARTMENT')).map((i) => i.code)).toEqual(policy.cycle.departments.indicators.map((i) => i.code));
+    // The dispatch reaches the department's leader in charge and reform liaison.
+    const dispatch = await eventually(async () => {
+      const n = (await notices(month, 'DISPATCH')).find((x) => x.key === `cycle:${month}:dispatch:dept-finance`);
+      expect(n).toBeDefined();
+      return n!;
+    });
+    expect(dispatch.recipients.map((r) => r.officialId).sort()).toEqual(['dept-finance-leader', 'dept-finance-liaison']);
+    expect(dispatch.body).toContain('制定财政支持办法');
+
+    // 市财政局 reports; 市发展改革委 does not.
+    await report(h, 'dept-finance');
+    // The reform office inspects 市发展改革委; its head and the team leader sign.
+    v = await h.executeUpdate(m.createInspectionUpdate, {
+      args: [{ actor: inspector, unitId: 'dept-ndrc', teamName: '第二督查组', leaderId: 'ro-supervisor', reformOfficeIds: ['ro-inspector'], departmentIds: [], issues: [{ title: '牵头文件交办滞后', area: 'DOCUMENTS' }, { title: '台账未按月更新', area: 'BASIC_WORK' }] }],
+    });
+    const deptInspection = v.inspections.at(-1)!.id;
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'dept-ndrc-head', unitId: 'dept-ndrc' }, inspectionId: deptInspection, party: 'UNIT' }] });
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'ro-supervisor', unitId: 'reform-office' }, inspectionId: deptInspection, party: 'LEADER' }] });
+
+    // 第十条（一）: 博山区's reform office inspects 张店区 (mutual); 张店区 inspecting itself, a group inspecting a
+    // district, and 淄川区 recording 博山区's inspection are refused with the reason.
+    const boshan: m.Actor = { officialId: 'district-boshan-director', unitId: 'district-boshan' };
+    const mutual = (a: Partial<m.InspectionArgs>) =>
+      h.executeUpdate(m.createInspectionUpdate, { args: [{ actor: boshan, unitId: 'district-zhangdian', teamName: '博山区互督组', leaderId: 'district-boshan-director', peerUnitId: 'district-boshan', reformOfficeIds: [], departmentIds: [], issues: [{ title: '改革台账更新不及时', area: 'BASIC_WORK' }], ...a }] });
+    const refusals = {
+      self: await mutual({ actor: { officialId: 'district-zhangdian-director', unitId: 'district-zhangdian' }, peerUnitId: 'district-zhangdian', leaderId: 'district-zhangdian-director' }).catch((e: WorkflowUpdateFailedError) => (e.cause as Error).message),
+      otherKind: await mutual({ actor: { officialId: 'sg-economy-liaison', unitId: 'sg-economy' }, peerUnitId: 'sg-economy', leaderId: 'sg-economy-liaison' }).catch((e: WorkflowUpdateFailedError) => (e.cause as Error).message),
+      notThePeer: await mutual({ actor: { officialId: 'district-zichuan-director', unitId: 'district-zichuan' } }).catch((e: WorkflowUpdateFailedError) => (e.cause as Error).message),
+    };
+    console.log(`[第十条（一）] mutual inspection refusals: ${JSON.stringify(refusals)}`);
+    expect(refusals).toEqual({
+      self: '互督互查不能由被督查单位自己开展：张店区不能督查本单位',
+      otherKind: '互督互查在同类单位之间开展：经济体制和生态文明体制改革专项小组与张店区不是同类单位',
+      notThePeer: '只有博山区可以登记本单位开展的互督互查',
+    });
+    expect((await h.query(m.cycleStateQuery)).inspections).toHaveLength(1); // nothing recorded by the refusals
+    v = await mutual({});
+    const peer = v.inspections.at(-1)!;
+    expect(peer).toMatchObject({ unitId: 'district-zhangdian', peerUnitId: 'district-boshan', leaderId: 'district-boshan-director' });
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: { officialId: 'district-zhangdian-director', unitId: 'district-zhangdian' }, inspectionId: peer.id, party: 'UNIT' }] });
+    await h.executeUpdate(m.signInspectionUpdate, { args: [{ actor: boshan, inspectionId: peer.id, party: 'LEADER' }] });
+    const row = await eventually(async () => {
+      const r = await deps.db.cycleInspection.findUniqueOrThrow({ where: { id: peer.id } });
+      expect(r.leaderSignedAt).not.toBeNull();
+      return r;
+    });
+    expect(row.peerUnitId).toBe('district-boshan');
+    const list = await eventually(async () => {
+      const n = (await notices(month, 'ISSUE_LIST')).find((x) => x.key === `cycle:${month}:issue-list:${peer.id}`);
+      expect(n).toBeDefined();
+      return n!;
+    });
+    expect(list.body).toContain('博山区（互督互查）博山区互督组');
+    // A district's indicator does not apply to a department.
+    await expect(h.executeUpdate(m.enterScoreUpdate, { args: [{ actor: inspector, unitId: 'dept-ndrc', indicatorCode: 'INSPECTION', value: 30, override: false }] })).rejects.toMatchObject({
+      cause: { message: '指标“改革举措落地见效（督查组评分）”不适用于市发展改革委' },
+    });
+
+    // The facts: 市发展改革委's 交办 done on the 12th, two days late; 市财政局's ledger task closed on the 11th.
+    await sleepUntil(env, t0 + 12 * DAY);
+    await deps.db.obligation.update({ where: { key: `test-dept:${month}:ndrc` }, data: { status: 'DONE', closedAt: new Date(t0 + 12 * DAY) } });
+    await deps.db.ledgerTask.update({ where: { id: `test-dept-${month}-1` }, data: { status: 'CLOSED', closedAt: new Date(t0 + 11 * DAY) } });
+
+    // Scoring closes at the policy's day 25: the ranking is published by itself, the departments in their own.
+    await sleepUntil(env, new Date(v.scoringAt).getTime() + 3600_000);
+    const ranked = await eventually(async () => {
+      const x = await h.query(m.cycleStateQuery);
+      expect(x.ranking).toBeDefined();
+      return x;
+    });
+    const ranking = ranked.ranking!;
+    const dept = (id: string) => ranking.departments!.find((u) => u.unitId === id)!;
+    const item = (id: string, code: string) => dept(id).items.find((i) => i.code === code)!;
+    console.log(`[第十条（二）] departments: ${JSON.stringify(ranking.departments!.map((u) => [u.unitName, u.rank, u.total]))}`);
+    expect(item('dept-finance', 'DEPT_LEDGER_CLOSED')).toMatchObject({ value: 35, facts: '已到期台账任务1项，已销号1项' });
+    expect(item('dept-finance', 'DEPT_REPORT_ON_TIME').value).toBe(10);
+    expect(dept('dept-finance').total).toBe(100);
+    expect(item('dept-ndrc', 'DEPT_DOCUMENTS_ON_TIME')).toMatchObject({ value: 0, facts: '本月到期文件办理义务1项，按期完成0项' });
+    expect(item('dept-ndrc', 'DEPT_ISSUES').value).toBe(15 - 2 * policy.cycle.issuePenalty);
+    expect(item('dept-ndrc', 'DEPT_REPORT_ON_TIME').value).toBe(0);
+    expect(dept('dept-ndrc').total).toBe(0 + 0 + 35 + 13);
+    expect(dept('dept-finance').rank).toBeLessThan(dept('dept-ndrc').rank);
+    // Never mixed with districts and groups; no speeches for departments (第六条（四）(1)).
+    expect([...ranking.districts, ...ranking.specialGroups].some((u) => u.kind === 'DEPARTMENT')).toBe(false);
+    expect([...ranking.speakers.typical, ...ranking.speakers.commitment].some((id) => id.startsWith('dept-'))).toBe(false);
+    // The mutual inspection's signed list counts toward 张店区.
+    expect(ranking.districts.find((u) => u.unitId === 'district-zhangdian')!.items.find((i) => i.code === 'ISSUES')!.value).toBe(10 - policy.cycle.issuePenalty);
+
+    // The record: the departments' scores with their kind, the briefing's department table and mutual section.
+    const scores = await eventually(async () => {
+      const rows = await deps.db.cycleScore.findMany({ where: { cycleId: month, unitKind: 'DEPARTMENT' } });
+      expect(rows.length).toBe(ranking.departments!.length);
+      return rows;
+    });
+    expect(scores.find((r) => r.unitId === 'dept-ndrc')!.total).toBe(48);
+    const cycle = await eventually(async () => {
+      const c = await deps.db.cycle.findUniqueOrThrow({ where: { id: month } });
+      expect(c.briefingHtml).not.toBeNull();
+      return c;
+    });
+    expect(cycle.briefingHtml).toContain('（三）承担改革任务的市直部门');
+    expect(cycle.briefingHtml).toContain('博山区督查张店区（博山区互督组，问题清单已双方签字，1项问题）');
+    expect(cycle.briefingHtml).toContain('本月开展互督互查1次（按要求每月不少于1次）');
+    const briefing = await eventually(async () => {
+      const n = await notices(month, 'BRIEFING');
+      expect(n).toHaveLength(1);
+      return n[0];
+    });
+    expect(briefing.body).toContain('市直部门排名（第十条（二））');
+
+    // Finish the month: the diagnosis reports of the last-ranked districts (never a department).
+    expect(ranked.diagnoses.some((d) => d.unitId.startsWith('dept-'))).toBe(false);
+    for (const d of ranked.diagnoses) await h.executeUpdate(m.fileDiagnosisUpdate, { args: [{ actor: inspector, unitId: d.unitId, report: '落后原因：改革统筹力度不够。改进措施：建立周调度机制。' }] });
+    expect((await resultInRealTime(env, h)).phase).toBe('DONE');
+  }, 300_000);
 });

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerDocument } from '../../api/documentArrival';
 import * as m from '../../workflows/document/messages';
 import { startTimeSkippingWorker, terminateQuietly, type TimeSkippingHarness, resultInRealTime } from '../support/timeSkipping';
-import { sleepUntil } from '../support/testClock';
+import { dueAfter, sleepUntil } from '../support/testClock';
 import { acknowledgeDistribution, admin, lead, walkToIssuance } from '../support/scenarios';
 import { uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
@@ -64,8 +64,8 @@ describe('document lifecycle (time-skipping)', () => {
     // 第五条: the three weeks count from receipt (here the registration), the month from the provincial document's issuance.
     expect(started.draftFrom).toEqual({ startEvent: '省级改革文件到市', startedAt: started.assignedAt });
     expect(started.dueFrom).toEqual({ startEvent: '省级改革文件印发', startedAt: document.issuedAt.toISOString() });
-    const chaseAt = addDuration(new Date(started.assignedAt!), p.chaseAfter);
-    const orderAt = addDuration(document.issuedAt, p.assignmentDeadline);
+    const chaseAt = dueAfter(new Date(started.assignedAt!), p.chaseAfter);
+    const orderAt = dueAfter(document.issuedAt, p.assignmentDeadline);
     const followUpAt = addDuration(orderAt, p.orderFollowUpEvery);
     expect(started.draftDueAt).toBe(chaseAt.toISOString());
     expect(started.dueAt).toBe(orderAt.toISOString());
@@ -158,6 +158,9 @@ describe('document lifecycle (time-skipping)', () => {
     await env.sleep('1 hour');
     await settle(central.handle);
     expect(await kinds(central.document.id)).toEqual(['PROMPT']);
+    // 第五条(一): the 提示单 is addressed to the departments concerned, the lead and the participants alike.
+    const prompt = await deps.db.notice.findFirstOrThrow({ where: { subjectId: central.document.id, kind: 'PROMPT' }, include: { recipients: true } });
+    expect(prompt.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId)).toEqual(expect.arrayContaining(['dept-health-liaison', 'dept-finance-liaison', 'dept-finance-leader']));
     const provincial = await arrive('PROVINCIAL', { implementsDocNumber: central.document.docNumber });
     expect((await resultInRealTime(env, central.handle)).state).toBe('LINKED');
     await env.sleep('1 hour');
@@ -247,9 +250,9 @@ describe('document lifecycle (time-skipping)', () => {
     const received = new Date(now - 22 * 24 * HOUR).toISOString();
     const { document, handle } = await arrive('PROVINCIAL', { issuedAt: received, receivedAt: received });
     const view = await handle.query(m.stateQuery);
-    const draftDue = addDuration(new Date(received), p.chaseAfter);
-    const ledgerDue = addDuration(new Date(received), p.ledgerWithin);
-    const orderAt = addDuration(new Date(received), p.assignmentDeadline);
+    const draftDue = dueAfter(new Date(received), p.chaseAfter);
+    const ledgerDue = dueAfter(new Date(received), p.ledgerWithin);
+    const orderAt = dueAfter(new Date(received), p.assignmentDeadline);
     expect(view.draftDueAt).toBe(draftDue.toISOString());
     expect(view.dueAt).toBe(orderAt.toISOString());
     const sent = await eventually(
@@ -277,7 +280,7 @@ describe('document lifecycle (time-skipping)', () => {
     const waiting = await handle.query(m.stateQuery);
     expect(waiting.state).toBe('AWAITING_LEAD');
     expect(waiting.assignedAt).toBeUndefined();
-    const leadDue = addDuration(new Date(waiting.receivedAt!), p.leadAssignmentWithin);
+    const leadDue = dueAfter(new Date(waiting.receivedAt!), p.leadAssignmentWithin);
     expect(waiting.leadDueAt).toBe(leadDue.toISOString());
     const request = await eventually(() => deps.db.notice.findFirst({ where: { subjectId: document.id, kind: 'LEAD_REQUEST' }, include: { recipients: true } }), (n) => !!n);
     expect(request!.recipients.map((r) => `${r.role}:${r.officialId}`).sort()).toEqual(['CC:ro-director', 'TO:ro-supervisor']);
@@ -293,8 +296,8 @@ describe('document lifecycle (time-skipping)', () => {
     expect(assigned.state).toBe('ASSIGNED');
     // The lead unit's three weeks count from the naming: it cannot owe the days before it knew.
     expect(assigned.draftFrom).toEqual({ startEvent: '市委改革办确定牵头部门并下发交办单', startedAt: assigned.leadAssignedAt });
-    expect(assigned.draftDueAt).toBe(addDuration(new Date(assigned.leadAssignedAt!), p.chaseAfter).toISOString());
-    expect(assigned.dueAt).toBe(addDuration(document.issuedAt, p.assignmentDeadline).toISOString());
+    expect(assigned.draftDueAt).toBe(dueAfter(new Date(assigned.leadAssignedAt!), p.chaseAfter).toISOString());
+    expect(assigned.dueAt).toBe(dueAfter(document.issuedAt, p.assignmentDeadline).toISOString());
     const assignment = await eventually(() => deps.db.notice.findFirst({ where: { subjectId: document.id, kind: 'ASSIGNMENT' }, include: { recipients: true } }), (n) => !!n);
     expect(assignment!.recipients.map((r) => r.officialId)).toContain('dept-health-liaison');
     await expect(handle.executeUpdate(m.assignLeadUpdate, { args: [{ actor: admin, leadUnitId: 'dept-finance' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);

@@ -10,7 +10,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPolicy } from '../../common/policy';
-import { addDuration, subtractDuration } from '../../common/policy/duration';
+import { subtractDuration } from '../../common/policy/duration';
 import { evaluationWorkflowId } from '../../common/ids';
 import { TASK_QUEUE } from '../../common/taskQueues';
 import * as m from '../../workflows/evaluation/messages';
@@ -18,7 +18,7 @@ import { drawVisit } from '../../workflows/evaluation/state';
 import { evaluationWorkflow } from '../../workflows/evaluation/workflow';
 import { eventually } from '../support/eventually';
 import { D1, D2, departmentScores, planFrom, seedExperiences, selfScores, uniqueEvaluationYear } from '../support/evaluation';
-import { sleepUntil } from '../support/testClock';
+import { dueAfter, sleepUntil } from '../support/testClock';
 import { resultInRealTime, startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
 import type { TestDeps } from '../support/deps';
 
@@ -59,7 +59,7 @@ describe('annual evaluation (time-skipping)', () => {
     expect(start.experiences.map((e) => e.id)).toEqual(experiences.map((e) => e.id));
     expect(start.districts).toEqual([D1, D2]);
     expect(start.departments).toEqual(['dept-finance', 'dept-health']);
-    const planDueAt = addDuration(new Date(start.startedAt), p.planWithin);
+    const planDueAt = dueAfter(start.startedAt, p.planWithin);
     expect(start.planDueAt).toBe(planDueAt.toISOString());
 
     // 第九条（三）: the plan's two weeks: a reminder before, one chase at the deadline.
@@ -117,7 +117,7 @@ describe('annual evaluation (time-skipping)', () => {
     const toLeaders = await deps.db.notice.findFirstOrThrow({ where: { key: `${handle.workflowId}:report-to-leaders` }, include: { recipients: true } });
     expect(toLeaders.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId).sort()).toEqual(['city-deputy-secretary', 'city-mayor', 'city-secretary']);
 
-    // The leaders decide to publish: results, briefing, the propaganda department; a rectification for D2 and an accountability.
+    // The leaders decide to publish: results, the propaganda department (the next monthly briefing announces them, 第十四条（三）(6)); a rectification for D2 and an accountability.
     const decided = await handle.executeUpdate(m.recordDecisionUpdate, { args: [{ actor: of('leading-group', 'city-mayor'), publish: true, channels: ['淄博日报'] }] });
     expect(decided.phase).toBe('FOLLOW_UP');
     expect(decided.followUps.map((f) => [f.id, f.unitId])).toEqual([
@@ -127,7 +127,7 @@ describe('annual evaluation (time-skipping)', () => {
     const publication = await deps.db.notice.findFirstOrThrow({ where: { key: `${handle.workflowId}:publication` }, include: { recipients: true } });
     expect(publication.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId).sort()).toEqual(['dept-propaganda-head', 'dept-propaganda-liaison']);
     expect(publication.body).toContain('淄博日报');
-    expect(await count('briefing')).toBe(1);
+    expect(await count('briefing')).toBe(0); // no separate "announce it" notice: the cycle's briefing carries the results
 
     // A rectification comes from its unit; the accountability from the reform office.
     expect(await refusal(handle.executeUpdate(m.closeFollowUpUpdate, { args: [{ actor: of(D1), followUpId: `rectification:${D2}`, outcome: 'x' }] }))).toMatch(/被评估单位/);
@@ -135,7 +135,7 @@ describe('annual evaluation (time-skipping)', () => {
 
     // The month after the decision: the open rectification, and only it, is chased.
     const followUpDue = new Date(decided.followUps[0].dueAt).getTime();
-    expect(followUpDue).toBe(addDuration(new Date(decided.decision!.at), p.followUpWithin).getTime());
+    expect(followUpDue).toBe(dueAfter(decided.decision!.at, p.followUpWithin).getTime());
     await sleepUntil(env, subtractDuration(new Date(followUpDue), { hours: 1 }));
     await handle.query(m.evaluationQuery);
     expect(await count('follow-up-chase')).toBe(0);

@@ -18,7 +18,7 @@ import { boardOf } from '../../workflows/innovation/state';
 import { mailTo } from '../support/mailbox';
 import { type TestDeps } from '../support/deps';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
-import { nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
+import { dueAfter, nextShanghai, shanghaiYear, sleepUntil } from '../support/testClock';
 import { admin as director, districtActor, districtDirector, lead, leader, rolloutInput } from '../support/scenarios';
 
 // Ballots written directly (no SMS round trip): keyed as the API keys them.
@@ -62,10 +62,10 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   const notices = (subjectId: string, kind?: string) =>
     deps.db.notice.findMany({ where: { subjectId, ...(kind ? { kind } : {}) }, orderBy: { createdAt: 'asc' }, include: { recipients: true } });
 
-  async function startRollout(districtIds: string[], townshipApplies = true) {
+  async function startRollout(districtIds: string[], townshipApplies = true, unitPolicies?: m.RolloutInput['unitPolicies']) {
     seq += 1;
     const rolloutId = `T${Date.now() % 1_000_000}-${seq}`;
-    const input = rolloutInput(rolloutId, districtIds, townshipApplies);
+    const input = { ...rolloutInput(rolloutId, districtIds, townshipApplies), ...(unitPolicies ? { unitPolicies } : {}) };
     const handle = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
     const row = await eventually(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), 'rollout row');
     return { handle, rolloutId, startedAt: row.startedAt.toISOString() };
@@ -334,7 +334,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       await handle.executeUpdate(m.reportTownshipsUpdate, { args: [{ actor: districtActor(d), districtId: d, townshipIds: [`${d}-t1`, `${d}-t2`] }] });
       await handle.executeUpdate(m.recordMeetingUpdate, { args: [{ actor: districtActor(d), districtId: d, heldAt: new Date(await env.currentTimeMs()).toISOString() }] });
     }
-    await sleepUntil(env, plus(startedAt, rp.townshipWithin, HOUR));
+    await sleepUntil(env, dueAfter(startedAt, rp.townshipWithin, HOUR));
     const v = await handle.query(m.rolloutQuery);
     expect(v.bulletins).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await notices(rolloutId, 'BULLETIN')).length >= 1, 'bulletin');
@@ -379,7 +379,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
 
   it('the lead department late by a day → exactly one chase', async () => {
     const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(0, 2), false);
-    const due = plus(startedAt, rp.leadPlanWithin);
+    const due = dueAfter(startedAt, rp.leadPlanWithin);
     await sleepUntil(env, new Date(due.getTime() + 24 * HOUR));
     const key = `${rolloutWorkflowId(rolloutId)}:lead-plan:chase-1`;
     const chase = await eventually(() => deps.db.notice.findUnique({ where: { key }, include: { recipients: true } }), 'lead plan chase');
@@ -410,7 +410,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await handle.executeUpdate(m.submitDistrictPlanUpdate, { args: [{ actor: districtActor(good), districtId: good, opinionTitle: '实施意见', planTitle: '实施方案' }] });
     await handle.executeUpdate(m.approveDistrictPlanUpdate, { args: [{ actor: districtDirector(good), districtId: good, approved: true }] });
 
-    const due = plus(startedAt, rp.districtPlanWithin);
+    const due = dueAfter(startedAt, rp.districtPlanWithin);
     // Past every chase (at the deadline, then every chaseEvery, maxChases in all) and some more.
     let last = due;
     for (let k = 1; k < rp.maxChases; k++) last = addDuration(last, rp.chaseEvery);
@@ -448,10 +448,45 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await terminateQuietly(env, handle.workflowId);
   });
 
+  it("第二十一条: a district's own policy times its plan and its chases, nobody else's", async () => {
+    const [own, other] = DISTRICTS.slice(5, 7);
+    // The district's own implementing rules: two months for its plan, chased once only.
+    const ownPolicy = { ...policy, scope: own, version: `${own}-own`, innovation: { ...policy.innovation, rollout: { ...rp, districtPlanWithin: { months: 2 }, maxChases: 1 } } };
+    const { handle, rolloutId, startedAt } = await startRollout([own, other], false, { [own]: ownPolicy });
+    const dueOf = async (name: string) => (await handle.query(m.rolloutQuery)).duties.find((d) => d.name === name)!;
+    const ownDue = dueAfter(startedAt, { months: 2 });
+    const otherDue = dueAfter(startedAt, rp.districtPlanWithin);
+    expect(await dueOf(`district-plan:${own}`)).toMatchObject({ dueAt: ownDue.toISOString(), offset: '2个月' });
+    expect(await dueOf(`district-plan:${other}`)).toMatchObject({ dueAt: otherDue.toISOString(), offset: '1个月' });
+    expect((await dueOf('lead-plan')).dueAt).toBe(dueAfter(startedAt, rp.leadPlanWithin).toISOString());
+    // The 实施意见 names the district's own term.
+    const start = await eventually(async () => (await notices(rolloutId, 'START'))[0], 'start notice');
+    const ownName = (await deps.db.unit.findUniqueOrThrow({ where: { id: own } })).name;
+    expect(start.body).toContain(`按照区县实施细则（第二十一条）：${ownName}在2个月内报送实施意见和实施方案`);
+
+    const chasesOf = async (d: string) => (await notices(rolloutId, 'CHASE')).filter((x) => x.key.includes(`:district-plan:${d}:chase-`));
+    // Past the city's deadline: the other district is chased, the district with its own rules is not.
+    await sleepUntil(env, new Date(otherDue.getTime() + HOUR));
+    await eventually(async () => (await chasesOf(other)).length === 1, 'the other district chased');
+    expect(await chasesOf(own)).toHaveLength(0);
+    // Past its own deadline and two chase intervals more: chased exactly once, as its policy says.
+    await sleepUntil(env, plus(plus(ownDue, rp.chaseEvery), rp.chaseEvery, HOUR));
+    const ownChases = await eventually(async () => {
+      const n = await chasesOf(own);
+      return n.length ? n : undefined;
+    }, 'own district chased');
+    await handle.query(m.rolloutQuery);
+    expect((await chasesOf(own)).map((c) => [c.key.split(':').at(-1), c.dueAt?.toISOString()])).toEqual([['chase-1', ownDue.toISOString()]]);
+    expect(ownChases).toHaveLength(1);
+    // …while the other district, under the city's policy, went on being chased.
+    expect((await chasesOf(other)).length).toBeGreaterThan(1);
+    await terminateQuietly(env, handle.workflowId);
+  });
+
   it('continue-as-new: a rollout resumed from its carried state keeps its clocks and does not repeat notices', async () => {
     const { handle, rolloutId, startedAt } = await startRollout(DISTRICTS.slice(6, 7), false);
     const workflowId = rolloutWorkflowId(rolloutId);
-    const due = plus(startedAt, rp.leadPlanWithin);
+    const due = dueAfter(startedAt, rp.leadPlanWithin);
     await sleepUntil(env, new Date(due.getTime() + HOUR));
     await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
     const before = await handle.query(m.rolloutQuery);

@@ -8,11 +8,13 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { registerSuperiorMeeting } from '../../api/meetingArrival';
 import { defaultPolicy } from '../../common/policy';
-import { addDuration, addRepeated, subtractDuration } from '../../common/policy/duration';
+import { addRepeated, subtractDuration } from '../../common/policy/duration';
 import * as m from '../../workflows/meeting/messages';
+import { seed } from '../../prisma/seed';
 import type { TestDeps } from '../support/deps';
 import { eventually } from '../support/eventually';
-import { sleepUntil } from '../support/testClock';
+import { dueAfter, sleepUntil } from '../support/testClock';
+import { isolatedDatabase, type IsolatedDatabase } from '../support/isolatedDatabase';
 import { startTimeSkippingWorker, terminateQuietly, type TimeSkippingHarness } from '../support/timeSkipping';
 
 const HOUR = 3600_000;
@@ -25,15 +27,22 @@ describe('superior meetings and the first agenda item (time-skipping)', () => {
   let harness: TimeSkippingHarness;
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
-  // Superior meetings of this file are held on days of their own, long before the wall clock: the
-  // integration test's meetings (same database) are recent, so neither file's "latest" is the other's.
+  let database: IsolatedDatabase;
+  // The latest superior meeting is the whole organisation's (第三条): this file's meetings live in a database
+  // of their own, where another file's more recent meeting cannot take their place. Held long before the
+  // wall clock, on days of their own.
   const base = Date.now() - (400 + Math.floor(Math.random() * 300)) * DAY;
 
   beforeAll(async () => {
-    harness = await startTimeSkippingWorker();
+    database = await isolatedDatabase('meeting', { migrated: true });
+    harness = await startTimeSkippingWorker({ databaseUrl: database.url });
     ({ env, deps } = harness);
+    await seed(deps.db);
   });
-  afterAll(() => harness?.close());
+  afterAll(async () => {
+    await harness?.close();
+    await database?.drop();
+  });
 
   async function register(level: 'CENTRAL' | 'PROVINCIAL', day: number, title: string) {
     const { meeting, created } = await registerSuperiorMeeting(deps.db, env.client, { level, title, heldAt: new Date(base + day * DAY).toISOString(), unitIds: UNITS });
@@ -52,7 +61,7 @@ describe('superior meetings and the first agenda item (time-skipping)', () => {
 
   it('every listed body is told at once; a reminder before the week is out and chases after it go only to those still owing, until all have conveyed it', async () => {
     const { meeting, handle, view } = await register('CENTRAL', 0, '中央全面深化改革委员会第一次会议（测试）');
-    const dueAt = addDuration(new Date(view.registeredAt), p.conveyWithin);
+    const dueAt = dueAfter(view.registeredAt, p.conveyWithin);
     expect(view.dueAt).toBe(dueAt.toISOString());
     expect(await eventually(async () => (await kinds(meeting.id)).length === 1)).toBe(true);
     const [convey] = await notices(meeting.id);

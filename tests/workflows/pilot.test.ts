@@ -14,7 +14,7 @@ import * as m from '../../workflows/pilot/messages';
 import { pilotWorkflow } from '../../workflows/pilot/workflow';
 import { eventually } from '../support/eventually';
 import { admin, lead } from '../support/scenarios';
-import { sleepUntil } from '../support/testClock';
+import { dueAfter, sleepUntil } from '../support/testClock';
 import { resultInRealTime, startTimeSkippingWorker, type TimeSkippingHarness } from '../support/timeSkipping';
 import type { TestDeps } from '../support/deps';
 
@@ -55,7 +55,7 @@ describe('pilots (time-skipping)', () => {
     expect(started.state).toBe('RUNNING');
     const startedAt = new Date(started.startedAt);
     const dispatch = (k: number) => addRepeated(startedAt, p.dispatchEvery, k);
-    const reportDue = (k: number) => addDuration(dispatch(k), p.progressDueAfter);
+    const reportDue = (k: number) => dueAfter(dispatch(k), p.progressDueAfter);
     expect(await hasNotice(pilot.workflowId, 'ledger')).toBe(true);
     const ledger = await deps.db.notice.findUniqueOrThrow({ where: { key: `${pilot.workflowId}:ledger` }, include: { recipients: true } });
     expect(ledger.body).toContain('牵头领导：');
@@ -100,7 +100,7 @@ describe('pilots (time-skipping)', () => {
     await handle.executeUpdate(m.requestAcceptanceUpdate, { args: [{ actor: lead }] });
     const accepted = await handle.executeUpdate(m.acceptanceUpdate, { args: [{ actor: admin, approved: true }] });
     expect(accepted.state).toBe('ACCEPTED');
-    expect(accepted.upwardDueAt).toBe(addDuration(new Date(accepted.acceptedAt!), p.upwardReportDueAfter).toISOString());
+    expect(accepted.upwardDueAt).toBe(dueAfter(accepted.acceptedAt!, p.upwardReportDueAfter).toISOString());
     await handle.executeUpdate(m.reportUpwardUpdate, { args: [{ actor: admin, to: ['PROVINCIAL'], summary: '试点经验报告省委改革办' }] });
     const done = await resultInRealTime(env, handle);
     expect(done.state).toBe('REPORTED');
@@ -121,7 +121,7 @@ describe('pilots (time-skipping)', () => {
     const handle = env.client.workflow.getHandle<typeof pilotWorkflow>(pilot.workflowId);
     const v = await handle.query(m.pilotQuery);
     expect(v.state).toBe('PROPOSED');
-    expect(v.upwardDueAt).toBe(addDuration(new Date(v.startedAt), p.upwardReportDueAfter).toISOString());
+    expect(v.upwardDueAt).toBe(dueAfter(v.startedAt, p.upwardReportDueAfter).toISOString());
     expect(await hasNotice(pilot.workflowId, 'experience')).toBe(true);
     const told = await deps.db.notice.findUniqueOrThrow({ where: { key: `${pilot.workflowId}:experience` }, include: { recipients: true } });
     expect(told.rule).toBe('第十三条');

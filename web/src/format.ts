@@ -15,7 +15,18 @@ export const fmtDate = (iso?: string | null) => (iso ? dateOnly.format(new Date(
 
 export const LIGHT_LABELS: Record<string, string> = { RED: '已逾期', YELLOW: '临近期限', GREEN: '正常' };
 export const LEVEL_LABELS: Record<string, string> = { CENTRAL: '中央文件', PROVINCIAL: '省级文件' };
-export const FAMILY_LABELS: Record<string, string> = { document: '上级文件', cycle: '月度督查', selection: '经验评选', rollout: '经验推广' };
+export const FAMILY_LABELS: Record<string, string> = {
+  document: '上级文件',
+  cycle: '月度督查',
+  selection: '经验评选',
+  rollout: '经验推广',
+  exploration: '探索创新',
+  meeting: '第一议题',
+  evaluation: '年度评估',
+  pilot: '改革试点',
+  pilotSeeking: '争取试点',
+  duties: '常态化工作',
+};
 export const UNIT_KIND_LABELS: Record<string, string> = {
   REFORM_OFFICE: '市委改革办',
   LEADERSHIP: '市领导',
@@ -35,4 +46,12 @@ export const ROLE_LABELS: Record<string, string> = {
   INSPECTOR: '督查人员',
   CITY_LEADER: '市领导',
   INGEST: '公文交换接口',
+};
+/** 第三条's kinds of reform meeting, whose first agenda item conveys the latest superior meeting. */
+export const MEETING_KIND_LABELS: Record<string, string> = {
+  LEADING_GROUP: '深改领导小组会议',
+  SPECIAL_GROUP: '改革专项小组会议',
+  BRIEFING: '改革督导情况通报会议',
+  DEPARTMENT: '部门改革工作会议',
+  OTHER: '其他改革工作会议',
 };

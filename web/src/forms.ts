@@ -3,7 +3,7 @@
 // from the OpenAPI document (BodyOf), so a renamed field is a type error.
 import { api, call, type BodyOf, type paths } from './api/client';
 
-export type FieldType = 'text' | 'textarea' | 'lines' | 'date' | 'datetime' | 'approval' | 'select' | 'multiselect' | 'unit' | 'units' | 'official' | 'officials' | 'number';
+export type FieldType = 'text' | 'textarea' | 'lines' | 'date' | 'datetime' | 'approval' | 'select' | 'multiselect' | 'unit' | 'units' | 'official' | 'officials' | 'number' | 'scores' | 'texts';
 
 export interface Field<K extends string = string> {
   key: K;
@@ -11,6 +11,7 @@ export interface Field<K extends string = string> {
   type: FieldType;
   required?: boolean;
   default?: unknown;
+  /** select/multiselect: the choices; scores/texts: one number/text input per option, sent as { [value]: number | string }. */
   options?: Array<{ value: string | boolean; label: string }>;
   /** unit/units: which kinds of unit to offer. */
   unitKinds?: string[];
@@ -27,6 +28,8 @@ export interface Field<K extends string = string> {
 }
 
 type PostPath = { [P in keyof paths]: paths[P] extends { post: unknown } ? P : never }[keyof paths];
+/** The keys of a body, of every variant when it is a union (e.g. a pilot won or an experience). */
+type KeysOf<B> = B extends unknown ? keyof B & string : never;
 
 export interface StepSpec {
   path: string;
@@ -37,9 +40,16 @@ export interface StepSpec {
 }
 
 /** A step form for `path`; its fields must be keys of the route's body. */
-export function step<P extends PostPath>(spec: { path: P; params: Record<string, string>; label: string; submitLabel?: string; fields: Array<Field<keyof BodyOf<P> & string>> }): StepSpec {
+export function step<P extends PostPath>(spec: { path: P; params: Record<string, string>; label: string; submitLabel?: string; fields: Array<Field<KeysOf<BodyOf<P>>>> }): StepSpec {
   return spec;
 }
+
+/** A textarea's lines as rows of cells ("名称，数值" or "名称｜说明"), blank lines left out. */
+export const rowsOf = (text: unknown, separator: RegExp = /[，,|｜]/) =>
+  String(text ?? '')
+    .split('\n')
+    .map((l) => l.split(separator).map((c) => c.trim()))
+    .filter((r) => r[0]);
 
 /** Posts a step with its Idempotency-Key; the answer's data, or the API's refusal. */
 export function submitStep(spec: StepSpec, body: Record<string, unknown>, key: string): Promise<unknown> {

@@ -22,3 +22,5 @@ export async function officialsOf(unitId: string): Promise<Official[]> {
 
 export const unitName = (id?: string | null) => (id ? (org.units.find((u) => u.id === id)?.name ?? id) : '—');
 export const unitsOfKind = (...kinds: string[]) => org.units.filter((u) => kinds.includes(u.kind));
+/** The id of the unit named `text` (its name or its id), or the text itself for the API to refuse. */
+export const unitIdOf = (text: string) => org.units.find((u) => u.name === text.trim() || u.id === text.trim())?.id ?? text.trim();

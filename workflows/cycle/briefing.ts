@@ -8,12 +8,17 @@ import type { CycleState, Ranking } from './messages';
 import { accountableUnit } from './scope';
 import {
   annualFigure,
+  areaCoverage,
+  CONTENT_AREA_LABELS,
+  departmentsOf,
   lastInARow,
   lastRanked,
   mostImproved,
+  mutualOf,
   previousMonth,
   rankTeams,
   rankUnits,
+  reportDueOf,
   scoreUnit,
   speakers as chooseSpeakers,
   tieRuleText,
@@ -61,7 +66,7 @@ export function rankMonth(i: RankInputs): { ranking: Ranking; inARow: string[] }
       {
         ...i.facts[u.id],
         report: report && { submittedAt: formatShanghai(report.submittedAt), onTime: report.onTime },
-        reportDueAt: formatShanghai(s.reportDueAt),
+        reportDueAt: formatShanghai(reportDueOf(s, u.id)),
         signedIssues: signed.reduce((n, x) => n + x.issues.length, 0),
         signedIssuesBelow: signed.filter((x) => x.unitId !== u.id).reduce((n, x) => n + x.issues.length, 0),
         unsignedInspections: insps.length - signed.length,
@@ -72,9 +77,12 @@ export function rankMonth(i: RankInputs): { ranking: Ranking; inARow: string[] }
   });
   const districts = rankUnits(scores.filter((x) => x.kind === 'DISTRICT'), p.tieBreak);
   const groups = rankUnits(scores.filter((x) => x.kind === 'SPECIAL_GROUP'), p.tieBreak);
+  // 第十条（二）: departments in a ranking of their own, on their own indicators and tie-break, never mixed with districts.
+  const deptPolicy = departmentsOf(p);
+  const departments = rankUnits(scores.filter((x) => x.kind === 'DEPARTMENT'), deptPolicy.tieBreak);
 
   const annual: Ranking['annual'] = {};
-  for (const u of [...districts, ...groups]) {
+  for (const u of [...districts, ...groups, ...departments]) {
     const totals = Object.keys(i.history)
       .filter((m) => m.startsWith(`${year}-`))
       .sort()
@@ -97,6 +105,7 @@ export function rankMonth(i: RankInputs): { ranking: Ranking; inARow: string[] }
       rankedAt: i.rankedAt,
       districts,
       specialGroups: groups,
+      ...(departments.length ? { departments, departmentTieRule: tieRuleText(deptPolicy.tieBreak, s.indicators) } : {}),
       tieRule: tieRuleText(p.tieBreak, s.indicators),
       speakers: chooseSpeakers(districts, groups, inARow),
       improved: [...mostImproved(districts, prevRanks), ...mostImproved(groups, prevRanks)],
@@ -115,6 +124,12 @@ export interface Briefing {
   problems: string[];
   reportsMissing: string[];
   nextMonth: string[];
+  /** 第八条: the areas the month's signed issue lists covered, with the issues per area. */
+  areas: ReturnType<typeof areaCoverage>;
+  /** 第十条（三）: the grassroots opinions heard during the month's inspections (signed or not: they are not findings). */
+  opinions: string[];
+  /** 第十条（一）: the month's mutual inspections (互督互查), one line each, and how many against the policy's expectation. */
+  mutual: { lines: string[]; count: number; expected: number };
 }
 
 /** 第六条（四）、（六）: what the briefing says, when the meeting and the diagnosis visit are. */
@@ -134,7 +149,19 @@ export function composeBriefing(s: Pick<CycleState, 'units' | 'reports' | 'inspe
       ...ranking.improved.map((x) => `${unitName(x.unitId)}由上月第${x.from}名上升至第${x.to}名，前进幅度较大`),
       `${s.units.length - missing.length - late.length}个单位按时报送月度调度情况`,
     ],
-    problems: [...signed.flatMap((i) => i.issues.map((x) => `${unitName(i.unitId)}：${x.title}`)), ...late.map((id) => `${unitName(id)}逾期报送月度调度情况`)],
+    problems: [
+      ...signed.flatMap((i) => i.issues.map((x) => `${unitName(i.unitId)}：${x.area ? `【${CONTENT_AREA_LABELS[x.area]}】` : ''}${x.title}`)),
+      ...late.map((id) => `${unitName(id)}逾期报送月度调度情况`),
+    ],
+    areas: areaCoverage(signed),
+    opinions: s.inspections.flatMap((i) => (i.opinions ?? []).map((o) => `督查${unitName(i.unitId)}时听取${o.unit}意见：${o.text}`)),
+    mutual: {
+      lines: s.inspections
+        .filter((i) => i.peerUnitId)
+        .map((i) => `${unitName(i.peerUnitId!)}督查${unitName(i.unitId)}（${i.teamName}，${i.unitSignedAt && i.leaderSignedAt ? `问题清单已双方签字，${i.issues.length}项问题` : '问题清单未经双方签字，不计入排名'}）`),
+      count: s.inspections.filter((i) => i.peerUnitId).length,
+      expected: mutualOf(p).expected,
+    },
     reportsMissing: missing,
     nextMonth: [
       `下月调度启动后${describeDuration(p.reportDueAfter)}内报送改革工作进展情况`,

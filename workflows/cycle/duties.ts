@@ -8,6 +8,7 @@ import type { CyclePolicy } from '../../common/policy/cycle';
 import { addDuration, addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { Duty } from '../duties';
 import type { CycleState } from './messages';
+import { reportDueOf } from './state';
 
 export interface CycleNotice {
   kind: CycleNoticeArgs['kind'];
@@ -25,38 +26,69 @@ export interface CycleDuty extends Duty {
   done?: boolean;
 }
 
-/** `periodStart`: the month's 1st, 00:00 Shanghai, which the report clock counts from. */
-export function cycleDuties(s: CycleState, p: CyclePolicy, periodStart: string, fired: ReadonlySet<string>): CycleDuty[] {
+/** The report's clock of a unit: its due date and the reminders and chases of its policy. */
+interface ReportClock {
+  /** '' for the units on the city's clock (one duty for them all), else `:<unitId>`. */
+  suffix: string;
+  units: CycleState['units'];
+  dueAt: string;
+  p: CyclePolicy;
+}
+
+const reportTimers = (p: CyclePolicy) => JSON.stringify([p.reportDueAfter, p.remindBefore, p.chaseAfter]);
+
+/**
+ * 第二十一条: the units on the city's report clock share its duties; a unit
+ * whose own policy sets another due date, reminders or chases gets its own.
+ */
+function reportClocks(s: CycleState, p: CyclePolicy, pOf: (unitId: string) => CyclePolicy): ReportClock[] {
+  const own = s.units.filter((u) => u.reportDueAt !== undefined || reportTimers(pOf(u.id)) !== reportTimers(p));
+  return [
+    { suffix: '', units: s.units.filter((u) => !own.includes(u)), dueAt: s.reportDueAt, p },
+    ...own.map((u) => ({ suffix: `:${u.id}`, units: [u], dueAt: reportDueOf(s, u.id), p: pOf(u.id) })),
+  ];
+}
+
+/**
+ * `periodStart`: the month's 1st, 00:00 Shanghai, which the report clock counts from.
+ * `pOf`: the policy of a unit (第二十一条), which times its report.
+ */
+export function cycleDuties(s: CycleState, p: CyclePolicy, periodStart: string, fired: ReadonlySet<string>, pOf: (unitId: string) => CyclePolicy = () => p): CycleDuty[] {
   const out: CycleDuty[] = [];
   if (s.phase === 'COLLECTING') {
-    const due = new Date(s.reportDueAt);
-    const missing = s.units.filter((u) => !s.reports.some((r) => r.unitId === u.id));
-    p.remindBefore.forEach((before, i) => {
-      out.push({
-        key: `report-reminder-${i}`,
-        at: subtractDuration(due, before).getTime(),
-        notices: missing.map((u) => ({
-          kind: 'REPORT_REMINDER',
-          step: `report-reminder-${i}:${u.id}`,
-          why: { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: `${describeDuration(p.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: s.reportDueAt },
-          unitId: u.id,
-          context: { dueAt: s.reportDueAt },
-        })),
+    for (const clock of reportClocks(s, p, pOf)) {
+      const due = new Date(clock.dueAt);
+      const q = clock.p;
+      const missing = clock.units.filter((u) => !s.reports.some((r) => r.unitId === u.id));
+      // A unit on its own clock that has reported has nothing left to be reminded of.
+      if (clock.suffix && !missing.length) continue;
+      q.remindBefore.forEach((before, i) => {
+        out.push({
+          key: `report-reminder-${i}${clock.suffix}`,
+          at: subtractDuration(due, before).getTime(),
+          notices: missing.map((u) => ({
+            kind: 'REPORT_REMINDER',
+            step: `report-reminder-${i}:${u.id}`,
+            why: { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: `${describeDuration(q.reportDueAfter)}（提前${describeDuration(before)}提醒）`, dueAt: clock.dueAt },
+            unitId: u.id,
+            context: { dueAt: clock.dueAt },
+          })),
+        });
       });
-    });
-    p.chaseAfter.forEach((after, i) => {
-      out.push({
-        key: `report-chase-${i}`,
-        at: addDuration(due, after).getTime(),
-        notices: missing.map((u) => ({
-          kind: 'REPORT_CHASE',
-          step: `report-chase-${i}:${u.id}`,
-          why: { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: s.reportDueAt, offset: `逾期${describeDuration(after)}`, dueAt: s.reportDueAt },
-          unitId: u.id,
-          context: { dueAt: s.reportDueAt, chase: i + 1 },
-        })),
+      q.chaseAfter.forEach((after, i) => {
+        out.push({
+          key: `report-chase-${i}${clock.suffix}`,
+          at: addDuration(due, after).getTime(),
+          notices: missing.map((u) => ({
+            kind: 'REPORT_CHASE',
+            step: `report-chase-${i}:${u.id}`,
+            why: { rule: '第六条（一）', startEvent: '调度情况报送截止', startedAt: clock.dueAt, offset: `逾期${describeDuration(after)}`, dueAt: clock.dueAt },
+            unitId: u.id,
+            context: { dueAt: clock.dueAt, chase: i + 1 },
+          })),
+        });
       });
-    });
+    }
     // 第六条（三）: scores are accepted until scoring closes; the reform office may close it earlier.
     out.push({ key: 'publish', at: s.closeRequested ? 0 : new Date(s.scoringAt).getTime(), notices: [], publish: true });
   }

@@ -3,7 +3,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
 import type { Subunit } from './scope';
-import type { CyclePhase, CycleUnit, Indicator, RankedTeam, RankedUnit, ScoreEntry, Speakers, TeamRating } from './state';
+import type { UnitPolicies } from '../../common/policy/scope';
+import type { ContentArea, CyclePhase, CycleUnit, Indicator, RankedTeam, RankedUnit, ScoreEntry, Speakers, TeamRating } from './state';
 
 /** The official acting, as established by the API from the bearer token. */
 export interface Actor {
@@ -17,6 +18,8 @@ export interface CycleWorkflowInputV1 {
   /** "YYYY-MM" on the Shanghai calendar. */
   month: string;
   policy: Policy;
+  /** 第二十一条: units' own versions; a unit's report is due, reminded and chased under its own. */
+  unitPolicies?: UnitPolicies;
   /** The inspection draw's seed; drawn inside the workflow (deterministically) when absent. */
   seed?: string;
   /** Who started it by hand (absent when the schedule did). */
@@ -36,6 +39,8 @@ export interface ProgressReport {
   unitId: string;
   submittedBy: string;
   submittedAt: string;
+  /** The unit's due date it was judged against (absent in reports from before 第二十一条 ran: the month's). */
+  dueAt?: string;
   onTime: boolean;
   summary: string;
   items: ReportItem[];
@@ -44,6 +49,44 @@ export interface ProgressReport {
 export interface Issue {
   title: string;
   detail?: string;
+  /** 第八条: the content area the item belongs to (required at the API; absent in months recorded before). */
+  area?: ContentArea;
+}
+
+/** 第十条（三）: an opinion or suggestion heard from the grassroots during an inspection, and where. */
+export interface GrassrootsOpinion {
+  /** The unit heard (a township, village, enterprise… often not in the organisation). */
+  unit: string;
+  text: string;
+}
+
+/** 第六条（四）(3): an on-site promotion meeting (现场推进会) in an advanced district, held "适时" (no timer). */
+export interface PromotionMeeting {
+  id: string;
+  heldAt: string;
+  /** The host district (one of the month's districts). */
+  districtId: string;
+  /** What was shown on site. */
+  shown: string;
+  /** The units invited. */
+  attendeeUnitIds: string[];
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** 第六条（五）(3): a highlight of the city or of districts recommended upward (积极向上推介), through which channel, to whom. */
+export interface UpwardRecommendation {
+  id: string;
+  /** The districts whose work it presents; empty: the city's own. */
+  unitIds: string[];
+  highlight: string;
+  /** The channel (改革简报、信息专报、媒体…). */
+  channel: string;
+  /** The superior body it went to. */
+  recipient: string;
+  sentAt: string;
+  recordedBy: string;
+  recordedAt: string;
 }
 
 export interface Inspection {
@@ -51,10 +94,14 @@ export interface Inspection {
   unitId: string;
   teamName: string;
   leaderId: string;
+  /** 第十条（一）: a mutual inspection (互督互查) — the peer district or city special group inspecting; absent: top-down (以上督下). */
+  peerUnitId?: string;
   reformOfficeIds: string[];
   specialGroupId?: string;
   departmentIds: string[];
   issues: Issue[];
+  /** 第十条（三）: grassroots opinions heard (absent in months recorded before). */
+  opinions?: GrassrootsOpinion[];
   createdBy: string;
   createdAt: string;
   unitSignedBy?: string;
@@ -76,6 +123,10 @@ export interface Ranking {
   rankedAt: string;
   districts: RankedUnit[];
   specialGroups: RankedUnit[];
+  /** 第十条（二）: the departments carrying reform tasks, ranked on their own indicators (absent in months before). */
+  departments?: RankedUnit[];
+  /** The departments' tie rule (their own tie-break indicators). */
+  departmentTieRule?: string;
   tieRule: string;
   speakers: Speakers;
   improved: Array<{ unitId: string; from: number; to: number }>;
@@ -101,6 +152,10 @@ export interface CycleState {
   ratings: TeamRating[];
   ranking?: Ranking;
   diagnoses: Diagnosis[];
+  /** 第六条（四）(3): on-site promotion meetings recorded this month (absent in states carried from before). */
+  promotionMeetings?: PromotionMeeting[];
+  /** 第六条（五）(3): highlights recommended upward this month (absent in states carried from before). */
+  upwardRecommendations?: UpwardRecommendation[];
   /** The reform office closed scoring early (published the ranking before scoringAt). */
   closeRequested?: { by: string; at: string };
   fired: string[];
@@ -126,10 +181,13 @@ export interface InspectionArgs {
   unitId: string;
   teamName: string;
   leaderId: string;
+  /** 第十条（一）: the peer unit inspecting (互督互查); absent for the reform office's own inspections. */
+  peerUnitId?: string;
   reformOfficeIds: string[];
   specialGroupId?: string;
   departmentIds: string[];
   issues: Issue[];
+  opinions?: GrassrootsOpinion[];
 }
 export interface SignArgs {
   actor: Actor;
@@ -159,6 +217,21 @@ export interface DiagnosisArgs {
   unitId: string;
   report: string;
 }
+export interface PromotionMeetingArgs {
+  actor: Actor;
+  heldAt: string;
+  districtId: string;
+  shown: string;
+  attendeeUnitIds: string[];
+}
+export interface UpwardArgs {
+  actor: Actor;
+  unitIds: string[];
+  highlight: string;
+  channel: string;
+  recipient: string;
+  sentAt: string;
+}
 export interface CloseArgs {
   actor: Actor;
   note?: string;
@@ -171,6 +244,8 @@ export const enterScoreUpdate = defineUpdate<CycleView, [ScoreArgs]>('enterScore
 export const rateTeamUpdate = defineUpdate<CycleView, [TeamRatingArgs]>('rateTeam');
 export const closeScoringUpdate = defineUpdate<CycleView, [CloseArgs]>('closeScoring');
 export const fileDiagnosisUpdate = defineUpdate<CycleView, [DiagnosisArgs]>('fileDiagnosis');
+export const recordPromotionMeetingUpdate = defineUpdate<CycleView, [PromotionMeetingArgs]>('recordPromotionMeeting');
+export const recommendUpwardUpdate = defineUpdate<CycleView, [UpwardArgs]>('recommendUpward');
 export const cycleStateQuery = defineQuery<CycleView>('cycleState');
 /** Answered once the month's start is recorded (its targets drawn, its row written): steps are accepted from then on. */
 export const cycleReadyUpdate = defineUpdate<CycleView, []>('cycleReady');

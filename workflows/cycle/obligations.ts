@@ -5,6 +5,7 @@
 import type { Obligation } from '../../common/obligations';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import type { CycleState } from './messages';
+import { reportDueOf } from './state';
 
 export function cycleObligations(s: CycleState, workflowId: string, month: string, quarter: boolean): Obligation[] {
   const [year, m] = month.split('-').map(Number);
@@ -21,7 +22,7 @@ export function cycleObligations(s: CycleState, workflowId: string, month: strin
       title: `报送${year}年${m}月改革工作进展调度情况`,
       rule: '第六条（一）',
       unitId: u.id,
-      dueAt: s.reportDueAt,
+      dueAt: reportDueOf(s, u.id),
       ...closed(report && { at: report.submittedAt, reason: report.onTime ? '已按时报送' : '已逾期报送' }),
     });
   }

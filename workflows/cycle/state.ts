@@ -3,14 +3,37 @@
 // the speakers, the most-improved units and the meeting's attendees. Shared by
 // the workflow (deterministic: no clock, no I/O), the activities and unit tests.
 
+import type { CyclePolicy, DepartmentExtension } from '../../common/policy/cycle';
 import { drawFrom, prng } from '../draw';
 
-export type UnitKind = 'DISTRICT' | 'SPECIAL_GROUP';
+/**
+ * The department extension of a policy as the workflow received it. A cycle started before the value existed
+ * holds an input without it: it runs without departments, as its recorded setup has none. (Here, not beside the
+ * policy's schema: workflow code imports no zod.)
+ */
+export function departmentsOf(p: Partial<Pick<CyclePolicy, 'departments'>>): DepartmentExtension {
+  return p.departments ?? { enabled: false, inspect: 0, indicators: [], tieBreak: [] };
+}
+
+/** The mutual-inspection expectation of a policy as the workflow received it (absent before the value existed: none). */
+export function mutualOf(p: Partial<Pick<CyclePolicy, 'mutualInspection'>>): { expected: number } {
+  return p.mutualInspection ?? { expected: 0 };
+}
+
+/** 第十条（二）: departments carrying reform tasks are cycle units too, ranked apart from districts and groups. */
+export type UnitKind = 'DISTRICT' | 'SPECIAL_GROUP' | 'DEPARTMENT';
 
 export interface CycleUnit {
   id: string;
   name: string;
   kind: UnitKind;
+  /** 第二十一条: the unit's own report due date, where its own policy sets another than the city's. */
+  reportDueAt?: string;
+}
+
+/** When `unitId`'s progress report is due: its own date, else the month's. */
+export function reportDueOf(s: { units: readonly CycleUnit[]; reportDueAt: string }, unitId: string): string {
+  return s.units.find((u) => u.id === unitId)?.reportDueAt ?? s.reportDueAt;
 }
 
 /** How the system scores an indicator. */
@@ -52,6 +75,35 @@ export const METHOD_LABELS: Record<ScoringMethod, string> = {
   INSPECTOR: '督查组评分',
 };
 
+// ---- inspection content (第八条) ---------------------------------------------------
+
+/** 第八条: the five areas an inspection covers; every issue-list item names its area. */
+export const CONTENT_AREAS = ['DOCUMENTS', 'BASIC_WORK', 'SPECIAL_GROUPS', 'INNOVATION', 'OTHER'] as const;
+export type ContentArea = (typeof CONTENT_AREAS)[number];
+export const CONTENT_AREA_LABELS: Record<ContentArea, string> = {
+  DOCUMENTS: '领导小组审议出台文件贯彻落实情况',
+  BASIC_WORK: '基础业务开展情况',
+  SPECIAL_GROUPS: '专项小组工作开展情况',
+  INNOVATION: '创新改革经验推广推介情况',
+  OTHER: '其他需要督查的事项',
+};
+
+/**
+ * 第八条: per content area, how many of the month's signed inspections found issues in it and how many
+ * issues; items recorded before areas were named (older months) are counted apart as `unnamed`.
+ */
+export function areaCoverage(inspections: ReadonlyArray<{ issues: ReadonlyArray<{ area?: ContentArea }> }>): {
+  areas: Array<{ area: ContentArea; label: string; inspections: number; issues: number }>;
+  unnamed: number;
+} {
+  const areas = CONTENT_AREAS.map((area) => {
+    const hits = inspections.map((i) => i.issues.filter((x) => x.area === area).length);
+    return { area, label: CONTENT_AREA_LABELS[area], inspections: hits.filter((n) => n > 0).length, issues: hits.reduce((a, b) => a + b, 0) };
+  });
+  const unnamed = inspections.reduce((n, i) => n + i.issues.filter((x) => !x.area || !(x.area in CONTENT_AREA_LABELS)).length, 0);
+  return { areas, unnamed };
+}
+
 // ---- inspection draw ---------------------------------------------------------
 
 export type InspectionMode = { mode: 'ALL' } | { mode: 'SAMPLE'; districts: number; specialGroups: number };
@@ -61,13 +113,46 @@ export type InspectionMode = { mode: 'ALL' } | { mode: 'SAMPLE'; districts: numb
  * a random sample of districts and of special groups drawn from `seed`.
  * Reproducible: the draw depends only on the seed and the sorted unit ids.
  */
-export function drawTargets(units: CycleUnit[], mode: InspectionMode, seed: string): string[] {
+export function drawTargets(units: CycleUnit[], mode: InspectionMode, seed: string, departments = 0): string[] {
   const sorted = [...units].sort((a, b) => a.id.localeCompare(b.id));
-  if (mode.mode === 'ALL') return sorted.map((u) => u.id);
+  const depts = sorted.filter((u) => u.kind === 'DEPARTMENT').map((u) => u.id);
+  // 第十条（二）: every department, or (policy departments.inspect) a sample drawn from a stream of its own, so
+  // the districts' and groups' draw of a seed stays what it was before departments were inspected.
+  const deptPicked = new Set(departments > 0 ? drawFrom(depts, departments, prng(`${seed}:departments`)) : depts);
+  if (mode.mode === 'ALL') return sorted.map((u) => u.id).filter((id) => !depts.includes(id) || deptPicked.has(id));
   const rnd = prng(seed);
   const pick = (kind: UnitKind, n: number) => drawFrom(sorted.filter((u) => u.kind === kind).map((u) => u.id), n, rnd);
-  const picked = new Set([...pick('DISTRICT', mode.districts), ...pick('SPECIAL_GROUP', mode.specialGroups)]);
+  const picked = new Set([...pick('DISTRICT', mode.districts), ...pick('SPECIAL_GROUP', mode.specialGroups), ...deptPicked]);
   return sorted.map((u) => u.id).filter((id) => picked.has(id));
+}
+
+// ---- departments and mutual inspection (第十条) ----------------------------------------------
+
+/**
+ * 第十条（二）: the departments' own indicators (from the policy's `departments.indicators`), as indicators that
+ * apply to departments only; their codes are the policy's, distinct from the year's set.
+ */
+export function departmentIndicators(set: ReadonlyArray<Omit<Indicator, 'appliesTo'>>): Indicator[] {
+  return set.map((i) => ({ ...i, appliesTo: ['DEPARTMENT'] }));
+}
+
+/**
+ * 第十条（一）: a mutual inspection (互督互查) — the inspecting unit is a peer of the same kind (district of a district,
+ * city special group of a city special group), never the inspected unit itself nor (第七条) the district above an
+ * inspected township, and it is recorded by the peer unit's own officials. The reason it is refused, or undefined.
+ */
+export function mutualInspectionRefusal(
+  a: { peerUnitId: string; accountableUnitId: string; actorUnitId: string },
+  units: readonly CycleUnit[],
+  name: (id: string) => string,
+): string | undefined {
+  const peer = units.find((u) => u.id === a.peerUnitId);
+  const target = units.find((u) => u.id === a.accountableUnitId);
+  if (!peer || peer.kind === 'DEPARTMENT') return `${name(a.peerUnitId)}不是本月督导的区县或市专项小组，不能开展互督互查`;
+  if (a.peerUnitId === a.accountableUnitId) return `互督互查不能由被督查单位自己开展：${name(a.peerUnitId)}不能督查本单位`;
+  if (!target || target.kind !== peer.kind) return `互督互查在同类单位之间开展：${name(a.peerUnitId)}与${name(a.accountableUnitId)}不是同类单位`;
+  if (a.actorUnitId !== a.peerUnitId) return `只有${name(a.peerUnitId)}可以登记本单位开展的互督互查`;
+  return undefined;
 }
 
 // ---- scoring -------------------------------------------------------------------
@@ -289,6 +374,7 @@ export interface Speakers {
   commitment: string[];
 }
 
+/** 第六条（四）(1): speeches are the districts' and the special groups'; departments (第十条（二）) give none. */
 export function speakers(districts: RankedUnit[], groups: RankedUnit[], groupsLastInARow: string[]): Speakers {
   return {
     typical: [...firstRanked(districts), ...firstRanked(groups)],

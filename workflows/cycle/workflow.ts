@@ -5,26 +5,15 @@
 // to the last-ranked district (一月一会诊), chased until its report is filed.
 // Started by a Temporal Schedule (worker/schedules.ts) or by hand; durations
 // and thresholds come from input.policy.cycle.
-import {
-  ApplicationFailure,
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
-  startChild,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, condition, continueAsNew, currentUpdateInfo, proxyActivities, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { CycleChange } from '../../activities/records';
 import { cycleWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { describeDuration } from '../../common/policy/duration';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
+import { unitPolicy } from '../../common/policy/scope';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { ACTIVITY_RETRY, activities } from '../shared';
@@ -38,6 +27,8 @@ import {
   enterScoreUpdate,
   fileDiagnosisUpdate,
   rateTeamUpdate,
+  recommendUpwardUpdate,
+  recordPromotionMeetingUpdate,
   signInspectionUpdate,
   submitReportUpdate,
   type Actor,
@@ -47,7 +38,8 @@ import {
 } from './messages';
 import { cycleObligations } from './obligations';
 import { accountableUnit } from './scope';
-import { briefingAttendees, drawTargets, isQuarterMonth, monthEnd, monthStart, parseMonth, PHASE_LABELS, shanghaiMonth, type UnitKind } from './state';
+import { briefingAttendees, departmentIndicators, departmentsOf, drawTargets, mutualInspectionRefusal, isQuarterMonth, monthEnd, monthStart, parseMonth, PHASE_LABELS, reportDueOf, shanghaiMonth, type UnitKind } from './state';
+import { scheduledAt, startPeriodOnce } from '../schedule';
 
 const acts = activities;
 // The briefing goes to every city leader, district head and department head in one notice: more time per attempt
@@ -61,17 +53,24 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   if (!parsed) throw ApplicationFailure.nonRetryable(`invalid month ${input.month}`, 'InvalidCycleMonth');
   const { year, month } = parsed;
   const p = input.policy.cycle;
+  // 第二十一条: a unit's report is due, reminded and chased under its own policy; scoring and ranking are the city's.
+  const pOf = (unitId: string) => unitPolicy(input, unitId).cycle;
   const workflowId = workflowInfo().workflowId;
   const cycleId = input.month;
   const quarter = isQuarterMonth(month, p.quarterMonths);
   // The month's clocks start on its 1st, 00:00 Shanghai (第六条), whenever the cycle is started: a
   // catch-up started a day late keeps the month's dates.
   const periodStart = monthStart(input.month).toISOString();
+  // 第六条: the report's and the scores' deadlines from the month's 1st, as dates on the policy's calendar.
+  // 第二十一条: a unit's report by its own term (the rest is the city's); the calendar is the city's.
+  const reportDeadline = (unitId?: string) => deadlineAfter(periodStart, (unitId ? pOf(unitId) : p).reportDueAfter, input.policy.calendar);
+  const scoringDeadline = () => deadlineAfter(periodStart, p.scoringCloseAfter, input.policy.calendar);
+  const diagnosisDeadline = (visitAt: string) => deadlineAfter(visitAt, p.diagnosisReportDueAfter, input.policy.calendar);
   const s: CycleState = input.carried ?? {
     phase: 'COLLECTING',
     startedAt: new Date().toISOString(),
-    reportDueAt: addDuration(new Date(periodStart), p.reportDueAfter).toISOString(),
-    scoringAt: addDuration(new Date(periodStart), p.scoringCloseAfter).toISOString(),
+    reportDueAt: reportDeadline().at,
+    scoringAt: scoringDeadline().at,
     // Recorded with the cycle so the draw can be reproduced; uuid4() is deterministic in workflow code.
     seed: input.seed ?? uuid4(),
     units: [],
@@ -83,6 +82,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     entries: [],
     ratings: [],
     diagnoses: [],
+    promotionMeetings: [],
+    upwardRecommendations: [],
     fired: [],
     seq: 0,
     revision: 0,
@@ -94,6 +95,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   /** Set once the month's start is recorded (a continued run started long ago). */
   let startRecorded = !!input.carried;
   const carried = (): CycleState => ({ ...s, fired: [...fired], revision: revisions.revision });
+  /** A unit's own report due date, where its policy gives another (never after scoring closes: the ranking is the city's). */
+  const ownReportDue = (unitId: string): { reportDueAt?: string } => {
+    const own = reportDeadline(unitId).at;
+    const due = own < s.scoringAt ? own : s.scoringAt;
+    return due === s.reportDueAt ? {} : { reportDueAt: due };
+  };
   const unitName = (id: string) => (s.units.find((u) => u.id === id) ?? s.subunits.find((u) => u.id === id))?.name ?? id;
   const unitKind = (id: string): UnitKind | undefined => s.units.find((u) => u.id === id)?.kind;
 
@@ -116,7 +123,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
       subjectId: cycleId,
       revision: revisions.next(),
       at: new Date().toISOString(),
-      cycle: { year, month, policyVersion: input.policy.version, phase: s.phase, seed: s.seed, targets: [...s.targets], startedAt: s.startedAt, reportDueAt: s.reportDueAt, scoringAt: s.scoringAt },
+      cycle: { year, month, policyVersion: input.policy.version, quarter, phase: s.phase, seed: s.seed, targets: [...s.targets], startedAt: s.startedAt, reportDueAt: s.reportDueAt, scoringAt: s.scoringAt },
       ...(JSON.parse(JSON.stringify(children)) as Children),
       // The update id (the HTTP Idempotency-Key when given) keys the step's event.
       event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
@@ -124,7 +131,24 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     });
   }
 
-  async function notify(n: CycleNotice, extra: { officialIds?: string[]; departmentIds?: string[]; createdBy?: string } = {}) {
+  // A new calendar moves the deadlines not yet reached of what is still owed.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const now = Date.now();
+      if (s.phase === 'COLLECTING') {
+        s.reportDueAt = pending(s.reportDueAt, now, () => reportDeadline().at, 'report', moved)!;
+        s.scoringAt = pending(s.scoringAt, now, () => scoringDeadline().at, 'scoring', moved)!;
+        for (const u of s.units.filter((x) => x.reportDueAt)) u.reportDueAt = pending(u.reportDueAt, now, () => ownReportDue(u.id).reportDueAt ?? s.reportDueAt, `report:${u.id}`, moved);
+      }
+      for (const d of s.diagnoses.filter((x) => !x.filedAt)) d.dueAt = pending(d.dueAt, now, () => diagnosisDeadline(d.visitAt).at, `diagnosis:${d.unitId}`, moved)!;
+      return moved;
+    },
+    (event) => record(event, { diagnoses: s.diagnoses }),
+  );
+
+  async function notify(n: CycleNotice, extra: { officialIds?: string[]; departmentIds?: string[]; unitIds?: string[]; createdBy?: string } = {}) {
     await mail.sendCycleNotice({ workflowId, cycleId, kind: n.kind, step: n.step, explanation: n.why, dueAt: n.why.dueAt, unitId: n.unitId, context: n.context, ...extra });
   }
 
@@ -133,6 +157,13 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   function requireCollecting(what: string): void {
     if (s.units.length === 0) throw new Error('本月督导正在启动，请稍后再试');
     if (s.phase !== 'COLLECTING') throw new Error(`本月排名已发布（${PHASE_LABELS[s.phase]}），不能再${what}`);
+  }
+
+  /** A record of the month (a meeting held, a recommendation sent) is dated within it. */
+  function requireMonthDay(iso: string, what: string): void {
+    if (s.units.length === 0) throw new Error('本月督导正在启动，请稍后再试');
+    const at = Date.parse(iso);
+    if (!(at >= monthStart(input.month).getTime() && at < monthEnd(input.month).getTime())) throw new Error(`${what}须在${year}年${month}月内`);
   }
 
   function findInspection(id: string) {
@@ -158,7 +189,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         report.summary = a.summary;
         report.items = a.items;
       } else {
-        report = { unitId: a.unitId, submittedBy: a.actor.officialId, submittedAt: now, onTime: now <= s.reportDueAt, summary: a.summary, items: a.items };
+        report = { unitId: a.unitId, submittedBy: a.actor.officialId, submittedAt: now, dueAt: reportDueOf(s, a.unitId), onTime: now <= reportDueOf(s, a.unitId), summary: a.summary, items: a.items };
         s.reports.push(report);
       }
       await record({ step: 'submitReport', actor: a.actor, data: { unitId: a.unitId, items: a.items.length, correction } }, { reports: [report] });
@@ -167,7 +198,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     {
       validator: (a) => {
         requireCollecting('报送调度情况');
-        if (!unitKind(a.unitId)) throw new Error(`${a.unitId} 不是本月调度的区县或专项小组`);
+        if (!unitKind(a.unitId)) throw new Error(`${a.unitId} 不是本月调度的区县、专项小组或承担改革任务的部门`);
       },
     },
   );
@@ -176,11 +207,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     createInspectionUpdate,
     async (a) => {
       s.seq += 1;
-      const insp = { id: `${cycleId}:insp-${s.seq}`, unitId: a.unitId, teamName: a.teamName, leaderId: a.leaderId, reformOfficeIds: a.reformOfficeIds, specialGroupId: a.specialGroupId, departmentIds: a.departmentIds, issues: a.issues, createdBy: a.actor.officialId, createdAt: new Date().toISOString() };
+      const insp = { id: `${cycleId}:insp-${s.seq}`, unitId: a.unitId, teamName: a.teamName, leaderId: a.leaderId, ...(a.peerUnitId ? { peerUnitId: a.peerUnitId } : {}), reformOfficeIds: a.reformOfficeIds, specialGroupId: a.specialGroupId, departmentIds: a.departmentIds, issues: a.issues, opinions: a.opinions ?? [], createdBy: a.actor.officialId, createdAt: new Date().toISOString() };
       s.inspections.push(insp);
-      const recorded = record({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, issues: a.issues.length } }, { inspections: [insp] });
+      const recorded = record({ step: 'createInspection', actor: a.actor, data: { inspectionId: insp.id, unitId: a.unitId, teamName: a.teamName, peerUnitId: a.peerUnitId, issues: a.issues.length, opinions: insp.opinions.length } }, { inspections: [insp] });
       await notify(
-        { kind: 'ISSUE_LIST', step: `issue-list:${insp.id}`, why: { rule: '第六条（二）', startEvent: '督查组形成问题清单', startedAt: insp.createdAt, offset: '即时', dueAt: s.scoringAt }, unitId: a.unitId, context: { issues: a.issues, teamName: a.teamName, dueAt: s.scoringAt } },
+        { kind: 'ISSUE_LIST', step: `issue-list:${insp.id}`, why: { rule: '第六条（二）', startEvent: '督查组形成问题清单', startedAt: insp.createdAt, offset: '即时', dueAt: s.scoringAt }, unitId: a.unitId, context: { issues: a.issues, teamName: a.teamName, dueAt: s.scoringAt, ...(a.peerUnitId ? { peerName: unitName(a.peerUnitId) } : {}) } },
         { officialIds: [a.leaderId] },
       );
       await recorded;
@@ -194,8 +225,14 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         if (!s.targets.includes(accountableUnit(a.unitId, s.subunits))) throw new Error(`${unitName(a.unitId)}不在本月督查范围内`);
         if (a.specialGroupId && unitKind(a.specialGroupId) !== 'SPECIAL_GROUP') throw new Error(`${unitName(a.specialGroupId)}不是市专项小组`);
         if (a.specialGroupId === a.unitId) throw new Error('专项小组不能参加对本小组的督查');
-        // 第十条（一）: when the office asks for "1+1+n" joint inspections, the team has one city special group
-        // and at least the policy's number of departments beside the reform office.
+        // 第十条（一） 互督互查: a peer district or city special group inspects, recorded by the peer itself, never itself.
+        if (a.peerUnitId) {
+          const refused = mutualInspectionRefusal({ peerUnitId: a.peerUnitId, accountableUnitId: accountableUnit(a.unitId, s.subunits), actorUnitId: a.actor.unitId }, s.units, unitName);
+          if (refused) throw new Error(refused);
+          return;
+        }
+        // 第十条（一）: when the office asks for "1+1+n" joint inspections, the reform office's own (以上督下) team has
+        // one city special group and at least the policy's number of departments beside the reform office.
         const joint = p.jointInspection;
         if (joint.required && !a.specialGroupId) throw new Error('本月督查须采取“1+1+n”联合督查：须有1个市专项小组参加');
         if (joint.required && a.departmentIds.length < joint.departments) throw new Error(`本月督查须采取“1+1+n”联合督查：须有至少${joint.departments}个市直部门参加`);
@@ -248,7 +285,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
         requireCollecting('录入或调整评分');
         const kind = unitKind(a.unitId);
         if (!kind) throw new Error(`${a.unitId} 不是本月排名的区县或专项小组`);
-        const ind = s.indicators.find((i) => i.code === a.indicatorCode);
+        // 第十条（二）: a department's indicators are its own set's (the same code may name another in the year's set).
+        const ind = s.indicators.find((i) => i.code === a.indicatorCode && i.appliesTo.includes(kind)) ?? s.indicators.find((i) => i.code === a.indicatorCode);
         if (!ind) throw new Error(`本年度指标体系中没有指标 ${a.indicatorCode}`);
         if (!ind.appliesTo.includes(kind)) throw new Error(`指标“${ind.name}”不适用于${unitName(a.unitId)}`);
         if (!a.override && ind.method !== 'INSPECTOR') throw new Error(`指标“${ind.name}”由系统根据事实计算，只能调整（须说明理由）`);
@@ -293,6 +331,49 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   );
 
   setHandler(
+    recordPromotionMeetingUpdate,
+    async (a) => {
+      s.seq += 1;
+      const meeting = { id: `${cycleId}:promo-${s.seq}`, heldAt: a.heldAt, districtId: a.districtId, shown: a.shown, attendeeUnitIds: a.attendeeUnitIds, recordedBy: a.actor.officialId, recordedAt: new Date().toISOString() };
+      (s.promotionMeetings ??= []).push(meeting);
+      const recorded = record({ step: 'recordPromotionMeeting', actor: a.actor, data: { meetingId: meeting.id, districtId: a.districtId, heldAt: a.heldAt, attendees: a.attendeeUnitIds.length } }, { promotionMeetings: [meeting] });
+      // 第六条（四）(3): the units invited are told where, when and what they will see.
+      await notify(
+        { kind: 'PROMOTION_MEETING', step: `promotion-meeting:${meeting.id}`, why: { rule: '第六条（四）', startEvent: '市委改革办安排现场推进会', startedAt: meeting.recordedAt, offset: '即时' }, unitId: a.districtId, context: { at: a.heldAt, shown: a.shown } },
+        { unitIds: a.attendeeUnitIds, createdBy: a.actor.officialId },
+      );
+      await recorded;
+      return view();
+    },
+    {
+      validator: (a) => {
+        // 第六条（四）(3): "适时" — no timer, but the host is an advanced district of this month's cycle, on a day of this month.
+        requireMonthDay(a.heldAt, '现场推进会日期');
+        if (unitKind(a.districtId) !== 'DISTRICT') throw new Error(`${unitName(a.districtId)}不是本月督导的区县，不能承办现场推进会`);
+      },
+    },
+  );
+
+  setHandler(
+    recommendUpwardUpdate,
+    async (a) => {
+      s.seq += 1;
+      const rec = { id: `${cycleId}:upward-${s.seq}`, unitIds: a.unitIds, highlight: a.highlight, channel: a.channel, recipient: a.recipient, sentAt: a.sentAt, recordedBy: a.actor.officialId, recordedAt: new Date().toISOString() };
+      (s.upwardRecommendations ??= []).push(rec);
+      await record({ step: 'recommendUpward', actor: a.actor, data: { recommendationId: rec.id, unitIds: a.unitIds, recipient: a.recipient } }, { upwardRecommendations: [rec] });
+      return view();
+    },
+    {
+      validator: (a) => {
+        // 第六条（五）(3): "积极向上推介" — no timer; the highlights are the city's or this month's districts'.
+        requireMonthDay(a.sentAt, '向上推介日期');
+        const outside = a.unitIds.filter((id: string) => unitKind(id) !== 'DISTRICT');
+        if (outside.length) throw new Error(`${outside.map(unitName).join('、')}不是本月督导的区县`);
+      },
+    },
+  );
+
+  setHandler(
     fileDiagnosisUpdate,
     async (a) => {
       const d = s.diagnoses.find((x) => x.unitId === a.unitId)!;
@@ -323,20 +404,22 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
 
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['cycle'] });
-    const setup = await acts.loadCycleSetup({ year });
-    s.targets = drawTargets(setup.units, p.inspection, s.seed);
+    // 第十条（二）: the departments carrying reform tasks join the month (policy departments.enabled), on their own indicators.
+    const departments = departmentsOf(p);
+    const setup = await acts.loadCycleSetup({ year, departments: departments.enabled });
+    s.targets = drawTargets(setup.units, p.inspection, s.seed, departments.inspect);
     s.subunits = setup.subunits;
-    s.indicators = setup.indicators;
-    s.units = setup.units; // last: validators accept updates from here on
+    s.indicators = setup.units.some((u) => u.kind === 'DEPARTMENT') ? [...setup.indicators, ...departmentIndicators(departments.indicators)] : setup.indicators;
+    s.units = setup.units.map((u) => ({ ...u, ...ownReportDue(u.id) })); // last: validators accept updates from here on
     upsertSearchAttributes({ DubanUnits: s.units.map((u) => u.id), DubanDueAt: [new Date(s.scoringAt)] });
     await record({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, targets: s.targets, policyVersion: input.policy.version } });
     startRecorded = true;
-    const dispatch = { rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDuration(p.reportDueAfter), dueAt: s.reportDueAt };
-    const inspection = { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDuration(p.scoringCloseAfter), dueAt: s.scoringAt };
+    const dispatch = (u: string) => ({ rule: '第六条（一）', startEvent: '月度调度启动', startedAt: periodStart, offset: describeDeadline(pOf(u).reportDueAfter, reportDeadline(u)), dueAt: reportDueOf(s, u) });
+    const inspection = { rule: '第六条（二）', startEvent: '月度督查启动', startedAt: periodStart, offset: describeDeadline(p.scoringCloseAfter, scoringDeadline()), dueAt: s.scoringAt };
     // Notices to different units are independent: send them concurrently (the worker bounds the concurrency).
     await Promise.all([
-      // 第六条（一）: every district and special group reports on the year's roadmap.
-      ...s.units.map((u) => notify({ kind: 'DISPATCH', step: `dispatch:${u.id}`, why: dispatch, unitId: u.id, context: { dueAt: s.reportDueAt } })),
+      // 第六条（一）: every district and special group reports on the year's roadmap; 第十条（二）: so does every department in the month.
+      ...s.units.map((u) => notify({ kind: 'DISPATCH', step: `dispatch:${u.id}`, why: dispatch(u.id), unitId: u.id, context: { dueAt: reportDueOf(s, u.id) } })),
       ...s.targets.map((t) => notify({ kind: 'INSPECTION', step: `inspection:${t}`, why: inspection, unitId: t, context: {} })),
     ]);
     if (quarter) {
@@ -350,10 +433,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     // Phase first: from here validators refuse new reports and scores.
     s.phase = 'RANKED';
     const asOf = new Date().toISOString();
-    const [facts, names, history] = await Promise.all([
+    const [facts, names, history, evaluations] = await Promise.all([
       acts.gatherCycleFacts({ unitIds: s.units.map((u) => u.id), monthStart: periodStart, monthEnd: monthEnd(input.month).toISOString(), asOf }),
       acts.officialNames({ officialIds: [...new Set(s.entries.map((e) => e.enteredBy))] }),
       acts.cycleHistory({ months: historyMonths(input.month, p) }),
+      // 第十四条（三）(6): read from the evaluation's record, not signalled: the evaluation decides when no month's cycle may be running.
+      acts.evaluationsToAnnounce({ month: input.month, asOf }),
     ]);
     const { ranking, inARow } = rankMonth({ month: input.month, state: s, facts, names, history, rankedAt: new Date().toISOString(), quarter, policy: p });
     s.ranking = ranking;
@@ -361,12 +446,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     const attendeeGroups = briefingAttendees(month, p.quarterMonths);
     const attendees = await acts.officialsFor({ groups: attendeeGroups });
     // 一月一会诊: the last-ranked district(s), visited and reported on.
-    const dueAt = addDuration(new Date(briefing.visitAt), p.diagnosisReportDueAfter).toISOString();
+    const dueAt = diagnosisDeadline(briefing.visitAt).at;
     s.diagnoses = briefing.diagnosisUnits.map((unitId) => ({ unitId, visitAt: briefing.visitAt, dueAt }));
     s.phase = s.diagnoses.length ? 'DIAGNOSIS' : 'DONE';
     upsertSearchAttributes({ DubanDueAt: s.diagnoses.length ? [new Date(dueAt)] : [] });
     await record(
-      { step: 'ranking', actor: s.closeRequested ? { officialId: s.closeRequested.by, unitId: REFORM_OFFICE_ID } : undefined, data: { speakers: ranking.speakers, improved: ranking.improved, inARow, meetingAt: briefing.meetingAt, attendees: attendees.length, diagnoses: briefing.diagnosisUnits } },
+      { step: 'ranking', actor: s.closeRequested ? { officialId: s.closeRequested.by, unitId: REFORM_OFFICE_ID } : undefined, data: { speakers: ranking.speakers, improved: ranking.improved, inARow, meetingAt: briefing.meetingAt, attendees: attendees.length, diagnoses: briefing.diagnosisUnits, evaluations: evaluations.map((e) => e.year) } },
       {
         ranking,
         diagnoses: s.diagnoses,
@@ -376,6 +461,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
           rankedAt: ranking.rankedAt,
           districts: ranking.districts,
           specialGroups: ranking.specialGroups,
+          departments: ranking.departments,
+          departmentTieRule: ranking.departmentTieRule,
           annual: ranking.annual,
           tieRule: ranking.tieRule,
           speakers: ranking.speakers,
@@ -387,6 +474,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
           meetingAt: briefing.meetingAt,
           nextMonth: briefing.nextMonth,
           annualWeight: p.districtAnnualWeight,
+          areas: briefing.areas,
+          opinions: briefing.opinions,
+          mutual: briefing.mutual,
+          promotionMeetings: s.promotionMeetings ?? [],
+          evaluations,
           attendees,
         },
       },
@@ -398,6 +490,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
     const table = {
       districts: ranking.districts.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
       specialGroups: ranking.specialGroups.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })),
+      ...(ranking.departments ? { departments: ranking.departments.map((u) => ({ rank: u.rank, name: u.unitName, total: u.total })) } : {}),
     };
     const why = { rule: '第六条（四）', startEvent: '月度排名发布', startedAt: ranking.rankedAt, offset: '即时' };
     await Promise.all([
@@ -427,7 +520,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
   // ---- timed duties ---------------------------------------------------------------------
 
   await runDuties<CycleDuty>({
-    due: () => cycleDuties(s, p, periodStart, fired),
+    due: () => cycleDuties(s, p, periodStart, fired, pOf),
     fired,
     revision: () => revisions.revision,
     finished: () => s.phase === 'DONE',
@@ -453,22 +546,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleVie
  */
 export async function cycleScheduleWorkflow(): Promise<{ month: string; started: boolean }> {
   // The schedule's nominal time (00:00 on the 1st, Asia/Shanghai) decides the month, not a late start.
-  const nominal = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  const at = nominal ? new Date(nominal as string | Date) : new Date();
-  const month = shanghaiMonth(at);
-  const { policy } = await acts.resolveCyclePolicy();
-  try {
-    await startChild(cycleWorkflow, {
-      workflowId: cycleWorkflowId(month),
-      args: [{ version: 1, month, policy }],
-      // The cycle outlives this starter by weeks.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      // A month runs once: a trigger or catch-up after its cycle has closed starts nothing (第六条: one cycle a month).
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-    return { month, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { month, started: false };
-    throw err;
-  }
+  const month = shanghaiMonth(scheduledAt());
+  const { policy, unitPolicies } = await acts.resolveCyclePolicy();
+  // A month runs once: a trigger or catch-up after its cycle has closed starts nothing (第六条: one cycle a month).
+  return { month, started: await startPeriodOnce(cycleWorkflow, cycleWorkflowId(month), { version: 1, month, policy, unitPolicies }) };
 }

@@ -2,6 +2,7 @@
 // API and the tests. Importing this module has no side effects.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
+import type { UnitPolicies } from '../../common/policy/scope';
 import type { DocumentLevel, DocumentState } from './state';
 
 /** The official completing a step, as established by the API from the bearer token. */
@@ -39,6 +40,8 @@ export interface DocumentWorkflowInputV1 {
   /** The CENTRAL ↔ PROVINCIAL partner, when already known at arrival. */
   linkedDocNumber?: string;
   policy: Policy;
+  /** 第二十一条: units' own versions; the document's deadlines run under its lead unit's. */
+  unitPolicies?: UnitPolicies;
   /** Set only by continue-as-new. */
   carried?: CarriedState;
 }

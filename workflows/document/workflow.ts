@@ -7,8 +7,10 @@
 import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DocumentNoticeArgs } from '../../activities/document';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { unitPolicy } from '../../common/policy/scope';
 import { assignmentClock, deadlineClock, receipt } from './anchors';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
@@ -48,8 +50,6 @@ const RULE = '第五条';
 
 
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentView> {
-  const { policy } = input;
-  const p = policy.document;
   const workflowId = workflowInfo().workflowId;
   const s: CarriedState = input.carried ?? {
     state: input.level === 'CENTRAL' ? 'PROMPTED' : 'ASSIGNED',
@@ -61,6 +61,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     taskSeq: 0,
     revision: 0,
   };
+  // 第二十一条: the deadlines are the lead unit's to meet, so they run under its own policy (else the city's).
+  const p = () => unitPolicy(input, s.leadUnitId).document;
   const fired = new Set(s.fired);
   const revisions = new Revisions(s.revision);
   const carried = (): CarriedState => ({ ...s, fired: [...fired], revision: revisions.revision });
@@ -71,7 +73,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       ...rest,
       docNumber: input.docNumber,
       level: input.level,
-      policyVersion: policy.version,
+      policyVersion: unitPolicy(input, s.leadUnitId).version,
       chased: fired.has('chase'),
       ordered: fired.has('order'),
     };
@@ -102,6 +104,34 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       obligations: revisions.obligations(obligations),
     });
   }
+
+  // 第五条: every deadline is a date on the calendar (the city's: a State Council fact, not a unit's
+  // rule), counted from its anchor (./anchors.ts) by the lead unit's terms (第二十一条).
+  const calendar = () => input.policy.calendar;
+  const issuanceDeadline = () => deadlineAfter(s.dueFrom!.startedAt, p().assignmentDeadline, calendar());
+  const leadDeadline = () => deadlineAfter(s.receivedAt!, p().leadAssignmentWithin, calendar());
+  const ledgerDeadline = () => deadlineAfter(s.draftFrom!.startedAt, p().ledgerWithin, calendar()).at;
+  // A superior document issued long before it arrived can leave less than three weeks: the draft is then due with the document.
+  const draftDeadline = () => {
+    const chase = deadlineAfter(s.draftFrom!.startedAt, p().chaseAfter, calendar()).at;
+    return chase < s.dueAt! ? chase : s.dueAt!;
+  };
+
+  // A new calendar moves the deadlines not yet reached of what is still owed.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      if (!s.dueFrom || TERMINAL.has(s.state)) return moved;
+      const now = Date.now();
+      if (s.state === 'AWAITING_LEAD') s.leadDueAt = pending(s.leadDueAt, now, () => leadDeadline().at, 'lead', moved);
+      if (!s.issuedAt) s.dueAt = pending(s.dueAt, now, () => issuanceDeadline().at, 'issuance', moved);
+      if (s.draftFrom && !s.draftSubmittedAt) s.draftDueAt = pending(s.draftDueAt, now, draftDeadline, 'draft', moved);
+      if (s.draftFrom && !s.ledgerOpenedAt) s.ledgerDueAt = pending(s.ledgerDueAt, now, ledgerDeadline, 'ledger', moved);
+      return moved;
+    },
+    record,
+  );
 
   async function notify(n: DocumentNotice, extra: Partial<DocumentNoticeArgs> = {}): Promise<void> {
     await sendDocumentNotice({
@@ -140,7 +170,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     if (step === 'submitDraft' && !s.draftSubmittedAt) s.draftSubmittedAt = now;
     if (step === 'issuance') {
       s.issuedAt = now;
-      s.distributionDueAt = addDuration(new Date(now), p.distributionAckWithin).toISOString();
+      s.distributionDueAt = deadlineAfter(now, p().distributionAckWithin, calendar()).at;
       completeIfDone();
     }
     await record({ step, actor: args.actor, data: { ...data, note: args.note, approved, from, to: s.state } }, tasks);
@@ -160,11 +190,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     const now = new Date().toISOString();
     s.assignedAt = now;
     s.draftFrom = assignmentClock(s.receivedAt!, leadAssignedAt);
-    const from = new Date(s.draftFrom.startedAt);
-    // A superior document issued long before it arrived can leave less than three weeks: the draft is then due with the document.
-    const chase = addDuration(from, p.chaseAfter);
-    s.draftDueAt = (chase.getTime() < new Date(s.dueAt!).getTime() ? chase : new Date(s.dueAt!)).toISOString();
-    s.ledgerDueAt = addDuration(from, p.ledgerWithin).toISOString();
+    s.draftDueAt = draftDeadline();
+    s.ledgerDueAt = ledgerDeadline();
     upsertSearchAttributes({ DubanUnits: [s.leadUnitId ?? REFORM_OFFICE_ID, ...input.participantUnitIds] });
   }
 
@@ -192,9 +219,12 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     async (a) => {
       s.leadUnitId = a.leadUnitId;
       s.leadAssignedAt = new Date().toISOString();
+      // 第二十一条: the month is now the named lead unit's to meet, under its own policy.
+      const due = issuanceDeadline();
+      s.dueAt = due.at;
       assign(s.leadAssignedAt);
       const view = await step('assignLead', a, true, { leadUnitId: a.leadUnitId });
-      await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom!, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
+      await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom!, offset: describeDeadline(p().assignmentDeadline, due), dueAt: s.dueAt } });
       return view;
     },
     { validator: (a) => validate('assignLead', a) },
@@ -343,19 +373,21 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     upsertSearchAttributes({ DubanFamily: ['document'], DubanLevel: [input.level], DubanUnits: [s.leadUnitId ?? REFORM_OFFICE_ID, ...input.participantUnitIds] });
     if (input.level === 'PROVINCIAL') {
       // 第五条（三）: the municipal document is due within one month of the policy's anchor.
-      s.dueFrom = deadlineClock(input, p, s.receivedAt);
-      s.dueAt = addDuration(new Date(s.dueFrom.startedAt), p.assignmentDeadline).toISOString();
+      s.dueFrom = deadlineClock(input, p(), s.receivedAt);
+      const due = issuanceDeadline();
+      s.dueAt = due.at;
       if (s.leadUnitId) {
         // 第五条（二）: 交办单 at once.
         assign();
         await record();
-        await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom, offset: describeDuration(p.assignmentDeadline), dueAt: s.dueAt } });
+        await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom, offset: describeDeadline(p().assignmentDeadline, due), dueAt: s.dueAt } });
       } else {
         // No lead unit: the reform office names one (its own short deadline), then the 交办单 goes out.
         s.state = 'AWAITING_LEAD';
-        s.leadDueAt = addDuration(new Date(s.receivedAt), p.leadAssignmentWithin).toISOString();
+        const lead = leadDeadline();
+        s.leadDueAt = lead.at;
         await record();
-        await notify({ kind: 'LEAD_REQUEST', step: 'lead-request', explanation: { startEvent: '省级改革文件到市', startedAt: s.receivedAt, offset: describeDuration(p.leadAssignmentWithin), dueAt: s.leadDueAt } });
+        await notify({ kind: 'LEAD_REQUEST', step: 'lead-request', explanation: { startEvent: '省级改革文件到市', startedAt: s.receivedAt, offset: describeDeadline(p().leadAssignmentWithin, lead), dueAt: s.leadDueAt } });
       }
     } else if (s.linkedDocNumber) {
       // Its provincial document arrived first and already carries the assignment.
@@ -376,7 +408,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     return k;
   };
   await runDuties<DocumentDuty>({
-    due: () => documentDuties(s, p, dispatched()),
+    due: () => documentDuties(s, p(), dispatched()),
     fired,
     revision: () => revisions.revision,
     finished: () => TERMINAL.has(s.state),

@@ -4,6 +4,7 @@
 // the workflow fires them (workflows/duties.ts), the unit tests read them.
 import type { EvaluationNoticeKind } from '../../activities/evaluationTexts';
 import type { EvaluationPolicy } from '../../common/policy/evaluation';
+import { describeDeadline } from '../../common/policy/calendar';
 import { describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { Duty } from '../duties';
 import type { EvaluationState } from './messages';
@@ -40,7 +41,7 @@ export function evaluationDuties(s: EvaluationState, p: EvaluationPolicy): Evalu
   const started = { startEvent: '年度评估启动', startedAt: s.startedAt };
   if (s.phase === 'PLANNING') {
     reminders('plan', s.planDueAt, 'PLAN_REMINDER', started);
-    out.push({ key: 'plan-chase', at: new Date(s.planDueAt).getTime(), notices: [{ kind: 'PLAN_CHASE', step: 'plan-chase', explanation: { ...started, offset: describeDuration(p.planWithin), dueAt: s.planDueAt } }] });
+    out.push({ key: 'plan-chase', at: new Date(s.planDueAt).getTime(), notices: [{ kind: 'PLAN_CHASE', step: 'plan-chase', explanation: { ...started, offset: describeDeadline(p.planWithin), dueAt: s.planDueAt } }] });
   }
   if (s.phase === 'SCORING' && s.plan && s.plannedAt) {
     const planned = { startEvent: '评估方案确定', startedAt: s.plannedAt };
@@ -63,7 +64,7 @@ export function evaluationDuties(s: EvaluationState, p: EvaluationPolicy): Evalu
     const decided = { startEvent: '评估结果审定', startedAt: s.decision.at };
     for (const f of s.followUps.filter((x) => !x.doneAt)) {
       const step = `follow-up-chase:${f.id}`;
-      out.push({ key: step, at: new Date(f.dueAt).getTime(), notices: [{ kind: 'FOLLOW_UP_CHASE', step, unitIds: [f.unitId], followUpId: f.id, explanation: { ...decided, offset: describeDuration(p.followUpWithin), dueAt: f.dueAt } }] });
+      out.push({ key: step, at: new Date(f.dueAt).getTime(), notices: [{ kind: 'FOLLOW_UP_CHASE', step, unitIds: [f.unitId], followUpId: f.id, explanation: { ...decided, offset: describeDeadline(p.followUpWithin), dueAt: f.dueAt } }] });
     }
   }
   return out;

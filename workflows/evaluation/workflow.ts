@@ -8,22 +8,11 @@
 // city leaders, published as they decide (media, the monthly briefing); low
 // scores and serious findings are followed up (回头抓, 问责). Durations come
 // from the policy in the input.
-import {
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  currentUpdateInfo,
-  ParentClosePolicy,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, condition, continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import { evaluationWorkflowId } from '../../common/ids';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
@@ -42,6 +31,7 @@ import {
   selfScoreRefusal,
   type EvaluationPhase,
 } from './state';
+import { scheduledAt, startPeriodOnce } from '../schedule';
 
 const { recordChange, sendEvaluationNotice, loadEvaluationExperiences, resolveEvaluationPolicy } = activities;
 
@@ -56,7 +46,7 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
     // Recorded with the evaluation so the site-visit draw can be reproduced; uuid4() is deterministic in workflow code.
     seed: input.seed ?? uuid4(),
     startedAt,
-    planDueAt: addDuration(new Date(startedAt), p.planWithin).toISOString(),
+    planDueAt: deadlineAfter(startedAt, p.planWithin, input.policy.calendar).at,
     experiences: [],
     selfScores: [],
     departmentScores: [],
@@ -123,6 +113,19 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
   }
 
   setHandler(m.evaluationQuery, view);
+  // A new calendar moves the deadlines not yet reached of what is still owed: the plan, the open follow-ups.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const now = Date.now();
+      if (s.phase === 'PLANNING') s.planDueAt = pending(s.planDueAt, now, () => deadlineAfter(s.startedAt, p.planWithin, input.policy.calendar).at, 'plan', moved)!;
+      const decidedAt = s.decision?.at;
+      if (decidedAt) for (const f of s.followUps.filter((x) => !x.doneAt)) f.dueAt = pending(f.dueAt, now, () => deadlineAfter(decidedAt, p.followUpWithin, input.policy.calendar).at, `follow-up:${f.id}`, moved)!;
+      return moved;
+    },
+    (event) => record(event),
+  );
   setHandler(m.evaluationReadyUpdate, async () => {
     await condition(() => startRecorded);
     return view();
@@ -276,16 +279,16 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
     async (a) => {
       const now = new Date().toISOString();
       s.decision = { publish: a.publish, channels: a.channels, note: a.note, by: a.actor.officialId, at: now };
-      s.followUps = followUpsOf(s.report!, p, addDuration(new Date(now), p.followUpWithin).toISOString());
+      s.followUps = followUpsOf(s.report!, p, deadlineAfter(now, p.followUpWithin, input.policy.calendar).at);
       s.phase = s.followUps.length ? 'FOLLOW_UP' : 'CLOSED';
       const recorded = record({ step: 'recordDecision', actor: a.actor, data: { publish: a.publish, channels: a.channels, followUps: s.followUps.length, note: a.note } });
       const decided = { startEvent: '评估结果审定', startedAt: now };
       const results = s.report!.results.map((r) => ({ unitId: r.unitId, score: r.score }));
       const reportContext = { reportTitle: s.report!.title, reportSummary: s.report!.summary };
       await Promise.all([
-        // 第十四条（三）: results go to the evaluated units and are announced at the monthly briefing…
+        // 第十四条（三）: results go to the evaluated units; the next monthly briefing announces them (the cycle reads
+        // this decision from the record: activities/cycle.ts → evaluationsToAnnounce)…
         notify({ kind: 'RESULTS', step: 'results', rule: '第九条（四）', unitIds: evaluatedUnits(s.experiences, s.plan), explanation: { ...decided, offset: '即时' }, context: { results } }),
-        notify({ kind: 'BRIEFING', step: 'briefing', rule: '第十四条（三）', explanation: { ...decided, offset: '即时' } }),
         // …and published in the media when the leaders so decide (第九条（四）: "视情况").
         ...(a.publish ? [notify({ kind: 'PUBLICATION', step: 'publication', rule: '第十四条（三）', explanation: { ...decided, offset: '即时' }, context: { ...reportContext, channels: a.channels } })] : []),
         ...s.followUps.map((f) =>
@@ -296,7 +299,7 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
             // Accountability is the reform office's to pursue; a rectification is the unit's.
             unitIds: f.kind === 'RECTIFICATION' ? [f.unitId] : undefined,
             followUpId: f.id,
-            explanation: { ...decided, offset: describeDuration(p.followUpWithin), dueAt: f.dueAt },
+            explanation: { ...decided, offset: describeDeadline(p.followUpWithin, deadlineAfter(now, p.followUpWithin, input.policy.calendar)), dueAt: f.dueAt },
           }),
         ),
       ]);
@@ -342,7 +345,7 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
     upsertSearchAttributes({ DubanUnits: [REFORM_OFFICE_ID, ...evaluatedUnits(s.experiences)] });
     await record({ step: 'start', actor: input.startedBy ? { officialId: input.startedBy, unitId: REFORM_OFFICE_ID } : undefined, data: { seed: s.seed, experiences: s.experiences.length, policyVersion: input.policy.version } });
     startRecorded = true;
-    await notify({ kind: 'START', step: 'start', rule: '第九条（一）', explanation: { startEvent: '年度评估启动', startedAt: s.startedAt, offset: describeDuration(p.planWithin), dueAt: s.planDueAt } });
+    await notify({ kind: 'START', step: 'start', rule: '第九条（一）', explanation: { startEvent: '年度评估启动', startedAt: s.startedAt, offset: describeDeadline(p.planWithin, deadlineAfter(s.startedAt, p.planWithin, input.policy.calendar)), dueAt: s.planDueAt } });
   }
 
   // ---- timed duties --------------------------------------------------------------------------
@@ -373,21 +376,7 @@ export async function evaluationWorkflow(input: m.EvaluationWorkflowInput): Prom
  */
 export async function evaluationScheduleWorkflow(): Promise<{ year: number; started: boolean }> {
   // The schedule's nominal time (1 March, Asia/Shanghai) decides the year, not a late start.
-  const nominal = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  const at = nominal ? new Date(nominal as string | Date) : new Date();
-  const year = new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+  const year = new Date(scheduledAt().getTime() + 8 * 3600_000).getUTCFullYear();
   const { policy } = await resolveEvaluationPolicy();
-  try {
-    await startChild(evaluationWorkflow, {
-      workflowId: evaluationWorkflowId(year),
-      args: [{ version: 1, year, policy }],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      // The evaluation outlives this starter by months.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-    return { year, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { year, started: false };
-    throw err;
-  }
+  return { year, started: await startPeriodOnce(evaluationWorkflow, evaluationWorkflowId(year), { version: 1, year, policy }) };
 }

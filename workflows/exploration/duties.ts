@@ -3,7 +3,8 @@
 // next month's tracking round, the year's end, and reminders before and
 // chases after every open obligation's deadline. Pure: the workflow fires
 // them with the one duty loop (workflows/duties.ts).
-import { addDuration, addRepeated, subtractDuration } from '../../common/policy/duration';
+import { deadlineAfter, type CalendarPolicy } from '../../common/policy/calendar';
+import { addRepeated, subtractDuration } from '../../common/policy/duration';
 import type { ExplorationPolicy } from '../../common/policy/exploration';
 import type { Duty } from '../duties';
 import type { ExplorationCarried } from './messages';
@@ -18,14 +19,14 @@ export interface ExplorationTimed extends Duty {
   chase?: number;
 }
 
-/** When round `round` of the monthly tracking is due, counted from the approval. */
-export function roundDue(approvedAt: string, p: ExplorationPolicy, round: number): { reportsDueAt: string; commentDueAt: string } {
+/** When round `round` of the monthly tracking is due, counted from the approval (the office's comment: a date on the calendar). */
+export function roundDue(approvedAt: string, p: ExplorationPolicy, round: number, cal: CalendarPolicy): { reportsDueAt: string; commentDueAt: string } {
   const reports = addRepeated(new Date(approvedAt), p.reportEvery, round);
-  return { reportsDueAt: reports.toISOString(), commentDueAt: addDuration(reports, p.commentWithin).toISOString() };
+  return { reportsDueAt: reports.toISOString(), commentDueAt: deadlineAfter(reports, p.commentWithin, cal).at };
 }
 
 /** `endsAt`: tracking ends with the year; `closeRequested`: the office closed the current phase early. */
-export function explorationTimed(s: ExplorationCarried, p: ExplorationPolicy, endsAt: string, closeRequested: boolean): ExplorationTimed[] {
+export function explorationTimed(s: ExplorationCarried, p: ExplorationPolicy, endsAt: string, closeRequested: boolean, cal: CalendarPolicy): ExplorationTimed[] {
   const out: ExplorationTimed[] = [];
   if (s.phase === 'CLOSED') return out;
   const now = (phase: keyof ExplorationCarried['phases']) => (closeRequested ? 0 : new Date(s.phases[phase]!.dueAt!).getTime());
@@ -45,7 +46,7 @@ export function explorationTimed(s: ExplorationCarried, p: ExplorationPolicy, en
   }
   if (s.phase === 'TRACKING') {
     const last = s.rounds[s.rounds.length - 1];
-    const next = roundDue(s.approvedAt!, p, s.rounds.length + 1);
+    const next = roundDue(s.approvedAt!, p, s.rounds.length + 1, cal);
     // Round k+1 opens when round k's reports fall due, as long as it falls within the year.
     if (last && next.reportsDueAt <= endsAt) out.push({ key: `round-${s.rounds.length + 1}`, at: new Date(last.reportsDueAt).getTime(), kind: 'OPEN_ROUND' });
     else {

@@ -2,7 +2,7 @@
 // shared by the workflow, the API and the tests. No side effects.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
-import type { ExplorationItem, ExplorationPhase, ExplorationSetup, ItemKind, TrackingRound } from './state';
+import type { ExplorationItem, ExplorationPhase, ExplorationSetup, ItemKind, NewItem, TrackingRound } from './state';
 
 export interface Actor {
   officialId: string;
@@ -76,6 +76,14 @@ export interface CommentArgs {
   text: string;
 }
 
+/** 第十二条(三) 调整补充完善: the office adds items to the tracking or withdraws some, with its reason. */
+export interface AdjustItemsArgs {
+  actor: Actor;
+  add: NewItem[];
+  withdraw: string[];
+  reason: string;
+}
+
 export interface ClosePhaseArgs {
   actor: Actor;
   phase: ExplorationPhase;
@@ -88,6 +96,7 @@ export const officeReviewUpdate = defineUpdate<ExplorationView, [ReviewArgs]>('o
 export const approveItemsUpdate = defineUpdate<ExplorationView, [ReviewArgs]>('approveItems');
 export const reportProgressUpdate = defineUpdate<ExplorationView, [ProgressArgs]>('reportProgress');
 export const commentRoundUpdate = defineUpdate<ExplorationView, [CommentArgs]>('commentRound');
+export const adjustItemsUpdate = defineUpdate<ExplorationView, [AdjustItemsArgs]>('adjustItems');
 export const closePhaseUpdate = defineUpdate<ExplorationView, [ClosePhaseArgs]>('closePhase');
 export const explorationQuery = defineQuery<ExplorationView>('exploration');
 /** Answers once the year's start (and its January notice) is recorded: the start route's answer. */

@@ -6,7 +6,7 @@
 import type { Obligation } from '../../common/obligations';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import type { ExplorationCarried } from './messages';
-import { groupSigned, implementingUnits, reportedRound, reviewingGroups } from './state';
+import { groupSigned, implementingUnits, reportedRound, reviewingGroups, trackedIn } from './state';
 
 const RULE = '第十二条';
 
@@ -82,11 +82,11 @@ export function explorationOwed(s: ExplorationCarried): Owed[] {
       ...(s.approvedAt ? { status: 'DONE', reason: '已审定', closedAt: s.approvedAt } : pending),
     });
   }
-  const units = implementingUnits(s.items);
   s.rounds.forEach((r, i) => {
     const openedAt = i === 0 ? s.approvedAt! : s.rounds[i - 1].reportsDueAt;
-    for (const unitId of units) {
-      const reported = reportedRound(s.items, unitId, r.round);
+    for (const unitId of r.units ?? implementingUnits(s.items)) {
+      // 第十二条(三): a unit whose items were all withdrawn during the round owes it no more.
+      const tracked = s.items.some((x) => x.unitId === unitId && trackedIn(x, r.round));
       out.push({
         name: `progress-${r.round}:${unitId}`,
         title: `报送探索创新改革事项第${r.round}次月度进展`,
@@ -94,7 +94,7 @@ export function explorationOwed(s: ExplorationCarried): Owed[] {
         unitId,
         dueAt: r.reportsDueAt,
         openedAt,
-        ...(reported ? { status: 'DONE', reason: '已报送进展' } : pending),
+        ...(!tracked ? { status: 'CANCELLED', reason: '事项已调整撤销，无需报送' } : reportedRound(s.items, unitId, r.round) ? { status: 'DONE', reason: '已报送进展' } : pending),
       });
     }
     out.push({

@@ -6,16 +6,17 @@
 // submitter the outcome (简报反馈) → the approved items are tracked month by
 // month: each implementing unit reports its progress (一月一汇总) and the office
 // comments (一月一点评), until the year ends. Durations come from the policy.
-import { condition, continueAsNew, currentUpdateInfo, setHandler, startChild, upsertSearchAttributes, workflowInfo, ParentClosePolicy } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { condition, continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ExplorationNoticeKind } from '../../activities/explorationTexts';
 import { explorationWorkflowId } from '../../common/ids';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
 import { explorationTimed, roundDue, type ExplorationTimed } from './duties';
 import {
+  adjustItemsUpdate,
   approveItemsUpdate,
   closePhaseUpdate,
   commentRoundUpdate,
@@ -32,7 +33,8 @@ import {
   type ExplorationView,
 } from './messages';
 import { explorationObligations, explorationOwed } from './obligations';
-import { approvedItems, PHASE_LABELS, reviewRefusal, type ExplorationItem, type ExplorationPhase, type Review } from './state';
+import { adjustmentRefusal, approvedItems, noticeItems, PHASE_LABELS, reviewRefusal, trackedIn, unitsTrackedIn, type ExplorationItem, type ExplorationPhase, type Review } from './state';
+import { scheduledAt, startPeriodOnce } from '../schedule';
 
 const { recordChange, sendExplorationNotice, explorationSetup, resolveExplorationPolicy } = activities;
 
@@ -96,19 +98,24 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
     });
   }
 
-  function notify(kind: ExplorationNoticeKind, step: string, extra: { owed?: string; round?: number; chase?: number } = {}): Promise<unknown> {
+  function notify(kind: ExplorationNoticeKind, step: string, extra: { owed?: string; round?: number; chase?: number; itemIds?: string[]; reason?: string } = {}): Promise<unknown> {
     const o = extra.owed ? explorationOwed(s).find((x) => x.name === extra.owed) : undefined;
     const phase = s.phases[s.phase];
+    const round = s.rounds.find((r) => r.round === extra.round);
     return sendExplorationNotice({
       year: input.year,
       workflowId,
       kind,
       step,
+      items: noticeItems(kind, s.items, extra.round, extra.itemIds),
       owed: o && { name: o.name, title: o.title, unitId: o.unitId, officialId: o.officialId, dueAt: o.dueAt },
       round: extra.round,
+      reportsDueAt: round?.reportsDueAt,
+      comment: round?.comment?.text,
       chase: extra.chase,
+      reason: extra.reason,
       explanation: o
-        ? { rule: RULE, startEvent: `${PHASE_LABELS[s.phase]}开始`, startedAt: o.openedAt, offset: describeDuration(offsetOf(o.name)), dueAt: o.dueAt }
+        ? { rule: RULE, startEvent: `${PHASE_LABELS[s.phase]}开始`, startedAt: o.openedAt, offset: describeDeadline(offsetOf(o.name)), dueAt: o.dueAt }
         : { rule: RULE, startEvent: `${PHASE_LABELS[s.phase]}开始`, startedAt: phase?.startedAt ?? new Date().toISOString(), offset: '即时', dueAt: phase?.dueAt },
     });
   }
@@ -121,11 +128,32 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
     return p.reportEvery;
   }
 
-  function open(phase: ExplorationPhase, within?: typeof p.submitWithin): void {
-    const now = new Date();
+  /** The phase's term (a date on the calendar from its start); tracking and closing have none. */
+  const PHASE_TERM: Partial<Record<ExplorationPhase, 'submitWithin' | 'groupReviewWithin' | 'officeReviewWithin' | 'approvalWithin'>> = { CALL: 'submitWithin', GROUP_REVIEW: 'groupReviewWithin', OFFICE_REVIEW: 'officeReviewWithin', APPROVAL: 'approvalWithin' };
+  const phaseDue = (phase: ExplorationPhase, startedAt: string): string | undefined => {
+    const term = PHASE_TERM[phase];
+    return term && deadlineAfter(startedAt, p[term], input.policy.calendar).at;
+  };
+  function open(phase: ExplorationPhase): void {
+    const now = new Date().toISOString();
     s.phase = phase;
-    s.phases[phase] = { startedAt: now.toISOString(), dueAt: within && addDuration(now, within).toISOString() };
+    s.phases[phase] = { startedAt: now, dueAt: phaseDue(phase, now) };
   }
+
+  // A new calendar moves the deadlines not yet reached: the open phase's and the latest round's comment.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const now = Date.now();
+      const phase = s.phases[s.phase];
+      if (phase?.dueAt) phase.dueAt = pending(phase.dueAt, now, () => phaseDue(s.phase, phase.startedAt)!, s.phase, moved);
+      const last = s.rounds.at(-1);
+      if (last && !last.comment) last.commentDueAt = pending(last.commentDueAt, now, () => roundDue(s.approvedAt!, p, last.round, input.policy.calendar).commentDueAt, `comment-${last.round}`, moved)!;
+      return moved;
+    },
+    (event) => record(event),
+  );
 
   function inPhase(phase: ExplorationPhase): void {
     if (!startRecorded) throw new Error('年度探索创新改革事项正在启动，请稍后再试');
@@ -140,7 +168,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   /** Opens the next tracking round (第十二条(三) 一月一汇总): its reports and the office's comment. */
   function openRound(): void {
     const round = s.rounds.length + 1;
-    s.rounds.push({ round, ...roundDue(s.approvedAt!, p, round) });
+    s.rounds.push({ round, units: unitsTrackedIn(s.items, round), ...roundDue(s.approvedAt!, p, round, input.policy.calendar) });
   }
 
   // ---- steps (updates) -------------------------------------------------------
@@ -196,7 +224,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
     officeReviewUpdate,
     async (a) => {
       decide(s.items, a.decisions, a.actor, (i, r) => (i.officeReview = r));
-      open('APPROVAL', p.approvalWithin);
+      open('APPROVAL');
       const recorded = record({ step: 'officeReview', actor: a.actor, data: { decisions: a.decisions } });
       await notify('APPROVAL_REQUEST', 'approval-request');
       await recorded;
@@ -255,8 +283,8 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
       validator: (a) => {
         inPhase('TRACKING');
         if (!s.rounds.some((r) => r.round === a.round)) throw new Error(`第${a.round}次月度汇总尚未开始`);
-        const mine = approvedItems(s.items).filter((i) => i.unitId === a.actor.unitId);
-        if (mine.length === 0) throw new Error('本单位没有经审定的探索创新改革事项');
+        const mine = s.items.filter((i) => i.unitId === a.actor.unitId && trackedIn(i, a.round));
+        if (mine.length === 0) throw new Error(`本单位第${a.round}次月度汇总没有需报送进展的探索创新改革事项`);
         const done = mine.filter((i) => i.progress.some((x) => x.round === a.round));
         if (done.length === mine.length) throw new Error(`本单位已报送第${a.round}次月度进展`);
         const why = reviewRefusal(mine, a.reports, '本单位月度进展');
@@ -289,6 +317,41 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
     },
   );
 
+  // 第十二条(三) 定期对创新改革事项进行调整补充完善: items added during tracking owe reports from
+  // the next round; a withdrawn item owes none from the current round on (the next, once reported).
+  setHandler(
+    adjustItemsUpdate,
+    async (a) => {
+      const current = s.rounds.length;
+      const at = new Date().toISOString();
+      const adjustment = (round: number) => ({ round, reason: a.reason, by: a.actor.officialId, at });
+      const ids: string[] = [];
+      for (const n of a.add) {
+        s.seq += 1;
+        const item: ExplorationItem = { id: `I-${s.seq}`, ...n, submittedBy: a.actor.officialId, submittedAt: at, approval: { passed: true, comment: a.reason, by: a.actor.officialId, at }, progress: [], added: adjustment(current + 1) };
+        s.items.push(item);
+        ids.push(item.id);
+      }
+      for (const id of a.withdraw) {
+        const item = s.items.find((i) => i.id === id)!;
+        const reported = item.progress.some((r) => r.round === current);
+        item.withdrawn = adjustment(Math.max(item.added?.round ?? 1, reported ? current + 1 : current));
+        ids.push(id);
+      }
+      const recorded = record({ step: 'adjustItems', actor: a.actor, data: { added: ids.slice(0, a.add.length), withdrawn: a.withdraw, reason: a.reason } });
+      await notify('ADJUSTMENT', `adjustment-${revisions.revision}`, { itemIds: ids, round: current + 1, reason: a.reason });
+      await recorded;
+      return view();
+    },
+    {
+      validator: (a) => {
+        inPhase('TRACKING');
+        const why = adjustmentRefusal(s.items, s.setup, s.rounds.length, a.add, a.withdraw);
+        if (why) throw new Error(why);
+      },
+    },
+  );
+
   setHandler(
     closePhaseUpdate,
     async (a) => {
@@ -311,7 +374,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   if (!input.carried) {
     s.setup = await explorationSetup();
     upsertSearchAttributes({ DubanFamily: ['exploration'], DubanUnits: [...s.setup.submitters, ...s.setup.groups] });
-    open('CALL', p.submitWithin);
+    open('CALL');
     const recorded = record({ step: 'start' });
     // 第十二条(一): the reform office's notice in January.
     await recorded;
@@ -322,7 +385,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
   // ---- timed duties ------------------------------------------------------------
 
   await runDuties<ExplorationTimed>({
-    due: () => explorationTimed(s, p, endsAt, closeRequested),
+    due: () => explorationTimed(s, p, endsAt, closeRequested, input.policy.calendar),
     fired,
     revision: () => revisions.revision,
     finished: () => s.phase === 'CLOSED',
@@ -337,7 +400,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
             await record({ step: 'closed', data: { reason: '提报期内没有提报事项' } });
             return;
           }
-          open('GROUP_REVIEW', p.groupReviewWithin);
+          open('GROUP_REVIEW');
           const recorded = record({ step: 'callClosed' });
           await notify('REVIEW_REQUEST', 'review-request');
           return recorded;
@@ -351,7 +414,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
             await notify('BULLETIN', 'bulletin');
             return recorded;
           }
-          open('OFFICE_REVIEW', p.officeReviewWithin);
+          open('OFFICE_REVIEW');
           const recorded = record({ step: 'groupReviewClosed' });
           await notify('OFFICE_REVIEW_REQUEST', 'office-review-request');
           return recorded;
@@ -389,20 +452,7 @@ export async function explorationWorkflow(input: ExplorationInput): Promise<Expl
  * a year already started by hand, or finished, is left alone.
  */
 export async function explorationScheduleWorkflow(): Promise<{ year: string; started: boolean }> {
-  const nominal = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  const at = nominal ? new Date(nominal as string | Date) : new Date();
-  const year = String(new Date(at.getTime() + 8 * 3600_000).getUTCFullYear());
+  const year = String(new Date(scheduledAt().getTime() + 8 * 3600_000).getUTCFullYear());
   const { policy } = await resolveExplorationPolicy();
-  try {
-    await startChild(explorationWorkflow, {
-      workflowId: explorationWorkflowId(year),
-      args: [{ version: 1, year, policy }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    return { year, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { year, started: false };
-    throw err;
-  }
+  return { year, started: await startPeriodOnce(explorationWorkflow, explorationWorkflowId(year), { version: 1, year, policy }) };
 }

@@ -24,21 +24,23 @@ export interface RolloutTimed extends Timed {
   bulletin?: number;
 }
 
-export function rolloutTimed(s: RolloutCarried, p: InnovationRolloutPolicy): RolloutTimed[] {
+/** `p`: the rollout's (city) policy; `pOf`: the policy of the unit owing a duty (第二十一条), which times its reminders and chases. */
+export function rolloutTimed(s: RolloutCarried, p: InnovationRolloutPolicy, pOf: (unitId: string) => InnovationRolloutPolicy = () => p): RolloutTimed[] {
   const out: RolloutTimed[] = [];
   if (s.state === 'ACCEPTED') return out;
   for (const d of s.duties) {
     if (d.doneAt) continue;
     const due = new Date(d.dueAt);
-    p.remindBefore.forEach((before, i) => {
+    const { remindBefore, maxChases, chaseEvery, escalateAfter } = pOf(d.unitId);
+    remindBefore.forEach((before, i) => {
       const at = subtractDuration(due, before).getTime();
       if (at > new Date(d.startedAt).getTime()) out.push({ key: `${d.name}:reminder-${i}`, at, kind: 'REMINDER', dutyName: d.name });
     });
     // Chase at the deadline, then every chaseEvery, up to maxChases (policy); the board stays red after.
     const n = d.chases + 1;
-    if (n <= p.maxChases) {
-      const at = addRepeated(due, p.chaseEvery, n - 1);
-      out.push({ key: `${d.name}:chase-${n}`, at: at.getTime(), kind: 'CHASE', dutyName: d.name, chase: n, escalate: n >= p.escalateAfter });
+    if (n <= maxChases) {
+      const at = addRepeated(due, chaseEvery, n - 1);
+      out.push({ key: `${d.name}:chase-${n}`, at: at.getTime(), kind: 'CHASE', dutyName: d.name, chase: n, escalate: n >= escalateAfter });
     }
   }
   // Tracking supervision: a bulletin of every district's progress (policy: monthly).

@@ -2,6 +2,7 @@
 // shared by the workflows, the API and the tests. No side effects.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Policy } from '../../common/policy';
+import type { UnitPolicies } from '../../common/policy/scope';
 import type { AcceptancePeriod, Duty, RolloutState, SelectionPhase } from './state';
 
 export interface Actor {
@@ -117,6 +118,8 @@ export interface SelectionInputV1 {
   version: 1;
   selectionId: string; // "2026-H2"
   policy: Policy;
+  /** 第二十一条: units' own versions, handed on to the rollouts (each district's and lead department's duties). */
+  unitPolicies?: UnitPolicies;
   carried?: SelectionCarried;
 }
 export type SelectionInput = SelectionInputV1;
@@ -203,6 +206,8 @@ export interface RolloutInputV1 {
   /** The reform office's 实施意见 that starts the clocks. */
   opinion: { docNumber: string; title: string };
   policy: Policy;
+  /** 第二十一条: the own versions of the lead department and districts; their duties run under them. */
+  unitPolicies?: UnitPolicies;
   carried?: RolloutCarried;
 }
 export type RolloutInput = RolloutInputV1;

@@ -11,9 +11,12 @@
 // circulated city-wide. Every open duty is reminded before and chased after its
 // deadline; durations come from the policy in the input.
 import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RolloutNoticeKind } from '../../activities/innovationTexts';
+import type { RolloutNoticeKind, RolloutTerms } from '../../activities/innovationTexts';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration, formatShanghai, type DurationSpec } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { describeDuration, formatShanghai } from '../../common/policy/duration';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
+import { unitPolicy } from '../../common/policy/scope';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
@@ -42,10 +45,14 @@ import { acceptancePeriod, DUTY_LABELS, meetingDateRefusal, townshipRefusal, typ
 const { recordChange, sendRolloutNotice } = activities;
 
 const RULE = '第十四条';
+type RolloutTerm = 'leadPlanWithin' | 'meetingWithin' | 'districtPlanWithin' | 'townshipWithin' | 'rectificationWithin';
 
 
 export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView> {
+  // 第二十一条: a duty runs under the policy of the unit that owes it (a district's plan deadline, the
+  // lead department's); the acceptance dates and the bulletin are the city's (the reform office's).
   const p = input.policy.innovation.rollout;
+  const pOf = (unitId: string) => unitPolicy(input, unitId).innovation.rollout;
   const workflowId = workflowInfo().workflowId;
   const s: RolloutCarried = input.carried ?? initial(input, new Date());
   const fired = new Set(s.fired);
@@ -80,18 +87,53 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     const start = `市委改革办印发实施意见（${i.opinion.docNumber}）`;
     const reportMonths = p.acceptance.reportMonths.map((mo) => `${mo}月`).join('、');
     const duties: Duty[] = [
-      timed('lead-plan', 'LEAD_PLAN', i.leadUnitId, start, at, p.leadPlanWithin),
-      ...i.districtIds.map((d) => timed(`district-plan:${d}`, 'DISTRICT_PLAN', d, start, at, p.districtPlanWithin)),
-      ...(i.townshipApplies ? i.districtIds.map((d) => timed(`township:${d}`, 'TOWNSHIP', d, start, at, p.townshipWithin)) : []),
+      timed('lead-plan', 'LEAD_PLAN', i.leadUnitId, start, at, 'leadPlanWithin'),
+      ...i.districtIds.map((d) => timed(`district-plan:${d}`, 'DISTRICT_PLAN', d, start, at, 'districtPlanWithin')),
+      ...(i.townshipApplies ? i.districtIds.map((d) => timed(`township:${d}`, 'TOWNSHIP', d, start, at, 'townshipWithin')) : []),
       ...[i.leadUnitId, ...i.districtIds].map((u) => fixed(`acceptance-report:${u}`, 'ACCEPTANCE_REPORT', u, at, acc.reportDueAt, `${acc.label}验收，${reportMonths}底前报送`)),
       fixed('summary', 'SUMMARY', REFORM_OFFICE_ID, at, acc.summaryDueAt, `${acc.label}验收，次月${p.acceptance.summaryDay}日前完成`),
     ];
     return { state: 'RUNNING', startedAt: at, duties, fired: [], bulletins: 0, problemSeq: 0, revision: 0 };
   }
 
-  function timed(name: string, kind: DutyKind, unitId: string, startEvent: string, startedAt: string, within: DurationSpec, title = DUTY_LABELS[kind]): Duty {
-    return { name, kind, unitId, title, startEvent, startedAt, offset: describeDuration(within), dueAt: addDuration(new Date(startedAt), within).toISOString(), chases: 0 };
+  /** A duty due by the owing unit's term (its policy, 第二十一条) after `startedAt`, a date on the city's calendar. */
+  function deadlineOf(unitId: string, term: RolloutTerm, startedAt: string): Pick<Duty, 'offset' | 'dueAt'> {
+    const within = pOf(unitId)[term];
+    const due = deadlineAfter(startedAt, within, input.policy.calendar);
+    return { offset: describeDeadline(within, due), dueAt: due.at };
   }
+  function timed(name: string, kind: DutyKind, unitId: string, startEvent: string, startedAt: string, term: RolloutTerm, title = DUTY_LABELS[kind]): Duty {
+    return { name, kind, unitId, title, startEvent, startedAt, ...deadlineOf(unitId, term, startedAt), chases: 0 };
+  }
+  /** The policy term a duty's deadline counts (第十四条); the acceptance dates are fixed days, not counted. */
+  const TERM: Partial<Record<DutyKind, RolloutTerm>> = {
+    LEAD_PLAN: 'leadPlanWithin',
+    MEETING: 'meetingWithin',
+    DISTRICT_MEETING: 'meetingWithin',
+    DISTRICT_PLAN: 'districtPlanWithin',
+    TOWNSHIP: 'townshipWithin',
+    RECTIFICATION: 'rectificationWithin',
+  };
+
+  // A new calendar moves the deadlines not yet reached of the duties still open.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const now = Date.now();
+      for (const d of s.duties) {
+        const term = TERM[d.kind];
+        if (!term || d.doneAt) continue;
+        d.dueAt = pending(d.dueAt, now, () => {
+          const next = deadlineOf(d.unitId, term, d.startedAt);
+          d.offset = next.offset;
+          return next.dueAt;
+        }, d.name, moved)!;
+      }
+      return moved;
+    },
+    (event) => record(event),
+  );
   function fixed(name: string, kind: DutyKind, unitId: string, startedAt: string, dueAt: string, offset: string): Duty {
     return { name, kind, unitId, title: DUTY_LABELS[kind], startEvent: '创新改革经验推广实施', startedAt, offset, dueAt, chases: 0 };
   }
@@ -142,12 +184,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       districtIds: input.districtIds,
       opinion: input.opinion,
       duties: kind === 'BULLETIN' || kind === 'SUMMARY' ? s.duties : undefined,
-      terms: {
-        leadPlanWithin: describeDuration(p.leadPlanWithin),
-        meetingWithin: describeDuration(p.meetingWithin),
-        districtPlanWithin: describeDuration(p.districtPlanWithin),
-        minTownships: p.minTownships,
-      },
+      terms: kind === 'START' ? startTerms() : undefined,
       asOf: new Date().toISOString(),
       explanation: d
         ? { rule: RULE, startEvent: d.startEvent, startedAt: d.startedAt, offset: d.offset, dueAt: d.dueAt }
@@ -156,6 +193,21 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       escalate: extra.escalate,
       summary: extra.summary && { docNumber: extra.summary.docNumber, title: extra.summary.title },
     });
+  }
+
+  /** The 实施意见's terms: the lead department's own, the city's for the districts, and each district's own where it differs. */
+  function startTerms(): RolloutTerms {
+    const lead = pOf(input.leadUnitId);
+    const own = input.districtIds
+      .map((unitId) => ({ unitId, districtPlanWithin: describeDeadline(pOf(unitId).districtPlanWithin), minTownships: pOf(unitId).minTownships }))
+      .filter((t) => t.districtPlanWithin !== describeDeadline(p.districtPlanWithin) || t.minTownships !== p.minTownships);
+    return {
+      leadPlanWithin: describeDeadline(lead.leadPlanWithin),
+      meetingWithin: describeDeadline(lead.meetingWithin),
+      districtPlanWithin: describeDeadline(p.districtPlanWithin),
+      minTownships: p.minTownships,
+      ...(own.length ? { ownTerms: own } : {}),
+    };
   }
 
   /** Every step: change state before the first await (a concurrent validator sees it), then record. */
@@ -190,9 +242,10 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       const now = new Date().toISOString();
       if (a.approved) {
         d.doneAt = now;
-        // 第十四条: the deployment meeting within two weeks (policy) of the approved plan; the districts hold theirs on the city's timeline.
-        s.duties.push(timed('meeting', 'MEETING', input.leadUnitId, '市分管领导审定实施方案', now, p.meetingWithin));
-        for (const dId of input.districtIds) s.duties.push(timed(`district-meeting:${dId}`, 'DISTRICT_MEETING', dId, '市分管领导审定实施方案', now, p.meetingWithin));
+        // 第十四条: the deployment meeting within two weeks (policy) of the approved plan; the districts hold theirs
+        // within the same term, each under its own policy (第二十一条).
+        s.duties.push(timed('meeting', 'MEETING', input.leadUnitId, '市分管领导审定实施方案', now, 'meetingWithin'));
+        for (const dId of input.districtIds) s.duties.push(timed(`district-meeting:${dId}`, 'DISTRICT_MEETING', dId, '市分管领导审定实施方案', now, 'meetingWithin'));
       } else {
         d.submittedAt = undefined;
       }
@@ -267,7 +320,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
         if (!input.townshipApplies) throw new Error('该经验不需要在镇办推广');
         openDuty(`township:${a.districtId}`, '报送推广镇办');
         // 第十四条: each district rolls the experience out in at least 2 (policy) townships.
-        const why = townshipRefusal(a.townshipIds, p.minTownships);
+        const why = townshipRefusal(a.townshipIds, pOf(a.districtId).minTownships);
         if (why) throw new Error(why);
       },
     },
@@ -278,7 +331,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
       const now = new Date().toISOString();
       const added = a.problems.map((pr) => {
         s.problemSeq += 1;
-        const d = timed(`rectification:${s.problemSeq}`, 'RECTIFICATION', pr.unitId, '督查发现问题', now, p.rectificationWithin);
+        const d = timed(`rectification:${s.problemSeq}`, 'RECTIFICATION', pr.unitId, '督查发现问题', now, 'rectificationWithin');
         d.data = { problem: pr.description };
         s.duties.push(d);
         return d;
@@ -373,7 +426,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   // ---- timed duties ------------------------------------------------------------
 
   await runDuties<RolloutTimed>({
-    due: () => rolloutTimed(s, p),
+    due: () => rolloutTimed(s, p, pOf),
     fired,
     revision: () => revisions.revision,
     finished: () => s.state === 'ACCEPTED',

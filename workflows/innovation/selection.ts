@@ -7,7 +7,7 @@
 // their agreement starts one rollout child workflow per selected experience
 // (a leader who disagrees returns the list to the director). Ballots are written to PostgreSQL by the API (high
 // volume); the workflow counts them through an activity when a round closes.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   continueAsNew,
   currentUpdateInfo,
@@ -19,7 +19,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SelectionNoticeKind } from '../../activities/innovationTexts';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
+import { pickUnitPolicies } from '../../common/policy/scope';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
@@ -45,6 +47,7 @@ import {
 import { leadersAnswer, selectionObligations } from './obligations';
 import { rolloutWorkflow } from './rollout';
 import { combinedScore, finalRule, NEXT_PHASE, PHASE_LABELS, rankFinal, rankShortlist, type SelectionPhase } from './state';
+import { scheduledAt, startPeriodOnce } from '../schedule';
 
 const { recordChange, closeSelectionRound, sendSelectionNotice, innovationDistricts, selectionParticipants, resolveCyclePolicy } = activities;
 
@@ -55,7 +58,9 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
   const p = input.policy.innovation.selection;
   const workflowId = workflowInfo().workflowId;
   const startedAt = new Date();
-  const callDue = addDuration(startedAt, p.callWindow).toISOString();
+  // 第十四条: each round closes at the end of a day on the policy's calendar, counted from the round's start.
+  const roundDeadline = (w: NonNullable<(typeof PHASE_WINDOW)[SelectionPhase]>, from: Date | string) => deadlineAfter(from, p[w], input.policy.calendar);
+  const callDue = roundDeadline('callWindow', startedAt).at;
   const s: SelectionCarried = input.carried ?? {
     phase: 'CALL',
     phaseStartedAt: startedAt.toISOString(),
@@ -139,7 +144,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     s.phase = phase;
     s.phaseStartedAt = now.toISOString();
     const w = PHASE_WINDOW[phase];
-    if (w) s.phaseDueAt = s.phaseDue[phase] = addDuration(now, p[w]).toISOString();
+    if (w) s.phaseDueAt = s.phaseDue[phase] = roundDeadline(w, now).at;
   }
 
   /** Opens the next phase and tells those who must act. */
@@ -153,10 +158,8 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     recordedPhase = phase;
     const kind: SelectionNoticeKind | undefined =
       phase === 'MUTUAL_VOTE' || phase === 'SECOND_VOTE' ? 'VOTE_OPEN' : phase === 'OPINIONS' ? 'OPINION_REQUEST' : phase === 'APPROVAL' ? 'APPROVAL_REQUEST' : undefined;
-    if (kind) await notify(kind, `open-${phase}`, w ? describeDuration(p[w]) : '即时');
+    if (kind) await notify(kind, `open-${phase}`, w ? describeDeadline(p[w], roundDeadline(w, s.phaseStartedAt)) : '即时');
   }
-
-
 
   let participants: Awaited<ReturnType<typeof selectionParticipants>> | undefined;
   async function votersOf(round: 'MUTUAL' | 'SECOND'): Promise<string[]> {
@@ -240,6 +243,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
         townshipApplies: c.townshipApplies,
         opinion: s.batchOpinion,
         policy: input.policy,
+        unitPolicies: pickUnitPolicies(input.unitPolicies, [c.leadUnitId, ...districtIds]),
       };
       try {
         await startChild(rolloutWorkflow, {
@@ -364,7 +368,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
       setPhase('LEADERS');
       await record({ step: 'approveSelection', actor: a.actor, data: { candidateIds: ids, opinionTitle: a.opinionTitle, note: a.note } }, s.candidates);
       recordedPhase = 'LEADERS';
-      await notify('LEADERS_REQUEST', `open-LEADERS-${s.submissions}`, describeDuration(p.leadersWindow));
+      await notify('LEADERS_REQUEST', `open-LEADERS-${s.submissions}`, describeDeadline(p.leadersWindow, roundDeadline('leadersWindow', s.phaseStartedAt)));
       return view();
     },
     {
@@ -395,7 +399,7 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
         setPhase('APPROVAL');
         await record({ step: 'agreeSelection', actor: a.actor, data: { agree: a.agree, comment: a.comment } });
         recordedPhase = 'APPROVAL';
-        await notify('RETURNED', `returned-${s.submissions ?? 0}`, describeDuration(p.approvalWindow), a.comment);
+        await notify('RETURNED', `returned-${s.submissions ?? 0}`, describeDeadline(p.approvalWindow, roundDeadline('approvalWindow', s.phaseStartedAt)), a.comment);
         return view();
       }
       await record({ step: 'agreeSelection', actor: a.actor, data: { agree: a.agree, comment: a.comment } });
@@ -412,13 +416,30 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
     },
   );
 
+  // A new calendar moves the open round's deadline if it is not yet reached.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const w = PHASE_WINDOW[s.phase];
+      if (!w) return moved;
+      const due = pending(s.phaseDueAt, Date.now(), () => roundDeadline(w, s.phaseStartedAt).at, s.phase, moved);
+      if (!due) return moved;
+      s.phaseDueAt = s.phaseDue[s.phase] = due;
+      const round = s.phase === 'MUTUAL_VOTE' ? s.votes.MUTUAL : s.phase === 'SECOND_VOTE' ? s.votes.SECOND : undefined;
+      if (round) round.dueAt = due;
+      return moved;
+    },
+    (event) => record(event),
+  );
+
   // ---- start -----------------------------------------------------------------
 
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['selection'] });
     await record({ step: 'call' });
     startRecorded = true;
-    await notify('CALL', 'call', describeDuration(p.callWindow));
+    await notify('CALL', 'call', describeDeadline(p.callWindow, roundDeadline('callWindow', s.phaseStartedAt)));
   }
 
   // ---- timed duties ------------------------------------------------------------
@@ -441,26 +462,13 @@ export async function selectionWorkflow(input: SelectionInput): Promise<Selectio
 /**
  * What the half-yearly Temporal Schedule starts (第十四条 每半年, worker/schedules.ts):
  * the half year's selection under its business id ("selection:2027-H1") with the
- * city policy in force. A half year already started — running or finished, by
+ * policies in force. A half year already started — running or finished, by
  * hand or by an earlier firing — is left alone.
  */
 export async function selectionScheduleWorkflow(): Promise<{ selectionId: string; started: boolean }> {
   // The schedule's nominal time decides the half year, not a late start.
-  const nominal = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  const selectionId = shanghaiHalf(nominal ? new Date(nominal as string | Date) : new Date());
-  // The city's policy in force (the same resolution as the monthly cycle's starter).
-  const { policy } = await resolveCyclePolicy();
-  try {
-    await startChild(selectionWorkflow, {
-      workflowId: selectionWorkflowId(selectionId),
-      args: [{ version: 1, selectionId, policy }],
-      // The selection outlives this starter by weeks; a finished one is never started again.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-    return { selectionId, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { selectionId, started: false };
-    throw err;
-  }
+  const selectionId = shanghaiHalf(scheduledAt());
+  // The policies in force, the city's and the units' own (第二十一条: handed on to the rollouts), as the cycle's starter resolves them.
+  const { policy, unitPolicies } = await resolveCyclePolicy();
+  return { selectionId, started: await startPeriodOnce(selectionWorkflow, selectionWorkflowId(selectionId), { version: 1, selectionId, policy, unitPolicies }) };
 }

@@ -4,6 +4,7 @@
 // superior meeting takes over. Pure: the workflow fires them with runDuties.
 import type { MeetingNoticeKind } from '../../activities/meetingTexts';
 import type { MeetingPolicy } from '../../common/policy/meeting';
+import { describeDeadline } from '../../common/policy/calendar';
 import { addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { Duty } from '../duties';
 import type { MeetingCarried } from './messages';
@@ -29,7 +30,7 @@ export function meetingDuties(s: MeetingCarried, p: MeetingPolicy): MeetingDuty[
   const out: MeetingDuty[] = p.remindBefore.map((before, i) => ({
     key: `reminder-${i}`,
     at: subtractDuration(due, before).getTime(),
-    notice: { kind: 'REMINDER', step: `reminder-${i}`, explanation: { ...from, offset: `${describeDuration(p.conveyWithin)}（提前${describeDuration(before)}提醒）` } },
+    notice: { kind: 'REMINDER', step: `reminder-${i}`, explanation: { ...from, offset: `${describeDeadline(p.conveyWithin)}（提前${describeDuration(before)}提醒）` } },
   }));
   // Never silence: at the deadline, then at every interval after it, until each body has conveyed it.
   const n = s.chases + 1;
@@ -37,7 +38,7 @@ export function meetingDuties(s: MeetingCarried, p: MeetingPolicy): MeetingDuty[
     key: `chase-${n}`,
     at: addRepeated(due, p.chaseEvery, n - 1).getTime(),
     chases: n,
-    notice: { kind: 'CHASE', step: `chase-${n}`, explanation: { ...from, offset: n === 1 ? describeDuration(p.conveyWithin) : `逾期后每${describeDuration(p.chaseEvery)}（第${n}次）` }, chase: n },
+    notice: { kind: 'CHASE', step: `chase-${n}`, explanation: { ...from, offset: n === 1 ? describeDeadline(p.conveyWithin) : `逾期后每${describeDuration(p.chaseEvery)}（第${n}次）` }, chase: n },
   });
   return out;
 }

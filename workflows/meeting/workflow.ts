@@ -6,7 +6,8 @@
 // a newer superior meeting is registered and takes over. Durations come from the policy.
 import { condition, continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
@@ -35,8 +36,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   const s: MeetingCarried = input.carried ?? {
     state: 'CONVEYING',
     registeredAt,
-    // 第四条(一): "第一时间" from the moment the office registers it (a late registration does not shorten it).
-    dueAt: addDuration(new Date(registeredAt), p.conveyWithin).toISOString(),
+    // 第四条(一): "第一时间" from the moment the office registers it (a late registration does not shorten it), a date on the calendar.
+    dueAt: deadlineAfter(registeredAt, p.conveyWithin, input.policy.calendar).at,
     owing: input.unitIds.map((unitId) => ({ unitId })),
     meetings: [],
     chases: 0,
@@ -97,6 +98,17 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     await record({ step: 'superseded', data: { by } });
   });
 
+  // A new calendar moves the deadline while bodies still owe their meeting.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      if (s.state === 'CONVEYING') s.dueAt = pending(s.dueAt, Date.now(), () => deadlineAfter(s.registeredAt, p.conveyWithin, input.policy.calendar).at, 'convey', moved)!;
+      return moved;
+    },
+    (event) => record(event),
+  );
+
   setHandler(
     recordMeetingUpdate,
     async (a: RecordMeetingArgs) => {
@@ -139,7 +151,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     await record();
     startRecorded = true;
     // 第四条(一): every listed body is told at once, with its deadline — unless a newer meeting already took over.
-    if (!TERMINAL.has(s.state)) await notify({ kind: 'CONVEY', step: 'convey', explanation: { startEvent: '上级深改领导小组会议登记', startedAt: s.registeredAt, offset: describeDuration(p.conveyWithin), dueAt: s.dueAt } }, input.unitIds);
+    if (!TERMINAL.has(s.state)) await notify({ kind: 'CONVEY', step: 'convey', explanation: { startEvent: '上级深改领导小组会议登记', startedAt: s.registeredAt, offset: describeDeadline(p.conveyWithin, deadlineAfter(s.registeredAt, p.conveyWithin, input.policy.calendar)), dueAt: s.dueAt } }, input.unitIds);
   }
 
   await runDuties<MeetingDuty>({

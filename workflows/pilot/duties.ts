@@ -3,7 +3,8 @@
 // before its time limit and an overdue notice at it. Pure: the workflow fires
 // them (workflows/duties.ts), the unit tests read them.
 import type { PilotNoticeKind } from '../../activities/pilotTexts';
-import { addDuration, addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline, type CalendarPolicy } from '../../common/policy/calendar';
+import { addRepeated, describeDuration, subtractDuration } from '../../common/policy/duration';
 import type { PilotPolicy } from '../../common/policy/pilot';
 import type { Duty } from '../duties';
 import type { PilotCarried } from './messages';
@@ -25,12 +26,12 @@ export interface PilotDuty extends Duty {
 /** When the `k`-th monthly dispatch goes out (k = 1, 2, …). */
 export const dispatchAt = (s: Pick<PilotCarried, 'startedAt'>, p: PilotPolicy, k: number): Date => addRepeated(new Date(s.startedAt), p.dispatchEvery, k);
 
-/** When the `k`-th dispatch's progress report is due. */
-export const progressDueAt = (s: Pick<PilotCarried, 'startedAt'>, p: PilotPolicy, k: number): Date => addDuration(dispatchAt(s, p, k), p.progressDueAfter);
+/** When the `k`-th dispatch's progress report is due: a date on the calendar. */
+export const progressDueAt = (s: Pick<PilotCarried, 'startedAt'>, p: PilotPolicy, k: number, cal: CalendarPolicy): Date => new Date(deadlineAfter(dispatchAt(s, p, k), p.progressDueAfter, cal).at);
 
 export const answered = (s: Pick<PilotCarried, 'progress'>, k: number): boolean => s.progress.some((r) => r.dispatch === k);
 
-export function pilotDuties(s: PilotCarried, p: PilotPolicy): PilotDuty[] {
+export function pilotDuties(s: PilotCarried, p: PilotPolicy, cal: CalendarPolicy): PilotDuty[] {
   if (s.state !== 'RUNNING' || !s.plan) return [];
   const out: PilotDuty[] = [];
   const started = { startEvent: '试点登记立项', startedAt: s.startedAt };
@@ -39,8 +40,8 @@ export function pilotDuties(s: PilotCarried, p: PilotPolicy): PilotDuty[] {
   out.push({
     key: `dispatch-${k}`,
     at: dispatchAt(s, p, k).getTime(),
-    dispatch: { at: dispatchAt(s, p, k).toISOString(), dueAt: progressDueAt(s, p, k).toISOString() },
-    notice: { kind: 'DISPATCH', step: `dispatch-${k}`, dispatch: k, explanation: { ...started, offset: `每${describeDuration(p.dispatchEvery)}（第${k}次调度）`, dueAt: progressDueAt(s, p, k).toISOString() } },
+    dispatch: { at: dispatchAt(s, p, k).toISOString(), dueAt: progressDueAt(s, p, k, cal).toISOString() },
+    notice: { kind: 'DISPATCH', step: `dispatch-${k}`, dispatch: k, explanation: { ...started, offset: `每${describeDuration(p.dispatchEvery)}（第${k}次调度）`, dueAt: progressDueAt(s, p, k, cal).toISOString() } },
   });
   // The latest dispatch unanswered by its due date → one 催报单.
   const last = s.dispatches.length;
@@ -49,7 +50,7 @@ export function pilotDuties(s: PilotCarried, p: PilotPolicy): PilotDuty[] {
     out.push({
       key: `progress-chase-${last}`,
       at: new Date(d.dueAt).getTime(),
-      notice: { kind: 'PROGRESS_CHASE', step: `progress-chase-${last}`, dispatch: last, explanation: { startEvent: `第${last}次试点任务调度`, startedAt: d.at, offset: describeDuration(p.progressDueAfter), dueAt: d.dueAt } },
+      notice: { kind: 'PROGRESS_CHASE', step: `progress-chase-${last}`, dispatch: last, explanation: { startEvent: `第${last}次试点任务调度`, startedAt: d.at, offset: describeDeadline(p.progressDueAfter), dueAt: d.dueAt } },
     });
   }
   // 第十一条（五）: the time limit. Keyed by it, so a revised plan's new limit is reminded again.

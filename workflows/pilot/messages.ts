@@ -108,3 +108,5 @@ export const requestAcceptanceUpdate = defineUpdate<PilotView, [StepArgs]>('requ
 export const acceptanceUpdate = defineUpdate<PilotView, [AcceptanceArgs]>('pilotAcceptance');
 export const reportUpwardUpdate = defineUpdate<PilotView, [UpwardArgs]>('reportPilotUpward');
 export const pilotQuery = defineQuery<PilotView>('pilotState');
+/** Answers once the registration is recorded: the registration route's answer shows the pilot running. */
+export const pilotReadyUpdate = defineUpdate<PilotView, []>('pilotReady');

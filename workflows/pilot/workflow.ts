@@ -5,17 +5,19 @@
 // reported upward. An experience waits for the reform office to report it
 // upward — directly to the central and provincial offices when it applies
 // city-wide. Durations come from input.policy.pilot.
-import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PilotNoticeArgs } from '../../activities/pilot';
 import { REFORM_OFFICE_ID } from '../../common/org';
-import { addDuration, describeDuration } from '../../common/policy/duration';
+import { deadlineAfter, describeDeadline } from '../../common/policy/calendar';
+import { handleCalendarChanges, pending, type MovedDeadline } from '../calendar';
 import { runDuties } from '../duties';
 import { Revisions } from '../records';
 import { activities } from '../shared';
-import { answered, pilotDuties, type PilotDuty, type PilotNotice } from './duties';
+import { answered, pilotDuties, progressDueAt, type PilotDuty, type PilotNotice } from './duties';
 import {
   acceptanceUpdate,
   pilotQuery,
+  pilotReadyUpdate,
   reportProgressUpdate,
   reportUpwardUpdate,
   requestAcceptanceUpdate,
@@ -43,7 +45,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
     progress: [],
     rejections: 0,
     // 第十三条: an experience is reported upward within the policy's time of its registration.
-    upwardDueAt: input.origin === 'EXPERIENCE' ? addDuration(new Date(startedAt), p.upwardReportDueAfter).toISOString() : undefined,
+    upwardDueAt: input.origin === 'EXPERIENCE' ? deadlineAfter(startedAt, p.upwardReportDueAfter, input.policy.calendar).at : undefined,
     fired: [],
     revision: 0,
   };
@@ -116,6 +118,28 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
   }
 
   setHandler(pilotQuery, view);
+  /** Set once the registration is recorded (a continued run registered long ago). */
+  let registered = !!input.carried;
+  setHandler(pilotReadyUpdate, async () => {
+    await condition(() => registered);
+    return view();
+  });
+  // A new calendar moves the deadlines not yet reached of what is still owed: the latest dispatch's
+  // report, the office's acceptance, the upward report.
+  handleCalendarChanges(
+    input.policy,
+    () => {
+      const moved: MovedDeadline[] = [];
+      const now = Date.now();
+      const cal = input.policy.calendar;
+      const k = s.dispatches.length;
+      if (k > 0 && !answered(s, k)) s.dispatches[k - 1].dueAt = pending(s.dispatches[k - 1].dueAt, now, () => progressDueAt(s, p, k, cal).toISOString(), `progress:${k}`, moved)!;
+      if (s.state === 'ACCEPTANCE_REQUESTED') s.acceptanceDueAt = pending(s.acceptanceDueAt, now, () => deadlineAfter(s.acceptanceRequestedAt!, p.acceptanceDueAfter, cal).at, 'acceptance', moved);
+      if (s.upwardDueAt && !s.reportedAt) s.upwardDueAt = pending(s.upwardDueAt, now, () => deadlineAfter(s.acceptedAt ?? s.startedAt, p.upwardReportDueAfter, cal).at, 'upward', moved);
+      return moved;
+    },
+    (event) => record(event),
+  );
 
   // 第十一条（六）: progress answers the latest dispatch (or is extra, between dispatches).
   setHandler(
@@ -152,7 +176,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
     (a) => {
       const now = new Date();
       s.acceptanceRequestedAt = now.toISOString();
-      s.acceptanceDueAt = addDuration(now, p.acceptanceDueAfter).toISOString();
+      s.acceptanceDueAt = deadlineAfter(now, p.acceptanceDueAfter, input.policy.calendar).at;
       return step('requestAcceptance', a.actor, { note: a.note });
     },
     { validator: (_a) => validate('requestAcceptance') },
@@ -164,7 +188,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
       const now = new Date();
       if (a.approved) {
         s.acceptedAt = now.toISOString();
-        s.upwardDueAt = addDuration(now, p.upwardReportDueAfter).toISOString();
+        s.upwardDueAt = deadlineAfter(now, p.upwardReportDueAfter, input.policy.calendar).at;
       } else {
         s.rejections += 1;
       }
@@ -174,7 +198,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
         {
           kind: 'ACCEPTANCE_RESULT',
           step: a.approved ? 'acceptance' : `acceptance-rejected-${n}`,
-          explanation: { startEvent: '申请验收', startedAt: s.acceptanceRequestedAt!, offset: describeDuration(p.acceptanceDueAfter), dueAt: a.approved ? s.upwardDueAt : undefined },
+          explanation: { startEvent: '申请验收', startedAt: s.acceptanceRequestedAt!, offset: describeDeadline(p.acceptanceDueAfter), dueAt: a.approved ? s.upwardDueAt : undefined },
         },
         { approved: a.approved, note: a.note, createdBy: a.actor.officialId },
       );
@@ -191,7 +215,7 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
       s.reportedTo = [...a.to];
       const result = step('reportUpward', a.actor, { to: a.to, summary: a.summary, note: a.note });
       await notify(
-        { kind: 'UPWARD_REPORT', step: 'upward-report', explanation: { startEvent: s.plan ? '试点通过验收' : '基层经验登记', startedAt: s.acceptedAt ?? s.startedAt, offset: describeDuration(p.upwardReportDueAfter), dueAt: s.upwardDueAt } },
+        { kind: 'UPWARD_REPORT', step: 'upward-report', explanation: { startEvent: s.plan ? '试点通过验收' : '基层经验登记', startedAt: s.acceptedAt ?? s.startedAt, offset: describeDeadline(p.upwardReportDueAfter), dueAt: s.upwardDueAt } },
         { reportedTo: a.to, summary: a.summary, note: a.note, createdBy: a.actor.officialId },
       );
       return result;
@@ -210,18 +234,19 @@ export async function pilotWorkflow(input: PilotWorkflowInput): Promise<PilotVie
   if (!input.carried) {
     upsertSearchAttributes({ DubanFamily: ['pilot'], DubanUnits: [...new Set([input.leadUnitId, ...input.participantUnitIds, REFORM_OFFICE_ID])] });
     await record({ step: 'registered', data: { origin: input.origin } });
+    registered = true;
     if (s.plan) {
       // 第十一条（五）: the ledger goes to the lead unit, its leader and the participants at once.
       await notify({ kind: 'LEDGER', step: 'ledger', explanation: { startEvent: '试点登记立项', startedAt: s.startedAt, offset: '即时', dueAt: s.plan.dueAt } });
     } else {
-      await notify({ kind: 'EXPERIENCE', step: 'experience', explanation: { startEvent: '基层经验登记', startedAt: s.startedAt, offset: describeDuration(p.upwardReportDueAfter), dueAt: s.upwardDueAt } });
+      await notify({ kind: 'EXPERIENCE', step: 'experience', explanation: { startEvent: '基层经验登记', startedAt: s.startedAt, offset: describeDeadline(p.upwardReportDueAfter), dueAt: s.upwardDueAt } });
     }
   }
 
   // ---- timed duties ------------------------------------------------------------
 
   await runDuties<PilotDuty>({
-    due: () => pilotDuties(s, p),
+    due: () => pilotDuties(s, p, input.policy.calendar),
     fired,
     revision: () => revisions.revision,
     finished: () => TERMINAL.has(s.state),

@@ -59,6 +59,7 @@ CREATE TABLE "Cycle" (
     "seed" TEXT NOT NULL,
     "targetUnitIds" TEXT[],
     "policyVersion" TEXT NOT NULL,
+    "quarter" BOOLEAN NOT NULL DEFAULT false,
     "startedAt" TIMESTAMP(3) NOT NULL,
     "reportDueAt" TIMESTAMP(3) NOT NULL,
     "scoringAt" TIMESTAMP(3) NOT NULL,
@@ -96,10 +97,12 @@ CREATE TABLE "CycleInspection" (
     "unitId" TEXT NOT NULL,
     "teamName" TEXT NOT NULL,
     "leaderId" TEXT NOT NULL,
+    "peerUnitId" TEXT,
     "reformOfficeIds" TEXT[],
     "specialGroupId" TEXT,
     "departmentIds" TEXT[],
     "issues" JSONB NOT NULL,
+    "opinions" JSONB NOT NULL DEFAULT '[]',
     "createdBy" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "unitSignedBy" TEXT,
@@ -182,6 +185,37 @@ CREATE TABLE "CycleDiagnosis" (
 );
 
 -- CreateTable
+CREATE TABLE "CyclePromotionMeeting" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "heldAt" TIMESTAMP(3) NOT NULL,
+    "districtId" TEXT NOT NULL,
+    "shown" TEXT NOT NULL,
+    "attendeeUnitIds" TEXT[],
+    "recordedBy" TEXT NOT NULL,
+    "recordedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "CyclePromotionMeeting_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CycleUpwardRecommendation" (
+    "id" TEXT NOT NULL,
+    "cycleId" TEXT NOT NULL,
+    "unitIds" TEXT[],
+    "highlight" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "recipient" TEXT NOT NULL,
+    "sentAt" TIMESTAMP(3) NOT NULL,
+    "recordedBy" TEXT NOT NULL,
+    "recordedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "CycleUpwardRecommendation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Document" (
     "id" TEXT NOT NULL,
     "docNumber" TEXT NOT NULL,
@@ -221,6 +255,27 @@ CREATE TABLE "LedgerTask" (
     "revision" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "LedgerTask_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DutiesYear" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "phase" TEXT NOT NULL,
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "media" JSONB NOT NULL DEFAULT '[]',
+    "weeks" JSONB NOT NULL DEFAULT '[]',
+    "pieces" JSONB NOT NULL DEFAULT '[]',
+    "brochure" JSONB NOT NULL,
+    "training" JSONB NOT NULL,
+    "trainings" JSONB NOT NULL DEFAULT '[]',
+    "closesAt" TIMESTAMP(3) NOT NULL,
+    "closedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "DutiesYear_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -289,6 +344,8 @@ CREATE TABLE "ExplorationItem" (
     "officeReview" JSONB,
     "approval" JSONB,
     "progress" JSONB NOT NULL DEFAULT '[]',
+    "added" JSONB,
+    "withdrawn" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
     "revision" INTEGER NOT NULL DEFAULT 0,
@@ -591,6 +648,52 @@ CREATE TABLE "Pilot" (
 );
 
 -- CreateTable
+CREATE TABLE "PilotSeekingQuarter" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "phase" TEXT NOT NULL,
+    "startedAt" TIMESTAMP(3) NOT NULL,
+    "leadsDueAt" TIMESTAMP(3) NOT NULL,
+    "leadsIssuedAt" TIMESTAMP(3),
+    "leads" JSONB NOT NULL DEFAULT '[]',
+    "reports" JSONB NOT NULL DEFAULT '[]',
+    "reportsDueAt" JSONB NOT NULL DEFAULT '{}',
+    "bulletinDueAt" TIMESTAMP(3),
+    "bulletin" JSONB,
+    "closedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "PilotSeekingQuarter_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "PilotSeekingRow" (
+    "id" TEXT NOT NULL,
+    "workflowId" TEXT NOT NULL,
+    "quarter" TEXT NOT NULL,
+    "unitId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "level" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "participantUnitIds" TEXT[],
+    "leaderId" TEXT,
+    "progress" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "note" TEXT,
+    "leadId" TEXT,
+    "openedIn" TEXT NOT NULL,
+    "closedIn" TEXT,
+    "closedAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revision" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "PilotSeekingRow_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "LoginCode" (
     "id" TEXT NOT NULL,
     "officialId" TEXT NOT NULL,
@@ -657,6 +760,12 @@ CREATE UNIQUE INDEX "CycleTeamRating_cycleId_raterUnitId_teamName_key" ON "Cycle
 CREATE UNIQUE INDEX "CycleDiagnosis_cycleId_unitId_key" ON "CycleDiagnosis"("cycleId", "unitId");
 
 -- CreateIndex
+CREATE INDEX "CyclePromotionMeeting_cycleId_idx" ON "CyclePromotionMeeting"("cycleId");
+
+-- CreateIndex
+CREATE INDEX "CycleUpwardRecommendation_cycleId_idx" ON "CycleUpwardRecommendation"("cycleId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Document_docNumber_key" ON "Document"("docNumber");
 
 -- CreateIndex
@@ -673,6 +782,9 @@ CREATE INDEX "LedgerTask_documentId_idx" ON "LedgerTask"("documentId");
 
 -- CreateIndex
 CREATE INDEX "LedgerTask_ownerId_idx" ON "LedgerTask"("ownerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DutiesYear_workflowId_key" ON "DutiesYear"("workflowId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Evaluation_workflowId_key" ON "Evaluation"("workflowId");
@@ -811,6 +923,18 @@ CREATE INDEX "Pilot_state_idx" ON "Pilot"("state");
 
 -- CreateIndex
 CREATE INDEX "Pilot_leadUnitId_idx" ON "Pilot"("leadUnitId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PilotSeekingQuarter_workflowId_key" ON "PilotSeekingQuarter"("workflowId");
+
+-- CreateIndex
+CREATE INDEX "PilotSeekingRow_unitId_idx" ON "PilotSeekingRow"("unitId");
+
+-- CreateIndex
+CREATE INDEX "PilotSeekingRow_status_idx" ON "PilotSeekingRow"("status");
+
+-- CreateIndex
+CREATE INDEX "PilotSeekingRow_workflowId_idx" ON "PilotSeekingRow"("workflowId");
 
 -- CreateIndex
 CREATE INDEX "LoginCode_officialId_createdAt_idx" ON "LoginCode"("officialId", "createdAt");

@@ -1,11 +1,12 @@
 // The one module that reads Temporal's raw answers with SDK internals
 // (`@temporalio/*/lib/...`, which have no public equivalent in SDK 1.24): event
-// histories for the timeline and visibility pages for the search. Everything
-// else goes through the SDK's public API; an SDK upgrade is checked here.
+// histories for the timeline and visibility pages for the search, and the one
+// raw request the API sends (a batch signal's input, calendarPublication.ts).
+// Everything else goes through the SDK's public API; an SDK upgrade is checked here.
 import type { Client, WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { decodeFromPayloadsAtIndex, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeFromPayloadsAtIndex, decodeOptionalFailureToOptionalError, encodeToPayloads } from '@temporalio/common/lib/internal-non-workflow';
 
 export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 export type HistoryEvent = NonNullable<History['events']>[number];
@@ -25,6 +26,11 @@ export async function decodeValue(client: Client, payloads: Payloads | undefined
   } catch {
     return undefined;
   }
+}
+
+/** `values` encoded by the client's data converter (the payload codec included), for a raw request. */
+export async function encodeValues(client: Client, ...values: unknown[]): Promise<Payloads> {
+  return (await encodeToPayloads(client.options.loadedDataConverter, ...values)) ?? [];
 }
 
 /** A failure's message as the workflow or activity raised it. */
