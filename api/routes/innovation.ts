@@ -81,6 +81,8 @@ post('/innovation/selections', s.StartSelectionBody, {
   description: 'Starting a half year that already runs or ran answers 200 with that selection.',
   label: '启动半年度创新改革经验评选（管理员）',
   responses: { 200: v.ok(v.SelectionStarted, 'Already started'), 201: v.ok(v.SelectionStarted, 'Started') },
+  // A selection closing between the start and its view: asking again answers 200.
+  errors: [409],
 });
 get('/innovation/selections/:id', {
   operationId: 'getSelection',
@@ -169,9 +171,10 @@ export function innovationRouter(db: Db, client: Client): Router {
     requireAdmin(caller(req));
     const workflowId = selectionWorkflowId(body.half);
     const input: m.SelectionInput = { version: 1, selectionId: body.half, ...(await resolvePolicies(db)) };
-    // Running or finished already: the answer is that selection as its workflow states it.
+    // Running or finished already: the answer is that selection as its workflow states it (a finished
+    // workflow still answers queries; the ready update needs a running one).
     const { outcome, handle } = await startOnce(client, selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
-    const view = await viewWhenReady(client, handle, m.selectionReadyUpdate);
+    const view = outcome === 'closed' ? await handle.query(m.selectionQuery) : await viewWhenReady(client, handle, m.selectionReadyUpdate);
     res.status(outcome === 'started' ? 201 : 200).json({ workflowId, selection: view });
   });
 

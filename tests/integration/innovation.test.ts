@@ -207,6 +207,11 @@ describe('innovation API (dev server)', () => {
     // The result went out by e-mail.
     const published = (ms: Array<{ subject: string }>) => ms.some((x) => x.subject === '【公布】2026年下半年创新改革经验推广名单');
     expect(published(await eventually(() => mailTo('district-zhangdian-director@zibo.example.cn'), published))).toBe(true);
+    // Starting the finished half year again answers that selection as its workflow ended it.
+    await eventually(() => client.workflow.getHandle(selectionWorkflowId(half)).describe(), (d) => d.status.name === 'COMPLETED');
+    const finished = await request(app).post('/api/innovation/selections').set(auth('ro-director')).send({ half });
+    expect(finished.status).toBe(200);
+    expect(finished.body.selection).toMatchObject({ selectionId: half, phase: 'APPROVED' });
   });
 
   it('one rollout walked to acceptance through the API, with its per-district board', async () => {

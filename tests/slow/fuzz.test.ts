@@ -4,6 +4,9 @@
  * sends them with an official's token to the real API (dev server, PostgreSQL,
  * worker): at least 1,000 cases, no 5xx, responses as documented. Separately,
  * every non-public operation probed without a token must be refused (401).
+ * The fuzzer starts hundreds of workflows (catch-up years and quarters among them):
+ * they run on a Temporal dev server of this file's own, stopped with it, so no
+ * later slow test's worker inherits them.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { mailSmsChannel } from '../../activities/sms';
 import { createApp } from '../../api/app';
-import { REPO_ROOT } from '../../scripts/stack';
+import { freePort, loadSearchAttributes, REPO_ROOT, startTemporalDev, type TemporalDevHandle } from '../../scripts/stack';
 import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
 
 const MIN_CASES = 1000;
@@ -22,6 +25,7 @@ const EXAMPLES = Number(process.env.DUBAN_FUZZ_EXAMPLES ?? 30);
 
 describe('API fuzzing (schemathesis)', () => {
   let deps: TestDeps;
+  let temporal: TemporalDevHandle;
   let connection: Connection;
   let native: NativeConnection;
   let worker: Worker;
@@ -31,8 +35,9 @@ describe('API fuzzing (schemathesis)', () => {
 
   beforeAll(async () => {
     deps = testDeps();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+    temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {} });
+    connection = await Connection.connect({ address: temporal.address });
+    native = await NativeConnection.connect({ address: temporal.address });
     worker = await testWorker(native, deps);
     running = worker.run();
     // Flood limits out of the way: the fuzzer is one caller (and one address) sending thousands of requests.
@@ -55,6 +60,7 @@ describe('API fuzzing (schemathesis)', () => {
     await running;
     await native?.close();
     await connection?.close();
+    await temporal?.stop();
     await deps?.close();
   });
 
