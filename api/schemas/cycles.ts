@@ -7,7 +7,7 @@ const id = z.string().trim().min(1).max(100);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const kind = z.enum(['DISTRICT', 'SPECIAL_GROUP']);
 
-export const MonthParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+export const MonthParam = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM（2000–2099年）');
 export const YearParam = z.coerce.number().int().min(2000).max(2100);
 
 /** 年初确定的路线图、时间表 (第六条（一）). */

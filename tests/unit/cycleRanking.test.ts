@@ -9,7 +9,9 @@ import {
   DEFAULT_INDICATORS,
   drawTargets,
   lastInARow,
+  monthStart,
   mostImproved,
+  previousMonth,
   rankTeams,
   rankUnits,
   scoreUnit,
@@ -240,5 +242,15 @@ describe('half-year and year winners (第六条（五）(2))', () => {
   it('other months name none; a policy naming only December names the year once', () => {
     expect(periodWinners(ranking([['d1', 70]], []), '2027-07', history, p)).toEqual([]);
     expect(periodWinners(ranking([['d1', 70]], []), '2027-12', history, { halfYearMonths: [12] })).toEqual(['d1（全年排名第一，4个月平均85分）']);
+  });
+});
+
+describe('month arithmetic', () => {
+  it('the previous month keeps four-digit years, across a year boundary too', () => {
+    expect(previousMonth('2027-01')).toBe('2026-12');
+    expect(previousMonth('2026-11')).toBe('2026-10');
+    // A malformed year would make every date of the month undefined (a fuzzed "0740-11" did).
+    expect(previousMonth('0740-01')).toBe('0739-12');
+    expect(monthStart(previousMonth('0740-11')).toISOString()).toBe(monthStart('0740-10').toISOString());
   });
 });

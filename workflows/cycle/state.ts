@@ -348,7 +348,7 @@ export function annualFigure(monthlyTotals: number[], weight: number): { monthsC
 /** "2026-11" → "2026-10" (January → December of the previous year). */
 export function previousMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return m === 1 ? `${String(y - 1).padStart(4, '0')}-12` : `${String(y).padStart(4, '0')}-${String(m - 1).padStart(2, '0')}`;
 }
 
 /**
