@@ -325,12 +325,17 @@ export async function pilotSeekingWorkflow(input: SeekingInput): Promise<Seeking
 
   // ---- timed duties ------------------------------------------------------------
 
+  const notice = (d: SeekingDuty) => d.kind === 'REMINDER' || d.kind === 'CHASE';
+
   await runDuties<SeekingDuty>({
     due: () => seekingDuties(s, quarter, (unitId) => (unitId === REFORM_OFFICE_ID ? p : pOf(unitId))),
     fired,
     revision: () => revisions.revision,
     finished: () => s.phase === 'CLOSED',
     continueAsNew: () => continueAsNew<typeof pilotSeekingWorkflow>({ ...input, carried: carried() }),
+    // Reminders and chases only send notices: those due at once (a quarter caught up late owes every
+    // unit's report chase together) go out concurrently.
+    together: (next, dueNow) => (notice(next) ? dueNow.filter(notice) : []),
     async fire(d) {
       switch (d.kind) {
         case 'OPEN_MONTH':
