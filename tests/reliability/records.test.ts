@@ -10,6 +10,7 @@
  * (every workflow task replays the history); a smoke of 22 at cache 3 and in
  * the main suite. Prints `[records] … runs, … divergences`.
  */
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -80,6 +81,20 @@ describe('records under concurrent steps', () => {
     if (res.status !== status) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
+  /**
+   * A step as a careful client sends it: under an Idempotency-Key, sent again with the same key when the
+   * API answers 503 (the update outlived the request's deadline on a saturated machine) — the same update,
+   * never a second one.
+   */
+  const stepOk = async (send: () => request.Test) => {
+    const key = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const res = await send().set('Idempotency-Key', key);
+      if (res.status === 503 && attempt < 3) continue;
+      if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    }
+  };
 
   it('a document issued with 20 ledger tasks, all closed at once', async () => {
     await runAll(DOCUMENT_RUNS, async () => {
@@ -89,7 +104,7 @@ describe('records under concurrent steps', () => {
         201,
       );
       const id: string = created.document.id;
-      const step = (who: string, path: string, body: object) => ok(request(app).post(`/api/documents/${id}/${path}`).set(as(who)).send(body));
+      const step = (who: string, path: string, body: object) => stepOk(() => request(app).post(`/api/documents/${id}/${path}`).set(as(who)).send(body));
       await step('dept-health-liaison', 'acknowledge', {});
       const dueAt = `${shanghaiYear(Date.now()) + 1}-06-30`;
       const tasks = Array.from({ length: TASKS }, (_, k) => ({ title: `任务${k + 1}`, unitId: 'dept-health', ownerId: 'dept-health-liaison', dueAt }));
@@ -113,7 +128,7 @@ describe('records under concurrent steps', () => {
       const workflowId = rolloutWorkflowId(rolloutId);
       await harness.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
       await eventually(() => harness.deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), (r) => !!r);
-      const step = (who: string, path: string, body: object) => ok(request(app).post(`/api/innovation/rollouts/${rolloutId}/${path}`).set(as(who)).send(body));
+      const step = (who: string, path: string, body: object) => stepOk(() => request(app).post(`/api/innovation/rollouts/${rolloutId}/${path}`).set(as(who)).send(body));
       await Promise.all(DISTRICTS.map((d) => step(`${d}-deputy`, 'district-plan', { opinionTitle: `${d}实施意见`, planTitle: `${d}实施方案` })));
       await Promise.all(DISTRICTS.map((d) => step(`${d}-director`, 'district-plan/approval', { approved: true })));
       ran.rollouts += 1;
@@ -128,9 +143,9 @@ describe('records under concurrent steps', () => {
       const month = `${year + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
       const started = await ok(request(app).post('/api/cycles').set(as('ro-director')).send({ month, seed: `records-${i}` }), 201);
       // Nobody reports or is scored: every district ties last and is visited.
-      await ok(request(app).post(`/api/cycles/${month}/close`).set(as('ro-director')).send({}));
+      await stepOk(() => request(app).post(`/api/cycles/${month}/close`).set(as('ro-director')).send({}));
       const diagnoses = await harness.deps.db.cycleDiagnosis.findMany({ where: { cycleId: month } });
-      await Promise.all(diagnoses.map((d) => ok(request(app).post(`/api/cycles/${month}/diagnoses/${d.unitId}/report`).set(as('ro-inspector')).send({ report: '落后原因：调度不及时。改进措施：专人负责，每周调度。' }))));
+      await Promise.all(diagnoses.map((d) => stepOk(() => request(app).post(`/api/cycles/${month}/diagnoses/${d.unitId}/report`).set(as('ro-inspector')).send({ report: '落后原因：调度不及时。改进措施：专人负责，每周调度。' }))));
       ran.cycles += 1;
       return started.cycle.workflowId as string;
     });

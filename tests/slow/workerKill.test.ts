@@ -18,7 +18,8 @@ import { newPayloadKey, payloadDataConverter } from '../../common/codec';
 import * as m from '../../workflows/document/messages';
 import { testDeps, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
-import { buildBundleFile, startWorkerChild, type WorkerChild } from '../support/workerProcess';
+import { freePort, loadSearchAttributes, startTemporalDev, type TemporalDevHandle } from '../../scripts/stack';
+import { buildBundleFile, killChildren, startWorkerChild, type WorkerChild } from '../support/workerProcess';
 
 const KILLS = Number(process.env.DUBAN_WORKER_KILLS ?? 50);
 const POINTS = ['notice-saved', 'recipient-sent', 'notice-delivered'];
@@ -32,17 +33,22 @@ describe('worker killed and stopped mid-activity', () => {
   let client: Client;
   let bundle: string;
   let worker: WorkerChild | undefined;
+  // A Temporal server of its own: the killed workers' activities, retried long after, reach no later test file.
+  let temporal: TemporalDevHandle;
+  const startWorker = (env: NodeJS.ProcessEnv = {}) => startWorkerChild(bundle, { TEMPORAL_ADDRESS: temporal.address, DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, ...env });
 
   beforeAll(async () => {
     deps = testDeps();
-    connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+    temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {} });
+    connection = await Connection.connect({ address: temporal.address });
     client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: payloadDataConverter(PAYLOAD_KEYS) });
     bundle = await buildBundleFile();
   });
 
   afterAll(async () => {
-    await worker?.proc.stop('SIGKILL');
+    await killChildren();
     await connection?.close();
+    await temporal?.stop();
     await deps?.close();
   });
 
@@ -79,8 +85,10 @@ describe('worker killed and stopped mid-activity', () => {
     const killedAt: Record<string, number> = {};
     for (let k = 0; k < KILLS; k++) {
       const point = POINTS[k % POINTS.length];
-      // Retries of earlier kills wait (DUBAN_TEST_HOLD_RETRIES) so this kill lands only at `point`.
-      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '120000', DUBAN_TEST_HOLD_RETRIES: '1' });
+      // Retries of earlier kills wait (DUBAN_TEST_HOLD_RETRIES) so this kill lands only at `point`. Each held
+      // retry takes an activity slot: with the default 8, the held retries of earlier kills could take them all
+      // and this document's notice would never start. One slot per kill and a few more.
+      worker = await startWorker({ DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '120000', DUBAN_TEST_HOLD_RETRIES: '1', WORKER_ACTIVITY_CONCURRENCY: String(KILLS + 10) });
       const paused = worker.waitForLine(new RegExp(`\\[duban-test-pause\\] ${point} `), 90_000);
       const docNumber = uniqueDocNumber('鲁崩');
       docNumbers.push(docNumber);
@@ -91,7 +99,7 @@ describe('worker killed and stopped mid-activity', () => {
       killedAt[point] = (killedAt[point] ?? 0) + 1;
     }
     // A worker without the hook: the killed activities time out (startToClose 1 min) and are retried.
-    worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
+    worker = await startWorker();
     await waitDelivered(documentIds, 5 * 60_000);
 
     const a = await audit(documentIds, docNumbers);
@@ -124,7 +132,7 @@ describe('worker killed and stopped mid-activity', () => {
     const results: string[] = [];
     for (const point of POINTS) {
       // The hook pauses 3 s; the grace time (30 s) lets the activity finish.
-      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '3000', WORKER_SHUTDOWN_GRACE: '30s' });
+      worker = await startWorker({ DUBAN_TEST_PAUSE_AT: point, DUBAN_TEST_PAUSE_MS: '3000', WORKER_SHUTDOWN_GRACE: '30s' });
       const paused = worker.waitForLine(new RegExp(`\\[duban-test-pause\\] ${point} `), 90_000);
       const docNumber = uniqueDocNumber('鲁停');
       const { document } = await arrive(docNumber);
@@ -140,7 +148,7 @@ describe('worker killed and stopped mid-activity', () => {
       expect(mail).toHaveLength(notice.recipients.length);
       results.push(`${point}: exit ${code} after ${((Date.now() - t0) / 1000).toFixed(1)}s, ${mail.length} e-mails for ${notice.recipients.length} recipients`);
       // The next worker carries the workflow on.
-      worker = await startWorkerChild(bundle, { DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
+      worker = await startWorker();
       const view = await client.workflow.getHandle(document.workflowId).executeUpdate(m.acknowledgeUpdate, { args: [{ actor: lead }] });
       expect(view.state).toBe('ACKNOWLEDGED');
       await worker.proc.stop('SIGTERM', 60_000);

@@ -33,13 +33,15 @@ const quietKeepalive: ConnectionPlugin = {
  * The SDK gives the test server 5 s to answer (a constant of its core): on a
  * loaded machine it can need more, so a start that timed out is tried again.
  */
-async function startTestServer(opts: TimeSkippingTestWorkflowEnvironmentOptions, attempts = 4): Promise<TestWorkflowEnvironment> {
+async function startTestServer(opts: TimeSkippingTestWorkflowEnvironmentOptions, attempts = 6): Promise<TestWorkflowEnvironment> {
   for (let i = 1; ; i++) {
     try {
       return await TestWorkflowEnvironment.createTimeSkipping(opts);
     } catch (err) {
       // The error comes from the native bridge (another realm than jest's: no instanceof Error).
       if (i >= attempts || !String((err as { message?: unknown })?.message).includes('did not start within')) throw err;
+      // The SDK gives the JVM a fixed 5 s; on a machine busy with other suites, let the load pass before the next try.
+      await new Promise((r) => setTimeout(r, 2_000 * 2 ** (i - 1)));
     }
   }
 }

@@ -86,6 +86,17 @@ process.once('exit', () => {
 });
 
 /**
+ * SIGKILLs every child still running, for a test file's afterAll: a worker left
+ * behind by a failed test would keep polling (with its test hooks) and take the
+ * next test file's tasks.
+ */
+export async function killChildren(): Promise<void> {
+  const left = [...children];
+  for (const c of left) c.kill('SIGKILL');
+  await Promise.all(left.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)))));
+}
+
+/**
  * `node --import tsx <args>` (or, with `compiled`, plain `node <args>` for the
  * compiled JavaScript production runs) without scripts/stack's `setpriv
  * --pdeathsig` prefix: that signal follows the *thread* that spawned the
