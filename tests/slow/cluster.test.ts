@@ -28,7 +28,7 @@ import { recordDivergences } from '../support/records';
 import { startTemporalCluster, type TemporalCluster } from '../support/temporalCluster';
 import { testDeps, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
-import { buildBundleFile, startChild, type WorkerChild } from '../support/workerProcess';
+import { buildBundleFile, killChildren, startChild, type WorkerChild } from '../support/workerProcess';
 import * as m from '../../workflows/document/messages';
 
 const execFileP = promisify(execFile);
@@ -93,6 +93,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
 
   afterAll(async () => {
     for (const c of [...apis.map((a) => a.child), workers.A, workers.B]) await c?.proc.stop('SIGTERM', 15_000);
+    await killChildren();
     await connection?.close();
     await cluster?.stop();
     for (const db of Object.values(databases ?? {})) {

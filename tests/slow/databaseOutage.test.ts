@@ -23,7 +23,7 @@ import { documentWorkflow } from '../../workflows/document/workflow';
 import { tokenFor, uniqueDocNumber } from '../support/deps';
 import { listMail } from '../support/mailbox';
 import { migrateDeploy } from '../support/testDatabase';
-import { buildBundleFile, startWorkerChild, type WorkerChild } from '../support/workerProcess';
+import { buildBundleFile, killChildren, startWorkerChild, type WorkerChild } from '../support/workerProcess';
 
 const OUTAGE_S = Number(process.env.DUBAN_DB_OUTAGE_SECONDS ?? 60);
 const DOCS = 12;
@@ -52,7 +52,7 @@ describe('database outage', () => {
   });
 
   afterAll(async () => {
-    await worker?.proc.stop('SIGKILL');
+    await killChildren();
     await db?.$disconnect();
     await connection?.close();
     await temporal?.stop();

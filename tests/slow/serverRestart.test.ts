@@ -17,7 +17,7 @@ import { TASK_QUEUE } from '../../common/taskQueues';
 import { freePort, loadSearchAttributes, startTemporalDev, type TemporalDevHandle } from '../../scripts/stack';
 import { documentWorkflow } from '../../workflows/document/workflow';
 import { testDeps, uniqueDocNumber, type TestDeps } from '../support/deps';
-import { buildBundleFile, startWorkerChild, type WorkerChild } from '../support/workerProcess';
+import { buildBundleFile, killChildren, startWorkerChild, type WorkerChild } from '../support/workerProcess';
 
 const DOCS = 8;
 const DOWN_S = Number(process.env.DUBAN_TEMPORAL_DOWN_SECONDS ?? 45);
@@ -55,7 +55,7 @@ describe('Temporal server restarted with timers pending', () => {
   });
 
   afterAll(async () => {
-    await worker?.proc.stop('SIGKILL');
+    await killChildren();
     await temporal?.stop();
     await deps?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
