@@ -5,7 +5,7 @@
 // then the step runs as a Temporal update whose validator
 // may refuse it (409, with the workflow's own reason). The Idempotency-Key
 // header becomes the update id, so a repeated request is the same update.
-// Starting a family's workflow goes through startOnce() below.
+// Starting a family's workflow goes through startOnce() below (a period's by hand, startPeriod()).
 import { status } from '@grpc/grpc-js';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { UpdateDefinition, Workflow } from '@temporalio/common';
@@ -137,6 +137,25 @@ export async function startOnce<T extends Workflow>(
   }
   const { status } = await handle.describe();
   return { outcome: status.name === 'RUNNING' ? 'running' : 'closed', handle };
+}
+
+/**
+ * Starts a period's workflow by hand (a month, quarter or year its schedule starts too): 201 when this
+ * call started it, 200 when it already runs, 409 with `closed` when it has finished (a period runs
+ * once). `answer` turns the workflow's view, once it says it is ready, into what the route returns
+ * beside `started` (undefined: not recorded yet); without it within `withinMs` (no worker), 202.
+ */
+export async function startPeriod<T extends Workflow, V, A>(
+  client: Client,
+  spec: { workflow: T; options: WorkflowStartOptions<T>; ready: UpdateDefinition<V, []>; closed: string; answer: (view: V) => Promise<A | undefined | null>; withinMs?: number },
+): Promise<{ status: 200 | 201 | 202; started: boolean; answer?: A }> {
+  const { outcome, handle } = await startOnce(client, spec.workflow, spec.options);
+  if (outcome === 'closed') throw new ApiError('CONFLICT', spec.closed);
+  const started = outcome === 'started';
+  const view = await viewWhenReady(client, handle, spec.ready, spec.withinMs);
+  const answer = view === undefined ? undefined : await spec.answer(view);
+  if (answer === undefined || answer === null) return { status: 202, started };
+  return { status: started ? 201 : 200, started, answer };
 }
 
 /**

@@ -25,7 +25,7 @@ import { describe, type RouteDescription } from '../openapi';
 import { resolvePolicies, resolvePolicy } from '../../common/policy/resolve';
 import * as s from '../schemas/cycles';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startPeriod, stepRoute, type Step } from '../steps';
 
 const tags = ['六个一督导'];
 type Described = Pick<RouteDescription, 'operationId' | 'summary' | 'description' | 'label' | 'responses' | 'errors'>;
@@ -296,18 +296,16 @@ export function cyclesRouter(db: Db, client: Client): Router {
     const month = body.month ?? shanghaiMonth(new Date());
     const workflowId = cycleWorkflowId(month);
     // A month already running (by the schedule or by hand) is found, not started twice.
-    const { outcome, handle } = await startOnce(client, cycleWorkflow, {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [{ version: 1, month, ...(await resolvePolicies(db)), seed: body.seed, startedBy: c.officialId }],
-    });
-    if (outcome === 'closed') throw new ApiError('CONFLICT', `${month} 的督导已经完成，不能重复启动`);
     // The answer is the workflow's own view once it has drawn the month's targets (its validators
     // accept steps from then on); without a worker to run it, only that it started.
-    const view = await viewWhenReady(client, handle, m.cycleReadyUpdate);
-    const status = outcome === 'started' ? 201 : 200;
-    if (!view) return void res.status(202).json({ started: outcome === 'started', month, workflowId });
-    res.status(status).json({ started: outcome === 'started', month, workflowId, cycle: startedCycle(workflowId, view) });
+    const { status, started, answer } = await startPeriod(client, {
+      workflow: cycleWorkflow,
+      options: { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, month, ...(await resolvePolicies(db)), seed: body.seed, startedBy: c.officialId }] },
+      ready: m.cycleReadyUpdate,
+      closed: `${month} 的督导已经完成，不能重复启动`,
+      answer: async (view) => startedCycle(workflowId, view),
+    });
+    res.status(status).json({ started, month, workflowId, ...(answer && { cycle: answer }) });
   });
 
   r.get('/cycles', async (req, res) => {

@@ -23,7 +23,7 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import * as s from '../schemas/duties';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startPeriod, stepRoute, type Step } from '../steps';
 
 const tags = ['常态化工作'];
 const answer = v.answers(v.DutiesDetail);
@@ -96,12 +96,17 @@ export function dutiesRouter(db: Db, client: Client): Router {
     if (year !== current && year !== current - 1) throw new ApiError('VALIDATION_FAILED', `只能启动本年度或上一年度的常态化工作（${year}）`, [{ path: ['year'], message: 'the current or the previous year' }]);
     const workflowId = dutiesWorkflowId(year);
     const policy = await resolvePolicy(db);
-    const { outcome, handle } = await startOnce(client, standingDutiesWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] });
-    if (outcome === 'closed') throw new ApiError('CONFLICT', `${year}年度常态化工作已经结束，不能重复启动`);
-    const ready = await viewWhenReady(client, handle, m.dutiesReadyUpdate);
-    const row = ready && (await db.dutiesYear.findUnique({ where: { id: String(year) } }));
-    if (!row) return void res.status(202).json({ started: outcome === 'started', year, workflowId });
-    res.status(outcome === 'started' ? 201 : 200).json({ started: outcome === 'started', year, workflowId, duties: await dutiesDetail(db, row) });
+    const { status, started, answer } = await startPeriod(client, {
+      workflow: standingDutiesWorkflow,
+      options: { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy }] },
+      ready: m.dutiesReadyUpdate,
+      closed: `${year}年度常态化工作已经结束，不能重复启动`,
+      answer: async () => {
+        const row = await db.dutiesYear.findUnique({ where: { id: String(year) } });
+        return row && dutiesDetail(db, row);
+      },
+    });
+    res.status(status).json({ started, year, workflowId, ...(answer && { duties: answer }) });
   });
 
   r.get('/duties', async (_req, res) => {

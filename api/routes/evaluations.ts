@@ -23,7 +23,7 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import * as s from '../schemas/evaluation';
 import { answers, ok } from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startPeriod, stepRoute, type Step } from '../steps';
 
 const tags = ['年度评估'];
 const forbid = (message: string): never => {
@@ -70,15 +70,15 @@ export function evaluationsRouter(db: Db, client: Client): Router {
     const year = body.year ?? new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
     const workflowId = evaluationWorkflowId(year);
     // A year already running (by the schedule or by hand) is found, not started twice.
-    const { outcome, handle } = await startOnce(client, evaluationWorkflow, {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [{ version: 1, year, policy: await resolvePolicy(db), seed: body.seed, startedBy: c.officialId }],
+    const { status, started, answer } = await startPeriod(client, {
+      workflow: evaluationWorkflow,
+      options: { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy: await resolvePolicy(db), seed: body.seed, startedBy: c.officialId }] },
+      ready: m.evaluationReadyUpdate,
+      closed: `${year}年度评估已经办结，不能重复启动`,
+      answer: async (view) => view,
+      withinMs: 10_000,
     });
-    if (outcome === 'closed') throw new ApiError('CONFLICT', `${year}年度评估已经办结，不能重复启动`);
-    const view = await viewWhenReady(client, handle, m.evaluationReadyUpdate, 10_000);
-    if (!view) return void res.status(202).json({ started: outcome === 'started', year, workflowId });
-    res.status(outcome === 'started' ? 201 : 200).json({ started: outcome === 'started', year, workflowId, evaluation: view });
+    res.status(status).json({ started, year, workflowId, ...(answer && { evaluation: answer }) });
   });
 
   r.get('/evaluations', async (_req, res) => {

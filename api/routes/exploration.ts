@@ -22,7 +22,7 @@ import { ApiError } from '../errors';
 import { describe } from '../openapi';
 import * as s from '../schemas/exploration';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startPeriod, stepRoute, type Step } from '../steps';
 
 const tags = ['探索创新改革事项'];
 const answer = v.answers(v.ExplorationDetail);
@@ -90,12 +90,17 @@ export function explorationRouter(db: Db, client: Client): Router {
       throw new ApiError('VALIDATION_FAILED', `只能启动今年或明年的探索创新改革事项（${year}）`, [{ path: ['year'], message: 'this year or the next' }]);
     }
     const workflowId = explorationWorkflowId(year);
-    const { outcome, handle } = await startOnce(client, explorationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy: await resolvePolicy(db) }] });
-    if (outcome === 'closed') throw new ApiError('CONFLICT', `${year}年度探索创新改革事项已经结束，不能重复启动`);
-    const ready = await viewWhenReady(client, handle, m.explorationReadyUpdate);
-    const row = ready && (await db.explorationYear.findUnique({ where: { id: year } }));
-    if (!row) return void res.status(202).json({ started: outcome === 'started', year, workflowId });
-    res.status(outcome === 'started' ? 201 : 200).json({ started: outcome === 'started', year, workflowId, exploration: await explorationDetail(db, row) });
+    const { status, started, answer } = await startPeriod(client, {
+      workflow: explorationWorkflow,
+      options: { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, year, policy: await resolvePolicy(db) }] },
+      ready: m.explorationReadyUpdate,
+      closed: `${year}年度探索创新改革事项已经结束，不能重复启动`,
+      answer: async () => {
+        const row = await db.explorationYear.findUnique({ where: { id: year } });
+        return row && explorationDetail(db, row);
+      },
+    });
+    res.status(status).json({ started, year, workflowId, ...(answer && { exploration: answer }) });
   });
 
   r.get('/exploration', async (_req, res) => {

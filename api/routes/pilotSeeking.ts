@@ -22,7 +22,7 @@ import { describe } from '../openapi';
 import { pageArgs, pageOf, pageQuery } from '../pagination';
 import * as s from '../schemas/pilotSeeking';
 import * as v from '../schemas/views';
-import { actorOf, IdempotencyHeaders, json, paramsOf, startOnce, stepRoute, viewWhenReady, type Step } from '../steps';
+import { actorOf, IdempotencyHeaders, json, paramsOf, startPeriod, stepRoute, type Step } from '../steps';
 
 const tags = ['争取试点'];
 const answer = v.answers(v.SeekingDetail);
@@ -113,12 +113,17 @@ export function pilotSeekingRouter(db: Db, client: Client): Router {
     }
     const workflowId = pilotSeekingWorkflowId(quarter);
     const { policy, unitPolicies } = await resolvePolicies(db);
-    const { outcome, handle } = await startOnce(client, pilotSeekingWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, quarter, policy, unitPolicies }] });
-    if (outcome === 'closed') throw new ApiError('CONFLICT', `${quarter}争取试点工作已经通报结束，不能重复启动`);
-    const ready = await viewWhenReady(client, handle, m.seekingReadyUpdate);
-    const row = ready && (await db.pilotSeekingQuarter.findUnique({ where: { id: quarter } }));
-    if (!row) return void res.status(202).json({ started: outcome === 'started', quarter, workflowId });
-    res.status(outcome === 'started' ? 201 : 200).json({ started: outcome === 'started', quarter, workflowId, pilotSeeking: await seekingDetail(db, row) });
+    const { status, started, answer } = await startPeriod(client, {
+      workflow: pilotSeekingWorkflow,
+      options: { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, quarter, policy, unitPolicies }] },
+      ready: m.seekingReadyUpdate,
+      closed: `${quarter}争取试点工作已经通报结束，不能重复启动`,
+      answer: async () => {
+        const row = await db.pilotSeekingQuarter.findUnique({ where: { id: quarter } });
+        return row && seekingDetail(db, row);
+      },
+    });
+    res.status(status).json({ started, quarter, workflowId, ...(answer && { pilotSeeking: answer }) });
   });
 
   r.get('/pilot-seeking', async (_req, res) => {
