@@ -1,6 +1,6 @@
 /**
  * The worker process killed and stopped mid-activity (real worker/main.ts child,
- * the test dev server, PostgreSQL and SMTP sink).
+ * a Temporal dev server of its own, the run's PostgreSQL and SMTP sink).
  *
  * SIGKILL: 50 times, each right after a notice activity's database write and
  * before the activity completes (the env-gated hook in activities/testHooks.ts
