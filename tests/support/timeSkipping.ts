@@ -6,10 +6,10 @@
  */
 import { WorkflowClient, type ConnectionPlugin, type WorkflowHandle } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
-import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../common/searchAttributes';
-import { toolPath } from '../../scripts/stack';
+import { freePort, isPortOpen, spawnManaged, toolPath, type ManagedProcess } from '../../scripts/stack';
 import { testDeps, testWorker, type TestDeps } from './deps';
 import { eventually } from './eventually';
 import { configuredStart, sleepUntil } from './testClock';
@@ -29,31 +29,53 @@ const quietKeepalive: ConnectionPlugin = {
   configureConnection: (o) => ({ ...o, channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000, 'grpc.keepalive_permit_without_calls': 0 } }),
 };
 
+/** What the SDK's environment is made of; `create` is its own factory, private in its typings. */
+type CreateOptions = { server: { type: 'existing' }; address: string; supportsTimeSkipping: true; plugins: ConnectionPlugin[] };
+
 /**
- * The SDK gives the test server 5 s to answer (a constant of its core): on a
- * loaded machine it can need more, so a start that timed out is tried again.
+ * A time-skipping environment on a test server this process starts and stops.
+ * The SDK's own start gives the JVM a fixed 5 s (a constant of its core) to
+ * listen, then kills it: on a 2-core machine busy with other suites a JVM
+ * start can take longer for minutes on end, and every retry wastes another
+ * start. Here the JVM gets as long as it needs, and the SDK connects to it
+ * as it connects to any server, with its time-skipping service on.
  */
-async function startTestServer(opts: TimeSkippingTestWorkflowEnvironmentOptions, attempts = 6): Promise<TestWorkflowEnvironment> {
-  for (let i = 1; ; i++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping(opts);
-    } catch (err) {
-      // The error comes from the native bridge (another realm than jest's: no instanceof Error).
-      if (i >= attempts || !String((err as { message?: unknown })?.message).includes('did not start within')) throw err;
-      // The SDK gives the JVM a fixed 5 s; on a machine busy with other suites, let the load pass before the next try.
-      await new Promise((r) => setTimeout(r, 2_000 * 2 ** (i - 1)));
+class OwnTestServerEnvironment extends TestWorkflowEnvironment {
+  private jvm?: ManagedProcess;
+
+  static async start(plugins: ConnectionPlugin[]): Promise<OwnTestServerEnvironment> {
+    const port = await freePort();
+    // The same arguments the SDK's start passes: the port only.
+    const jvm = spawnManaged({ name: 'temporal-test-server', command: testServerPath(), args: [String(port)] });
+    // Inside jest's 120 s hook limit, so a server that never listens fails with its own output.
+    const deadline = Date.now() + 90_000;
+    while (!(await isPortOpen(port))) {
+      const gone = jvm.child.exitCode !== null || jvm.child.signalCode !== null;
+      if (gone || Date.now() > deadline) {
+        await jvm.stop('SIGKILL');
+        throw new Error(`the Temporal test server on port ${port} ${gone ? 'exited' : 'did not listen within 90 s'}:\n${jvm.tail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
+    const create = (this as unknown as { create(o: CreateOptions): Promise<OwnTestServerEnvironment> }).create.bind(this);
+    try {
+      const env = await create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, supportsTimeSkipping: true, plugins });
+      env.jvm = jvm;
+      return env;
+    } catch (err) {
+      await jvm.stop('SIGKILL');
+      throw err;
+    }
+  }
+
+  override async teardown(): Promise<void> {
+    await super.teardown();
+    await this.jvm?.stop('SIGTERM', 5_000);
   }
 }
 
-export async function createTimeSkippingEnv(
-  opts: Omit<TimeSkippingTestWorkflowEnvironmentOptions, 'server'> = {},
-): Promise<TestWorkflowEnvironment> {
-  const env = await startTestServer({
-    ...opts,
-    plugins: [quietKeepalive, ...(opts.plugins ?? [])],
-    server: { executable: { type: 'existing-path', path: testServerPath() } },
-  });
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await OwnTestServerEnvironment.start([quietKeepalive]);
   // The test server rejects upserts of unknown search attributes: register ours, as the dev server does.
   const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
     Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
