@@ -47,13 +47,14 @@ export DUBAN_TEST_WORKFLOW_BUNDLE="$PWD/dist/workflow-bundle.js"
 bash scripts/tools.sh all
 
 # With arguments: just those tests. Without (CI): the main suite, its time-skipping
-# tests started at the date proof's first calendar point, the forced-replay
-# re-runs (worker cache 0 and 3), then the slow reliability suite (tests/slow,
-# see jest.slow.config.js) and, beside it, the rest of the date proof (the
-# time-skipping suites from its second calendar point) and the records test's
-# 200 runs at cache 0. They overlap because the slow suite mostly waits (outages, restarts,
-# kills) and the time-skipping tests mostly wait on their own Java test servers;
-# each runs on services of its own. Their output follows the slow suite's.
+# tests started at the date proof's first calendar point, then the slow reliability
+# suite (tests/slow, see jest.slow.config.js) and, beside it, two chains: the rest of
+# the date proof (the time-skipping suites from its second calendar point) followed
+# by the forced-replay re-run of the integration and reliability tests at worker
+# cache 0; and the records test's 200 runs at cache 0 followed by its run at cache 3.
+# They overlap because the slow suite mostly waits (outages, restarts, kills) and
+# the time-skipping tests mostly wait on their own Java test servers; each runs on
+# services of its own. Their output follows the slow suite's.
 if [ $# -gt 0 ]; then
   exec npx --no-install jest --ci "$@"
 fi
@@ -62,7 +63,6 @@ fi
 first_point=01-31T23:30
 echo "[test $(date +%T)] main suite (time-skipping tests from the next ${first_point}, Asia/Shanghai)" >&2
 DUBAN_TEST_CLOCK=$first_point npx --no-install jest --ci
-bash scripts/test-forced-replay.sh --without-records
 
 beside_names=()
 beside_pids=()
@@ -78,8 +78,10 @@ beside() {
   beside_pids+=($!)
   beside_logs+=("$log")
 }
-beside "date proof" env DUBAN_DATE_POINTS=02-29T00:10 bash scripts/test-dates.sh
-beside "forced replay: records test at maxCachedWorkflows=0" env DUBAN_TEST_MAX_CACHED_WORKFLOWS=0 npx --no-install jest --ci -- tests/reliability/records.test.ts
+# Both steps of a chain run even when the first fails.
+beside "date proof, then forced replay at cache 0" bash -c \
+  'status=0; DUBAN_DATE_POINTS=02-29T00:10 bash scripts/test-dates.sh || status=1; bash scripts/test-forced-replay.sh --without-records || status=1; exit $status'
+beside "forced replay: the records test at cache 0, then 3" bash scripts/test-forced-replay.sh --records-only
 trap 'for p in "${beside_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' INT TERM
 echo "[test $(date +%T)] slow reliability suite (tests/slow)" >&2
 slow_status=0
