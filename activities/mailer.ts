@@ -1,6 +1,10 @@
-// The e-mail sender activities use: a nodemailer transport over SMTP, one
-// connection per message (pooling lost a message after a 451 against our sink:
-// to be investigated before turning it on, see the session note).
+// The e-mail sender activities use: a pooled nodemailer transport over SMTP.
+// Connecting and the greeting were most of a message's cost (bench/RESULTS.md);
+// a pooled connection pays them once. After a refusal (4xx or 5xx, at RCPT or
+// after DATA) the pool resets the session (RSET) and keeps the connection, so
+// the next message and the activity's retry go out normally
+// (tests/integration/notices.test.ts). SMTP_URL's query may tune the pool,
+// e.g. `?maxConnections=10`, or turn it off with `?pool=false`.
 import nodemailer from 'nodemailer';
 
 export interface Mail {
@@ -21,7 +25,7 @@ export interface SmtpError extends Error {
 }
 
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true });
   return {
     async send(mail) {
       await transport.sendMail({

@@ -52,9 +52,11 @@ describe('notice delivery under SMTP faults', () => {
     to: [a.id, b.id],
   });
 
-  it('451 then 250: the retry delivers the failed recipient once and skips the one already sent', async () => {
-    const key = `retry-${suffix}`;
-    await injectSmtpFault(a.email, [451]);
+  // The mailer keeps its SMTP connections open (a pool): a refusal at RCPT or after DATA
+  // resets the session on that connection, and the next message goes out on it as usual.
+  it.each(['rcpt', 'data'] as const)('451 at %s then 250: the retry delivers the failed recipient once and skips the one already sent', async (stage) => {
+    const key = `retry-${stage}-${suffix}`;
+    await injectSmtpFault(a.email, [451], stage);
     const id = await act(() => saveNotice(deps.db, draft(key)));
     await expect(act(() => deliverNotice(deps.db, deps.mailer, id))).rejects.toMatchObject({ type: 'SmtpTemporaryFailure' });
     // The retry: a second save finds the row, a second delivery sends only what is missing.
