@@ -19,7 +19,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
@@ -190,6 +190,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
     },
     logger: false,
     banner: 'duban smtp sink',
+    // Pooled clients keep connections open; a sink being stopped need not wait 30 s for them.
+    closeTimeout: 1_000,
     onRcptTo(address, _session, cb) {
       const code = takeFault(address.address, 'rcpt');
       if (code !== undefined && code >= 400) {
@@ -301,6 +303,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
   }
   // smtp-server logs socket errors to the console by default; keep them quiet.
   smtp.on('error', (err) => process.stderr.write(`[smtp-sink] ${String(err)}\n`));
+  // smtp-server leaves Nagle's algorithm on: each short reply then waits for the
+  // client's delayed ACK (~40 ms a command on loopback, bench/RESULTS.md).
+  smtp.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
   const smtpPort = (smtp.server.address() as AddressInfo).port;
   const httpPort = (httpServer.address() as AddressInfo).port;
