@@ -86,13 +86,11 @@ export async function viewableDocument(db: Db, c: Caller, key: string): Promise<
  * A document's detail as the caller may see it: recipients' e-mail addresses and the mail server's
  * raw answers are for administrators; others see who was sent what (names, units) and whether it arrived.
  */
-export async function documentDetail(db: Db, id: string, c: Caller) {
-  const doc = await db.document.findUniqueOrThrow({
-    where: { id },
-    include: { ledgerTasks: { orderBy: { id: 'asc' } } },
-  });
-  const [events, notices, obligations, policy] = await Promise.all([
-    db.workflowEvent.findMany({ where: { workflowId: doc.workflowId }, orderBy: { at: 'asc' } }),
+export async function documentDetail(db: Db, { id, workflowId }: Pick<Document, 'id' | 'workflowId'>, c: Caller) {
+  // One round of queries for everything the document's id and workflow id reach, then the recipients' names.
+  const [doc, events, notices, obligations, policy] = await Promise.all([
+    db.document.findUniqueOrThrow({ where: { id }, include: { ledgerTasks: { orderBy: { id: 'asc' } } } }),
+    db.workflowEvent.findMany({ where: { workflowId }, orderBy: { at: 'asc' } }),
     db.notice.findMany({
       where: { subjectType: 'document', subjectId: id },
       orderBy: { createdAt: 'asc' },
@@ -162,7 +160,7 @@ export function documentsRouter(db: Db, client: Client, now: () => Date | Promis
         return toArgs(body, actorOf(c), req);
       },
       // The view says the workflow's state; the detail adds what was recorded and sent (notices, obligations).
-      answer: (_view, doc, _body, c) => documentDetail(db, doc.id, c),
+      answer: (_view, doc, _body, c) => documentDetail(db, doc, c),
     });
   }
 
@@ -180,12 +178,12 @@ export function documentsRouter(db: Db, client: Client, now: () => Date | Promis
     const future = (['issuedAt', 'receivedAt'] as const).filter((k) => body[k] && new Date(body[k]).getTime() > at);
     if (future.length) throw new ApiError('VALIDATION_FAILED', '印发时间和到市时间不能晚于当前时间', future.map((k) => ({ path: [k], message: 'must not be in the future' })));
     const { document, created } = await registerDocument(db, client, body);
-    res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document.id, c) });
+    res.status(created ? 201 : 200).json({ created, document: await documentDetail(db, document, c) });
   });
 
   r.get('/documents/:id', async (req, res) => {
     const doc = await load(req);
-    res.json(await documentDetail(db, doc.id, caller(req)));
+    res.json(await documentDetail(db, doc, caller(req)));
   });
 
   step('lead', 'Name the lead unit of a provincial document that arrived without one; the 交办单 goes out then (reform office; article 5)', 'reformOffice', s.AssignLeadBody, m.assignLeadUpdate, async (b, actor) => {
