@@ -28,7 +28,7 @@ import { recordDivergences } from '../support/records';
 import { startTemporalCluster, type TemporalCluster } from '../support/temporalCluster';
 import { testDeps, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { listMail } from '../support/mailbox';
-import { buildBundleFile, killChildren, startChild, type WorkerChild } from '../support/workerProcess';
+import { buildBundleFile, killChildren, prebuiltApp, startChild, type WorkerChild } from '../support/workerProcess';
 import * as m from '../../workflows/document/messages';
 
 const execFileP = promisify(execFile);
@@ -66,8 +66,8 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
     databases = { temporal: `${runDb}_temporal`, visibility: `${runDb}_temporal_vis` };
     cluster = await startTemporalCluster({ postgresUrl: serverUrl(), databases, namespace: NAMESPACE, retention: '24h', searchAttributes: SEARCH_ATTRIBUTES, log });
     // What the Docker image runs: compiled JavaScript and the prebuilt workflow bundle.
-    appDir = path.join(REPO_ROOT, '.data', `cluster-app-${process.pid}`);
-    await execFileP(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', appDir]);
+    appDir = prebuiltApp() ?? path.join(REPO_ROOT, '.data', `cluster-app-${process.pid}`);
+    if (!prebuiltApp()) await execFileP(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', appDir]);
     const bundle = await buildBundleFile();
     env = {
       ...process.env,
@@ -101,7 +101,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
       u.pathname = `/${db}`;
       await dropDatabase(u.toString()).catch(() => {});
     }
-    if (appDir) fs.rmSync(appDir, { recursive: true, force: true });
+    if (appDir && !prebuiltApp()) fs.rmSync(appDir, { recursive: true, force: true });
     await deps?.close();
   });
 
