@@ -35,53 +35,68 @@ export interface DocumentNoticeArgs {
 export function createDocumentActivities(db: Db, mailer: Mailer) {
   const officialsWith = (unitIds: string[], roles: string[]) => officialsOf(db, unitIds, roles);
 
+  /** Who a notice goes to, by its kind: only the lookups that kind needs, those of one kind at once. */
   async function recipients(a: DocumentNoticeArgs): Promise<{ to: string[]; cc: string[] }> {
     const lead = a.leadUnitId ? [a.leadUnitId] : [REFORM_OFFICE_ID];
-    const responsible = a.responsibleIds?.length ? a.responsibleIds : await officialsWith(lead, ['LIAISON']);
-    const leaderInCharge = await officialsWith(lead, ['LEADER_IN_CHARGE']);
-    const director = await officialsWith([REFORM_OFFICE_ID], ['DIRECTOR']);
+    const responsible = () => (a.responsibleIds?.length ? Promise.resolve(a.responsibleIds) : officialsWith(lead, ['LIAISON']));
+    const leaderInCharge = () => officialsWith(lead, ['LEADER_IN_CHARGE']);
+    const director = () => officialsWith([REFORM_OFFICE_ID], ['DIRECTOR']);
+    const officeLiaisons = () => officialsWith([REFORM_OFFICE_ID], ['LIAISON']);
+    const heads = () => officialsWith(lead, ['HEAD']);
+    /** The responsible officials and the lead unit's leader in charge: the usual addressees. */
+    const responsibleAndLeader = async () => (await Promise.all([responsible(), leaderInCharge()])).flat();
     switch (a.kind) {
-      case 'LEAD_REQUEST':
-        return { to: await officialsWith([REFORM_OFFICE_ID], ['LIAISON']), cc: director };
+      case 'LEAD_REQUEST': {
+        const [to, cc] = await Promise.all([officeLiaisons(), director()]);
+        return { to, cc };
+      }
       case 'LEAD_CHASE':
-        return { to: [...(await officialsWith([REFORM_OFFICE_ID], ['LIAISON'])), ...director], cc: [] };
+        return { to: (await Promise.all([officeLiaisons(), director()])).flat(), cc: [] };
       case 'LEDGER_CHASE':
-        return { to: [...responsible, ...leaderInCharge], cc: [] };
+      case 'CHASE':
+        return { to: await responsibleAndLeader(), cc: [] };
       case 'DISTRIBUTION':
       case 'DISTRIBUTION_CHASE':
         return { to: await officialsWith([a.districtId!], ['DIRECTOR', 'LIAISON']), cc: [] };
       case 'PROMPT': {
         // 第五条(一): the prompt goes to the departments concerned (to connect with their superiors and
         // prepare); when none is named yet, to the reform office's liaison, who names them.
-        if (!a.leadUnitId && a.participantUnitIds.length === 0) return { to: [...responsible, ...leaderInCharge], cc: director };
-        const concerned = await officialsWith(a.participantUnitIds, ['LIAISON', 'LEADER_IN_CHARGE']);
-        return { to: [...new Set([...(a.leadUnitId ? [...responsible, ...leaderInCharge] : []), ...concerned])], cc: [] };
+        if (!a.leadUnitId && a.participantUnitIds.length === 0) {
+          const [to, cc] = await Promise.all([responsibleAndLeader(), director()]);
+          return { to, cc };
+        }
+        const [own, concerned] = await Promise.all([a.leadUnitId ? responsibleAndLeader() : [], officialsWith(a.participantUnitIds, ['LIAISON', 'LEADER_IN_CHARGE'])]);
+        return { to: [...new Set([...own, ...concerned])], cc: [] };
       }
-      case 'ASSIGNMENT':
-        return { to: [...responsible, ...leaderInCharge], cc: await officialsWith(a.participantUnitIds, ['LIAISON']) };
+      case 'ASSIGNMENT': {
+        const [to, cc] = await Promise.all([responsibleAndLeader(), officialsWith(a.participantUnitIds, ['LIAISON'])]);
+        return { to, cc };
+      }
       case 'REMINDER':
-        return { to: responsible, cc: [] };
-      case 'CHASE':
-        return { to: [...responsible, ...leaderInCharge], cc: [] };
-      case 'ORDER':
-        return { to: await officialsWith(lead, ['HEAD']), cc: director };
+        return { to: await responsible(), cc: [] };
+      case 'ORDER': {
+        const [to, cc] = await Promise.all([heads(), director()]);
+        return { to, cc };
+      }
       case 'ORDER_FOLLOW_UP': {
-        const cc = [...director];
-        if (a.escalate) cc.push(...(await officialsWith([LEADERSHIP_ID], ['LEADER_IN_CHARGE'])));
-        return { to: [...(await officialsWith(lead, ['HEAD'])), ...responsible], cc };
+        const [head, own, dir, leadership] = await Promise.all([heads(), responsible(), director(), a.escalate ? officialsWith([LEADERSHIP_ID], ['LEADER_IN_CHARGE']) : []]);
+        return { to: [...head, ...own], cc: [...dir, ...leadership] };
       }
       case 'LEDGER_DISPATCH':
-        return { to: a.task ? [a.task.ownerId] : responsible, cc: [] };
+        return { to: a.task ? [a.task.ownerId] : await responsible(), cc: [] };
       case 'MANUAL_CHASE':
-        return a.task ? { to: [a.task.ownerId], cc: [] } : { to: [...responsible, ...leaderInCharge], cc: [] };
+        return a.task ? { to: [a.task.ownerId], cc: [] } : { to: await responsibleAndLeader(), cc: [] };
     }
   }
 
   return {
     async sendDocumentNotice(a: DocumentNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
-      const doc = await db.document.findUniqueOrThrow({ where: { id: a.documentId } });
       const unitIds = [a.leadUnitId, a.task?.unitId, a.districtId].filter((u): u is string => !!u);
-      const units = await db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } });
+      const [doc, units, { to, cc }] = await Promise.all([
+        db.document.findUniqueOrThrow({ where: { id: a.documentId } }),
+        db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } }),
+        recipients(a),
+      ]);
       const unitName = (id?: string) => units.find((u) => u.id === id)?.name ?? '市委改革办';
       const { title, body } = renderDocumentNotice(a.kind, {
         docNumber: doc.docNumber,
@@ -95,7 +110,6 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
         districtName: a.districtId ? unitName(a.districtId) : undefined,
         late: a.late,
       });
-      const { to, cc } = await recipients(a);
       return issueNotice(db, mailer, {
         workflowId: a.workflowId,
         step: a.step,
