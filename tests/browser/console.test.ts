@@ -97,6 +97,12 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
   async function page(ctxOptions: Parameters<Browser['newContext']>[0] = {}): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...ctxOptions });
     const p = await ctx.newPage();
+    open.set(p, []);
+    p.on('close', () => open.delete(p));
+    // The API's refusals, shown with the page if its scenario fails.
+    p.on('response', (r) => {
+      if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/')) open.get(p)?.push(`${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
+    });
     p.on('pageerror', (e) => console.error('[browser] page error:', e.message));
     // Chromium's own console line for a violation is not always whole: the page reports each one.
     await p.addInitScript(() => {
@@ -107,6 +113,26 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
       if (m.text().startsWith('CSP violation:')) cspViolations.push(`${p.url()}: ${m.text()}`);
     });
     return { ctx, page: p };
+  }
+
+  /** The pages still open, with the API refusals each has seen. */
+  const open = new Map<Page, string[]>();
+  let failures = 0;
+
+  /** A scenario whose failure leaves a screenshot, the visible text and the API refusals of every page still open. */
+  function scenario(name: string, fn: () => Promise<void>, timeout?: number) {
+    it(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        for (const [p, refusals] of open) {
+          const file = await screenshot(p, `failed-${++failures}`).catch(() => 'no screenshot');
+          const text = await p.locator('body').innerText().catch(() => '');
+          console.log(`[browser] failed "${name}" at ${p.url()} (${file})\nAPI refusals: ${refusals.join('; ') || 'none'}\n${text.slice(0, 2000)}`);
+        }
+        throw err;
+      }
+    }, timeout);
   }
 
   async function shot(p: Page, name: string) {
@@ -136,7 +162,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
   }
   const post = (path: string, body: object) => request(app).post(`/api${path}`).set('Authorization', `Bearer ${admin}`).send(body);
 
-  it('an official signs in with the mailed code, signs the 交办单, opens the ledger with two tasks and submits the draft — keyboard only', async () => {
+  scenario('an official signs in with the mailed code, signs the 交办单, opens the ledger with two tasks and submits the draft — keyboard only', async () => {
     const { ctx, page: p } = await page();
     const me = 'dept-ecology-liaison';
     const before = await codeMails(email(me));
@@ -235,7 +261,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('an official of another district does not see that document', async () => {
+  scenario('an official of another district does not see that document', async () => {
     const { ctx, page: p } = await page();
     await signIn(p, 'district-zichuan-director', '/todo');
     const listed = p.waitForResponse((r) => new URL(r.url()).pathname === '/api/documents');
@@ -254,7 +280,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('the director reads the overdue board, the document’s timeline and the month’s ranking with its charts', async () => {
+  scenario('the director reads the overdue board, the document’s timeline and the month’s ranking with its charts', async () => {
     // A month of the 六个一 cycle, ranked, so the ranking page has something to draw.
     const month = `${shanghaiYear(Date.now()) + CYCLE_YEARS.browser}-03`;
     const started = await request(app).post('/api/cycles').set('Authorization', `Bearer ${admin}`).send({ month, seed: 'browser-test' });
@@ -320,7 +346,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('a citizen votes on the mobile page without signing in, once per round', async () => {
+  scenario('a citizen votes on the mobile page without signing in, once per round', async () => {
     // A selection in its public round: candidates, the mutual vote, then SECOND_VOTE (driven through the API).
     const half = '2031-H1';
     const { deps } = harness;
@@ -377,7 +403,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('the reform office names the lead unit of a provincial document that arrived without one; a district signs for the issued municipal document', async () => {
+  scenario('the reform office names the lead unit of a provincial document that arrived without one; a district signs for the issued municipal document', async () => {
     const { db } = harness.deps;
     const title = '关于深化国资国企改革的实施意见（浏览器测试）';
     const arrived = await post('/documents', { level: 'PROVINCIAL', title, docNumber: uniqueDocNumber('鲁发'), issuedAt: new Date().toISOString() });
@@ -430,7 +456,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await district.ctx.close();
   });
 
-  it('第十二条: a district submits an innovation item on the year’s page; its special group’s leader passes it', async () => {
+  scenario('第十二条: a district submits an innovation item on the year’s page; its special group’s leader passes it', async () => {
     const { db } = harness.deps;
     // Next year's call (this year's is the exploration tests' own).
     const year = String(shanghaiYear(Date.now()) + 1);
@@ -472,7 +498,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await leader.ctx.close();
   });
 
-  it('第三条: the reform office registers a superior leading-group meeting on the 第一议题 page', async () => {
+  scenario('第三条: the reform office registers a superior leading-group meeting on the 第一议题 page', async () => {
     const { db } = harness.deps;
     // The latest superior meeting supersedes every older one, and other files register theirs weeks ago:
     // this one, years old, supersedes none of theirs (a backlog entered late).
@@ -500,7 +526,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('第九条, 第十四条（三）: the director fixes the evaluation plan, and a district files its self-scores and the experiences it chooses for the visit', async () => {
+  scenario('第九条, 第十四条（三）: the director fixes the evaluation plan, and a district files its self-scores and the experiences it chooses for the visit', async () => {
     const { db } = harness.deps;
     const year = uniqueEvaluationYear();
     const experiences = await seedExperiences(db, year);
@@ -561,7 +587,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('第十一条: the reform office registers a pilot with its ledger; the lead unit reports its progress on its page', async () => {
+  scenario('第十一条: the reform office registers a pilot with its ledger; the lead unit reports its progress on its page', async () => {
     const { db } = harness.deps;
     const reference = uniqueDocNumber('鲁改办函');
     const title = '公共数据授权运营改革试点（浏览器测试）';
@@ -610,7 +636,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('第十一条(一)(二): the reform office starts a quarter and issues its leads on the page; a district files its monthly 对接 report', async () => {
+  scenario('第十一条(一)(二): the reform office starts a quarter and issues its leads on the page; a district files its monthly 对接 report', async () => {
     const { db } = harness.deps;
     // The next quarter: the integration test walks the current and the previous one on the same server.
     const quarter = nextQuarter(quarterOf(Date.now()));
@@ -650,7 +676,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('第十九条（三）: a department’s leader in charge, its 站长, finds the platforms’ 站长 and issues a token to an official of the department', async () => {
+  scenario('第十九条（三）: a department’s leader in charge, its 站长, finds the platforms’ 站长 and issues a token to an official of the department', async () => {
     const { ctx, page: p } = await page();
     await signIn(p, 'dept-housing-leader', '/site-masters');
     const row = p.locator('[data-testid=site-masters] tr', { hasText: '市住房城乡建设局' });
@@ -666,7 +692,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('第十五条(一), 第十七条(二): the reform office starts the year of standing duties on the page, sees the media × weeks table and records a training', async () => {
+  scenario('第十五条(一), 第十七条(二): the reform office starts the year of standing duties on the page, sees the media × weeks table and records a training', async () => {
     const { db } = harness.deps;
     const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
     const { ctx, page: o } = await page();
@@ -692,7 +718,7 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await ctx.close();
   });
 
-  it('the API reference (/api/docs) renders offline under its CSP; every answer carries the security headers', async () => {
+  scenario('the API reference (/api/docs) renders offline under its CSP; every answer carries the security headers', async () => {
     const docs = await request(app).get('/api/docs');
     const json = await request(app).get('/api/openapi.json');
     const consolePage = await request(app).get('/').set('Accept', 'text/html');
