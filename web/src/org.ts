@@ -9,9 +9,17 @@ export const org = reactive<{ units: Unit[]; officials: Record<string, Official[
 let loading: Promise<void> | undefined;
 
 export function loadUnits(): Promise<void> {
-  loading ??= call(api.GET('/api/org/units')).then((r) => {
-    org.units = r.items;
-  });
+  loading ??= call(api.GET('/api/org/units')).then(
+    (r) => {
+      org.units = r.items;
+    },
+    (err: unknown) => {
+      // A failed load (signed out, the API busy) is tried again by the next page that needs the units,
+      // instead of every page naming units by their ids until a reload.
+      loading = undefined;
+      throw err;
+    },
+  );
   return loading;
 }
 
