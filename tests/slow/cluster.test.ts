@@ -48,6 +48,8 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
   let cluster: TemporalCluster | undefined;
   let databases: { temporal: string; visibility: string };
   let appDir: string;
+  /** Compiled here (a test file run by hand), so removed afterwards; npm test's build stays. */
+  let ownAppDir = false;
   let env: NodeJS.ProcessEnv;
   const workers: Record<'A' | 'B', WorkerChild | undefined> = { A: undefined, B: undefined };
   const apis: Array<{ name: string; url: string; child: WorkerChild }> = [];
@@ -66,8 +68,10 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
     databases = { temporal: `${runDb}_temporal`, visibility: `${runDb}_temporal_vis` };
     cluster = await startTemporalCluster({ postgresUrl: serverUrl(), databases, namespace: NAMESPACE, retention: '24h', searchAttributes: SEARCH_ATTRIBUTES, log });
     // What the Docker image runs: compiled JavaScript and the prebuilt workflow bundle.
-    appDir = prebuiltApp() ?? path.join(REPO_ROOT, '.data', `cluster-app-${process.pid}`);
-    if (!prebuiltApp()) await execFileP(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', appDir]);
+    const prebuilt = prebuiltApp();
+    appDir = prebuilt ?? path.join(REPO_ROOT, '.data', `cluster-app-${process.pid}`);
+    ownAppDir = !prebuilt;
+    if (ownAppDir) await execFileP(path.join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', appDir]);
     const bundle = await buildBundleFile();
     env = {
       ...process.env,
@@ -101,7 +105,7 @@ describe('duban on a real Temporal cluster: two workers, two APIs, a worker kill
       u.pathname = `/${db}`;
       await dropDatabase(u.toString()).catch(() => {});
     }
-    if (appDir && !prebuiltApp()) fs.rmSync(appDir, { recursive: true, force: true });
+    if (appDir && ownAppDir) fs.rmSync(appDir, { recursive: true, force: true });
     await deps?.close();
   });
 
