@@ -275,6 +275,8 @@ export async function standingDutiesWorkflow(input: DutiesInput): Promise<Duties
     revision: () => revisions.revision,
     finished: () => s.phase === 'CLOSED',
     continueAsNew: () => continueAsNew<typeof standingDutiesWorkflow>({ ...input, carried: carried() }),
+    // A week's chase reads only that week's pieces and writes only that week: a catch-up's overdue weeks are chased in one round.
+    together: (next, dueNow) => (next.kind === 'WEEK_CHASE' ? dueNow.filter((d) => d.kind === 'WEEK_CHASE') : []),
     async fire(d) {
       switch (d.kind) {
         case 'OPEN_WEEK':
