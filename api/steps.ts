@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { caller, type Caller } from './auth';
 import { ApiError, grpcFailure } from './errors';
 import { describe, type ErrorStatus } from './openapi';
+import { updateOutcome } from './temporalAdapter';
 import { countStep } from './rateLimits';
 import { MonthParam } from './schemas/cycles';
 import { QuarterParam } from './schemas/pilotSeeking';
@@ -97,23 +98,32 @@ export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Clien
 
 /** Runs an update with the request's Idempotency-Key as update id; a refusal is 409 with the workflow's reason. */
 async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
+  const handle = client.workflow.getHandle(workflowId);
+  const updateId = req.header('idempotency-key') || undefined;
   try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [args], updateId: req.header('idempotency-key') || undefined });
+    return await handle.executeUpdate(def, { args: [args], updateId });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', err.cause?.message ?? err.message);
     // Temporal answers an update to a closed workflow as to an unknown one: ask which it is.
-    if (err instanceof WorkflowNotFoundError) throw await closedOrUnknown(client.workflow.getHandle(workflowId), workflow);
+    if (err instanceof WorkflowNotFoundError) return (await closedOrUnknown(client, handle, workflow, updateId)) as R;
     throw err;
   }
 }
 
-async function closedOrUnknown(handle: WorkflowHandle, workflow: string): Promise<ApiError> {
+/**
+ * Why an update found no running workflow, as an error to throw; or, for a
+ * resend (same Idempotency-Key) whose first attempt was the step that closed
+ * the workflow, that attempt's result, so the retry answers as the first would have.
+ */
+async function closedOrUnknown(client: Client, handle: WorkflowHandle, workflow: string, updateId: string | undefined): Promise<unknown> {
   try {
     const { status } = await handle.describe();
-    if (status.name === 'RUNNING') return new ApiError('CONFLICT', '事项状态已变化，请刷新后重试');
-    return new ApiError('CONFLICT', `${workflow}已结束，不能再办理`);
+    if (status.name === 'RUNNING') throw new ApiError('CONFLICT', '事项状态已变化，请刷新后重试');
+    const earlier = updateId ? await updateOutcome(client, handle, updateId) : undefined;
+    if (earlier && 'result' in earlier) return earlier.result;
+    throw new ApiError('CONFLICT', earlier?.refused || `${workflow}已结束，不能再办理`);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return new ApiError('NOT_FOUND', `${workflow}不存在（或已超过保留期限）`);
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('NOT_FOUND', `${workflow}不存在（或已超过保留期限）`);
     throw err;
   }
 }

@@ -69,3 +69,16 @@ export async function listWorkflowPage(
   const executions = await Promise.all(response.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
   return { executions, nextPageToken: response.nextPageToken?.length ? response.nextPageToken : undefined };
 }
+
+/**
+ * How the update `updateId` ended in this run's history: its result, or the
+ * message of the failure it answered with; undefined when the history has no
+ * completion for it (it never ran, or it ran in an earlier run).
+ */
+export async function updateOutcome(client: Client, handle: WorkflowHandle, updateId: string): Promise<{ result: unknown } | { refused: string } | undefined> {
+  const { events } = await handle.fetchHistory();
+  const done = events?.find((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === updateId)?.workflowExecutionUpdateCompletedEventAttributes;
+  if (!done?.outcome) return undefined;
+  if (done.outcome.failure) return { refused: (await failureMessage(client, done.outcome.failure)) ?? '' };
+  return { result: await decodeValue(client, done.outcome.success?.payloads ?? undefined) };
+}

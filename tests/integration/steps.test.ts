@@ -87,12 +87,20 @@ describe('steps over HTTP (dev server)', () => {
     expect(long.body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('answers a step to a finished workflow with 409 and to an unknown one with 404, each saying so', async () => {
+  it('answers a step to a finished workflow with 409 (a resend of the step that finished it with its answer) and to an unknown one with 404, each saying so', async () => {
     // An exempted document's workflow ends (第五条: no municipal supporting document needed).
     const doc = await arrive();
     await eventually(() => deps.db.document.findUniqueOrThrow({ where: { id: doc.id } }), (d) => d.state === 'ASSIGNED');
-    expect((await step('ro-director', `documents/${doc.id}/exemption`, { reason: '无须市级配套' })).status).toBe(200);
+    const exempted = await step('ro-director', `documents/${doc.id}/exemption`, { reason: '无须市级配套' }, `${key}-exempt`);
+    expect(exempted.status).toBe(200);
     await client.workflow.getHandle(doc.workflowId).result();
+    // The step that closed it, resent under its key (its answer was lost): the first attempt's answer, nothing run again.
+    const resent = await step('ro-director', `documents/${doc.id}/exemption`, { reason: '无须市级配套' }, `${key}-exempt`);
+    expect(resent.status).toBe(200);
+    expect(resent.body).toEqual(exempted.body);
+    expect(await deps.db.workflowEvent.count({ where: { workflowId: doc.workflowId, step: 'exemption' } })).toBe(1);
+    const another = await step('ro-director', `documents/${doc.id}/exemption`, { reason: '无须市级配套' }, `${key}-exempt-2`);
+    expect(another.status).toBe(409);
     const closed = await step('dept-health-liaison', `documents/${doc.id}/acknowledge`, {});
     expect(closed.status).toBe(409);
     expect(closed.body.error).toEqual({ code: 'CONFLICT', message: '该文件的办理流程已结束，不能再办理' });

@@ -97,10 +97,6 @@ describe('records under concurrent steps', () => {
     for (let attempt = 1; ; attempt++) {
       const res = await send().set('Idempotency-Key', key);
       if (res.status === 503 && attempt < 3) continue;
-      // A resend refused because the workflow has closed: the first attempt's update may well have
-      // been the one that closed it (a month's last diagnosis). Its outcome is what the record check
-      // below compares; the API cannot tell the resend so yet (see the session note).
-      if (res.status === 409 && attempt > 1 && /流程已结束/.test(JSON.stringify(res.body))) return undefined;
       if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     }
