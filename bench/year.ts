@@ -30,6 +30,7 @@ import { rolloutWorkflow } from '../workflows/innovation/rollout';
 import { selectionWorkflow } from '../workflows/innovation/selection';
 import { createWorker } from '../worker/createWorker';
 import { fmt, log, pool, prng, sleep, type Section } from './lib';
+import { headline } from './report';
 import { WORKER_SETTINGS, type Services, workflowBundle } from './stack';
 
 // Ballots written directly (no SMS round trip): keyed as the API keys them.
@@ -73,9 +74,29 @@ export interface YearResult {
   wallSeconds: number;
   setupSeconds: number;
   counts: Record<string, number>;
+  /** Each simulated month (Asia/Shanghai): the notices stored in it by kind, and its obligations' deadlines kept. */
+  months: MonthFigures[];
+  /** What the simulated span held: documents arrived, months with a 六个一 cycle, selections started. */
+  held: { documents: number; cycles: number; selections: number };
   steps: number;
   refused: Record<string, number>;
   simulated: string[];
+}
+
+export interface MonthFigures {
+  month: string;
+  /** Notices stored while the simulated clock was in this month, by `subjectType:kind`. */
+  counts: Record<string, number>;
+  /** Obligations due in this month (not cancelled or superseded), and those fulfilled by their deadline. */
+  due: number;
+  onTime: number;
+}
+
+/** Where a simulation is, for a progress bar. */
+export interface YearProgress {
+  day: number;
+  days: number;
+  steps: number;
 }
 
 /** A fresh, migrated and seeded database next to the run's (so B3 never counts B1/B2's notices, and two policies never share months). */
@@ -167,7 +188,7 @@ class Agenda {
   }
 }
 
-export async function simulateYear(s: Services, o: { label: string; policy: Policy; scale: Scale }): Promise<YearResult> {
+export async function simulateYear(s: Services, o: { label: string; policy: Policy; scale: Scale; progress?: (p: YearProgress) => void }): Promise<YearResult> {
   const tSetup = Date.now();
   const { url, db } = await freshDatabase(o.label);
   if (o.policy !== defaultPolicy) {
@@ -368,9 +389,11 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       }
     };
 
+    let selections = 0;
     for (let k = 0; k < o.scale.selections; k++) {
       const startAt = T0 + (k * 182 + 2) * DAY;
       if (startAt >= end - 60 * DAY || !families.includes('innovation')) break;
+      selections++;
       let selectionId = '';
       const acted = new Set<string>();
       const h = () => client.workflow.getHandle<typeof selectionWorkflow>(selectionWorkflowId(selectionId));
@@ -436,6 +459,19 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     log(`B3 (${o.label}): simulating ${o.scale.days} days from ${new Date(T0).toISOString().slice(0, 10)}`);
     const t0 = Date.now();
     let lastLog = t0;
+    // Notices by month of the simulated clock: the stored counts at each month's end, less the previous month's.
+    const noticeCounts = async () => {
+      const rows = await db.notice.groupBy({ by: ['subjectType', 'kind'], _count: { _all: true } });
+      return Object.fromEntries(rows.map((r) => [`${r.subjectType}:${r.kind}`, r._count._all] as const));
+    };
+    const monthly: Array<{ month: string; counts: Record<string, number> }> = [];
+    let month = shanghaiMonth(new Date(T0));
+    let before: Record<string, number> = {};
+    const closeMonth = async () => {
+      const after = await noticeCounts();
+      monthly.push({ month, counts: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const).filter(([, v]) => v > 0)) });
+      before = after;
+    };
     const spent = { sleep: 0, settle: 0, steps: 0, slots: 0 };
     const timed = async (k: 'sleep' | 'settle' | 'steps', fn: () => Promise<unknown>) => {
       const t = Date.now();
@@ -453,6 +489,12 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       // Different subjects are independent officials: run them concurrently, bounded like a busy office.
       await timed('steps', () => pool(due.length, 8, (i) => due[i]()));
       await timed('settle', settle);
+      const at = await now();
+      o.progress?.({ day: Math.min(o.scale.days, (at - T0) / DAY), days: o.scale.days, steps: agenda.steps });
+      if (shanghaiMonth(new Date(at)) !== month) {
+        await closeMonth();
+        month = shanghaiMonth(new Date(at));
+      }
       if (Date.now() - lastLog > 15_000) {
         lastLog = Date.now();
         log(`B3 (${o.label}): day ${fmt(((await now()) - T0) / DAY, 0)} of ${o.scale.days}, ${agenda.steps} steps, ${fmt((Date.now() - t0) / 1000, 0)} s (${spent.slots} slots; sleeping ${fmt(spent.sleep / 1000, 0)} s, settling ${fmt(spent.settle / 1000, 0)} s, steps ${fmt(spent.steps / 1000, 0)} s)`);
@@ -461,13 +503,18 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     const rest = end - (await now());
     if (rest > 0) await env.sleep(rest);
     await settle();
+    await closeMonth();
+    o.progress?.({ day: o.scale.days, days: o.scale.days, steps: agenda.steps });
     const wallSeconds = (Date.now() - t0) / 1000;
     simulated.push(`${o.scale.selections} selection(s) (call, mutual/second/public votes, opinions, approval) starting ${rollouts} rollouts across ${districts.length} districts: lead plans 80% on time, district plans 75% on time / 15% late / 10% never, townships reported by 70%`);
 
-    const rows = await db.notice.groupBy({ by: ['subjectType', 'kind'], _count: { _all: true } });
-    const counts: Record<string, number> = {};
-    for (const r of rows) counts[`${r.subjectType}:${r.kind}`] = r._count._all;
-    return { label: o.label, policyVersion: o.policy.version, scale: o.scale, wallSeconds, setupSeconds, counts, steps: agenda.steps, refused: agenda.refused, simulated };
+    // 按时办结: of the obligations due in each month, those the workflow closed as done by their deadline (its own clock).
+    const obligations = await db.obligation.findMany({ where: { dueAt: { gte: new Date(T0), lt: new Date(end) }, status: { notIn: ['CANCELLED', 'SUPERSEDED'] } }, select: { dueAt: true, status: true, closedAt: true } });
+    const byMonth: MonthFigures[] = monthly.map((m) => {
+      const mine = obligations.filter((x) => shanghaiMonth(x.dueAt) === m.month);
+      return { ...m, due: mine.length, onTime: mine.filter((x) => x.status === 'DONE' && x.closedAt && x.closedAt <= x.dueAt).length };
+    });
+    return { label: o.label, policyVersion: o.policy.version, scale: o.scale, wallSeconds, setupSeconds, counts: await noticeCounts(), months: byMonth, held: { documents: n, cycles: months.length, selections }, steps: agenda.steps, refused: agenda.refused, simulated };
   } finally {
     worker?.shutdown();
     await running?.catch(() => undefined);
@@ -475,19 +522,6 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     await db.$disconnect();
     await dropDatabase(url).catch(() => undefined);
   }
-}
-
-const sum = (c: Record<string, number>, pred: (key: string) => boolean) => Object.entries(c).filter(([k]) => pred(k)).reduce((n, [, v]) => n + v, 0);
-export function headline(c: Record<string, number>) {
-  return {
-    prompts: c['document:PROMPT'] ?? 0,
-    assignments: c['document:ASSIGNMENT'] ?? 0,
-    // Every family's chases: 催办单 of documents, report/diagnosis chases of the cycle, rollout and selection chases.
-    chases: sum(c, (k) => /CHASE/.test(k) && !/MANUAL/.test(k)),
-    orders: c['document:ORDER'] ?? 0,
-    followUps: c['document:ORDER_FOLLOW_UP'] ?? 0,
-    total: sum(c, () => true),
-  };
 }
 
 export async function benchYear(s: Services, o: { quick: boolean; days?: number; policyFile?: string }): Promise<Section[]> {
