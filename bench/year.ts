@@ -142,7 +142,8 @@ class Agenda {
   private events: Array<{ at: number; t: number; subject: string; run: () => Promise<void> }> = [];
   steps = 0;
   refused: Record<string, number> = {};
-  at(at: number, subject: string, name: string, run: () => Promise<unknown>): void {
+  /** `observe`: the simulator looking (a daily poll), not an official's step: not counted among the steps. */
+  at(at: number, subject: string, name: string, run: () => Promise<unknown>, observe = false): void {
     const day = Math.floor((at + 8 * HOUR) / DAY) * DAY - 8 * HOUR; // Beijing midnight
     const slot = at <= slotOf(day) ? slotOf(day) : slotOf(day + DAY);
     this.events.push({
@@ -154,7 +155,7 @@ class Agenda {
           // A step the server never answers must not stall the year: give up after a minute (counted as refused).
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 60 s')), 60_000)))]).finally(() => clearTimeout(timer));
-          this.steps++;
+          if (!observe) this.steps++;
         } catch (err) {
           // A refused step (validator) or a late one is part of a realistic year: count it, go on.
           const key = `${name}: ${String((err as Error).message ?? err).split('\n')[0].slice(0, 80)}`;
@@ -247,9 +248,14 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     const docHandle = (docNumber: string) => client.workflow.getHandle(documentWorkflowId(docNumber));
     const upd = <A,>(docNumber: string, def: import('@temporalio/common').UpdateDefinition<dm.DocumentView, [A]>, arg: A) => docHandle(docNumber).executeUpdate(def, { args: [arg] });
 
-    /** A PROVINCIAL document's life, with seeded response times (days after arrival). */
+    /**
+     * A PROVINCIAL document's life, with seeded response times (days after arrival). Every delay is drawn
+     * here, before the clock runs, so both policies of a what-if see the same officials; only a late unit's
+     * draft waits for what the policy decides — it comes 3–8 days after the 催办单, whenever that is sent.
+     */
     function provincial(i: number, arriveAt: number, implementsDocNumber?: string): void {
       const docNumber = `鲁改发〔2026〕Y${i}号`;
+      const workflowId = documentWorkflowId(docNumber);
       const lead = pick(DEPARTMENTS);
       const actor = { officialId: `${lead}-liaison`, unitId: lead };
       const r = rand();
@@ -258,17 +264,24 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       const ack = arriveAt + between(0.2, kind === 'never' ? 5 : 3) * DAY;
       // "never" = no draft within the month: chased, ordered and followed up weekly; then half of them draft after
       // 6–10 weeks, and the office rules the other half need no municipal document (exemption).
-      const draft = arriveAt + (kind === 'onTime' ? between(5, 17) : kind === 'late' ? between(22, 28) : between(42, 70)) * DAY;
+      const draft = kind === 'onTime' ? arriveAt + between(5, 17) * DAY : kind === 'never' ? arriveAt + between(42, 70) * DAY : undefined;
+      const afterChase = between(3, 8) * DAY;
       const rejected = rand() < 0.1;
-      agenda.at(arriveAt, documentWorkflowId(docNumber), 'arrival', () =>
+      const review = rejected ? [between(1, 3), between(2, 5)] : [];
+      const [legal, meeting, adoption, issuance] = [between(1, 3), between(0.5, 2), between(0.5, 2), between(0.5, 1.5)];
+      const closes = [between(20, 100), between(20, 100)];
+      const districtIds = [pick(districts), pick(districts)];
+      const pilotDistrict = pick(districts);
+      const exempt = kind === 'never' && rand() < 0.5 ? arriveAt + between(45, 90) * DAY : undefined;
+      agenda.at(arriveAt, workflowId, 'arrival', () =>
         registerDocument(db, client, { level: 'PROVINCIAL', title: `关于深化改革的实施意见（${i}）`, docNumber, issuedAt: new Date(arriveAt - 5 * DAY).toISOString(), leadUnitId: lead, participantUnitIds: [pick(DEPARTMENTS)], implementsDocNumber }),
       );
-      agenda.at(ack, documentWorkflowId(docNumber), 'acknowledge', () => upd(docNumber, dm.acknowledgeUpdate, { actor }));
-      if (kind === 'never' && rand() < 0.5) {
-        agenda.at(arriveAt + between(45, 90) * DAY, documentWorkflowId(docNumber), 'exemption', () => upd(docNumber, dm.exemptionUpdate, { actor: admin, reason: '省级文件可直接执行，经研究无须出台市级配套文件' }));
+      agenda.at(ack, workflowId, 'acknowledge', () => upd(docNumber, dm.acknowledgeUpdate, { actor }));
+      if (exempt !== undefined) {
+        agenda.at(exempt, workflowId, 'exemption', () => upd(docNumber, dm.exemptionUpdate, { actor: admin, reason: '省级文件可直接执行，经研究无须出台市级配套文件' }));
         return;
       }
-      agenda.at(ack + 0.1 * DAY, documentWorkflowId(docNumber), 'openLedger', () =>
+      agenda.at(ack + 0.1 * DAY, workflowId, 'openLedger', () =>
         upd(docNumber, dm.openLedgerUpdate, {
           actor,
           leadLeaderId: `${lead}-leader`,
@@ -276,29 +289,41 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
           timeline: [{ milestone: '完成初稿', dueAt: new Date(arriveAt + 21 * DAY).toISOString() }],
           tasks: [
             { title: '制定配套细则', unitId: lead, ownerId: `${lead}-drafter`, dueAt: new Date(arriveAt + 90 * DAY).toISOString() },
-            { title: '开展试点', unitId: pick(districts), ownerId: `${lead}-drafter`, dueAt: new Date(arriveAt + 150 * DAY).toISOString() },
+            { title: '开展试点', unitId: pilotDistrict, ownerId: `${lead}-drafter`, dueAt: new Date(arriveAt + 150 * DAY).toISOString() },
           ],
         }),
       );
-      let t = draft;
-      agenda.at(t, documentWorkflowId(docNumber), 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
-      if (rejected) {
-        agenda.at((t += between(1, 3) * DAY), documentWorkflowId(docNumber), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' }));
-        agenda.at((t += between(2, 5) * DAY), documentWorkflowId(docNumber), 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
-      }
-      agenda.at((t += between(1, 3) * DAY), documentWorkflowId(docNumber), 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: true }));
-      agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'executiveMeeting', () => upd(docNumber, dm.executiveMeetingUpdate, { actor: admin, approved: true }));
-      agenda.at((t += between(0.5, 2) * DAY), documentWorkflowId(docNumber), 'adoption', () => upd(docNumber, dm.adoptionUpdate, { actor: admin, approved: true }));
-      const issueAt = t + between(0.5, 1.5) * DAY;
-      let tasks: string[] = [];
-      agenda.at(issueAt, documentWorkflowId(docNumber), 'issuance', async () => {
-        const v = await upd(docNumber, dm.issuanceUpdate, { actor, municipalDocNumber: `淄改发〔2026〕Y${i}号`, municipalTitle: `贯彻落实意见（${i}）`, districtIds: [pick(districts), pick(districts)] });
-        tasks = v.tasks.map((x) => x.id);
-      });
-      // Ledger tasks are closed (销号) weeks to months later (the last one completes the document); meanwhile they are dispatched monthly.
-      for (const k of [0, 1]) {
-        agenda.at(issueAt + between(20, 100) * DAY, documentWorkflowId(docNumber), 'closeLedgerTask', () => upd(docNumber, dm.closeLedgerTaskUpdate, { actor, taskId: tasks[k], note: '已完成' }));
-      }
+      /** The draft and what follows it: reviews, adoption, issuance, the ledger closed weeks to months later. */
+      const fromDraft = (at: number) => {
+        let t = at;
+        agenda.at(t, workflowId, 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
+        if (rejected) {
+          agenda.at((t += review[0] * DAY), workflowId, 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: false, note: '需补充法律依据' }));
+          agenda.at((t += review[1] * DAY), workflowId, 'submitDraft', () => upd(docNumber, dm.submitDraftUpdate, { actor }));
+        }
+        agenda.at((t += legal * DAY), workflowId, 'legalReview', () => upd(docNumber, dm.legalReviewUpdate, { actor: admin, approved: true }));
+        agenda.at((t += meeting * DAY), workflowId, 'executiveMeeting', () => upd(docNumber, dm.executiveMeetingUpdate, { actor: admin, approved: true }));
+        agenda.at((t += adoption * DAY), workflowId, 'adoption', () => upd(docNumber, dm.adoptionUpdate, { actor: admin, approved: true }));
+        const issueAt = t + issuance * DAY;
+        let tasks: string[] = [];
+        agenda.at(issueAt, workflowId, 'issuance', async () => {
+          const v = await upd(docNumber, dm.issuanceUpdate, { actor, municipalDocNumber: `淄改发〔2026〕Y${i}号`, municipalTitle: `贯彻落实意见（${i}）`, districtIds });
+          tasks = v.tasks.map((x) => x.id);
+        });
+        // Ledger tasks are closed (销号) weeks to months later (the last one completes the document); meanwhile they are dispatched monthly.
+        for (const k of [0, 1]) {
+          agenda.at(issueAt + closes[k] * DAY, workflowId, 'closeLedgerTask', () => upd(docNumber, dm.closeLedgerTaskUpdate, { actor, taskId: tasks[k], note: '已完成' }));
+        }
+      };
+      if (draft !== undefined) return fromDraft(draft);
+      // A late unit drafts once chased: looked for daily in the notices the workflow stored.
+      const watch = async () => {
+        const chased = await db.notice.findFirst({ where: { workflowId, kind: 'CHASE' }, select: { id: true } });
+        const t = await now();
+        if (chased) fromDraft(t + afterChase);
+        else if (t < end) agenda.at(t + DAY, workflowId, 'awaitChase', watch, true);
+      };
+      agenda.at(ack + DAY, workflowId, 'awaitChase', watch, true);
     }
 
     const families = (process.env.BENCH_YEAR_FAMILIES ?? 'documents,cycles,innovation').split(',');
@@ -316,7 +341,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       }
     }
     simulated.push(
-      `${n} documents over ${o.scale.days} days: ${profiles.central} CENTRAL (提示单, then linked by their PROVINCIAL document), ${n - profiles.central} PROVINCIAL — ${profiles.onTime} drafting on time, ${profiles.late} late (after the chase), ${profiles.never} not within the month (chased, ordered, followed up weekly; half draft after 6–10 weeks, half are exempted after 45–90 days); 10% of drafts returned once by the legal review`,
+      `${n} documents over ${o.scale.days} days: ${profiles.central} CENTRAL (提示单, then linked by their PROVINCIAL document), ${n - profiles.central} PROVINCIAL — ${profiles.onTime} drafting on time, ${profiles.late} late (drafting 3–8 days after the 催办单), ${profiles.never} not within the month (chased, ordered, followed up weekly; half draft after 6–10 weeks, half are exempted after 45–90 days); 10% of drafts returned once by the legal review`,
     );
 
     // ---- the monthly 六个一 cycle (第六条) -------------------------------------------
