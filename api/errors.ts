@@ -49,9 +49,21 @@ export function grpcFailure(err: unknown): GrpcServiceError | undefined {
   return undefined;
 }
 
+/**
+ * Temporal's WorkflowNotReady: the workflow task that carried an update failed under it (a worker that
+ * crashed or answered too late), so the update was not applied and the same update id may run again.
+ * It shares FAILED_PRECONDITION with refusals that stay refusals; the failure type in the status details tells them apart.
+ */
+export function isWorkflowNotReady(err: unknown): boolean {
+  const failure = grpcFailure(err);
+  if (failure?.code !== status.FAILED_PRECONDITION) return false;
+  return failure.metadata?.get('grpc-status-details-bin').some((d) => Buffer.from(d).toString('latin1').includes('WorkflowNotReadyFailure')) ?? false;
+}
+
 /** True for failures that mean "a backing service is down", answered 503, not 500. */
 function isUnavailable(err: unknown): boolean {
-  // Temporal: any failure of the service the API does not answer otherwise (overloaded, unreachable, restarting…).
+  // Temporal: any failure of the service the API does not answer otherwise (overloaded, unreachable, restarting,
+  // a workflow task that failed under an update…).
   if (err instanceof ServiceError || isGrpcServiceError(err)) return true;
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
   const text = `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''}`;
@@ -73,7 +85,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   else if (grpcFailure(err)?.code === status.INVALID_ARGUMENT) {
     req.log.warn({ grpcDetails: grpcFailure(err)!.details }, 'Temporal refused the request');
     e = new ApiError('VALIDATION_FAILED', `工作流服务拒绝了该请求（请求编号 ${String(res.getHeader('X-Request-Id'))}）`);
-  } else if (grpcFailure(err)?.code === status.FAILED_PRECONDITION || grpcFailure(err)?.code === status.ABORTED) {
+  } else if ((grpcFailure(err)?.code === status.FAILED_PRECONDITION && !isWorkflowNotReady(err)) || grpcFailure(err)?.code === status.ABORTED) {
     // E.g. an update that lost the race with its workflow's completion.
     e = new ApiError('CONFLICT', '事项状态已变化（流程已结束或正在结束），请刷新后重试');
   } else if (isUnavailable(err)) {

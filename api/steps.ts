@@ -4,15 +4,18 @@
 // reaches Temporal or spends the workflow's flood budget (429, api/rateLimits.ts);
 // then the step runs as a Temporal update whose validator
 // may refuse it (409, with the workflow's own reason). The Idempotency-Key
-// header becomes the update id, so a repeated request is the same update.
+// header becomes the update id, so a repeated request (or runUpdate's own retry
+// after a workflow task failed under it) is the same update.
 // Starting a family's workflow goes through startOnce() below (a period's by hand, startPeriod()).
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle, type WorkflowStartOptions } from '@temporalio/client';
 import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { caller, type Caller } from './auth';
-import { ApiError, grpcFailure } from './errors';
+import { ApiError, grpcFailure, isWorkflowNotReady } from './errors';
 import { describe, type ErrorStatus } from './openapi';
 import { updateOutcome } from './temporalAdapter';
 import { countStep } from './rateLimits';
@@ -96,17 +99,30 @@ export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Clien
   });
 }
 
-/** Runs an update with the request's Idempotency-Key as update id; a refusal is 409 with the workflow's reason. */
-async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
+/** Tries of an update whose workflow task failed under it, and the pause before the first retry (doubling after it). */
+const NOT_READY_TRIES = 5;
+const NOT_READY_PAUSE_MS = 200;
+
+/**
+ * Runs an update with the request's Idempotency-Key as update id; a refusal is 409 with the workflow's reason.
+ * A workflow task that failed under the update (isWorkflowNotReady) did not apply it: the same update runs
+ * again, under the same id, and only a failure that outlasts the retries answers 503.
+ */
+export async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
   const handle = client.workflow.getHandle(workflowId);
-  const updateId = req.header('idempotency-key') || undefined;
-  try {
-    return await handle.executeUpdate(def, { args: [args], updateId });
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', err.cause?.message ?? err.message);
-    // Temporal answers an update to a closed workflow as to an unknown one: ask which it is.
-    if (err instanceof WorkflowNotFoundError) return (await closedOrUnknown(client, handle, workflow, updateId)) as R;
-    throw err;
+  const key = req.header('idempotency-key') || undefined;
+  const updateId = key ?? randomUUID(); // one id for every try: a retry is this update, never a second one
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle.executeUpdate(def, { args: [args], updateId });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new ApiError('CONFLICT', err.cause?.message ?? err.message);
+      // Temporal answers an update to a closed workflow as to an unknown one: ask which it is.
+      if (err instanceof WorkflowNotFoundError) return (await closedOrUnknown(client, handle, workflow, key)) as R;
+      if (!isWorkflowNotReady(err) || attempt === NOT_READY_TRIES) throw err;
+      req.log.warn({ workflowId, updateId, attempt }, 'workflow task failed under the update; running it again');
+      await sleep(NOT_READY_PAUSE_MS * 2 ** (attempt - 1));
+    }
   }
 }
 

@@ -3,7 +3,8 @@
  * against the real dev server, PostgreSQL and the SMTP sink: the caller is
  * checked before Temporal sees anything, the Idempotency-Key is the update id
  * (a repeated request is the same step), a refusal is 409 with the workflow's
- * reason, a finished workflow is 409 and an unknown one 404, each saying so.
+ * reason, a finished workflow is 409 and an unknown one 404, each saying so;
+ * a workflow task that failed under a step runs the same step again.
  */
 import { PassThrough } from 'node:stream';
 import type { Client } from '@temporalio/client';
@@ -16,7 +17,9 @@ import { testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support
 import { startDevServerWorker, type DevServerHarness } from '../support/devServer';
 import { expectRecordsMatch } from '../support/records';
 import { eventually } from '../support/eventually';
-import { viewWhenReady } from '../../api/steps';
+import { runUpdate, viewWhenReady } from '../../api/steps';
+import { Worker } from '@temporalio/worker';
+import { taskFailureWorkflow, tallyUpdate } from '../support/fixtures/taskFailureWorkflow';
 import { errorHandler } from '../../api/errors';
 import { requestLog } from '../../api/requestLog';
 import { createLogger } from '../../common/logger';
@@ -163,6 +166,36 @@ describe('steps over HTTP (dev server)', () => {
       await expect(viewWhenReady(client, handle, cycleReadyUpdate, 1_000)).resolves.toBeUndefined();
     } finally {
       await handle.terminate('test over');
+    }
+  });
+
+  it('runs a step again, as the same update, when the workflow task carrying it failed: applied once, answered 200', async () => {
+    // The server aborts an update whose workflow task failed (WorkflowNotReady, FAILED_PRECONDITION): it was not
+    // applied. That is no conflict with the workflow's state: the step is retried, not refused with 409.
+    const taskQueue = `steps-task-failure-${process.pid}`;
+    const worker = await Worker.create({ connection: harness.nativeConnection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', taskQueue, workflowsPath: require.resolve('../support/fixtures/taskFailureWorkflow') });
+    const running = worker.run();
+    const handle = await client.workflow.start(taskFailureWorkflow, { taskQueue, workflowId: `steps-task-failure-${process.pid}-${Date.now()}` });
+    try {
+      // The workflow's first task is done before the step arrives, so the step's task is the one that fails.
+      await eventually(async () => (await handle.fetchHistory()).events ?? [], (events) => events.some((e) => e.workflowTaskCompletedEventAttributes));
+      const probe = express();
+      probe.use(express.json());
+      probe.use(requestLog(createLogger({ level: 'silent' })));
+      // The route every step runs through after its checks (stepRoute): the update, under the request's key.
+      probe.post('/tally', async (req, res) => res.json(await runUpdate(client, handle.workflowId, tallyUpdate, req.body, req, '测试流程')));
+      probe.use(errorHandler);
+      const res = await request(probe).post('/tally').send({ note: '一次' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ applied: 1 });
+      const events = (await handle.fetchHistory()).events ?? [];
+      // The failure happened (the test proves the retry), and the update ran once.
+      expect(events.filter((e) => e.workflowTaskFailedEventAttributes).length).toBeGreaterThanOrEqual(1);
+      expect(events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).length).toBe(1);
+    } finally {
+      await handle.terminate('test over');
+      worker.shutdown();
+      await running;
     }
   });
 
