@@ -13,7 +13,7 @@ import { defaultPolicy } from '../common/policy';
 import { log } from './lib';
 import { simulationReport } from './report';
 import { startServices } from './stack';
-import { FULL_YEAR, loadPolicy, simulateYear, type Scale, type YearProgress, type YearResult } from './year';
+import { FULL_YEAR, loadPolicy, scaleFor, simulateYear, type YearProgress, type YearResult } from './year';
 
 const USAGE = 'usage: npm run simulate -- --policy <file.json> [--days 30..365] [--out report.html]';
 
@@ -71,10 +71,9 @@ function progressBar(run: number, runs: number, label: string): (p: YearProgress
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // Read and validated before anything starts: a bad policy file fails in a second, not after a simulated year.
-  const proposed = loadPolicy(args.policyFile);
-  const overrides = JSON.parse(fs.readFileSync(args.policyFile, 'utf8')) as unknown;
+  const { policy: proposed, overrides } = loadPolicy(args.policyFile);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const scale: Scale = { days: args.days, documents: Math.round((FULL_YEAR.documents * args.days) / 365), selections: args.days >= 240 ? 2 : 1 };
+  const scale = scaleFor(args.days);
   const runs = [
     { label: 'in force', policy: defaultPolicy },
     { label: path.basename(args.policyFile, '.json'), policy: proposed },

@@ -51,9 +51,14 @@ export interface Scale {
 }
 export const FULL_YEAR: Scale = { days: 365, documents: 400, selections: 2 };
 export const QUICK_YEAR: Scale = { days: 91, documents: 100, selections: 1 };
+/** A simulated span of `days`: documents and selections in proportion (a year: 400 documents, two selections). */
+export const scaleFor = (days: number): Scale => ({ days, documents: Math.round((FULL_YEAR.documents * days) / 365), selections: days >= 240 ? 2 : 1 });
 
-/** A --policy file: a partial Policy merged over the default, then validated like any stored policy. */
-export function loadPolicy(file: string): Policy {
+/**
+ * A --policy file: a partial Policy merged over the default, then validated like any stored policy;
+ * with the file's own overrides, as the what-if report shows them.
+ */
+export function loadPolicy(file: string): { policy: Policy; overrides: Record<string, unknown> } {
   const merge = (base: unknown, over: unknown): unknown => {
     if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -64,7 +69,7 @@ export function loadPolicy(file: string): Policy {
   const merged = merge(defaultPolicy, { version: `${defaultPolicy.version}+${path.basename(file, '.json')}`, ...over });
   const parsed = Policy.safeParse(merged);
   if (!parsed.success) throw new Error(`${file}: not a valid policy: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  return { policy: parsed.data, overrides: over };
 }
 
 export interface YearResult {
@@ -551,10 +556,9 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
 
 export async function benchYear(s: Services, o: { quick: boolean; days?: number; policyFile?: string }): Promise<Section[]> {
   const days = o.days ?? (o.quick ? QUICK_YEAR.days : FULL_YEAR.days);
-  // Documents and selections in proportion to the simulated span (a year: 400 documents, two selections).
-  const scale: Scale = { days, documents: Math.round((FULL_YEAR.documents * days) / 365), selections: days >= 240 ? 2 : 1 };
+  const scale = scaleFor(days);
   const runs: Array<{ label: string; policy: Policy }> = [{ label: 'default', policy: defaultPolicy }];
-  if (o.policyFile) runs.push({ label: path.basename(o.policyFile, '.json'), policy: loadPolicy(o.policyFile) });
+  if (o.policyFile) runs.push({ label: path.basename(o.policyFile, '.json'), policy: loadPolicy(o.policyFile).policy });
   const results: YearResult[] = [];
   for (const r of runs) results.push(await simulateYear(s, { ...r, scale }));
   const TARGET = 60;
