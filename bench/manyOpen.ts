@@ -5,12 +5,11 @@
 import path from 'node:path';
 import { registerDocument } from '../api/documentArrival';
 import { documentWorkflowId } from '../common/ids';
-import { loadConfig } from '../common/config';
 import { REPO_ROOT, spawnManaged } from '../scripts/stack';
 import * as dm from '../workflows/document/messages';
 import { fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
 import type { Services } from './stack';
-import { workflowBundle } from './stack';
+import { WORKER_SETTINGS, workflowBundle } from './stack';
 
 const admin: dm.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 const LIMIT_MIB = 1024;
@@ -19,9 +18,6 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
   // Production workers load a prebuilt bundle (WORKFLOW_BUNDLE_PATH): no webpack in the measured process.
   const bundle = await workflowBundle();
 
-  // The worker as deployed: its configured cache and activity slots (common/config.ts), not the benchmarks' shared
-  // settings, because the cache is what bounds its memory.
-  const settings = loadConfig(process.env);
   let ready: () => void = () => undefined;
   const polling = new Promise<void>((r) => (ready = r));
   const worker = spawnManaged({
@@ -32,7 +28,11 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     env: {
       ...process.env,
       WORKFLOW_BUNDLE_PATH: bundle,
+      WORKER_ACTIVITY_CONCURRENCY: String(WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY),
+      WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS),
       WORKER_SHUTDOWN_GRACE: '5s',
+      // Its "worker polling" line (info) is how we know it is ready, whatever level the bench's own stack logs at.
+      LOG_LEVEL: 'info',
       // Not the default metrics port: a running `npm start` worker holds it.
       WORKER_METRICS_ADDRESS: 'off',
     },
@@ -89,7 +89,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     log(`B4: ${o.workflows} workflows open with their 交办单 stored after ${fmt(startMin * 60, 0)} s; sampling RSS for ${o.minutes} min of step traffic`);
 
     // ---- traffic: steps at a steady rate on random documents (most are not in the
-    // worker's cache, so many steps replay a history). acknowledge and
+    // worker's cache of 2,000, so many steps replay a history). acknowledge and
     // openLedger change the state and so cancel and re-arm the workflow's timer.
     phase = 'traffic';
     const stage = new Map<string, { n: number; taskId?: string }>();
@@ -147,8 +147,8 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         met,
       },
       lines: [
-        `the real worker (worker/main.ts, prebuilt bundle) as a child process with its configured ${settings.WORKER_MAX_CACHED_WORKFLOWS} cached workflows and ${settings.WORKER_ACTIVITY_CONCURRENCY} activity slots; VmRSS sampled every 5 s`,
-        `what the memory is: ${fmt(polling0, 0)} MiB once polling (Node, the Rust core, the bundle's first V8 context), then the cached workflows, each with its own sandboxed globals and state: ≈${fmt((max - polling0) / Math.max(1, Math.min(settings.WORKER_MAX_CACHED_WORKFLOWS, o.workflows)), 2)} MiB per cached workflow at the peak; open workflows beyond the cache live in Temporal's histories, not in the worker`,
+        `the real worker (worker/main.ts, prebuilt bundle) as a child process, ${WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS} cached workflows, ${WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY} activity slots; VmRSS sampled every 5 s`,
+        `RSS once polling (Node, the Rust core, the bundle): ${fmt(polling0, 0)} MiB; the rest is the cached workflows (each with its sandboxed globals and state) and the activities' clients`,
         `${o.workflows} arrivals through registerDocument (row, workflow, 交办单 notice and mail) in ${fmt(startMin * 60, 0)} s; RSS max while starting them ${fmt(max, 0)} MiB`,
         `traffic: ${steps} steps (${failed} refused or failed) at ≈${RATE}/s on random documents — acknowledge and openLedger re-arm the timers, then ledger progress; the timers themselves are weeks away in real time and do not fire during the window`,
         `RSS over the traffic window: first ${fmt(first, 0)}, last ${fmt(last, 0)}, max ${fmt(maxTraffic, 0)} MiB; least-squares slope ${fmt(k, 2)} MiB/min (flat = fitted growth < 10% of the first sample: ${flat ? 'yes' : 'no'})`,

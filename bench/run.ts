@@ -194,8 +194,7 @@ function writeResults(report: string): void {
     'Written by `npm run bench` (bench/run.ts); the newest run comes first. Ratios are duban ÷ bare Temporal measured',
     'in the same run, on the same in-memory dev server with the same worker settings (8 activity slots, 2,000 cached',
     'workflows); min / median / max over the repetitions. Targets: B1 ratio ≥ 0.8, B2 p99 ratio ≤ 1.5, B3 ≤ 60 s,',
-    'B4 worker RSS ≤ 1 GiB and flat, for the worker as deployed (its configured cache, 500 by default). "met" judges',
-    'the median. A "Profile" section is `npm run bench:profile`',
+    'B4 worker RSS ≤ 1 GiB and flat. "met" judges the median. A "Profile" section is `npm run bench:profile`',
     '(bench/profile.ts): where one arrival and one step spend their time, pasted here with what it shows.',
     '',
   ].join('\n');
