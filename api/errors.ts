@@ -75,6 +75,7 @@ function isUnavailable(err: unknown): boolean {
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let e: ApiError;
+  const grpc = grpcFailure(err);
   if (err instanceof ApiError) e = err;
   else if (err instanceof ZodError) e = new ApiError('VALIDATION_FAILED', '请求参数不合法', err.issues);
   else if ((err as { type?: string }).type === 'entity.parse.failed') e = new ApiError('VALIDATION_FAILED', '请求体不是合法的 JSON');
@@ -82,11 +83,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   // Temporal refusing the request itself (e.g. an unusable Idempotency-Key as update id) is the
   // caller's mistake: 400, not 503 (found by the API fuzzer). Temporal's words describe its internals:
   // they go to the log, the caller gets the request id to quote.
-  else if (grpcFailure(err)?.code === status.INVALID_ARGUMENT) {
-    req.log.warn({ grpcDetails: grpcFailure(err)!.details }, 'Temporal refused the request');
+  else if (grpc?.code === status.INVALID_ARGUMENT) {
+    req.log.warn({ grpcDetails: grpc.details }, 'Temporal refused the request');
     e = new ApiError('VALIDATION_FAILED', `工作流服务拒绝了该请求（请求编号 ${String(res.getHeader('X-Request-Id'))}）`);
-  } else if ((grpcFailure(err)?.code === status.FAILED_PRECONDITION && !isWorkflowNotReady(err)) || grpcFailure(err)?.code === status.ABORTED) {
-    // E.g. an update that lost the race with its workflow's completion.
+  } else if ((grpc?.code === status.FAILED_PRECONDITION && !isWorkflowNotReady(err)) || grpc?.code === status.ABORTED) {
+    // Temporal refusing an operation in the workflow's present state (e.g. its per-run limit of updates reached).
+    // A workflow task that failed under an update is not one of them: that is transient, 503 below.
     e = new ApiError('CONFLICT', '事项状态已变化（流程已结束或正在结束），请刷新后重试');
   } else if (isUnavailable(err)) {
     // Logged: a 503 should be explainable afterwards (database down, Temporal overloaded…).
