@@ -1,15 +1,18 @@
 // B4: many open document workflows waiting on their timers, served by the real
-// worker (worker/main.ts) as a child process so its memory can be read from
-// /proc/<pid>/status; RSS is sampled while steps (updates) and the timers they
-// re-arm keep the worker busy.
+// worker (worker/main.ts) as deployed — a child process with the configuration's
+// defaults (common/config.ts) and the process environment it is started with
+// (worker/processEnv.ts) — so its memory can be read from /proc/<pid>/status.
+// RSS is sampled while steps (updates) and the timers they re-arm keep the worker busy.
 import path from 'node:path';
 import { registerDocument } from '../api/documentArrival';
 import { documentWorkflowId } from '../common/ids';
+import { loadConfig } from '../common/config';
 import { REPO_ROOT, spawnManaged } from '../scripts/stack';
+import { WORKER_PROCESS_ENV, workerProcessEnv } from '../worker/processEnv';
 import * as dm from '../workflows/document/messages';
 import { fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
 import type { Services } from './stack';
-import { WORKER_SETTINGS, workflowBundle } from './stack';
+import { workflowBundle } from './stack';
 
 const admin: dm.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 const LIMIT_MIB = 1024;
@@ -17,6 +20,18 @@ const LIMIT_MIB = 1024;
 export async function benchManyOpen(s: Services, o: { minutes: number; workflows: number }): Promise<Section> {
   // Production workers load a prebuilt bundle (WORKFLOW_BUNDLE_PATH): no webpack in the measured process.
   const bundle = await workflowBundle();
+  // The worker's own settings are the defaults, whatever the shell running the bench has set.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKER_') && !(k in WORKER_PROCESS_ENV)));
+  const env = workerProcessEnv({
+    ...inherited,
+    WORKFLOW_BUNDLE_PATH: bundle,
+    WORKER_SHUTDOWN_GRACE: '5s',
+    // Its "worker polling" line (info) is how we know it is ready, whatever level the bench's own stack logs at.
+    LOG_LEVEL: 'info',
+    // Not the default metrics port: a running `npm start` worker holds it.
+    WORKER_METRICS_ADDRESS: 'off',
+  });
+  const config = loadConfig(env);
 
   let ready: () => void = () => undefined;
   const polling = new Promise<void>((r) => (ready = r));
@@ -25,17 +40,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     command: process.execPath,
     // `node --import tsx` (not the tsx launcher): one process, so the pid we sample is the worker itself.
     args: ['--import', 'tsx', path.join(REPO_ROOT, 'worker/main.ts')],
-    env: {
-      ...process.env,
-      WORKFLOW_BUNDLE_PATH: bundle,
-      WORKER_ACTIVITY_CONCURRENCY: String(WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY),
-      WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS),
-      WORKER_SHUTDOWN_GRACE: '5s',
-      // Its "worker polling" line (info) is how we know it is ready, whatever level the bench's own stack logs at.
-      LOG_LEVEL: 'info',
-      // Not the default metrics port: a running `npm start` worker holds it.
-      WORKER_METRICS_ADDRESS: 'off',
-    },
+    env,
     onLine: (line) => {
       if (/worker polling/.test(line)) ready();
     },
@@ -61,12 +66,29 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     const polling0 = rssMiB(pid);
     log(`B4: worker pid ${pid} polling; RSS ${fmt(polling0, 0)} MiB; starting ${o.workflows} document workflows`);
 
-    // ---- open workflows: real arrivals (row + workflow + 交办单), each then waits weeks on its timers
+    // ---- open workflows: real arrivals (row + workflow + 交办单), each then waits weeks on its timers.
+    // At most WINDOW arrivals are under way (registered, 交办单 not yet stored), as when a city's
+    // documents arrive faster than the worker takes them. Registering all at once instead would
+    // have thousands of workflows mid-arrival: with more of them than the cache holds, every workflow
+    // task replays a history, and the bench would measure that thrash instead of open workflows.
+    const WINDOW = 32;
     const tag = `${Date.now() % 1e7}`;
     const docNumbers: string[] = [];
     const noticesBefore = await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } });
+    let stored = 0;
+    let registering = true;
+    const counting = (async () => {
+      while (registering) {
+        stored = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
+        await sleep(200);
+      }
+    })();
     const tStart = Date.now();
-    await pool(o.workflows, 32, async (i) => {
+    await pool(o.workflows, WINDOW, async (i) => {
+      while (i - stored >= WINDOW) {
+        if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
+        await sleep(50);
+      }
       const docNumber = `鲁改发〔2026〕B4-${tag}-${i}号`;
       await registerDocument(s.db, s.client, {
         level: 'PROVINCIAL',
@@ -77,8 +99,9 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         participantUnitIds: ['dept-finance'],
       });
       docNumbers.push(docNumber);
-      if ((i + 1) % 1000 === 0) log(`B4: ${i + 1} started, worker RSS ${fmt(rssMiB(pid), 0)} MiB`);
-    });
+      if ((i + 1) % 500 === 0) log(`B4: ${i + 1} registered, ${stored} with their 交办单, worker RSS ${fmt(rssMiB(pid), 0)} MiB`);
+    }).finally(() => (registering = false));
+    await counting;
     for (;;) {
       const n = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
       if (n >= o.workflows) break;
@@ -89,7 +112,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     log(`B4: ${o.workflows} workflows open with their 交办单 stored after ${fmt(startMin * 60, 0)} s; sampling RSS for ${o.minutes} min of step traffic`);
 
     // ---- traffic: steps at a steady rate on random documents (most are not in the
-    // worker's cache of 2,000, so many steps replay a history). acknowledge and
+    // worker's cache, so most steps replay a history). acknowledge and
     // openLedger change the state and so cancel and re-arm the workflow's timer.
     phase = 'traffic';
     const stage = new Map<string, { n: number; taskId?: string }>();
@@ -147,9 +170,9 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         met,
       },
       lines: [
-        `the real worker (worker/main.ts, prebuilt bundle) as a child process, ${WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS} cached workflows, ${WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY} activity slots; VmRSS sampled every 5 s`,
+        `the real worker (worker/main.ts, prebuilt bundle) as deployed, a child process: ${config.WORKER_MAX_CACHED_WORKFLOWS} cached workflows, ${config.WORKER_ACTIVITY_CONCURRENCY} activity slots (the defaults), ${Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; VmRSS sampled every 5 s`,
         `RSS once polling (Node, the Rust core, the bundle): ${fmt(polling0, 0)} MiB; the rest is the cached workflows (each with its sandboxed globals and state) and the activities' clients`,
-        `${o.workflows} arrivals through registerDocument (row, workflow, 交办单 notice and mail) in ${fmt(startMin * 60, 0)} s; RSS max while starting them ${fmt(max, 0)} MiB`,
+        `${o.workflows} arrivals through registerDocument (row, workflow, 交办单 notice and mail), at most ${WINDOW} under way at a time, in ${fmt(startMin * 60, 0)} s (${fmt(o.workflows / (startMin * 60), 1)}/s); RSS max while starting them ${fmt(max, 0)} MiB`,
         `traffic: ${steps} steps (${failed} refused or failed) at ≈${RATE}/s on random documents — acknowledge and openLedger re-arm the timers, then ledger progress; the timers themselves are weeks away in real time and do not fire during the window`,
         `RSS over the traffic window: first ${fmt(first, 0)}, last ${fmt(last, 0)}, max ${fmt(maxTraffic, 0)} MiB; least-squares slope ${fmt(k, 2)} MiB/min (flat = fitted growth < 10% of the first sample: ${flat ? 'yes' : 'no'})`,
         `samples (min → MiB): ${win.filter((_, i) => i % Math.max(1, Math.floor(win.length / 12)) === 0).map((x) => `${fmt(x.t, 1)}→${fmt(x.mib, 0)}`).join(', ')}`,

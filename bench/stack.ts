@@ -17,7 +17,10 @@ import { tokenFor } from '../tests/support/deps';
 import { WORKFLOWS_PATH, createWorker } from '../worker/createWorker';
 import { BASELINE_TASK_QUEUE, createBaselineActivities } from './baseline';
 
-/** Worker settings shared by duban's and the baseline's worker: production defaults (common/config.ts). */
+/**
+ * Worker settings shared by duban's and the baseline's worker in B1–B3: the production defaults
+ * (common/config.ts) but for a cache of 2,000 workflows (500 deployed). B4 runs the worker as deployed.
+ */
 export const WORKER_SETTINGS = { WORKER_ACTIVITY_CONCURRENCY: 8, WORKER_MAX_CACHED_WORKFLOWS: 2000, WORKER_SHUTDOWN_GRACE: '5s' };
 
 let bundle: Promise<string> | undefined;

@@ -33,6 +33,7 @@ import {
 import { newPayloadKey } from '../common/codec';
 import { loadConfig } from '../common/config';
 import { localDataDir, removeLocalEnv, startSummary, writeLocalEnv } from './localEnv';
+import { workerProcessEnv } from '../worker/processEnv';
 
 const DATA = localDataDir();
 /** `npm start -- --services-only`: only PostgreSQL, Temporal and the mail sink (e.g. to run the worker in watch mode). */
@@ -207,7 +208,7 @@ async function main() {
   if (servicesOnly) {
     log(`--services-only: not starting the worker and the API (run them yourself with the services' environment: set -a; . ${path.join(DATA, 'local.env')}; set +a)`);
   } else {
-    startChild('worker', 'worker/main.ts', env, 32, 40_000);
+    startChild('worker', 'worker/main.ts', workerProcessEnv(env), 32, 40_000);
     startChild('api', 'api/main.ts', env, 34, 10_000);
   }
 

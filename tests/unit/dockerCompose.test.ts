@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { SEARCH_ATTRIBUTES } from '../../common/searchAttributes';
 import { toolPath } from '../../scripts/stack';
+import { WORKER_PROCESS_ENV } from '../../worker/processEnv';
 
 const ROOT = path.join(__dirname, '../..');
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
@@ -133,6 +134,8 @@ describe('docker-compose.yml and Dockerfile', () => {
       }
     }
     expect(services.api.environment?.DATABASE_URL).toBe(`postgresql://duban:${REQUIRED.POSTGRES_PASSWORD}@postgres:5432/duban`);
+    // The worker's process gets what `npm start` gives it (worker/processEnv.ts).
+    expect(services.worker.environment).toMatchObject(WORKER_PROCESS_ENV);
     // The Web UI decodes through the API's codec endpoint, with the login cookie.
     const ui = (parse(compose, { merge: true }) as { services: Record<string, Service> }).services['temporal-ui'].environment ?? {};
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/api\/codec$/);
