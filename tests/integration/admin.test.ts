@@ -241,8 +241,9 @@ describe('admin API (dev server)', () => {
 
   it('audits allowed and refused requests, filterable, and offers no way to change them', async () => {
     const audit = (query: string) => request(app).get(`/api/admin/audit?${query}`).set(auth('ro-director'));
+    // Scoped to this test's document: other test files act as the same officials in the shared database.
     const refused = await eventually(
-      () => audit('official=district-zhangdian-director&status=4xx'),
+      () => audit(`official=district-zhangdian-director&status=4xx&subject=${docId}`),
       (r) => r.body.items?.length >= 1,
     );
     expect(refused.status).toBe(200);
@@ -259,7 +260,6 @@ describe('admin API (dev server)', () => {
     expect(refused.body.items[0].detail.error).toEqual({ code: 'NOT_FOUND', message: `未找到文件 ${docId}（不存在或无权查看）` });
     expect(refused.body.items[0].ip).toBeTruthy();
 
-    // Scoped to this test's document: other test files act as the same officials in the shared database.
     const allowed = await audit(`official=dept-health-liaison&status=200&action=acknowledge&subject=${docId}`);
     expect(allowed.body.items).toHaveLength(1);
     expect(allowed.body.items[0].detail).toEqual({ idempotencyKey: `${keyTag}-ack` });
