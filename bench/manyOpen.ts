@@ -75,18 +75,20 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     const tag = `${Date.now() % 1e7}`;
     const docNumbers: string[] = [];
     const noticesBefore = await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } });
+    const workerExited = () => new Error(`worker exited:\n${worker.tail()}`);
+    // One count, polled for every arrival: how many 交办单 are stored, until all are.
     let stored = 0;
-    let registering = true;
     const counting = (async () => {
-      while (registering) {
-        stored = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
+      while (stored < o.workflows) {
+        if (worker.child.exitCode !== null) throw workerExited();
         await sleep(200);
+        stored = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
       }
     })();
     const tStart = Date.now();
-    await pool(o.workflows, WINDOW, async (i) => {
+    const registering = pool(o.workflows, WINDOW, async (i) => {
       while (i - stored >= WINDOW) {
-        if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
+        if (worker.child.exitCode !== null) throw workerExited();
         await sleep(50);
       }
       const docNumber = `鲁改发〔2026〕B4-${tag}-${i}号`;
@@ -100,14 +102,8 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
       });
       docNumbers.push(docNumber);
       if ((i + 1) % 500 === 0) log(`B4: ${i + 1} registered, ${stored} with their 交办单, worker RSS ${fmt(rssMiB(pid), 0)} MiB`);
-    }).finally(() => (registering = false));
-    await counting;
-    for (;;) {
-      const n = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
-      if (n >= o.workflows) break;
-      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
-      await sleep(500);
-    }
+    });
+    await Promise.all([registering, counting]);
     const startMin = (Date.now() - tStart) / 60_000;
     log(`B4: ${o.workflows} workflows open with their 交办单 stored after ${fmt(startMin * 60, 0)} s; sampling RSS for ${o.minutes} min of step traffic`);
 
