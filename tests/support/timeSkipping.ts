@@ -44,28 +44,35 @@ class OwnTestServerEnvironment extends TestWorkflowEnvironment {
   private jvm?: ManagedProcess;
 
   static async start(plugins: ConnectionPlugin[]): Promise<OwnTestServerEnvironment> {
-    const port = await freePort();
-    // The same arguments the SDK's start passes: the port only.
-    const jvm = spawnManaged({ name: 'temporal-test-server', command: testServerPath(), args: [String(port)] });
-    // Inside jest's 120 s hook limit, so a server that never listens fails with its own output.
-    const deadline = Date.now() + 90_000;
-    while (!(await isPortOpen(port))) {
-      const gone = jvm.child.exitCode !== null || jvm.child.signalCode !== null;
-      if (gone || Date.now() > deadline) {
-        await jvm.stop('SIGKILL');
-        throw new Error(`the Temporal test server on port ${port} ${gone ? 'exited' : 'did not listen within 90 s'}:\n${jvm.tail()}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const create = (this as unknown as { create(o: CreateOptions): Promise<OwnTestServerEnvironment> }).create.bind(this);
-    try {
-      const env = await create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, supportsTimeSkipping: true, plugins });
-      env.jvm = jvm;
-      return env;
-    } catch (err) {
+    // Inside jest's 120 s hook limit, so a server that never answers fails with its own output.
+    const deadline = Date.now() + 90_000;
+    let failure = '';
+    while (Date.now() < deadline) {
+      const port = await freePort();
+      // The same arguments the SDK's start passes: the port only.
+      const jvm = spawnManaged({ name: 'temporal-test-server', command: testServerPath(), args: [String(port)] });
+      const gone = () => jvm.child.exitCode !== null || jvm.child.signalCode !== null;
+      // A listening port is not yet a server that answers: under load a first call has been cut off with a
+      // broken pipe (CI, date proof). Ask again while the server lives; a server that exited (its port taken
+      // between freePort and its bind) is started again on another port.
+      while (!gone() && Date.now() < deadline) {
+        if (await isPortOpen(port)) {
+          try {
+            const env = await create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, supportsTimeSkipping: true, plugins });
+            env.jvm = jvm;
+            return env;
+          } catch (err) {
+            failure = `port ${port}: ${(err as Error).message}`;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      if (gone()) failure = `port ${port}: the server exited`;
+      failure += `\n${jvm.tail()}`;
       await jvm.stop('SIGKILL');
-      throw err;
     }
+    throw new Error(`the Temporal test server did not answer within 90 s; last: ${failure}`);
   }
 
   override async teardown(): Promise<void> {
