@@ -11,6 +11,32 @@ export interface Section {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const DAY_MS = 86_400_000;
+/** A calendar date `days` from now (negative: ago), as the API takes dates. */
+const daysFromNow = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The benches' document: PROVINCIAL, with a lead and a participant unit (交办单 at once), issued
+ * yesterday. Its dates follow the day the bench runs: issued on a fixed date it would arrive later
+ * every day — past its reminder, its chase, then its order — and each arrival would send those too.
+ */
+export const benchDocument = (docNumber: string, title: string) => ({
+  level: 'PROVINCIAL' as const,
+  title,
+  docNumber,
+  issuedAt: daysFromNow(-1),
+  leadUnitId: 'dept-health',
+  participantUnitIds: ['dept-finance'],
+});
+
+/** Its ledger (openLedger's arguments), a milestone and a task due months ahead of the run. */
+export const benchLedger = (milestones = true) => ({
+  leadLeaderId: 'dept-health-leader',
+  draftingUnitId: 'dept-health',
+  timeline: milestones ? [{ milestone: '完成初稿', dueAt: daysFromNow(45) }] : [],
+  tasks: [{ title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: daysFromNow(180) }],
+});
 export const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 export interface Spread {

@@ -10,7 +10,7 @@ import { loadConfig } from '../common/config';
 import { REPO_ROOT, spawnManaged } from '../scripts/stack';
 import { WORKER_PROCESS_ENV, workerProcessEnv } from '../worker/processEnv';
 import * as dm from '../workflows/document/messages';
-import { fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
+import { benchDocument, benchLedger, fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
 import type { Services } from './stack';
 import { workflowBundle } from './stack';
 
@@ -92,14 +92,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         await sleep(50);
       }
       const docNumber = `鲁改发〔2026〕B4-${tag}-${i}号`;
-      await registerDocument(s.db, s.client, {
-        level: 'PROVINCIAL',
-        title: `基准测试文件 ${i}`,
-        docNumber,
-        issuedAt: '2026-11-01',
-        leadUnitId: 'dept-health',
-        participantUnitIds: ['dept-finance'],
-      });
+      await registerDocument(s.db, s.client, benchDocument(docNumber, `基准测试文件 ${i}`));
       docNumbers.push(docNumber);
       if ((i + 1) % 500 === 0) log(`B4: ${i + 1} registered, ${stored} with their 交办单, worker RSS ${fmt(rssMiB(pid), 0)} MiB`);
     });
@@ -125,7 +118,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         await h.executeUpdate(dm.acknowledgeUpdate, { args: [{ actor: admin }] });
       } else if (st.n === 1) {
         const v = await h.executeUpdate(dm.openLedgerUpdate, {
-          args: [{ actor: admin, leadLeaderId: 'dept-health-leader', draftingUnitId: 'dept-health', timeline: [], tasks: [{ title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-06-30' }] }],
+          args: [{ actor: admin, ...benchLedger(false) }],
         });
         st.taskId = v.tasks[0].id;
       } else {

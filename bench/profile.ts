@@ -19,7 +19,7 @@ import type { Mailer } from '../activities/mailer';
 import { createDb, type Db } from '../common/db';
 import { tokenFor } from '../tests/support/deps';
 import { createWorker } from '../worker/createWorker';
-import { http, log, machine, quantile, sleep } from './lib';
+import { benchDocument, benchLedger, http, log, machine, quantile, sleep } from './lib';
 import { startServices, WORKER_SETTINGS, workflowBundle } from './stack';
 
 type Side = 'api' | 'activity';
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   interface Created {
     document: { id: string; workflowId: string };
   }
-  const arrival = (docNumber: string) => ({ level: 'PROVINCIAL', title: `剖析文件 ${docNumber}`, docNumber, issuedAt: '2026-11-01', leadUnitId: 'dept-health', participantUnitIds: ['dept-finance'] });
+  const arrival = (docNumber: string) => benchDocument(docNumber, `剖析文件 ${docNumber}`);
 
   // ---- one arrival: POST /documents until its 交办单 is delivered to every recipient
   const arrivals: Run[] = [];
@@ -160,12 +160,7 @@ async function main(): Promise<void> {
   // ---- one step: a ledger task's progress (B2's step) until its HTTP answer
   const { document } = await http<Created>(base, token, 'POST', '/documents', arrival(`鲁剖〔2026〕${tag}-step号`));
   await http(base, token, 'POST', `/documents/${document.id}/acknowledge`, {});
-  const ledger = await http<{ ledgerTasks: Array<{ id: string }> }>(base, token, 'POST', `/documents/${document.id}/ledger`, {
-    leadLeaderId: 'dept-health-leader',
-    draftingUnitId: 'dept-health',
-    timeline: [{ milestone: '完成初稿', dueAt: '2027-01-15' }],
-    tasks: [{ title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-06-30' }],
-  });
+  const ledger = await http<{ ledgerTasks: Array<{ id: string }> }>(base, token, 'POST', `/documents/${document.id}/ledger`, benchLedger());
   const taskId = encodeURIComponent(ledger.ledgerTasks[0].id);
   const steps: Run[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {

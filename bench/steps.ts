@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../common/db';
 import { baselineArrival, baselineUpdates, BASELINE_TASK_QUEUE, finishSignal, noopUpdate } from './baseline';
-import { http, log, pool, quantile, sleep, spread, type Spread } from './lib';
+import { benchDocument, benchLedger, http, log, pool, quantile, sleep, spread, type Spread } from './lib';
 import type { Api } from './stack';
 
 export interface Row {
@@ -19,16 +19,6 @@ export interface Row {
   note: string;
 }
 
-/** One arrival: a PROVINCIAL document (交办单 at once) with a lead and a participant unit. */
-const arrival = (docNumber: string) => ({
-  level: 'PROVINCIAL',
-  title: `基准测试文件 ${docNumber}`,
-  docNumber,
-  issuedAt: '2026-11-01',
-  leadUnitId: 'dept-health',
-  participantUnitIds: ['dept-finance'],
-});
-
 interface Created {
   document: { id: string; workflowId: string };
 }
@@ -37,7 +27,7 @@ async function dubanArrivals(api: Api, db: Db, n: number, concurrency: number, t
   const ids: string[] = [];
   const t0 = performance.now();
   await pool(n, concurrency, async (i) => {
-    const r = await http<Created>(api.base, api.adminToken, 'POST', '/documents', arrival(`鲁改发〔2026〕B1-${tag}-${i}号`));
+    const r = await http<Created>(api.base, api.adminToken, 'POST', '/documents', benchDocument(`鲁改发〔2026〕B1-${tag}-${i}号`, `基准测试文件 B1-${tag}-${i}`));
     ids.push(r.document.id);
   });
   // "Arrived" = its first notice (交办单) is stored, not merely accepted by the API.
@@ -91,14 +81,9 @@ export async function benchArrivals(o: { api: Api; db: Db; client: Client; count
 async function prepareLedgers(api: Api, count: number, tag: string): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = [];
   await pool(count, 8, async (i) => {
-    const { document } = await http<Created>(api.base, api.adminToken, 'POST', '/documents', arrival(`鲁改发〔2026〕B2-${tag}-${i}号`));
+    const { document } = await http<Created>(api.base, api.adminToken, 'POST', '/documents', benchDocument(`鲁改发〔2026〕B2-${tag}-${i}号`, `基准测试文件 B2-${tag}-${i}`));
     await http(api.base, api.adminToken, 'POST', `/documents/${document.id}/acknowledge`, {});
-    const view = await http<{ ledgerTasks: Array<{ id: string }> }>(api.base, api.adminToken, 'POST', `/documents/${document.id}/ledger`, {
-      leadLeaderId: 'dept-health-leader',
-      draftingUnitId: 'dept-health',
-      timeline: [{ milestone: '完成初稿', dueAt: '2027-01-15' }],
-      tasks: [{ title: '制定实施细则', unitId: 'dept-health', ownerId: 'dept-health-drafter', dueAt: '2027-06-30' }],
-    });
+    const view = await http<{ ledgerTasks: Array<{ id: string }> }>(api.base, api.adminToken, 'POST', `/documents/${document.id}/ledger`, benchLedger());
     out.push([document.id, view.ledgerTasks[0].id]);
   });
   return out;
