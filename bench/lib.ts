@@ -8,6 +8,8 @@ export interface Section {
   title: string;
   lines: string[];
   summary: { measure: string; value: string; target: string; met: boolean };
+  /** What went wrong in the harness or the product while measuring: the run then fails. */
+  problems?: string[];
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -109,8 +109,10 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     let failed = 0;
     let inFlight = 0;
     const RATE = 10; // steps per second: far above a city's real load, steady enough to show a leak
-    const stepOnce = async () => {
-      const docNumber = docNumbers[Math.floor(Math.random() * docNumbers.length)];
+    // One step at a time per document, as one official would: two at once would race to the same stage.
+    const busy = new Set<string>();
+    let firstFailure: string | undefined;
+    const stepOnce = async (docNumber: string) => {
       const h = s.client.workflow.getHandle(documentWorkflowId(docNumber));
       const st = stage.get(docNumber) ?? { n: 0 };
       stage.set(docNumber, st);
@@ -130,11 +132,22 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     const trafficStart = samples.length;
     while (Date.now() - tTraffic < o.minutes * 60_000) {
       if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
-      if (inFlight < 4 * RATE) {
+      const docNumber = docNumbers[Math.floor(Math.random() * docNumbers.length)];
+      if (inFlight < 4 * RATE && !busy.has(docNumber)) {
         inFlight++;
-        void stepOnce()
-          .then(() => void steps++, () => void failed++)
-          .finally(() => void inFlight--);
+        busy.add(docNumber);
+        void stepOnce(docNumber)
+          .then(
+            () => void steps++,
+            (err: Error) => {
+              failed++;
+              firstFailure ??= `${docNumber}: ${err.message}`;
+            },
+          )
+          .finally(() => {
+            inFlight--;
+            busy.delete(docNumber);
+          });
       }
       await sleep(1000 / RATE);
     }
@@ -158,11 +171,12 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
         target: `≤ ${LIMIT_MIB} MiB and flat`,
         met,
       },
+      problems: failed ? [`${failed} of the traffic's steps were refused or failed (the first: ${firstFailure})`] : [],
       lines: [
         `the real worker (worker/main.ts, prebuilt bundle) as deployed, a child process: ${config.WORKER_MAX_CACHED_WORKFLOWS} cached workflows, ${config.WORKER_ACTIVITY_CONCURRENCY} activity slots (the defaults), ${Object.entries(WORKER_PROCESS_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}; VmRSS sampled every 5 s`,
         `RSS once polling (Node, the Rust core, the bundle): ${fmt(polling0, 0)} MiB; the rest is the cached workflows (each with its sandboxed globals and state) and the activities' clients`,
         `${o.workflows} arrivals through registerDocument (row, workflow, 交办单 notice and mail), at most ${WINDOW} under way at a time, in ${fmt(startMin * 60, 0)} s (${fmt(o.workflows / (startMin * 60), 1)}/s); RSS max while starting them ${fmt(max, 0)} MiB`,
-        `traffic: ${steps} steps (${failed} refused or failed) at ≈${RATE}/s on random documents — acknowledge and openLedger re-arm the timers, then ledger progress; the timers themselves are weeks away in real time and do not fire during the window`,
+        `traffic: ${steps} steps (${failed} refused or failed${firstFailure ? `, the first: ${firstFailure}` : ''}) at ≈${RATE}/s on random documents — acknowledge and openLedger re-arm the timers, then ledger progress; the timers themselves are weeks away in real time and do not fire during the window`,
         `RSS over the traffic window: first ${fmt(first, 0)}, last ${fmt(last, 0)}, max ${fmt(maxTraffic, 0)} MiB; least-squares slope ${fmt(k, 2)} MiB/min (flat = fitted growth < 10% of the first sample: ${flat ? 'yes' : 'no'})`,
         `samples (min → MiB): ${win.filter((_, i) => i % Math.max(1, Math.floor(win.length / 12)) === 0).map((x) => `${fmt(x.t, 1)}→${fmt(x.mib, 0)}`).join(', ')}`,
       ],

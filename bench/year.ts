@@ -50,7 +50,6 @@ export interface Scale {
   selections: number;
 }
 export const FULL_YEAR: Scale = { days: 365, documents: 400, selections: 2 };
-export const QUICK_YEAR: Scale = { days: 91, documents: 100, selections: 1 };
 /** A simulated span of `days`: documents and selections in proportion (a year: 400 documents, two selections). */
 export const scaleFor = (days: number): Scale => ({ days, documents: Math.round((FULL_YEAR.documents * days) / 365), selections: days >= 240 ? 2 : 1 });
 
@@ -554,9 +553,8 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
   }
 }
 
-export async function benchYear(s: Services, o: { quick: boolean; days?: number; policyFile?: string }): Promise<Section[]> {
-  const days = o.days ?? (o.quick ? QUICK_YEAR.days : FULL_YEAR.days);
-  const scale = scaleFor(days);
+export async function benchYear(s: Services, o: { days: number; policyFile?: string }): Promise<Section[]> {
+  const scale = scaleFor(o.days);
   const runs: Array<{ label: string; policy: Policy }> = [{ label: 'default', policy: defaultPolicy }];
   if (o.policyFile) runs.push({ label: path.basename(o.policyFile, '.json'), policy: loadPolicy(o.policyFile).policy });
   const results: YearResult[] = [];
@@ -575,7 +573,8 @@ export async function benchYear(s: Services, o: { quick: boolean; days?: number;
         measure: 'wall time; prompts / assignments / chases / orders',
         value: `${fmt(r.wallSeconds, 1)} s; ${h.prompts} / ${h.assignments} / ${h.chases} / ${h.orders}${versus ? ` (default: ${versus.prompts} / ${versus.assignments} / ${versus.chases} / ${versus.orders})` : ''}`,
         target: `≤ ${TARGET} s`,
-        met: r.wallSeconds <= TARGET,
+        // A shortened year meets nothing: the target is a whole one.
+        met: r.wallSeconds <= TARGET && !scaled,
       },
       lines: [
         ...r.simulated,

@@ -51,7 +51,9 @@ bash scripts/tools.sh all
 # suite (tests/slow, see jest.slow.config.js) and, beside it, two chains: the rest of
 # the date proof (the time-skipping suites from its second calendar point) followed
 # by the forced-replay re-run of the integration and reliability tests at worker
-# cache 0; and the records test's 200 runs at cache 0 followed by its run at cache 3.
+# cache 0; and the records test's 200 runs at cache 0 followed by its run at cache 3,
+# then the benchmarks' smoke run (`npm run bench -- --quick`: the harness still runs,
+# whatever its figures; RESULTS.md is left alone).
 # They overlap because the slow suite mostly waits (outages, restarts, kills) and
 # the time-skipping tests mostly wait on their own Java test servers; each runs on
 # services of its own. Their output follows the slow suite's.
@@ -88,7 +90,8 @@ beside() {
 # Both steps of a chain run even when the first fails.
 beside "date proof, then forced replay at cache 0" bash -c \
   'status=0; DUBAN_DATE_POINTS=02-29T00:10 bash scripts/test-dates.sh || status=1; bash scripts/test-forced-replay.sh --without-records || status=1; exit $status'
-beside "forced replay: the records test at cache 0, then 3" bash scripts/test-forced-replay.sh --records-only
+beside "forced replay: the records test at cache 0, then 3; bench --quick" bash -c \
+  'status=0; bash scripts/test-forced-replay.sh --records-only || status=1; LOG_LEVEL=warn npx --no-install tsx bench/run.ts --quick --no-write || status=1; exit $status'
 trap 'for p in "${beside_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' INT TERM
 echo "[test $(date +%T)] slow reliability suite (tests/slow)" >&2
 slow_status=0
