@@ -116,7 +116,7 @@ pre{background:#f6f6f6;padding:.75rem;overflow:auto}
 </style></head><body>
 <h1>督办规则推演报告</h1>
 <p>在同一组模拟事项上，分别按${esc(names[0])}和${esc(names[1])}运行督办流程 ${base.scale.days} 天（${esc(labels[0] ?? '')} 起）：
-${base.held.documents} 份上级改革文件、${base.held.cycles} 个月的“六个一”督导（11 个区县和 8 个专项小组）${base.held.selections ? `、${base.held.selections} 次创新改革经验评选及其推广` : ''}。
+${base.held.documents} 份上级改革文件、${base.held.cycles} 个月的“六个一”督导（11 个区县和 8 个专项小组）${base.held.selections ? `、${base.held.selections} 次创新改革经验评选及其 ${base.held.rollouts} 项推广` : ''}。
 各单位的办理时间由同一随机种子生成，两次模拟的差异只来自规则。</p>
 <p class="note">生成时间：${esc(generatedAt.toISOString())}；对比规则文件：${esc(proposal.file)}。</p>
 

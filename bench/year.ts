@@ -14,6 +14,7 @@ import { registerDocument } from '../api/documentArrival';
 import type { Prisma } from '../generated/prisma/client';
 import { createDb, type Db } from '../common/db';
 import { cycleWorkflowId, documentWorkflowId } from '../common/ids';
+import { LEADERSHIP_ID } from '../common/org';
 import { defaultPolicy, Policy } from '../common/policy';
 import { TASK_QUEUE } from '../common/taskQueues';
 import { seed } from '../prisma/seed';
@@ -80,8 +81,8 @@ export interface YearResult {
   counts: Record<string, number>;
   /** Each simulated month (Asia/Shanghai): the notices stored in it by kind, and its obligations' deadlines kept. */
   months: MonthFigures[];
-  /** What the simulated span held: documents arrived, months with a 六个一 cycle, selections started. */
-  held: { documents: number; cycles: number; selections: number };
+  /** What the simulated span held: documents arrived, months with a 六个一 cycle, selections started, rollouts they started. */
+  held: { documents: number; cycles: number; selections: number; rollouts: number };
   steps: number;
   refused: Record<string, number>;
   simulated: string[];
@@ -457,7 +458,14 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
             await h().executeUpdate(im.recordOpinionUpdate, { args: [{ actor: { officialId: LEADER, unitId: 'leading-group' }, candidateId: c.id, role: 'LEADER', agree: true }] });
           }
         } else if (v.phase === 'APPROVAL') {
-          const a = await h().executeUpdate(im.approveSelectionUpdate, { args: [{ actor: admin, opinionDocNumber: `淄改办发〔2026〕${20 + k}号`, opinionTitle: '关于推广创新改革经验的实施意见' }] });
+          // The director submits the list to the main city leaders (第十四条).
+          await h().executeUpdate(im.approveSelectionUpdate, { args: [{ actor: admin, opinionDocNumber: `淄改办发〔2026〕${20 + k}号`, opinionTitle: '关于推广创新改革经验的实施意见' }] });
+        } else if (v.phase === 'LEADERS') {
+          // Each main city leader agrees; the last agreement starts the rollouts.
+          let a = v;
+          for (const id of v.participants.mainLeaderIds ?? []) {
+            a = await h().executeUpdate(im.agreeSelectionUpdate, { args: [{ actor: { officialId: id, unitId: LEADERSHIP_ID }, agree: true }] });
+          }
           const at = t.getTime();
           for (const c of a.candidates.filter((x) => x.rolloutId)) {
             rollouts++;
@@ -535,7 +543,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
     await closeMonth();
     o.progress?.({ day: o.scale.days, days: o.scale.days, steps: agenda.steps });
     const wallSeconds = (Date.now() - t0) / 1000;
-    simulated.push(`${o.scale.selections} selection(s) (call, mutual/second/public votes, opinions, approval) starting ${rollouts} rollouts across ${districts.length} districts: lead plans 80% on time, district plans 75% on time / 15% late / 10% never, townships reported by 70%`);
+    simulated.push(`${o.scale.selections} selection(s) (call, mutual/second/public votes, opinions, the director's submission, the main city leaders' agreement) starting ${rollouts} rollouts across ${districts.length} districts: lead plans 80% on time, district plans 75% on time / 15% late / 10% never, townships reported by 70%`);
 
     // 按时办结: of the obligations due in each month, those the workflow closed as done by their deadline (its own clock).
     const obligations = await db.obligation.findMany({ where: { dueAt: { gte: new Date(T0), lt: new Date(end) }, status: { notIn: ['CANCELLED', 'SUPERSEDED'] } }, select: { dueAt: true, status: true, closedAt: true } });
@@ -543,7 +551,7 @@ export async function simulateYear(s: Services, o: { label: string; policy: Poli
       const mine = obligations.filter((x) => shanghaiMonth(x.dueAt) === m.month);
       return { ...m, due: mine.length, onTime: mine.filter((x) => x.status === 'DONE' && x.closedAt && x.closedAt <= x.dueAt).length };
     });
-    return { label: o.label, policyVersion: o.policy.version, scale: o.scale, wallSeconds, setupSeconds, counts: await noticeCounts(), months: byMonth, held: { documents: n, cycles: months.length, selections }, steps: agenda.steps, refused: agenda.refused, simulated };
+    return { label: o.label, policyVersion: o.policy.version, scale: o.scale, wallSeconds, setupSeconds, counts: await noticeCounts(), months: byMonth, held: { documents: n, cycles: months.length, selections, rollouts }, steps: agenda.steps, refused: agenda.refused, simulated };
   } finally {
     worker?.shutdown();
     await running?.catch(() => undefined);
@@ -576,6 +584,8 @@ export async function benchYear(s: Services, o: { days: number; policyFile?: str
         // A shortened year meets nothing: the target is a whole one.
         met: r.wallSeconds <= TARGET && !scaled,
       },
+      // A selection that starts no rollout means the simulated officials missed a phase: the year is not the one described.
+      problems: r.held.selections > 0 && r.held.rollouts === 0 ? [`${r.held.selections} selection(s) started no rollout`] : [],
       lines: [
         ...r.simulated,
         `wall time ${fmt(r.wallSeconds, 1)} s on the time-skipping test server (setup — fresh database, test server, worker — ${fmt(r.setupSeconds, 1)} s more); ${r.steps} officials' steps succeeded, ${nRefused} refused by the workflows' validators${refused.length ? ` (most: ${refused.slice(0, 3).map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''}`,

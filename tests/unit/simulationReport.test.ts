@@ -18,7 +18,7 @@ const year = (version: string, months: YearResult['months']): YearResult => ({
     return all;
   }, {}),
   months,
-  held: { documents: 67, cycles: 2, selections: 0 },
+  held: { documents: 67, cycles: 2, selections: 0, rollouts: 0 },
   steps: 500,
   refused: { 'draft: 当前状态不能起草': 2 },
   simulated: [],
