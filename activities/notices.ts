@@ -52,8 +52,7 @@ function explanationText(e: NoticeExplanation): string {
  */
 export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
   await holdRetry(draft.key);
-  const existing = await db.notice.findUnique({ where: { key: draft.key }, select: { id: true } });
-  if (existing) return existing.id;
+  // No look before the insert: a notice is new nearly always, and its unique key refuses a second row (below).
   const ids = [...new Set([...draft.to, ...(draft.cc ?? [])])];
   const officials = await db.official.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
   const email = new Map(officials.map((o) => [o.id, o.email]));
@@ -89,7 +88,7 @@ export async function saveNotice(db: Db, draft: NoticeDraft): Promise<string> {
     await pauseAfterWrite('notice-saved', draft.key);
     return notice.id;
   } catch (err) {
-    // Two attempts raced on the unique key: the other one won, use its row.
+    // Stored already, by an earlier attempt (a retried activity) or a concurrent one: use that row.
     if ((err as { code?: string }).code === 'P2002') {
       const row = await db.notice.findUniqueOrThrow({ where: { key: draft.key }, select: { id: true } });
       return row.id;
@@ -123,14 +122,18 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
   const notice = await db.notice.findUniqueOrThrow({ where: { id: noticeId }, include: { recipients: true } });
   const result: DeliveryResult = { sent: 0, skipped: 0, failed: 0 };
   let temporary: SmtpError | undefined;
+  /** Each recipient's status once this attempt is through with it. */
+  const final: string[] = [];
   for (const r of notice.recipients) {
     if (r.status !== 'PENDING') {
       result.skipped++;
+      final.push(r.status);
       continue;
     }
     try {
       await mailer.send({ messageId: r.messageId, to: r.email, subject: notice.title, text: notice.body });
       await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, error: null } });
+      final.push('SENT');
       result.sent++;
       countMail('sent', notice.kind);
       await pauseAfterWrite('recipient-sent', `${notice.key} ${r.officialId}`);
@@ -140,6 +143,7 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
       if (code !== undefined && code >= 500) {
         await db.noticeRecipient.update({ where: { id: r.id }, data: { status: 'FAILED', error: `${code} ${e.message}`.slice(0, 500), attempts: { increment: 1 } } });
         log.warn('permanent SMTP failure', { noticeId, recipient: r.officialId, code });
+        final.push('FAILED');
         result.failed++;
         countMail('failed', notice.kind);
       } else {
@@ -152,9 +156,8 @@ export async function deliverNotice(db: Db, mailer: Mailer, noticeId: string): P
   if (temporary) {
     throw ApplicationFailure.retryable(`temporary SMTP failure: ${temporary.message}`, 'SmtpTemporaryFailure');
   }
-  const after = await db.noticeRecipient.groupBy({ by: ['status'], where: { noticeId }, _count: true });
-  const count = (s: string) => after.find((a) => a.status === s)?._count ?? 0;
-  const status = count('FAILED') === 0 ? 'SENT' : count('SENT') > 0 ? 'PARTIAL' : 'FAILED';
+  // Every recipient is SENT or FAILED now (a deferred one threw above).
+  const status = !final.includes('FAILED') ? 'SENT' : final.includes('SENT') ? 'PARTIAL' : 'FAILED';
   await db.notice.update({ where: { id: noticeId }, data: { status } });
   await pauseAfterWrite('notice-delivered', notice.key);
   return result;
