@@ -462,6 +462,8 @@ export interface TemporalDevOptions {
   /** Web UI port; omitted = no UI (--headless). */
   uiPort?: number;
   namespace?: string;
+  /** More namespaces to create beside it, each with the same search attributes. */
+  moreNamespaces?: string[];
   /** Name → type as the Temporal CLI spells it (Keyword, KeywordList, Datetime, Text, Int, Double, Bool). */
   searchAttributes?: Record<string, string>;
   /** Temporal CLI binary; default: from scripts/tools.sh. */
@@ -515,6 +517,7 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Tempor
     throw new Error(`port ${port} is already in use; set TEMPORAL_PORT to a free port (or TEMPORAL_ADDRESS to an existing server)`);
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'warn'];
+  for (const more of opts.moreNamespaces ?? []) args.push('--namespace', more);
   if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) {

@@ -120,7 +120,7 @@ describe('admin API (dev server)', () => {
     const t = res.body;
     expect(t.family).toBe('document');
     expect(t.subject).toMatchObject({ type: 'document', id: docId, reference: docNumber });
-    expect(t.temporalUiUrl).toBe(`http://ui.test:8233/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+    expect(t.temporalUiUrl).toBe(`http://ui.test:8233/namespaces/${harness.client.options.namespace}/workflows/${encodeURIComponent(workflowId)}`);
     const events: TimelineEvent[] = t.events;
     // Ordered by time.
     const times = events.map((e) => Date.parse(e.at));

@@ -21,7 +21,7 @@ describe('console sign-in (PostgreSQL, SMTP sink)', () => {
   beforeAll(async () => {
     deps = testDeps();
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    app = createApp({ db: deps.db, client: new Client({ connection }), mailer: deps.mailer, consoleUrl: 'http://console.test' });
+    app = createApp({ db: deps.db, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }), mailer: deps.mailer, consoleUrl: 'http://console.test' });
   });
 
   afterAll(async () => {

@@ -92,7 +92,7 @@ describe('notice delivery under SMTP faults', () => {
   it('through Temporal: a 451 on the 交办单 is retried by the server and each official gets exactly one e-mail', async () => {
     const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
     const native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
     const worker: Worker = await testWorker(native, deps);
     const running = worker.run();
     try {

@@ -37,7 +37,7 @@ describe('public vote: verified phones, keyed hashes, address budgets (PostgreSQ
   beforeAll(async () => {
     deps = testDeps();
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection });
+    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
     await deps.db.innovationSelection.create({
       data: { id: sel, workflowId: `test-public-vote-${sel}`, phase: 'SECOND_VOTE', phaseDueAt: new Date(Date.now() + 86_400_000), policyVersion: 'test' },
     });

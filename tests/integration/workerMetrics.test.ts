@@ -46,6 +46,7 @@ describe('worker metrics endpoint', () => {
     worker = await startWorkerChild(await buildBundleFile(), {
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
       DUBAN_PAYLOAD_KEYS: keys,
       WORKER_METRICS_ADDRESS: address,
       LOG_LEVEL: 'info',

@@ -93,7 +93,7 @@ describe('payload encryption', () => {
     const withKey = (spec: string) => new Client({ connection, dataConverter: payloadDataConverter(spec) });
     const plain = new Client({ connection });
     const run = async <T,>(spec: string, fn: (client: Client) => Promise<T>): Promise<T> => {
-      const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(spec) });
+      const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(spec) }, temporal.namespace);
       return worker.runUntil(fn(withKey(spec)));
     };
 
@@ -154,7 +154,7 @@ describe('payload encryption', () => {
 
   it('whoever reaches Temporal without the key cannot step a workflow: plaintext and replayed ciphertext are refused', async () => {
     const client = new Client({ connection, dataConverter: payloadDataConverter(k1) });
-    const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(k1) });
+    const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(k1) }, temporal.namespace);
     await worker.runUntil(async () => {
       const arrive = async (prefix: string) => (await registerDocument(deps.db, client, { level: 'PROVINCIAL', title: '伪造测试', docNumber: uniqueDocNumber(prefix), issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] })).document;
       const a = await arrive('鲁伪甲');
@@ -197,7 +197,7 @@ describe('payload encryption', () => {
     const uiOrigin = 'http://ui.duban.test:8233';
     const app = createApp({ db: deps.db, client: new Client({ connection, dataConverter: payloadDataConverter(k1) }), codec: payloadCodec(k1), temporalUiUrl: `${uiOrigin}/namespaces/default` });
     const client = new Client({ connection, dataConverter: payloadDataConverter(k1) });
-    const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(k1) });
+    const worker: Worker = await testWorker(native, deps, { dataConverter: payloadDataConverter(k1) }, temporal.namespace);
     const liaison = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-liaison' } });
     const title = `界面解密测试：${liaison.name}`;
     const workflowId = await worker.runUntil(async () => {

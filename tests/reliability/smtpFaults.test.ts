@@ -42,7 +42,7 @@ describe('SMTP faults seen by administrators', () => {
     native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
     worker = await testWorker(native, deps);
     running = worker.run();
-    app = createApp({ db: deps.db, client: new Client({ connection }) });
+    app = createApp({ db: deps.db, client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }) });
     for (const id of ['ro-director', liaison.id]) tokens[id] = await tokenFor(deps.db, id);
   });
 
@@ -134,6 +134,6 @@ describe('SMTP faults seen by administrators', () => {
     );
     expect(first).toHaveLength(1);
     expect(toLiaison).toHaveLength(1); // only the manual chase: the 交办单 bounced
-    await new Client({ connection }).workflow.getHandle(workflowId).terminate('test done');
+    await new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }).workflow.getHandle(workflowId).terminate('test done');
   });
 });

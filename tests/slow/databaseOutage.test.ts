@@ -61,7 +61,7 @@ describe('database outage', () => {
   });
 
   it(`${OUTAGE_S} s without PostgreSQL: API 503, activities retried, nothing lost or doubled`, async () => {
-    worker = await startWorkerChild(await buildBundleFile(), { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address });
+    worker = await startWorkerChild(await buildBundleFile(), { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace });
     const app = createApp({ db, client });
     const token = await tokenFor(db, 'ro-director');
     const get = () => request(app).get('/api/inbox').set('Authorization', `Bearer ${token}`);

@@ -39,7 +39,7 @@ describe('API fuzzing (schemathesis)', () => {
     temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {} });
     connection = await Connection.connect({ address: temporal.address });
     native = await NativeConnection.connect({ address: temporal.address });
-    worker = await testWorker(native, deps);
+    worker = await testWorker(native, deps, {}, temporal.namespace);
     running = worker.run();
     // Flood limits out of the way: the fuzzer is one caller (and one address) sending thousands of requests.
     // The public vote configured as npm start has it (codes through the mail sink), so the fuzzer reaches its logic.

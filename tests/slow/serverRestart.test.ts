@@ -71,7 +71,7 @@ describe('Temporal server restarted with timers pending', () => {
   }
 
   it(`stopped ${DOWN_S} s with ${DOCS} documents' timers pending: every timer fires once`, async () => {
-    worker = await startWorkerChild(await buildBundleFile(), { TEMPORAL_ADDRESS: temporal.address, DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
+    worker = await startWorkerChild(await buildBundleFile(), { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS });
     const docs: Array<Awaited<ReturnType<typeof deps.db.document.create>>> = [];
     for (let i = 0; i < DOCS; i++) {
       const docNumber = uniqueDocNumber('鲁重启');

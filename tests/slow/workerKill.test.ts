@@ -35,13 +35,13 @@ describe('worker killed and stopped mid-activity', () => {
   let worker: WorkerChild | undefined;
   // A Temporal server of its own: the killed workers' activities, retried long after, reach no later test file.
   let temporal: TemporalDevHandle;
-  const startWorker = (env: NodeJS.ProcessEnv = {}) => startWorkerChild(bundle, { TEMPORAL_ADDRESS: temporal.address, DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, ...env });
+  const startWorker = (env: NodeJS.ProcessEnv = {}) => startWorkerChild(bundle, { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, DUBAN_PAYLOAD_KEYS: PAYLOAD_KEYS, ...env });
 
   beforeAll(async () => {
     deps = testDeps();
     temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {} });
     connection = await Connection.connect({ address: temporal.address });
-    client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: payloadDataConverter(PAYLOAD_KEYS) });
+    client = new Client({ connection, namespace: temporal.namespace, dataConverter: payloadDataConverter(PAYLOAD_KEYS) });
     bundle = await buildBundleFile();
   });
 

@@ -54,8 +54,8 @@ export function prebuiltWorkflowBundle(): string | undefined {
   return process.env.DUBAN_TEST_WORKFLOW_BUNDLE || undefined;
 }
 
-/** A worker on the real task queue with the real activities. */
-export function testWorker(connection: NativeConnection, deps: TestDeps, overrides: Partial<WorkerOptions> = {}, namespace = 'default'): Promise<Worker> {
+/** A worker on the real task queue with the real activities, by default in this jest worker's namespace of the run's dev server. */
+export function testWorker(connection: NativeConnection, deps: TestDeps, overrides: Partial<WorkerOptions> = {}, namespace = process.env.TEMPORAL_NAMESPACE ?? 'default'): Promise<Worker> {
   // A short sticky-queue timeout: after a worker stops, its cached workflows' next
   // tasks move to the shared queue in a second instead of waiting out the default.
   return createWorker({ connection, namespace, deps, taskQueue: TASK_QUEUE, workflowBundlePath: prebuiltWorkflowBundle(), overrides: { stickyQueueScheduleToStartTimeout: '1s', ...overrides } }, {

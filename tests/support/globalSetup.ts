@@ -24,7 +24,8 @@ import { createFromTemplate, ensureMigratedTemplate, hasMigrations, migrateDeplo
 const setupStart = Date.now();
 const log = (msg: string) => process.stderr.write(`[test-stack +${((Date.now() - setupStart) / 1000).toFixed(1)}s] ${msg}\n`);
 
-export default async function globalSetup(): Promise<void> {
+/** `jestConfig` is jest's global config; the benchmarks and the history recorder call this without it (one namespace). */
+export default async function globalSetup(jestConfig?: { maxWorkers: number }): Promise<void> {
   const t0 = Date.now();
   const stops: Array<() => Promise<void>> = [];
   const state: TestStack = { stops, databaseUrl: undefined, ownClusterUrl: undefined };
@@ -89,12 +90,16 @@ export default async function globalSetup(): Promise<void> {
       log(`using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
       await waitForTemporal(process.env.TEMPORAL_ADDRESS, process.env.TEMPORAL_NAMESPACE, 30_000);
     } else {
+      // Under jest, one namespace more per jest worker (tests/support/workerNamespace.ts), named by JEST_WORKER_ID.
+      const prefix = 'jest-worker-';
       const temporal = await startTemporalDev({
         port: await freePort(),
         namespace: process.env.TEMPORAL_NAMESPACE,
+        moreNamespaces: jestConfig ? Array.from({ length: Math.max(1, jestConfig.maxWorkers) }, (_, i) => `${prefix}${i + 1}`) : [],
         searchAttributes: loadSearchAttributes(log),
         log,
       });
+      if (jestConfig) process.env.DUBAN_TEST_NAMESPACE_PREFIX = prefix;
       stops.push(() => temporal.stop());
       process.env.TEMPORAL_ADDRESS = temporal.address;
     }

@@ -146,7 +146,7 @@ export interface TimeSkippingHarness {
 export async function startTimeSkippingWorker({ databaseUrl }: { databaseUrl?: string } = {}): Promise<TimeSkippingHarness> {
   const env = await createTimeSkippingEnv();
   const deps = testDeps(databaseUrl);
-  const worker = await testWorker(env.nativeConnection, deps);
+  const worker = await testWorker(env.nativeConnection, deps, {}, env.namespace ?? 'default');
   const running = worker.run();
   return {
     env,
