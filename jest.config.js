@@ -19,7 +19,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   globalSetup: '<rootDir>/tests/support/globalSetup.ts',
   globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
-  setupFiles: ['<rootDir>/tests/support/workerNamespace.ts'],
+  setupFiles: ['<rootDir>/tests/support/jestWorker.ts'],
   // Generous: workflow tests bundle code with webpack and start servers.
   testTimeout: 120000,
   maxWorkers: 2,

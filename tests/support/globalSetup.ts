@@ -28,7 +28,7 @@ const log = (msg: string) => process.stderr.write(`[test-stack +${((Date.now() -
 export default async function globalSetup(jestConfig?: { maxWorkers: number }): Promise<void> {
   const t0 = Date.now();
   const stops: Array<() => Promise<void>> = [];
-  const state: TestStack = { stops, databaseUrl: undefined, ownClusterUrl: undefined };
+  const state: TestStack = { stops, databaseUrls: [], ownClusterUrl: undefined };
   (globalThis as { __dubanTestStack?: TestStack }).__dubanTestStack = state;
   log('starting services...');
   // Quieter logs; and no metrics listeners on fixed ports in the worker and API
@@ -44,45 +44,53 @@ export default async function globalSetup(jestConfig?: { maxWorkers: number }): 
     // --- PostgreSQL: an existing server (DATABASE_URL) or the project's test
     // cluster, shared by concurrent runs (each with its own database).
     const dbName = `duban_test_${Date.now()}_${process.pid}`;
+    // Under jest, one database per jest worker, beside its namespace (tests/support/jestWorker.ts).
+    const names = jestConfig ? Array.from({ length: Math.max(1, jestConfig.maxWorkers) }, (_, i) => `${dbName}_w${i + 1}`) : [dbName];
     const ownCluster = !process.env.DATABASE_URL;
-    const prepareDatabase = async (serverUrl: string) => {
+    const prepareDatabases = async (serverUrl: string) => {
       await dropStaleTestDatabases(serverUrl, log, ownCluster);
-      const dbUrl = new URL(serverUrl);
-      dbUrl.pathname = `/${dbName}`;
-      const url = dbUrl.toString();
-      if (!hasMigrations()) {
-        await createDatabase(url, dbName);
-        state.databaseUrl = url;
-        log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
-      } else if (ownCluster) {
-        // A copy of the template migrated once per migrations hash.
-        await createFromTemplate(url, await ensureMigratedTemplate(serverUrl, log));
-        state.databaseUrl = url;
-      } else {
-        await createDatabase(url, dbName);
-        state.databaseUrl = url;
-        migrateDeploy(url);
+      const template = ownCluster && hasMigrations() ? await ensureMigratedTemplate(serverUrl, log) : undefined;
+      const urls: string[] = [];
+      for (const name of names) {
+        const dbUrl = new URL(serverUrl);
+        dbUrl.pathname = `/${name}`;
+        const url = dbUrl.toString();
+        if (!hasMigrations()) {
+          await createDatabase(url, name);
+          log('WARNING: prisma.config.ts or prisma/migrations missing; the test database has no schema');
+        } else if (template) {
+          // A copy of the template migrated once per migrations hash.
+          await createFromTemplate(url, template);
+        } else {
+          await createDatabase(url, name);
+          migrateDeploy(url);
+        }
+        state.databaseUrls.push(url);
+        urls.push(url);
       }
-      return url;
+      return urls;
     };
-    let dbUrl: string;
+    let dbUrls: string[];
     if (ownCluster) {
-      dbUrl = await withClusterLock(async () => {
+      dbUrls = await withClusterLock(async () => {
         const pg = await startPostgres({ dataDir: TEST_PG_DIR, port: await freePort(), database: 'postgres', log });
         state.ownClusterUrl = pg.url;
-        return prepareDatabase(pg.url);
+        return prepareDatabases(pg.url);
       });
     } else {
-      log(`using the PostgreSQL server of DATABASE_URL for database ${dbName}`);
-      dbUrl = await prepareDatabase(process.env.DATABASE_URL as string);
+      log(`using the PostgreSQL server of DATABASE_URL for ${names.join(', ')}`);
+      dbUrls = await prepareDatabases(process.env.DATABASE_URL as string);
     }
     if (hasMigrations()) {
-      // Seed the organisation once per run, before test files run in parallel.
-      const db = createDb(dbUrl, 2);
-      await seed(db).finally(() => db.$disconnect());
+      // Seed the organisation once per database, before test files run in parallel.
+      for (const url of dbUrls) {
+        const db = createDb(url, 2);
+        await seed(db).finally(() => db.$disconnect());
+      }
     }
-    process.env.DATABASE_URL = dbUrl;
-    log(`database ${dbName} ready`);
+    process.env.DATABASE_URL = dbUrls[0];
+    if (jestConfig) process.env.DUBAN_TEST_WORKER_DATABASES = JSON.stringify(dbUrls);
+    log(`database${names.length > 1 ? 's' : ''} ${names.join(', ')} ready`);
 
     // --- Temporal
     process.env.TEMPORAL_NAMESPACE ||= 'default';
@@ -90,7 +98,7 @@ export default async function globalSetup(jestConfig?: { maxWorkers: number }): 
       log(`using the Temporal server at TEMPORAL_ADDRESS=${process.env.TEMPORAL_ADDRESS}`);
       await waitForTemporal(process.env.TEMPORAL_ADDRESS, process.env.TEMPORAL_NAMESPACE, 30_000);
     } else {
-      // Under jest, one namespace more per jest worker (tests/support/workerNamespace.ts), named by JEST_WORKER_ID.
+      // Under jest, one namespace more per jest worker (tests/support/jestWorker.ts), named by JEST_WORKER_ID.
       const prefix = 'jest-worker-';
       const temporal = await startTemporalDev({
         port: await freePort(),

@@ -15,8 +15,8 @@ export default async function globalTeardown(): Promise<void> {
     await stop().catch((err: unknown) => log(`stop failed: ${String(err)}`));
   }
   const dropOwn = async () => {
-    if (state.databaseUrl) {
-      await dropDatabase(state.databaseUrl).catch((err: unknown) => log(`could not drop ${state.databaseUrl}: ${String(err)}`));
+    for (const url of state.databaseUrls) {
+      await dropDatabase(url).catch((err: unknown) => log(`could not drop ${url}: ${String(err)}`));
     }
   };
   const clusterUrl = state.ownClusterUrl;

@@ -14,8 +14,8 @@ export const TEST_PG_DIR = path.join(REPO_ROOT, '.data/test-pg');
 export interface TestStack {
   /** Stop functions, in start order; teardown runs them in reverse. */
   stops: Array<() => Promise<void>>;
-  /** The per-run test database, dropped at teardown. */
-  databaseUrl: string | undefined;
+  /** The run's test databases (one per jest worker under jest), dropped at teardown. */
+  databaseUrls: string[];
   /** Set when the run uses the project's own cluster (TEST_PG_DIR) rather than DATABASE_URL's. */
   ownClusterUrl: string | undefined;
 }
