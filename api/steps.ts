@@ -5,7 +5,8 @@
 // then the step runs as a Temporal update whose validator
 // may refuse it (409, with the workflow's own reason). The Idempotency-Key
 // header becomes the update id, so a repeated request (or runUpdate's own retry
-// after a workflow task failed under it) is the same update.
+// after a workflow task failed under it) is the same update; a repeat that
+// reaches a later run of the workflow is answered from the run that took it.
 // Starting a family's workflow goes through startOnce() below (a period's by hand, startPeriod()).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +15,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
+import type { Db } from '../common/db';
 import { caller, type Caller } from './auth';
 import { ApiError, grpcFailure, isWorkflowNotReady } from './errors';
 import { describe, type ErrorStatus } from './openapi';
@@ -73,7 +75,7 @@ export interface Step<S, B extends z.ZodType, A, R> {
 }
 
 /** Registers a step route on `r` and describes it in the OpenAPI document. */
-export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Client, step: Step<S, B, A, R>): void {
+export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, db: Db, client: Client, step: Step<S, B, A, R>): void {
   describe({
     method: 'post',
     path: step.path,
@@ -94,7 +96,7 @@ export function stepRoute<S, B extends z.ZodType, A, R>(r: Router, client: Clien
     // Only now, authorized and valid, does the step spend its workflow's flood budget, under the id it addresses.
     const workflowId = step.workflowId(subject);
     await countStep(req, workflowId);
-    const result = await runUpdate(client, workflowId, step.update, args, req, step.workflow);
+    const result = await runUpdate(db, client, workflowId, step.update, args, req, step.workflow);
     res.status(step.status ?? 200).json(await step.answer(result, subject, body, c, req));
   });
 }
@@ -108,9 +110,11 @@ const NOT_READY_PAUSE_MS = 200;
  * A workflow task that failed under the update (isWorkflowNotReady) did not apply it: the same update runs
  * again, under the same id, and only a failure that outlasts the retries answers 503.
  */
-export async function runUpdate<R, A>(client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
+export async function runUpdate<R, A>(db: Db, client: Client, workflowId: string, def: UpdateDefinition<R, [A]>, args: A, req: Request, workflow: string): Promise<R> {
   const handle = client.workflow.getHandle(workflowId);
   const key = req.header('idempotency-key') || undefined;
+  const earlier = key ? await takenByEarlierRun(db, client, workflowId, key) : undefined;
+  if (earlier) return earlier.result as R;
   const updateId = key ?? randomUUID(); // one id for every try: a retry is this update, never a second one
   for (let attempt = 1; ; attempt++) {
     try {
@@ -124,6 +128,21 @@ export async function runUpdate<R, A>(client: Client, workflowId: string, def: U
       await sleep(NOT_READY_PAUSE_MS * 2 ** (attempt - 1));
     }
   }
+}
+
+/**
+ * The result of a resend's step when a run other than the running one took it: Temporal remembers
+ * update ids per run, so after a continue-as-new the new run would take the step a second time.
+ * The step's event (keyed by workflow and update id) names the run that took it.
+ */
+async function takenByEarlierRun(db: Db, client: Client, workflowId: string, updateId: string): Promise<{ result: unknown } | undefined> {
+  const event = await db.workflowEvent.findUnique({ where: { key: `${workflowId}:${updateId}` }, select: { runId: true } });
+  if (!event?.runId) return undefined;
+  const run = client.workflow.getHandle(workflowId, event.runId);
+  // The running run answers a resend itself (and a step it is still recording is not over yet).
+  if ((await run.describe()).status.name === 'RUNNING') return undefined;
+  const outcome = await updateOutcome(client, run, updateId);
+  return outcome && 'result' in outcome ? outcome : undefined;
 }
 
 /**

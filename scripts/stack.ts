@@ -474,6 +474,8 @@ export interface TemporalDevOptions {
   startTimeoutMs?: number;
   /** Run in its own process group (see SpawnOptions.detached). */
   detached?: boolean;
+  /** Server settings (`--dynamic-config-value`), e.g. a test's early continue-as-new suggestion. */
+  dynamicConfig?: Record<string, number | string | boolean>;
 }
 
 export interface TemporalDevHandle {
@@ -526,6 +528,7 @@ export async function startTemporalDev(opts: TemporalDevOptions): Promise<Tempor
     args.push('--db-filename', dbFile);
   }
   for (const [name, type] of Object.entries(opts.searchAttributes ?? {})) args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   log(`starting Temporal dev server on 127.0.0.1:${port}${opts.dbFile ? ` (${opts.dbFile})` : ' (in-memory)'}`);
   const proc = spawnManaged({ name: 'temporal', command: binary, args, onLine: opts.onLine, detached: opts.detached });

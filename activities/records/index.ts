@@ -4,6 +4,7 @@
 // revision, so concurrent, retried or reordered record activities end with the
 // database equal to the workflow's latest state. Step events are keyed by their
 // business key; obligations follow one rule for every family.
+import { Context } from '@temporalio/activity';
 import type { Db } from '../../common/db';
 import { SUPERSEDED_REASON, type Obligation } from '../../common/obligations';
 import { writeCycle, type CycleChange } from './cycle';
@@ -78,7 +79,7 @@ export function createRecordActivities(db: Db) {
           if (c.event) {
             const e = c.event;
             await tx.workflowEvent.createMany({
-              data: [{ key: e.key, workflowId: c.workflowId, family: c.family, subjectId: c.subjectId, step: e.step, actorId: e.actorId ?? null, at: new Date(c.at), revision: c.revision, data: json(e.data ?? {}) }],
+              data: [{ key: e.key, workflowId: c.workflowId, runId: Context.current().info.workflowExecution?.runId, family: c.family, subjectId: c.subjectId, step: e.step, actorId: e.actorId ?? null, at: new Date(c.at), revision: c.revision, data: json(e.data ?? {}) }],
               skipDuplicates: true,
             });
           }

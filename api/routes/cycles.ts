@@ -333,7 +333,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
 
   /** A step of one month's cycle (/cycles/:month/…). */
   function step<B extends z.ZodType, A>(spec: Omit<Step<{ id: string }, B, A, m.CycleView>, 'tags' | 'load' | 'workflowId' | 'workflow'>): void {
-    stepRoute(r, client, { ...spec, tags, load: monthOf, workflowId: (cycle) => cycleWorkflowId(cycle.id), workflow: '该月督导流程' });
+    stepRoute(r, db, client, { ...spec, tags, load: monthOf, workflowId: (cycle) => cycleWorkflowId(cycle.id), workflow: '该月督导流程' });
   }
 
   step({
@@ -383,7 +383,7 @@ export function cyclesRouter(db: Db, client: Client): Router {
     answer: (view, _cycle, body) => ({ inspection: inspectionOf([...view.inspections].reverse().find((i) => i.unitId === body.unitId && i.teamName === body.teamName)) }),
   });
 
-  stepRoute(r, client, {
+  stepRoute(r, db, client, {
     path: '/cycles/:month/inspections/:inspectionId/sign',
     operationId: 'signInspection',
     summary: "Sign an inspection's issue list (the inspected unit and the team leader, once each)",

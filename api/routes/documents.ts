@@ -143,7 +143,7 @@ export function documentsRouter(db: Db, client: Client, now: () => Date | Promis
   ) {
     const label = documentFamily.updates?.[def.name];
     DOCUMENT_STEPS.set(path, { who, update: def.name });
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       path: `/documents/:id/${path}`,
       operationId: def.name === 'acknowledge' ? 'acknowledgeDocument' : def.name,
       summary,

@@ -120,7 +120,7 @@ export function dutiesRouter(db: Db, client: Client): Router {
 
   /** A step of one year (/duties/:year/…); the answer is the year's detail, read after the step's record. */
   function step<B extends z.ZodType, A>(spec: Omit<Step<DutiesYear, B, A, m.DutiesView>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'responses' | 'answer'>): void {
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       ...spec,
       tags,
       load,

@@ -115,7 +115,7 @@ export function evaluationsRouter(db: Db, client: Client): Router {
 
   /** A step of one year's evaluation (/evaluations/:year/…). */
   function step<B extends z.ZodType, A>(spec: Omit<Step<{ year: number }, B, A, m.EvaluationView>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'responses' | 'answer'>): void {
-    stepRoute(r, client, { ...spec, tags, responses: answers(s.EvaluationView), load: yearOf, workflowId: (e) => evaluationWorkflowId(e.year), workflow: '该年度评估', answer: (v) => v });
+    stepRoute(r, db, client, { ...spec, tags, responses: answers(s.EvaluationView), load: yearOf, workflowId: (e) => evaluationWorkflowId(e.year), workflow: '该年度评估', answer: (v) => v });
   }
 
   step({

@@ -114,7 +114,7 @@ export function explorationRouter(db: Db, client: Client): Router {
 
   /** A step of one year's items (/exploration/:year/…); the answer is the year's detail, read after the step's record. */
   function step<B extends z.ZodType, A>(spec: Omit<Step<ExplorationYear, B, A, m.ExplorationView>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'responses' | 'answer'>): void {
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       ...spec,
       tags,
       load,

@@ -214,7 +214,7 @@ export function innovationRouter(db: Db, client: Client): Router {
    * names (an unknown one is 404); the answer is the selection's detail, recorded by the step.
    */
   function selectionStep<B extends z.ZodType, A>(spec: Omit<SelectionStep<B, A>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'answer' | 'responses'> & Partial<Pick<SelectionStep<B, A>, 'answer' | 'responses'>>): void {
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       tags,
       responses: selectionAnswer,
       answer: (_view, sel) => selectionDetail(db, sel.id),
@@ -344,7 +344,7 @@ export function innovationRouter(db: Db, client: Client): Router {
     build: (body: z.infer<B>, c: Caller, row: InnovationRollout) => A | Promise<A>,
     operationId = def.name,
   ) {
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       path: `/innovation/rollouts/:id/${path}`,
       operationId,
       summary,

@@ -100,7 +100,7 @@ export function meetingsRouter(db: Db, client: Client): Router {
   });
 
   const label = meetingFamily.updates?.recordMeeting;
-  stepRoute(r, client, {
+  stepRoute(r, db, client, {
     path: '/meetings',
     operationId: 'recordReformMeeting',
     summary: "Record a body's reform meeting and its first agenda item, judged against the latest superior meeting (article 3)",

@@ -144,7 +144,7 @@ export function pilotSeekingRouter(db: Db, client: Client): Router {
 
   /** A step of one quarter (/pilot-seeking/:quarter/…); the answer is the quarter's detail, read after the step's record. */
   function step<B extends z.ZodType, A>(spec: Omit<Step<PilotSeekingQuarter, B, A, m.SeekingView>, 'tags' | 'load' | 'workflowId' | 'workflow' | 'responses' | 'answer'>): void {
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       ...spec,
       tags,
       load,

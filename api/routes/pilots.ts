@@ -121,7 +121,7 @@ export function pilotsRouter(db: Db, client: Client): Router {
   /** A step below /pilots/:id/ by whom it may be taken; the answer is the pilot's detail. */
   function step<B extends z.ZodType, A>(path: string, summary: string, who: Who, body: B, def: UpdateDefinition<m.PilotView, [A]>, toArgs: (body: z.infer<B>, actor: m.Actor) => A) {
     const label = pilotFamily.updates?.[def.name];
-    stepRoute(r, client, {
+    stepRoute(r, db, client, {
       path: `/pilots/:id/${path}`,
       operationId: def.name,
       summary,

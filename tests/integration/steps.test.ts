@@ -185,7 +185,7 @@ describe('steps over HTTP (dev server)', () => {
       probe.use(express.json());
       probe.use(requestLog(createLogger({ level: 'silent' })));
       // The route every step runs through after its checks (stepRoute): the update, under the request's key.
-      probe.post('/tally', async (req, res) => res.json(await runUpdate(client, handle.workflowId, tallyUpdate, req.body, req, '测试流程')));
+      probe.post('/tally', async (req, res) => res.json(await runUpdate(harness.deps.db, client, handle.workflowId, tallyUpdate, req.body, req, '测试流程')));
       probe.use(errorHandler);
       const res = await request(probe).post('/tally').send({ note: '一次' });
       expect(res.status).toBe(200);
