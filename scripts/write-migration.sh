@@ -15,7 +15,9 @@ if [ $# -eq 0 ]; then
   mkdir -p "$dir"
   npx prisma migrate diff --from-empty --to-schema-datamodel prisma/schema --script > "$dir/migration.sql"
 else
-  dir="prisma/migrations/$(date -u +%Y%m%d%H%M%S)_$1"
+  # Numbered after the last one (0001_init, 0002_…), the order `migrate deploy` applies them in.
+  last=$(find prisma/migrations -mindepth 1 -maxdepth 1 -type d -name '[0-9][0-9][0-9][0-9]_*' -printf '%f\n' | sort | tail -n 1)
+  dir="prisma/migrations/$(printf '%04d' $((10#${last%%_*} + 1)))_$1"
   mkdir -p "$dir"
   npx prisma migrate diff --from-schema-datasource prisma/schema --to-schema-datamodel prisma/schema --script > "$dir/migration.sql"
 fi

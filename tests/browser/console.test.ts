@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import request from 'supertest';
 import { mailSmsChannel } from '../../activities/sms';
 import { createApp } from '../../api/app';
@@ -98,11 +98,18 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...ctxOptions });
     const p = await ctx.newPage();
     open.set(p, []);
-    p.on('close', () => open.delete(p));
-    // The API's refusals, shown with the page if its scenario fails.
+    inFlight.set(p, new Map());
+    p.on('close', () => {
+      open.delete(p);
+      inFlight.delete(p);
+    });
+    // The API's refusals and the requests still unanswered, shown with the page if its scenario fails.
     p.on('response', (r) => {
       if (r.status() >= 400 && new URL(r.url()).pathname.startsWith('/api/')) open.get(p)?.push(`${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
     });
+    p.on('request', (r) => inFlight.get(p)?.set(r, Date.now()));
+    p.on('requestfinished', (r) => inFlight.get(p)?.delete(r));
+    p.on('requestfailed', (r) => inFlight.get(p)?.delete(r));
     p.on('pageerror', (e) => console.error('[browser] page error:', e.message));
     // Chromium's own console line for a violation is not always whole: the page reports each one.
     await p.addInitScript(() => {
@@ -117,6 +124,8 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
 
   /** The pages still open, with the API refusals each has seen. */
   const open = new Map<Page, string[]>();
+  /** Each open page's requests not yet answered, with when they were sent. */
+  const inFlight = new Map<Page, Map<Request, number>>();
   let failures = 0;
 
   /** A scenario whose failure leaves a screenshot, the visible text and the API refusals of every page still open. */
@@ -128,8 +137,11 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
         for (const [p, refusals] of open) {
           const file = await screenshot(p, `failed-${++failures}`).catch(() => 'no screenshot');
           const text = await p.locator('body').innerText().catch(() => '');
-          console.log(`[browser] failed "${name}" at ${p.url()} (${file})\nAPI refusals: ${refusals.join('; ') || 'none'}\n${text.slice(0, 2000)}`);
+          const waiting = [...(inFlight.get(p) ?? [])].map(([r, at]) => `${r.method()} ${new URL(r.url()).pathname} (${((Date.now() - at) / 1000).toFixed(1)} s)`);
+          console.log(`[browser] failed "${name}" at ${p.url()} (${file})\nAPI refusals: ${refusals.join('; ') || 'none'}\nunanswered: ${waiting.join('; ') || 'none'}\n${text.slice(0, 2000)}`);
         }
+        // What the workflows of the scenario wait on (a step that never answers waits on one of them).
+        console.log(`[browser] pending work: ${(await harness.pendingWork().catch((e: unknown) => [String(e)])).join('\n  ') || 'none'}`);
         throw err;
       }
     }, timeout);
@@ -158,17 +170,21 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
   /**
    * Each option is typed into a filterable select first, so the list shrinks to it: clicking into a
    * long list raced its scrolling under load and chose a neighbour (市财政局 for 市大数据局) or nothing.
-   * The select must then show the option.
+   * The select must then show the option, and its list be closed: a multiple select keeps the typed
+   * text, on which Escape only clears the text, and the list left open swallowed the next click.
    */
   async function pick(p: Page, label: string, ...options: Array<string | RegExp>) {
     const box = p.getByRole('combobox', { name: label, exact: true });
+    const filterable = await box.isEditable();
     for (const o of options) {
       await box.click({ force: true });
-      if (await box.isEditable()) await box.fill(typeof o === 'string' ? o : o.source);
+      if (filterable) await box.fill(typeof o === 'string' ? o : o.source);
       await p.locator('.el-select-dropdown__item:visible').getByText(o, { exact: typeof o === 'string' }).first().click();
       await p.locator('.el-select').filter({ has: box }).filter({ hasText: o }).waitFor({ timeout: 5000 });
     }
+    if (filterable && (await box.inputValue())) await box.fill('');
     await p.keyboard.press('Escape');
+    await p.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
   }
   const post = (path: string, body: object) => request(app).post(`/api${path}`).set('Authorization', `Bearer ${admin}`).send(body);
 

@@ -15,6 +15,8 @@ export interface DevServerHarness {
   worker: Worker;
   /** The workflows the client started, updated or signalled since the last call (then forgotten). */
   touchedWorkflows(): string[];
+  /** What each workflow touched since the last touchedWorkflows() is waiting on: its pending workflow task and activities. */
+  pendingWork(): Promise<string[]>;
   /** Stops the worker, closes the connections and the database. */
   close(): Promise<void>;
 }
@@ -65,15 +67,26 @@ export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {
       return next(input);
     },
   };
+  const client = new Client({ connection, namespace, interceptors: { workflow: [track] } });
   return {
     deps,
-    client: new Client({ connection, namespace, interceptors: { workflow: [track] } }),
+    client,
     nativeConnection: native,
     worker,
     touchedWorkflows() {
       const ids = [...touched];
       touched.clear();
       return ids;
+    },
+    async pendingWork() {
+      const lines: string[] = [];
+      for (const id of touched) {
+        const { raw, status } = await client.workflow.getHandle(id).describe();
+        const task = raw.pendingWorkflowTask ? [`workflow task ${raw.pendingWorkflowTask.state ?? ''} attempt ${raw.pendingWorkflowTask.attempt ?? 1}`] : [];
+        const activities = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} ${a.state ?? ''} attempt ${a.attempt ?? 1}${a.lastFailure?.message ? ` (${a.lastFailure.message})` : ''}`);
+        if (task.length || activities.length) lines.push(`${id} ${status.name}: ${[...task, ...activities].join('; ')}`);
+      }
+      return lines;
     },
     async close() {
       worker.shutdown();
