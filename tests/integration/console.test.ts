@@ -28,8 +28,12 @@ describe('console routes (dev server)', () => {
   let webDir: string;
   const tokens: Record<string, string> = {};
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  /** The answer, checked against its documented schema (throws on a mismatch, naming the field). */
-  const shaped = <S extends z.ZodType>(schema: S, body: unknown): z.infer<S> => schema.parse(body);
+  /** The answer, checked against its documented schema (throws on a mismatch, naming the field and showing the answer: an error's body says why). */
+  const shaped = <S extends z.ZodType>(schema: S, body: unknown): z.infer<S> => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new Error(`the answer does not match its schema: ${JSON.stringify(body).slice(0, 600)}\n${parsed.error.message}`);
+    return parsed.data;
+  };
 
   // One document led by 市农业农村局 (no other test's unit), 市商务局 participating.
   let docId: string;
