@@ -7,14 +7,13 @@
  * Temporal itself remembers update ids per run only (api/steps.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { freePort, loadSearchAttributes, startTemporalDev, type TemporalDevHandle } from '../../scripts/stack';
 import * as m from '../../workflows/document/messages';
-import { testDeps, testWorker, tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
+import { startOwnDevServerWorker, type DevServerClient } from '../support/devServer';
 import { eventually } from '../support/eventually';
 import { expectRecordsMatch } from '../support/records';
 
@@ -24,43 +23,21 @@ jest.setTimeout(180_000);
 const SUGGEST_CONTINUE_AS_NEW_AT = 40;
 
 describe('steps across continue-as-new (a server that suggests it early)', () => {
+  let server: DevServerClient;
   let deps: TestDeps;
-  let temporal: TemporalDevHandle;
-  let connection: Connection;
-  let native: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
   let app: Express;
   const tokens: Record<string, string> = {};
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
 
   beforeAll(async () => {
-    deps = testDeps();
-    temporal = await startTemporalDev({
-      port: await freePort(),
-      namespace: 'default',
-      searchAttributes: loadSearchAttributes(() => {}),
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': SUGGEST_CONTINUE_AS_NEW_AT },
-      log: () => {},
-    });
-    connection = await Connection.connect({ address: temporal.address });
-    native = await NativeConnection.connect({ address: temporal.address });
-    worker = await testWorker(native, deps, {}, temporal.namespace);
-    running = worker.run();
-    client = new Client({ connection, namespace: temporal.namespace });
+    server = await startOwnDevServerWorker({ dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': SUGGEST_CONTINUE_AS_NEW_AT } });
+    ({ deps, client } = server);
     app = createApp({ db: deps.db, client });
     for (const who of ['ro-director', 'dept-hrss-liaison']) tokens[who] = await tokenFor(deps.db, who);
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await native?.close();
-    await connection?.close();
-    await temporal?.stop();
-    await deps?.close();
-  });
+  afterAll(() => server?.close());
 
   it('a ledger task added, then resent after its run continued as new: answered as the first time, added once', async () => {
     const arrived = await request(app)

@@ -13,39 +13,30 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { mailSmsChannel } from '../../activities/sms';
 import { createApp } from '../../api/app';
-import { freePort, loadSearchAttributes, REPO_ROOT, startTemporalDev, type TemporalDevHandle } from '../../scripts/stack';
-import { testDeps, testWorker, tokenFor, type TestDeps } from '../support/deps';
+import { REPO_ROOT } from '../../scripts/stack';
+import { tokenFor, type TestDeps } from '../support/deps';
+import { startOwnDevServerWorker, type DevServerClient } from '../support/devServer';
 
 const MIN_CASES = 1000;
 // 12 examples per operation reach ~1,550 responses (20 reached 2,600; 30, 3,700 in twice the time).
 const EXAMPLES = Number(process.env.DUBAN_FUZZ_EXAMPLES ?? 12);
 
 describe('API fuzzing (schemathesis)', () => {
+  let temporal: DevServerClient;
   let deps: TestDeps;
-  let temporal: TemporalDevHandle;
-  let connection: Connection;
-  let native: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let server: import('node:http').Server;
   let base: string;
 
   beforeAll(async () => {
-    deps = testDeps();
-    temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {} });
-    connection = await Connection.connect({ address: temporal.address });
-    native = await NativeConnection.connect({ address: temporal.address });
-    worker = await testWorker(native, deps, {}, temporal.namespace);
-    running = worker.run();
+    temporal = await startOwnDevServerWorker();
+    deps = temporal.deps;
     // Flood limits out of the way: the fuzzer is one caller (and one address) sending thousands of requests.
     // The public vote configured as npm start has it (codes through the mail sink), so the fuzzer reaches its logic.
     const app = createApp({
       db: deps.db,
-      client: new Client({ connection }),
+      client: temporal.client,
       rateLimits: { perAddress: 1e9, perCaller: 1e9, perWorkflow: 1e9 },
       sms: mailSmsChannel(deps.mailer),
       voteSecret: 'fuzz-vote-secret-0123456789abcdef0123456789',
@@ -57,12 +48,7 @@ describe('API fuzzing (schemathesis)', () => {
 
   afterAll(async () => {
     await new Promise((r) => server?.close(r));
-    worker?.shutdown();
-    await running;
-    await native?.close();
-    await connection?.close();
-    await temporal?.stop();
-    await deps?.close();
+    await temporal?.close();
   });
 
   it('refuses every non-public operation without a token', async () => {

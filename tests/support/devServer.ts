@@ -6,6 +6,7 @@
  */
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { freePort, loadSearchAttributes, startTemporalDev, type TemporalDevOptions } from '../../scripts/stack';
 import { testDeps, testWorker, type TestDeps } from './deps';
 
 export interface DevServerHarness {
@@ -93,6 +94,31 @@ export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {
       await running;
       await native.close();
       await connection.close();
+      await deps.close();
+    },
+  };
+}
+
+/**
+ * A dev server of the test file's own, with a worker and a client on it: for what must not meet the
+ * run's shared server (server settings, workflows that would outlive the file), stopped with it.
+ */
+export async function startOwnDevServerWorker(settings: Pick<TemporalDevOptions, 'dynamicConfig'> = {}): Promise<DevServerClient> {
+  const deps = testDeps();
+  const temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {}, ...settings });
+  const connection = await Connection.connect({ address: temporal.address });
+  const native = await NativeConnection.connect({ address: temporal.address });
+  const worker = await testWorker(native, deps, {}, temporal.namespace);
+  const running = worker.run();
+  return {
+    deps,
+    client: new Client({ connection, namespace: temporal.namespace }),
+    async close() {
+      worker.shutdown();
+      await running;
+      await native.close();
+      await connection.close();
+      await temporal.stop();
       await deps.close();
     },
   };
