@@ -626,6 +626,10 @@ describe('web console in Chromium (dev server, PostgreSQL, SMTP sink)', () => {
     await pick(o, '办理事项', '登记争取到的改革试点（建立试点台账）');
     await fill(o, '批复文号', reference);
     await fill(o, '试点名称', title);
+    // Submitted half filled in: the form names what is missing, in its own words, and sends nothing.
+    await o.getByRole('button', { name: '登记争取到的改革试点（建立试点台账）' }).click();
+    expect(await o.locator('.el-alert--error').first().innerText()).toContain('请填写：牵头单位、牵头领导、试点目标、完成时限、成果运用');
+    expect(await db.pilot.count({ where: { reference } })).toBe(0);
     await pick(o, '牵头单位', '市大数据局');
     await pick(o, '牵头领导', /市大数据局分管领导/);
     await fill(o, '试点目标', '建成公共数据授权运营平台');
