@@ -139,8 +139,14 @@ async function takenByEarlierRun(db: Db, client: Client, workflowId: string, upd
   const event = await db.workflowEvent.findUnique({ where: { key: `${workflowId}:${updateId}` }, select: { runId: true } });
   if (!event?.runId) return undefined;
   const run = client.workflow.getHandle(workflowId, event.runId);
-  // The running run answers a resend itself (and a step it is still recording is not over yet).
-  if ((await run.describe()).status.name === 'RUNNING') return undefined;
+  try {
+    // The running run answers a resend itself (and a step it is still recording is not over yet).
+    if ((await run.describe()).status.name === 'RUNNING') return undefined;
+  } catch (err) {
+    // That run's history is past its retention: the step was taken, but its answer is gone.
+    if (err instanceof WorkflowNotFoundError) throw new ApiError('CONFLICT', '该步骤已按此前的同一请求办理，请刷新后查看');
+    throw err;
+  }
   const outcome = await updateOutcome(client, run, updateId);
   return outcome && 'result' in outcome ? outcome : undefined;
 }

@@ -39,7 +39,7 @@ describe('steps across continue-as-new (a server that suggests it early)', () =>
 
   afterAll(() => server?.close());
 
-  it('a ledger task added, then resent after its run continued as new: answered as the first time, added once', async () => {
+  it('a ledger task added, then resent after its run continued as new: answered as the first time, added once; a resend whose run is gone is refused', async () => {
     const arrived = await request(app)
       .post('/api/documents')
       .set(as('ro-director'))
@@ -86,6 +86,13 @@ describe('steps across continue-as-new (a server that suggests it early)', () =>
     expect(view.state).toBe(first.body.state);
     expect(view.tasks.map((t) => t.title).sort()).toEqual(['制定实施方案', '建立工作专班']);
     await expectRecordsMatch(deps.db, client, [workflowId]);
+
+    // A resend whose run is past its retention (here: a run id the server never had) is refused, not taken again.
+    const lost = `add-task-${randomUUID()}`;
+    await deps.db.workflowEvent.create({ data: { key: `${workflowId}:${lost}`, workflowId, runId: randomUUID(), family: 'document', subjectId: id, step: 'addLedgerTask', at: new Date(), revision: 0 } });
+    const gone = await step('ledger-tasks', task('建立督办台账'), lost);
+    expect([gone.status, gone.body.error?.message]).toEqual([409, '该步骤已按此前的同一请求办理，请刷新后查看']);
+    expect((await handle.query(m.stateQuery)).tasks.some((t) => t.title === '建立督办台账')).toBe(false);
     process.stdout.write(`[continue-as-new] ${reports} progress reports until a new run; the resend after it: ${again.status}, the task listed once\n`);
     await handle.terminate('test over');
   });
