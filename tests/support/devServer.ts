@@ -44,15 +44,29 @@ export async function startDevServerClient(): Promise<DevServerClient> {
   };
 }
 
+/** A running worker with the real activities on `address`; stop() ends it and closes its connection. */
+async function runTestWorker(address: string, namespace: string, deps: TestDeps, overrides: Partial<WorkerOptions> = {}) {
+  const native = await NativeConnection.connect({ address });
+  const worker = await testWorker(native, deps, overrides, namespace);
+  const running = worker.run();
+  return {
+    native,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await native.close();
+    },
+  };
+}
+
 export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {}): Promise<DevServerHarness> {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEMPORAL_ADDRESS is set by jest globalSetup');
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const deps = testDeps();
   const connection = await Connection.connect({ address });
-  const native = await NativeConnection.connect({ address });
-  const worker = await testWorker(native, deps, overrides, namespace);
-  const running = worker.run();
+  const { native, worker, ...running } = await runTestWorker(address, namespace, deps, overrides);
   const touched = new Set<string>();
   const track: WorkflowClientInterceptor = {
     async startWithDetails(input, next) {
@@ -90,9 +104,7 @@ export async function startDevServerWorker(overrides: Partial<WorkerOptions> = {
       return lines;
     },
     async close() {
-      worker.shutdown();
-      await running;
-      await native.close();
+      await running.stop();
       await connection.close();
       await deps.close();
     },
@@ -107,16 +119,12 @@ export async function startOwnDevServerWorker(settings: Pick<TemporalDevOptions,
   const deps = testDeps();
   const temporal = await startTemporalDev({ port: await freePort(), namespace: 'default', searchAttributes: loadSearchAttributes(() => {}), log: () => {}, ...settings });
   const connection = await Connection.connect({ address: temporal.address });
-  const native = await NativeConnection.connect({ address: temporal.address });
-  const worker = await testWorker(native, deps, {}, temporal.namespace);
-  const running = worker.run();
+  const worker = await runTestWorker(temporal.address, temporal.namespace, deps);
   return {
     deps,
     client: new Client({ connection, namespace: temporal.namespace }),
     async close() {
-      worker.shutdown();
-      await running;
-      await native.close();
+      await worker.stop();
       await connection.close();
       await temporal.stop();
       await deps.close();
