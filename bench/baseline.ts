@@ -1,9 +1,12 @@
 // The bare-Temporal baseline of the benchmarks: what the same dev server and
 // worker settings do with no duban code at all. Bundled by its own worker
-// (bench/workers.ts) on its own task queue, so it never shares slots with duban.
+// (bench/baselineWorker.ts) on its own task queue, so it never shares slots with duban.
 import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 
 export const BASELINE_TASK_QUEUE = 'duban-bench-baseline';
+/** What the baseline's worker process (bench/baselineWorker.ts) prints once polling, and for each activity it ran. */
+export const BASELINE_READY = 'baseline worker polling';
+export const BASELINE_NOOP = 'noop';
 
 export interface BaselineActivities {
   noop(): Promise<void>;

@@ -3,49 +3,21 @@
 // defaults (common/config.ts) and the process environment it is started with
 // (worker/processEnv.ts) — so its memory can be read from /proc/<pid>/status.
 // RSS is sampled while steps (updates) and the timers they re-arm keep the worker busy.
-import path from 'node:path';
 import { registerDocument } from '../api/documentArrival';
 import { documentWorkflowId } from '../common/ids';
-import { loadConfig } from '../common/config';
-import { REPO_ROOT, spawnManaged } from '../scripts/stack';
-import { WORKER_PROCESS_ENV, workerProcessEnv } from '../worker/processEnv';
+import { WORKER_PROCESS_ENV } from '../worker/processEnv';
 import * as dm from '../workflows/document/messages';
 import { benchDocument, benchLedger, fmt, log, pool, rssMiB, sleep, slope, type Section } from './lib';
-import type { Services } from './stack';
-import { workflowBundle } from './stack';
+import { startWorkerProcess, type Services } from './stack';
 
 const admin: dm.Actor = { officialId: 'ro-director', unitId: 'reform-office' };
 const LIMIT_MIB = 1024;
 
 export async function benchManyOpen(s: Services, o: { minutes: number; workflows: number }): Promise<Section> {
-  // Production workers load a prebuilt bundle (WORKFLOW_BUNDLE_PATH): no webpack in the measured process.
-  const bundle = await workflowBundle();
-  // The worker's own settings are the defaults, whatever the shell running the bench has set.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKER_') && !(k in WORKER_PROCESS_ENV)));
-  const env = workerProcessEnv({
-    ...inherited,
-    WORKFLOW_BUNDLE_PATH: bundle,
-    WORKER_SHUTDOWN_GRACE: '5s',
-    // Its "worker polling" line (info) is how we know it is ready, whatever level the bench's own stack logs at.
-    LOG_LEVEL: 'info',
-    // Not the default metrics port: a running `npm start` worker holds it.
-    WORKER_METRICS_ADDRESS: 'off',
-  });
-  const config = loadConfig(env);
-
-  let ready: () => void = () => undefined;
-  const polling = new Promise<void>((r) => (ready = r));
-  const worker = spawnManaged({
-    name: 'worker',
-    command: process.execPath,
-    // `node --import tsx` (not the tsx launcher): one process, so the pid we sample is the worker itself.
-    args: ['--import', 'tsx', path.join(REPO_ROOT, 'worker/main.ts')],
-    env,
-    onLine: (line) => {
-      if (/worker polling/.test(line)) ready();
-    },
-  });
-  const pid = worker.child.pid!;
+  // The worker's own settings are the defaults (common/config.ts), whatever the shell running the bench has set.
+  const worker = await startWorkerProcess();
+  const config = worker.config;
+  const pid = worker.pid;
   const samples: Array<{ t: number; mib: number; phase: 'start' | 'traffic' }> = [];
   const t0 = Date.now();
   let phase: 'start' | 'traffic' = 'start';
@@ -57,12 +29,6 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     }
   }, 5000);
   try {
-    await Promise.race([
-      polling,
-      worker.exited.then((c) => {
-        throw new Error(`worker exited (${c}):\n${worker.tail()}`);
-      }),
-    ]);
     const polling0 = rssMiB(pid);
     log(`B4: worker pid ${pid} polling; RSS ${fmt(polling0, 0)} MiB; starting ${o.workflows} document workflows`);
 
@@ -80,7 +46,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     let stored = 0;
     const counting = (async () => {
       while (stored < o.workflows) {
-        if (worker.child.exitCode !== null) throw workerExited();
+        if (!worker.running()) throw workerExited();
         await sleep(200);
         stored = (await s.db.notice.count({ where: { kind: 'ASSIGNMENT' } })) - noticesBefore;
       }
@@ -88,7 +54,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     const tStart = Date.now();
     const registering = pool(o.workflows, WINDOW, async (i) => {
       while (i - stored >= WINDOW) {
-        if (worker.child.exitCode !== null) throw workerExited();
+        if (!worker.running()) throw workerExited();
         await sleep(50);
       }
       const docNumber = `鲁改发〔2026〕B4-${tag}-${i}号`;
@@ -131,7 +97,7 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     const tTraffic = Date.now();
     const trafficStart = samples.length;
     while (Date.now() - tTraffic < o.minutes * 60_000) {
-      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.tail()}`);
+      if (!worker.running()) throw new Error(`worker exited:\n${worker.tail()}`);
       const docNumber = docNumbers[Math.floor(Math.random() * docNumbers.length)];
       if (inFlight < 4 * RATE && !busy.has(docNumber)) {
         inFlight++;
@@ -183,6 +149,6 @@ export async function benchManyOpen(s: Services, o: { minutes: number; workflows
     };
   } finally {
     clearInterval(sampler);
-    await worker.stop('SIGTERM', 15_000);
+    await worker.stop();
   }
 }

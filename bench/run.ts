@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { benchArrivals, benchSteps, type Row } from './steps';
 import { fmt, fmtSpread, log, machine, type Section } from './lib';
-import { startApi, startBaselineWorker, startDubanWorker, startServices } from './stack';
+import { startApiProcess, startBaselineWorkerProcess, startServices, startWorkerProcess, WORKER_SETTINGS } from './stack';
 
 /**
  * `--quick`: every bench once, small enough for CI's time (a few minutes), to show the harness
@@ -120,16 +120,20 @@ async function main(): Promise<void> {
   try {
     if (args.only.has('B1') || args.only.has('B2')) {
       const counter = { n: 0 };
-      log('bundling and starting duban\'s worker and the baseline worker (in this process)');
-      const [duban, baseline] = await Promise.all([startDubanWorker(s), startBaselineWorker(s, () => void counter.n++)]);
-      const api = await startApi(s);
+      log("starting duban's worker and API, and the baseline's worker, each in a process of its own");
+      const settings = Object.fromEntries(Object.entries(WORKER_SETTINGS).map(([k, v]) => [k, String(v)]));
+      const [duban, baseline] = await Promise.all([startWorkerProcess(settings), startBaselineWorkerProcess(() => void counter.n++)]);
+      const api = await startApiProcess(s);
+      // A child that dies mid-bench fails the bench with its last lines, instead of stalling it.
+      const died = Promise.race([duban.exited, baseline.exited, api.exited]);
+      const guarded = <T,>(p: Promise<T>) => Promise.race([p, died]);
       try {
         if (args.only.has('B1')) {
           const n = args.quick ? QUICK.arrivals : FULL.arrivals;
-          rows.push(await benchArrivals({ api, db: s.db, client: s.client, counter, n, concurrency: 32, reps: args.reps }));
+          rows.push(await guarded(benchArrivals({ api, db: s.db, client: s.client, counter, n, concurrency: 32, reps: args.reps })));
         }
         if (args.only.has('B2')) {
-          rows.push(await benchSteps({ api, client: s.client, n: args.quick ? QUICK.steps : FULL.steps, docs: args.quick ? QUICK.stepDocs : FULL.stepDocs, concurrency: 8, reps: args.reps }));
+          rows.push(await guarded(benchSteps({ api, client: s.client, n: args.quick ? QUICK.steps : FULL.steps, docs: args.quick ? QUICK.stepDocs : FULL.stepDocs, concurrency: 8, reps: args.reps })));
         }
       } catch (err) {
         failures.push(`B1/B2: ${String((err as Error).stack ?? err)}`);
@@ -204,7 +208,8 @@ function writeResults(report: string): void {
     '',
     'Written by `npm run bench` (bench/run.ts); the newest run comes first. Ratios are duban ÷ bare Temporal measured',
     'in the same run, on the same in-memory dev server with the same worker settings (8 activity slots, 2,000 cached',
-    'workflows; B4 runs the worker as deployed, with 500); min / median / max over the repetitions. Targets: B1 ratio',
+    'workflows; B4 runs the worker with the defaults, 500); duban\'s API and worker, and the baseline\'s worker, run as',
+    'processes of their own (since 2026-12-04; in the bench\'s process before); min / median / max over the repetitions. Targets: B1 ratio',
     '≥ 0.8, B2 p99 ratio ≤ 1.5, B3 ≤ 60 s, B4 worker RSS ≤ 1 GiB and flat. "met" judges the median. A "Profile"',
     'section is `npm run bench:profile` (bench/profile.ts): where one arrival and one step spend their time, pasted',
     'here with what it shows; a "Findings" section, measurements taken by hand, with how.',

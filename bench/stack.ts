@@ -2,24 +2,25 @@
 // a fresh migrated and seeded database on the project's test cluster (or
 // DATABASE_URL's server), an in-memory Temporal dev server and the SMTP sink.
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createApp } from '../api/app';
+import { NativeConnection, bundleWorkflowCode } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../activities/mailer';
+import { loadConfig, type Config } from '../common/config';
 import { createDb, type Db } from '../common/db';
+import { REPO_ROOT, spawnManaged } from '../scripts/stack';
 import globalSetup from '../tests/support/globalSetup';
 import globalTeardown from '../tests/support/globalTeardown';
 import { tokenFor } from '../tests/support/deps';
-import { WORKFLOWS_PATH, createWorker } from '../worker/createWorker';
-import { BASELINE_TASK_QUEUE, createBaselineActivities } from './baseline';
+import { WORKFLOWS_PATH } from '../worker/createWorker';
+import { WORKER_PROCESS_ENV, workerProcessEnv } from '../worker/processEnv';
+import { BASELINE_NOOP, BASELINE_READY } from './baseline';
 
 /**
  * Worker settings shared by duban's and the baseline's worker in B1–B3: the production defaults
- * (common/config.ts) but for a cache of 2,000 workflows (500 deployed). B4 runs the worker as deployed.
+ * (common/config.ts) but for a cache of 2,000 workflows (500 deployed). B4 runs the worker with the defaults.
  */
 export const WORKER_SETTINGS = { WORKER_ACTIVITY_CONCURRENCY: 8, WORKER_MAX_CACHED_WORKFLOWS: 2000, WORKER_SHUTDOWN_GRACE: '5s' };
 
@@ -74,48 +75,77 @@ export async function startServices(): Promise<Services> {
   };
 }
 
-export interface Running {
-  worker: Worker;
+/** A process of the bench's own: its pid (for /proc), its last lines of output, and how to stop it. */
+export interface Child {
+  pid: number;
+  /** Rejects with its last lines if the process ends. */
+  exited: Promise<never>;
+  running(): boolean;
+  tail(): string;
   stop(): Promise<void>;
 }
 
-async function run(worker: Worker): Promise<Running> {
-  const done = worker.run();
+/**
+ * `node --import tsx <script>` as a process of its own (one process, so its pid is the
+ * script's), ready once a line of its output matches `ready`. As deployed: the API and the
+ * worker are separate processes, each with its own event loop (and so its own core).
+ */
+async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp, onLine?: (line: string) => void): Promise<Child> {
+  let up: () => void = () => undefined;
+  const readied = new Promise<void>((r) => (up = r));
+  const p = spawnManaged({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(REPO_ROOT, script)],
+    env,
+    onLine: (line) => {
+      if (ready.test(line)) up();
+      onLine?.(line);
+    },
+  });
+  let stopping = false;
+  // Rejects only if the process ends before we stop it; marked handled, as no caller need listen.
+  const exited = p.exited.then((code): Promise<never> => {
+    if (stopping) return new Promise<never>(() => undefined);
+    throw new Error(`${name} exited (${code}):\n${p.tail()}`);
+  });
+  exited.catch(() => undefined);
+  await Promise.race([readied, exited]);
   return {
-    worker,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done.catch(() => undefined);
+    pid: p.child.pid!,
+    exited,
+    running: () => p.child.exitCode === null && p.child.signalCode === null,
+    tail: () => p.tail(),
+    stop: async () => {
+      stopping = true;
+      await p.stop('SIGTERM', 15_000);
     },
   };
 }
 
-/** duban's worker with its real activities, in this process. */
-export async function startDubanWorker(s: Services): Promise<Running> {
-  // Its own database pool, sized like worker/main.ts does (activity slots + headroom).
-  const db = createDb(process.env.DATABASE_URL!, WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY + 2);
-  const w = await createWorker(
-    { connection: s.native, namespace: s.client.options.namespace, deps: { db, mailer: s.mailer }, workflowBundlePath: await workflowBundle() },
-    WORKER_SETTINGS,
-  );
-  const r = await run(w);
-  return { worker: w, stop: async () => (await r.stop(), await db.$disconnect()) };
+/** The environment of the bench's children: the stack's (database, Temporal, SMTP sink), without the shell's WORKER_ settings. */
+function childEnv(add: Record<string, string>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WORKER_') && !(k in WORKER_PROCESS_ENV)));
+  // Not the default metrics ports: a running `npm start` holds them.
+  return workerProcessEnv({ ...inherited, API_METRICS_ADDRESS: 'off', WORKER_METRICS_ADDRESS: 'off', ...add });
 }
 
-/** The baseline worker: same settings, its own task queue, no-op code. `onNoop` sees every activity call. */
-export async function startBaselineWorker(s: Services, onNoop: () => void): Promise<Running> {
-  const acts = createBaselineActivities();
-  const w = await Worker.create({
-    connection: s.native,
-    namespace: s.client.options.namespace,
-    taskQueue: BASELINE_TASK_QUEUE,
-    workflowsPath: require.resolve('./baseline'),
-    activities: { noop: async () => (onNoop(), acts.noop()) },
-    maxConcurrentActivityTaskExecutions: WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY,
-    maxCachedWorkflows: WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS,
-    shutdownGraceTime: '5s',
+/**
+ * duban's real worker (worker/main.ts) as deployed, loading the run's prebuilt bundle; `settings`
+ * override the configuration's defaults (common/config.ts).
+ */
+export async function startWorkerProcess(settings: Record<string, string> = {}): Promise<Child & { config: Config }> {
+  // Its "worker polling" line (info) is how we know it is ready, whatever level the bench's own stack logs at.
+  const env = childEnv({ WORKFLOW_BUNDLE_PATH: await workflowBundle(), WORKER_SHUTDOWN_GRACE: '5s', LOG_LEVEL: 'info', ...settings });
+  return { ...(await startChild('worker', 'worker/main.ts', env, /worker polling/)), config: loadConfig(env) };
+}
+
+/** The baseline's worker (bench/baselineWorker.ts), a process of its own like duban's; `onNoop` sees every activity it ran. */
+export function startBaselineWorkerProcess(onNoop: () => void): Promise<Child> {
+  const env = childEnv({ BASELINE_ACTIVITY_CONCURRENCY: String(WORKER_SETTINGS.WORKER_ACTIVITY_CONCURRENCY), BASELINE_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.WORKER_MAX_CACHED_WORKFLOWS) });
+  return startChild('baseline worker', 'bench/baselineWorker.ts', env, new RegExp(BASELINE_READY), (line) => {
+    if (line === BASELINE_NOOP) onNoop();
   });
-  return run(w);
 }
 
 export interface Api {
@@ -123,22 +153,33 @@ export interface Api {
   /** Bearer token of the reform office's administrator (ro-director). */
   adminToken: string;
   tokenOf(officialId: string): Promise<string>;
+  /** Rejects if the API process ends. */
+  exited: Promise<never>;
   close(): Promise<void>;
 }
 
-/** The real HTTP API on a free loopback port. */
-export async function startApi(s: Services): Promise<Api> {
-  const server: Server = await new Promise((resolve) => {
-    // One bench caller stands for a whole city of officials: the flood limits (api/rateLimits.ts)
-    // stay mounted, and are measured, but are set out of reach.
-    const rateLimits = { perCaller: 1_000_000_000, perWorkflow: 1_000_000_000 };
-    const srv = createApp({ db: s.db, client: s.client, rateLimits }).listen(0, '127.0.0.1', () => resolve(srv));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+
+/** The real API (api/main.ts) as deployed, on a free loopback port. */
+export async function startApiProcess(s: Services): Promise<Api> {
+  const port = await freePort();
+  // One bench caller stands for a whole city of officials: the flood limits (api/rateLimits.ts)
+  // stay mounted, and are measured, but are set out of reach.
+  const limit = String(1_000_000_000);
+  const env = childEnv({ API_PORT: String(port), LOG_LEVEL: 'info', RATE_LIMIT_PER_ADDRESS: limit, RATE_LIMIT_PER_CALLER: limit, RATE_LIMIT_PER_WORKFLOW: limit });
+  const api = await startChild('api', 'api/main.ts', env, /API listening/);
   return {
-    base,
+    base: `http://127.0.0.1:${port}/api`,
     adminToken: await tokenFor(s.db, 'ro-director'),
     tokenOf: (id) => tokenFor(s.db, id),
-    close: () => new Promise((r) => server.close(() => r())),
+    exited: api.exited,
+    close: () => api.stop(),
   };
 }
