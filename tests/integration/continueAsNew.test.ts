@@ -14,7 +14,6 @@ import { createApp } from '../../api/app';
 import * as m from '../../workflows/document/messages';
 import { tokenFor, uniqueDocNumber, type TestDeps } from '../support/deps';
 import { startOwnDevServerWorker, type DevServerClient } from '../support/devServer';
-import { eventually } from '../support/eventually';
 import { expectRecordsMatch } from '../support/records';
 
 jest.setTimeout(180_000);
@@ -71,8 +70,6 @@ describe('steps across continue-as-new (a server that suggests it early)', () =>
       if (reports > 30) throw new Error(`no continue-as-new after ${reports - 1} progress reports`);
       expect((await step(`ledger-tasks/${taskId}/progress`, { note: `第${reports}次进展` })).status).toBe(200);
     }
-    const runs = await eventually(async () => (await handle.describe()).runId, (r) => r !== tookIt);
-    expect(runs).not.toBe(tookIt);
 
     // The resend reaches the new run: the answer is the first one's, and the task is there once.
     const again = await step('ledger-tasks', task('建立工作专班'), key);
