@@ -208,11 +208,12 @@ function writeResults(report: string): void {
     '',
     'Written by `npm run bench` (bench/run.ts); the newest run comes first. Ratios are duban ÷ bare Temporal measured',
     'in the same run, on the same in-memory dev server with the same worker settings (8 activity slots, 2,000 cached',
-    'workflows; B4 runs the worker with the defaults, 500); duban\'s API and worker, and the baseline\'s worker, run as',
-    'processes of their own (since 2026-12-04; in the bench\'s process before); min / median / max over the repetitions. Targets: B1 ratio',
-    '≥ 0.8, B2 p99 ratio ≤ 1.5, B3 ≤ 60 s, B4 worker RSS ≤ 1 GiB and flat. "met" judges the median. A "Profile"',
-    'section is `npm run bench:profile` (bench/profile.ts): where one arrival and one step spend their time, pasted',
-    'here with what it shows; a "Findings" section, measurements taken by hand, with how.',
+    'workflows; B4 runs the worker with the defaults, 500); duban\'s API and worker, and the baseline\'s worker, are',
+    'processes of their own as deployed (since 2026-12-04; before, they ran in the bench\'s process); min / median /',
+    'max over the repetitions. Targets: B1 ratio ≥ 0.8, B2 p99 ratio ≤ 1.5, B3 ≤ 60 s, B4 worker RSS ≤ 1 GiB and',
+    'flat. "met" judges the median. A "Profile" section is `npm run bench:profile` (bench/profile.ts): where one',
+    'arrival and one step spend their time, pasted here with what it shows; a "Findings" section, measurements taken',
+    'by hand, with how.',
     '',
   ].join('\n');
   let older = '';
