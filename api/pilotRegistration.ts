@@ -66,6 +66,6 @@ export async function registerPilot(db: Db, client: Client, body: PilotRegistrat
   const { outcome, handle } = await startOnce(client, pilotWorkflow, { taskQueue: TASK_QUEUE, workflowId: pilot.workflowId, args: [input] });
   // Waits until the workflow has recorded the registration, so that the caller's read of the pilot shows
   // it running; without a worker within 10 s it shows the registered row, and the workflow records it later.
-  if (outcome !== 'closed') await viewWhenReady(client, handle, pilotReadyUpdate, 10_000);
+  if (outcome !== 'closed') await viewWhenReady(client, handle, pilotReadyUpdate);
   return { pilot, created };
 }

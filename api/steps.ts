@@ -194,27 +194,33 @@ export async function startOnce<T extends Workflow>(
  * Starts a period's workflow by hand (a month, quarter or year its schedule starts too): 201 when this
  * call started it, 200 when it already runs, 409 with `closed` when it has finished (a period runs
  * once). `answer` turns the workflow's view, once it says it is ready, into what the route returns
- * beside `started` (undefined: not recorded yet); without it within `withinMs` (no worker), 202.
+ * beside `started` (undefined: not recorded yet); without it within READY_WITHIN_MS (no worker), 202.
  */
 export async function startPeriod<T extends Workflow, V, A>(
   client: Client,
-  spec: { workflow: T; options: WorkflowStartOptions<T>; ready: UpdateDefinition<V, []>; closed: string; answer: (view: V) => Promise<A | undefined | null>; withinMs?: number },
+  spec: { workflow: T; options: WorkflowStartOptions<T>; ready: UpdateDefinition<V, []>; closed: string; answer: (view: V) => Promise<A | undefined | null> },
 ): Promise<{ status: 200 | 201 | 202; started: boolean; answer?: A }> {
   const { outcome, handle } = await startOnce(client, spec.workflow, spec.options);
   if (outcome === 'closed') throw new ApiError('CONFLICT', spec.closed);
   const started = outcome === 'started';
-  const view = await viewWhenReady(client, handle, spec.ready, spec.withinMs);
+  const view = await viewWhenReady(client, handle, spec.ready);
   const answer = view === undefined ? undefined : await spec.answer(view);
   if (answer === undefined || answer === null) return { status: 202, started };
   return { status: started ? 201 : 200, started, answer };
 }
 
 /**
+ * How long a start waits for its workflow to say it is ready before answering 202: a worker takes well under
+ * a second, and an answer must come long before a proxy's read timeout (30–60 s is common) cuts the request.
+ */
+export const READY_WITHIN_MS = 10_000;
+
+/**
  * The workflow's own view once it says it is ready (an update that waits for
  * its start to be recorded), for at most `withinMs`; undefined when it is not
  * ready by then (e.g. no worker runs).
  */
-export async function viewWhenReady<V>(client: Client, handle: WorkflowHandle, update: UpdateDefinition<V, []>, withinMs = 30_000): Promise<V | undefined> {
+export async function viewWhenReady<V>(client: Client, handle: WorkflowHandle, update: UpdateDefinition<V, []>, withinMs = READY_WITHIN_MS): Promise<V | undefined> {
   try {
     return await client.withDeadline(Date.now() + withinMs, () => handle.executeUpdate(update));
   } catch (err) {

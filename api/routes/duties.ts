@@ -34,7 +34,7 @@ describe({
   path: '/duties',
   operationId: 'startDuties',
   summary: "Start a year's standing duties by hand (administrators; the yearly schedule does it too)",
-  description: 'The current year or the previous one (a catch-up: its past weeks begin and are chased at once). A year that already runs answers 200; 202 when it started but no worker made it ready within 30 s; a finished year 409.',
+  description: 'The current year or the previous one (a catch-up: its past weeks begin and are chased at once). A year that already runs answers 200; 202 when it started but no worker made it ready within 10 s; a finished year 409.',
   label: '启动年度常态化工作（管理员）',
   tags,
   request: { headers: IdempotencyHeaders, body: json(s.StartDutiesBody) },

@@ -76,7 +76,6 @@ export function evaluationsRouter(db: Db, client: Client): Router {
       ready: m.evaluationReadyUpdate,
       closed: `${year}年度评估已经办结，不能重复启动`,
       answer: async (view) => view,
-      withinMs: 10_000,
     });
     res.status(status).json({ started, year, workflowId, ...(answer && { evaluation: answer }) });
   });

@@ -32,7 +32,7 @@ describe({
   path: '/exploration',
   operationId: 'startExploration',
   summary: "Start a year's innovation items by hand: the January notice goes out (administrators; the January schedule does it too)",
-  description: 'A year that already runs answers 200; 202 when it started but no worker made it ready within 30 s; a finished year 409.',
+  description: 'A year that already runs answers 200; 202 when it started but no worker made it ready within 10 s; a finished year 409.',
   label: '启动年度探索创新改革事项提报（管理员）',
   tags,
   request: { headers: IdempotencyHeaders, body: json(s.StartExplorationBody) },

@@ -35,7 +35,7 @@ describe({
   path: '/pilot-seeking',
   operationId: 'startPilotSeeking',
   summary: "Start a quarter's seeking of pilots by hand (administrators; the quarterly schedule does it too)",
-  description: 'The current quarter, the next, or the previous one (a catch-up: its months are past, so it goes straight to its bulletin). A quarter that already runs answers 200; 202 when it started but no worker made it ready within 30 s; a finished quarter 409.',
+  description: 'The current quarter, the next, or the previous one (a catch-up: its months are past, so it goes straight to its bulletin). A quarter that already runs answers 200; 202 when it started but no worker made it ready within 10 s; a finished quarter 409.',
   label: '启动季度争取试点工作（管理员）',
   tags,
   request: { headers: IdempotencyHeaders, body: json(s.StartSeekingBody) },
