@@ -1,6 +1,8 @@
 // Activities of the document lifecycle (第四条, 第五条): issue its notices
-// (its record goes through activities/records). Idempotent: a retry finds the
+// (its record goes through activities/records; at arrival, with its first
+// notice in one activity). Idempotent: a retry finds the
 // notice it stored (business key) and the e-mails it sent.
+import { createRecordActivities, type RecordChange } from './records';
 import type { Db } from '../common/db';
 import type { LedgerTaskView } from '../workflows/document/messages';
 import type { Mailer } from './mailer';
@@ -89,41 +91,54 @@ export function createDocumentActivities(db: Db, mailer: Mailer) {
     }
   }
 
+  async function sendDocumentNotice(a: DocumentNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
+    const unitIds = [a.leadUnitId, a.task?.unitId, a.districtId].filter((u): u is string => !!u);
+    const [doc, units, { to, cc }] = await Promise.all([
+      db.document.findUniqueOrThrow({ where: { id: a.documentId } }),
+      db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } }),
+      recipients(a),
+    ]);
+    const unitName = (id?: string) => units.find((u) => u.id === id)?.name ?? '市委改革办';
+    const { title, body } = renderDocumentNotice(a.kind, {
+      docNumber: doc.docNumber,
+      docTitle: doc.title,
+      leadUnitName: unitName(a.leadUnitId),
+      dueAt: a.dueAt,
+      task: a.task ? { title: a.task.title, unitName: unitName(a.task.unitId), dueAt: a.task.dueAt } : undefined,
+      note: a.note,
+      followUp: a.followUp,
+      from: a.explanation,
+      districtName: a.districtId ? unitName(a.districtId) : undefined,
+      late: a.late,
+    });
+    return issueNotice(db, mailer, {
+      workflowId: a.workflowId,
+      step: a.step,
+      kind: a.kind,
+      subjectType: 'document',
+      subjectId: a.documentId,
+      title,
+      body,
+      explanation: a.explanation,
+      dueAt: a.dueAt,
+      to,
+      cc,
+      createdBy: a.createdBy,
+    });
+  }
+
+  const records = createRecordActivities(db);
   return {
-    async sendDocumentNotice(a: DocumentNoticeArgs): Promise<{ noticeId: string; delivery: DeliveryResult }> {
-      const unitIds = [a.leadUnitId, a.task?.unitId, a.districtId].filter((u): u is string => !!u);
-      const [doc, units, { to, cc }] = await Promise.all([
-        db.document.findUniqueOrThrow({ where: { id: a.documentId } }),
-        db.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } }),
-        recipients(a),
-      ]);
-      const unitName = (id?: string) => units.find((u) => u.id === id)?.name ?? '市委改革办';
-      const { title, body } = renderDocumentNotice(a.kind, {
-        docNumber: doc.docNumber,
-        docTitle: doc.title,
-        leadUnitName: unitName(a.leadUnitId),
-        dueAt: a.dueAt,
-        task: a.task ? { title: a.task.title, unitName: unitName(a.task.unitId), dueAt: a.task.dueAt } : undefined,
-        note: a.note,
-        followUp: a.followUp,
-        from: a.explanation,
-        districtName: a.districtId ? unitName(a.districtId) : undefined,
-        late: a.late,
-      });
-      return issueNotice(db, mailer, {
-        workflowId: a.workflowId,
-        step: a.step,
-        kind: a.kind,
-        subjectType: 'document',
-        subjectId: a.documentId,
-        title,
-        body,
-        explanation: a.explanation,
-        dueAt: a.dueAt,
-        to,
-        cc,
-        createdBy: a.createdBy,
-      });
+    sendDocumentNotice,
+    /**
+     * An arrival's first record and its first notice (提示单, 交办单, or the request for a lead unit) in one
+     * activity: one round trip through Temporal fewer than two, at the moment documents arrive in bulk. The
+     * record goes first, so the notice never names a document the database has not recorded. Retried whole:
+     * the recorder skips a revision it holds, the notice finds its key.
+     */
+    async recordArrival(a: { change: RecordChange; notice: DocumentNoticeArgs }): Promise<{ noticeId: string; delivery: DeliveryResult }> {
+      await records.recordChange(a.change);
+      return sendDocumentNotice(a.notice);
     },
   };
 }

@@ -71,6 +71,7 @@ export const documentFamily: Family = {
   activities: {
     recordChange: { label: '记录办理状态与待办义务', rule: '第五条' },
     sendDocumentNotice: { label: '发送督办通知', rule: '第五条', describe: (a) => a?.kind && (NOTICE_KINDS[a.kind] ?? a.kind) },
+    recordArrival: { label: '记录来文办理状态并发送首份通知', rule: '第五条', describe: (a) => a?.notice?.kind && (NOTICE_KINDS[a.notice.kind] ?? a.notice.kind) },
   },
   states: STATE_LABELS,
   noticeKinds: NOTICE_KINDS,

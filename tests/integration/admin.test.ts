@@ -164,7 +164,7 @@ describe('admin API (dev server)', () => {
     const health = await deps.db.official.findUniqueOrThrow({ where: { id: 'dept-health-leader' } });
     expect(events[assignment].detail).toContain(health.name);
     // The activity behind each notice shows, with its attempts.
-    expect(events[assignment].data).toMatchObject({ activityType: 'sendDocumentNotice', attempts: 1, delivery: 'SENT' });
+    expect(events[assignment].data).toMatchObject({ activityType: 'recordArrival', attempts: 1, delivery: 'SENT' });
     expect(events.some((e) => e.kind === 'timer-started')).toBe(true);
     expect(events.some((e) => e.kind === 'state' && e.title === '状态变为“已报送上会文件初稿”')).toBe(true);
 

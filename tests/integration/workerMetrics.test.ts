@@ -60,7 +60,7 @@ describe('worker metrics endpoint', () => {
     const { document } = await registerDocument(db, client, { level: 'PROVINCIAL', title: '指标测试', docNumber, issuedAt: new Date().toISOString(), leadUnitId: 'dept-health', participantUnitIds: [] });
     const scrape = async () => (await fetch(`http://${address}/metrics`)).text();
     // Every mail this worker sent is counted: as many as the recipients marked SENT in its database.
-    const mailed = { activityType: 'sendDocumentNotice', kind: 'ASSIGNMENT' };
+    const mailed = { activityType: 'recordArrival', kind: 'ASSIGNMENT' };
     const seen = await eventually(
       async () => ({ text: await scrape(), sent: await db.noticeRecipient.count({ where: { status: 'SENT' } }) }),
       (s) => s.sent > 0 && metricSample(s.text, 'duban_notice_mails_sent_total', mailed) === s.sent,

@@ -180,6 +180,17 @@ export const SCENARIOS: Record<string, Scenario> = {
     await settle(provincial);
     return [central, provincial, c2];
   },
+  // The three arrivals as one activity each (record-arrival patch): the 交办单, the 提示单, and the
+  // request for a lead unit, after which the reform office names one and the 交办单 follows.
+  'doc-record-arrival': async (c) => {
+    const assigned = await arrive(c, 'PROVINCIAL');
+    const prompted = await arrive(c, 'CENTRAL');
+    const leadless = await arrive(c, 'PROVINCIAL', { leadUnitId: undefined });
+    await leadless.executeUpdate(dm.assignLeadUpdate, { args: [{ actor: admin, leadUnitId: 'dept-health' }] });
+    await c.env.sleep(3 * DAY);
+    for (const h of [assigned, prompted, leadless]) await settle(h);
+    return [assigned, prompted, leadless];
+  },
   // 六个一 month from its 1st: dispatch, one report, reminders and chases of the rest, the ranking, the
   // diagnosis visit and its chases.
   'cycle-month': async (c) => {

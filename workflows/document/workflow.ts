@@ -4,7 +4,7 @@
 // districts (each acknowledges), then monthly ledger dispatch until every task
 // is closed (第四条, 第五条). The clocks count from receipt and the superior
 // document's issuance (./anchors.ts); durations come from the policy in the input.
-import { continueAsNew, currentUpdateInfo, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, currentUpdateInfo, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DocumentNoticeArgs } from '../../activities/document';
 import { REFORM_OFFICE_ID } from '../../common/org';
 import { unitPolicy } from '../../common/policy/scope';
@@ -44,7 +44,7 @@ import {
 } from './messages';
 import { nextState, refusal, STATE_LABELS, TERMINAL, type DocumentStep } from './state';
 
-const { recordChange, sendDocumentNotice } = activities;
+const { recordChange, recordArrival, sendDocumentNotice } = activities;
 
 const RULE = '第五条';
 
@@ -85,14 +85,19 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
    * before any await: the change is numbered and copied at the call.
    */
   function record(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, tasks: LedgerTaskView[] = []): Promise<void> {
+    return recordChange(change(event, tasks));
+  }
+
+  /** The next revision's change, as `record` sends it (numbered, copied and its search attributes set at the call). */
+  function change(event?: { step: string; actor?: Actor; data?: Record<string, unknown> }, tasks: LedgerTaskView[] = []) {
     const update = currentUpdateInfo();
     const obligations = documentObligations(s, workflowId);
     // DubanDueAt is the earliest open obligation, cleared when none is left, so
     // an "overdue" search never finds a document that is on time or done.
     const due = obligations.filter((o) => o.status === 'OPEN').map((o) => o.dueAt).sort()[0];
     upsertSearchAttributes({ DubanState: [s.state], DubanDueAt: due ? [new Date(due)] : [] });
-    return recordChange({
-      family: 'document',
+    return {
+      family: 'document' as const,
       workflowId,
       subjectId: input.documentId,
       revision: revisions.next(),
@@ -102,7 +107,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       // The update id (the HTTP Idempotency-Key when given) keys the step's event.
       event: event && { key: `${workflowId}:${update?.id ?? event.step}`, step: event.step, actorId: event.actor?.officialId, data: event.data },
       obligations: revisions.obligations(obligations),
-    });
+    };
   }
 
   // 第五条: every deadline is a date on the calendar (the city's: a State Council fact, not a unit's
@@ -134,7 +139,11 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   );
 
   async function notify(n: DocumentNotice, extra: Partial<DocumentNoticeArgs> = {}): Promise<void> {
-    await sendDocumentNotice({
+    await sendDocumentNotice(noticeArgs(n, extra));
+  }
+
+  function noticeArgs(n: DocumentNotice, extra: Partial<DocumentNoticeArgs> = {}): DocumentNoticeArgs {
+    return {
       districtId: n.districtId,
       workflowId,
       documentId: input.documentId,
@@ -149,7 +158,20 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       followUp: n.followUp,
       escalate: n.escalate,
       ...extra,
-    });
+    };
+  }
+
+  /**
+   * The arrival's record and its first notice, as one activity (see recordArrival). Runs that
+   * arrived before it send them as two, and replay so.
+   */
+  async function recordWithFirstNotice(n: DocumentNotice): Promise<void> {
+    if (!patched('record-arrival')) {
+      await record();
+      await notify(n);
+      return;
+    }
+    await recordArrival({ change: change(), notice: noticeArgs(n) });
   }
 
   // ---- steps (updates) -----------------------------------------------------
@@ -379,15 +401,13 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       if (s.leadUnitId) {
         // 第五条（二）: 交办单 at once.
         assign();
-        await record();
-        await notify({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom, offset: describeDeadline(p().assignmentDeadline, due), dueAt: s.dueAt } });
+        await recordWithFirstNotice({ kind: 'ASSIGNMENT', step: 'assignment', explanation: { ...s.dueFrom, offset: describeDeadline(p().assignmentDeadline, due), dueAt: s.dueAt } });
       } else {
         // No lead unit: the reform office names one (its own short deadline), then the 交办单 goes out.
         s.state = 'AWAITING_LEAD';
         const lead = leadDeadline();
         s.leadDueAt = lead.at;
-        await record();
-        await notify({ kind: 'LEAD_REQUEST', step: 'lead-request', explanation: { startEvent: '省级改革文件到市', startedAt: s.receivedAt, offset: describeDeadline(p().leadAssignmentWithin, lead), dueAt: s.leadDueAt } });
+        await recordWithFirstNotice({ kind: 'LEAD_REQUEST', step: 'lead-request', explanation: { startEvent: '省级改革文件到市', startedAt: s.receivedAt, offset: describeDeadline(p().leadAssignmentWithin, lead), dueAt: s.leadDueAt } });
       }
     } else if (s.linkedDocNumber) {
       // Its provincial document arrived first and already carries the assignment.
@@ -395,8 +415,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       await record({ step: 'linked', data: { provincialDocNumber: s.linkedDocNumber } });
     } else {
       // 第五条（一）: 提示单 at once to the relevant departments.
-      await record();
-      await notify({ kind: 'PROMPT', step: 'prompt', explanation: { startEvent: '中央改革文件到市', startedAt: s.receivedAt, offset: '即时' } });
+      await recordWithFirstNotice({ kind: 'PROMPT', step: 'prompt', explanation: { startEvent: '中央改革文件到市', startedAt: s.receivedAt, offset: '即时' } });
     }
   }
 
