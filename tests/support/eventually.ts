@@ -11,3 +11,10 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Polls until `fn` finds something (a truthy value) and returns it; fails naming `what` when the time is up. */
+export async function found<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const v = await eventually(fn, Boolean, timeoutMs);
+  if (!v) throw new Error(`timed out waiting for ${what}`);
+  return v;
+}

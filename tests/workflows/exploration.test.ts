@@ -13,6 +13,7 @@ import { explorationWorkflowId } from '../../common/ids';
 import { roundDue } from '../../workflows/exploration/duties';
 import * as m from '../../workflows/exploration/messages';
 import { explorationWorkflow, yearEnd } from '../../workflows/exploration/workflow';
+import { found } from '../support/eventually';
 import { type TestDeps } from '../support/deps';
 import { mailTo } from '../support/mailbox';
 import { dueAfter, shanghai, shanghaiYear, sleepUntil } from '../support/testClock';
@@ -42,17 +43,8 @@ describe('innovation items (time-skipping, 第十二条)', () => {
 
   afterAll(() => harness?.close());
 
-  async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const notice = (workflowId: string, step: string) => eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:${step}` }, include: { recipients: true } }), step);
-  const phaseIs = (h: { query: (q: typeof m.explorationQuery) => Promise<m.ExplorationView> }, phase: string) => eventually(async () => ((await h.query(m.explorationQuery)).phase === phase ? true : undefined), phase);
+  const notice = (workflowId: string, step: string) => found(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:${step}` }, include: { recipients: true } }), step);
+  const phaseIs = (h: { query: (q: typeof m.explorationQuery) => Promise<m.ExplorationView> }, phase: string) => found(async () => ((await h.query(m.explorationQuery)).phase === phase ? true : undefined), phase);
 
   /** 9:00 on 5 January of a year `ahead` years past the clock (the January schedule's time). */
   async function january(ahead: number): Promise<string> {
@@ -69,7 +61,7 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     const start = (await h.query(m.explorationQuery)).phases.CALL!;
     // 第十二条(一): the call's deadline is the policy's window from the January notice.
     expect(start.dueAt).toBe(dueAfter(start.startedAt, p.submitWithin).toISOString());
-    await eventually(async () => (await mailTo('district-boshan-deputy@zibo.example.cn')).some((x) => x.subject.includes(`提报${year}年度探索创新改革事项`)), 'the January notice by mail');
+    await found(async () => (await mailTo('district-boshan-deputy@zibo.example.cn')).some((x) => x.subject.includes(`提报${year}年度探索创新改革事项`)), 'the January notice by mail');
 
     await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '一窗受理延伸到村居', summary: '在全区推行政务服务一窗受理。', kind: 'ACHIEVEMENT', groupId: 'sg-economy' }] });
     await h.executeUpdate(m.submitItemUpdate, { args: [{ actor: zhangdian, title: '社区养老服务站', summary: '亟需统一社区养老服务站的运营标准。', kind: 'PROPOSAL', groupId: 'sg-society' }] });
@@ -188,7 +180,7 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     const byId = Object.fromEntries(v.items.map((i) => [i.id, i]));
     const added = v.items.find((i) => i.unitId === 'district-boshan')!;
     expect([byId[claims.id].withdrawn?.round, byId[elderly.id].withdrawn?.round, added.added?.round, added.approval?.passed]).toEqual([1, 2, 2, true]);
-    const [adjustment] = await eventually(async () => {
+    const [adjustment] = await found(async () => {
       const rows = await deps.db.notice.findMany({ where: { key: { startsWith: `${workflowId}:adjustment-` } }, include: { recipients: true } });
       return rows.length ? rows : undefined;
     }, 'the adjustment notice');
@@ -201,7 +193,7 @@ describe('innovation items (time-skipping, 第十二条)', () => {
     await expect(adjust({ withdraw: [claims.id] })).rejects.toMatchObject({ cause: { message: `${claims.id}已撤销` } });
     // 博山 owes nothing in round 1; the department's round-1 report is released, not chased.
     await expect(h.executeUpdate(m.reportProgressUpdate, { args: [{ actor: { officialId: 'district-boshan-deputy', unitId: 'district-boshan' }, round: 1, reports: [{ itemId: added.id, text: '启动' }] }] })).rejects.toMatchObject({ cause: { message: '本单位第1次月度汇总没有需报送进展的探索创新改革事项' } });
-    await eventually(async () => (await deps.db.obligation.findUnique({ where: { key: `${workflowId}:progress-1:dept-health` } }))?.status === 'CANCELLED', 'the released report');
+    await found(async () => (await deps.db.obligation.findUnique({ where: { key: `${workflowId}:progress-1:dept-health` } }))?.status === 'CANCELLED', 'the released report');
 
     await sleepUntil(env, new Date(new Date(due1).getTime() + HOUR));
     const round2 = await notice(workflowId, 'round-2');

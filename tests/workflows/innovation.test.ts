@@ -15,6 +15,7 @@ import * as m from '../../workflows/innovation/messages';
 import { rolloutWorkflow } from '../../workflows/innovation/rollout';
 import { selectionScheduleWorkflow, selectionWorkflow } from '../../workflows/innovation/selection';
 import { boardOf } from '../../workflows/innovation/state';
+import { found } from '../support/eventually';
 import { mailTo } from '../support/mailbox';
 import { type TestDeps } from '../support/deps';
 import { startTimeSkippingWorker, type TimeSkippingHarness, resultInRealTime, terminateQuietly } from '../support/timeSkipping';
@@ -47,16 +48,6 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
 
   afterAll(() => harness?.close());
 
-  /** Polls (in real time) until `fn` returns a truthy value: activities run in real time while the clock is skipped. */
-  async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
   const plus = (from: string | Date, d: DurationSpec, extraMs = 0) => new Date(addDuration(new Date(from), d).getTime() + extraMs);
 
   const notices = (subjectId: string, kind?: string) =>
@@ -67,7 +58,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const rolloutId = `T${Date.now() % 1_000_000}-${seq}`;
     const input = { ...rolloutInput(rolloutId, districtIds, townshipApplies), ...(unitPolicies ? { unitPolicies } : {}) };
     const handle = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId: rolloutWorkflowId(rolloutId), args: [input] });
-    const row = await eventually(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), 'rollout row');
+    const row = await found(() => deps.db.innovationRollout.findUnique({ where: { id: rolloutId } }), 'rollout row');
     return { handle, rolloutId, startedAt: row.startedAt.toISOString() };
   }
 
@@ -100,7 +91,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect((await notices(rolloutId, 'CHASE')).length).toBe(0);
 
     await sleepUntil(env, new Date(new Date(view.acceptance.reportDueAt).getTime() + HOUR));
-    const chases = await eventually(async () => {
+    const chases = await found(async () => {
       const n = await notices(rolloutId, 'CHASE');
       return n.length ? n : undefined;
     }, 'acceptance chase');
@@ -141,8 +132,8 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const selectionId = `${2900 + (Date.now() % 50)}-H${1 + (Date.now() % 2)}`; // years no other test file uses
     const workflowId = selectionWorkflowId(selectionId);
     const handle = await env.client.workflow.start(selectionWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{ version: 1, selectionId, policy }] });
-    await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'selection row');
-    await eventually(async () => (await notices(selectionId, 'CALL')).length === 1, 'call notice');
+    await found(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'selection row');
+    await found(async () => (await notices(selectionId, 'CALL')).length === 1, 'call notice');
 
     // Two candidates from every district (22 > the shortlist of 20).
     const ids: string[] = [];
@@ -163,7 +154,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
 
     const call = await deps.db.innovationSelection.findUniqueOrThrow({ where: { id: selectionId } });
     await sleepUntil(env, new Date(call.phaseDueAt!.getTime() + HOUR));
-    await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'MUTUAL_VOTE' && (await deps.db.innovationSelection.findUnique({ where: { id: selectionId } }))?.phase === 'MUTUAL_VOTE', 'mutual vote');
+    await found(async () => (await handle.query(m.selectionQuery)).phase === 'MUTUAL_VOTE' && (await deps.db.innovationSelection.findUnique({ where: { id: selectionId } }))?.phase === 'MUTUAL_VOTE', 'mutual vote');
     // The call's reminder (before its deadline) went only to the units that had not submitted: the special groups.
     const [reminder] = await notices(selectionId, 'REMINDER');
     expect(reminder.key).toBe(`${workflowId}:CALL:reminder-0`);
@@ -190,7 +181,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await sleepUntil(env, new Date(mutual.phaseDueAt!.getTime() + HOUR));
     // Everyone had voted: the mutual round's reminder had nobody to remind and was not sent.
     expect((await notices(selectionId, 'REMINDER')).map((n) => n.key)).toEqual([`${workflowId}:CALL:reminder-0`]);
-    const second = await eventually(async () => {
+    const second = await found(async () => {
       const v = await handle.query(m.selectionQuery);
       return v.phase === 'SECOND_VOTE' ? v : undefined;
     }, 'second vote');
@@ -225,7 +216,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await expect(castBallot(deps.db, { selectionId, public: true, voterKey: voterKey(selectionId, '13999999999'), candidateIds: [ids[21]] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 
     await sleepUntil(env, new Date(new Date(second.phaseDueAt).getTime() + HOUR));
-    const opinions = await eventually(async () => {
+    const opinions = await found(async () => {
       const v = await handle.query(m.selectionQuery);
       return v.phase === 'OPINIONS' ? v : undefined;
     }, 'opinions');
@@ -254,8 +245,8 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       await handle.executeUpdate(m.recordOpinionUpdate, { args: [{ actor: { officialId: `${c.leadUnitId}-leader`, unitId: c.leadUnitId }, candidateId: c.id, role: 'LEAD_DEPARTMENT', agree: true }] });
       await handle.executeUpdate(m.recordOpinionUpdate, { args: [{ actor: leader, candidateId: c.id, role: 'LEADER', agree: true, comment: '同意推广' }] });
     }
-    await eventually(async () => (await handle.query(m.selectionQuery)).phase === 'APPROVAL', 'approval phase');
-    const request = await eventually(async () => (await notices(selectionId, 'APPROVAL_REQUEST'))[0], 'approval request');
+    await found(async () => (await handle.query(m.selectionQuery)).phase === 'APPROVAL', 'approval phase');
+    const request = await found(async () => (await notices(selectionId, 'APPROVAL_REQUEST'))[0], 'approval request');
     expect(request.recipients.map((r) => r.officialId)).toEqual(['ro-director']);
 
     // 第十四条: the director reviews the list and submits it to the main city leaders (the heads of the leading group).
@@ -263,7 +254,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const submitted = await handle.executeUpdate(m.approveSelectionUpdate, { args: [{ actor: director, ...opinion }] });
     expect(submitted.phase).toBe('LEADERS');
     expect(submitted.rolloutIds).toHaveLength(0);
-    const asked = await eventually(async () => (await notices(selectionId, 'LEADERS_REQUEST'))[0], 'request to the main leaders');
+    const asked = await found(async () => (await notices(selectionId, 'LEADERS_REQUEST'))[0], 'request to the main leaders');
     expect(asked.recipients.filter((r) => r.role === 'TO').map((r) => r.officialId)).toEqual(['city-secretary']);
     const secretary = { officialId: 'city-secretary', unitId: 'leading-group' };
     // Only a main leader answers; the mayor is not one in this organisation.
@@ -271,7 +262,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     // A disagreement returns the list to the director, who submits a revised list (without the last finalist).
     const returned = await handle.executeUpdate(m.agreeSelectionUpdate, { args: [{ actor: secretary, agree: false, comment: '请充实完善后再报' }] });
     expect(returned.phase).toBe('APPROVAL');
-    const back = await eventually(async () => (await notices(selectionId, 'RETURNED'))[0], 'returned notice');
+    const back = await found(async () => (await notices(selectionId, 'RETURNED'))[0], 'returned notice');
     expect(back.recipients.map((r) => r.officialId)).toEqual(['ro-director']);
     expect(back.body).toContain('请充实完善后再报');
     const revised = finalists.slice(0, sp.selectedCount - 1).map((c) => c.id);
@@ -284,7 +275,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect((await notices(selectionId, 'LEADERS_REQUEST')).map((n) => n.key)).toEqual([`${workflowId}:open-LEADERS-1`, `${workflowId}:open-LEADERS-2`]);
     await resultInRealTime(env, handle);
     // The 10 rollouts run as children that outlive the selection.
-    const rows = await eventually(async () => {
+    const rows = await found(async () => {
       const r = await deps.db.innovationRollout.findMany({ where: { selectionId } });
       return r.length === revised.length ? r : undefined;
     }, 'the rollouts');
@@ -297,7 +288,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
       expect(d.status.name).toBe('RUNNING');
       expect(d.parentExecution?.workflowId).toBe(workflowId);
     }
-    await eventually(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
+    await found(async () => (await notices(selectionId, 'RESULT')).length === 1, 'result notice');
     // Quiet the children so the other tests' skipped months do not chase them.
     for (const id of approved.rolloutIds) await terminateQuietly(env, rolloutWorkflowId(id));
   });
@@ -310,7 +301,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     let n = 0;
     const fire = async () => resultInRealTime(env, await env.client.workflow.start(selectionScheduleWorkflow, { taskQueue: TASK_QUEUE, workflowId: `selection-schedule-${Date.now()}-${++n}` }));
     expect(await fire()).toEqual({ selectionId, started: true });
-    const row = await eventually(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'scheduled selection row');
+    const row = await found(() => deps.db.innovationSelection.findUnique({ where: { id: selectionId } }), 'scheduled selection row');
     expect(row).toMatchObject({ phase: 'CALL', workflowId: selectionWorkflowId(selectionId) });
     // Fired again while it runs, and again after it has finished: left alone.
     expect(await fire()).toEqual({ selectionId, started: false });
@@ -322,7 +313,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
   it('a rollout on time: no chases, the board all green', async () => {
     const ds = DISTRICTS.slice(0, 3);
     const { handle, rolloutId, startedAt } = await startRollout(ds);
-    await eventually(async () => (await notices(rolloutId, 'START')).length === 1, 'start notice');
+    await found(async () => (await notices(rolloutId, 'START')).length === 1, 'start notice');
     await env.sleep('2 days');
     await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, docNumber: '淄卫发〔2026〕1号', title: '实施方案' }] });
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
@@ -337,7 +328,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     await sleepUntil(env, dueAfter(startedAt, rp.townshipWithin, HOUR));
     const v = await handle.query(m.rolloutQuery);
     expect(v.bulletins).toBeGreaterThanOrEqual(1);
-    await eventually(async () => (await notices(rolloutId, 'BULLETIN')).length >= 1, 'bulletin');
+    await found(async () => (await notices(rolloutId, 'BULLETIN')).length >= 1, 'bulletin');
     expect(await notices(rolloutId, 'CHASE')).toHaveLength(0);
     const board = boardOf(v.duties, ds, new Date(await env.currentTimeMs()));
     for (const row of board.districts) {
@@ -373,7 +364,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const board = boardOf(v.duties, [d1, d2], new Date(await env.currentTimeMs()));
     expect(board.city.find((r) => r.unitId === 'dept-health')!.items.find((i) => i.name === 'meeting')).toMatchObject({ status: 'DONE', doneAt: heldAt });
     expect(board.districts.map((r) => r.items.find((i) => i.kind === 'DISTRICT_MEETING')!.status)).toEqual(['DONE_LATE', 'LATE']);
-    await eventually(() => deps.db.notice.findUnique({ where: { key: `${rolloutWorkflowId(rolloutId)}:district-meeting:${d2}:chase-1` } }), 'district meeting chase');
+    await found(() => deps.db.notice.findUnique({ where: { key: `${rolloutWorkflowId(rolloutId)}:district-meeting:${d2}:chase-1` } }), 'district meeting chase');
     await terminateQuietly(env, handle.workflowId);
   });
 
@@ -382,7 +373,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const due = dueAfter(startedAt, rp.leadPlanWithin);
     await sleepUntil(env, new Date(due.getTime() + 24 * HOUR));
     const key = `${rolloutWorkflowId(rolloutId)}:lead-plan:chase-1`;
-    const chase = await eventually(() => deps.db.notice.findUnique({ where: { key }, include: { recipients: true } }), 'lead plan chase');
+    const chase = await found(() => deps.db.notice.findUnique({ where: { key }, include: { recipients: true } }), 'lead plan chase');
     expect(chase.recipients.map((r) => r.officialId).sort()).toEqual(expect.arrayContaining(['dept-health-leader', 'dept-health-liaison']));
     await handle.executeUpdate(m.submitLeadPlanUpdate, { args: [{ actor: lead, title: '实施方案' }] });
     await handle.executeUpdate(m.approveLeadPlanUpdate, { args: [{ actor: leader, approved: true }] });
@@ -416,7 +407,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     for (let k = 1; k < rp.maxChases; k++) last = addDuration(last, rp.chaseEvery);
     await sleepUntil(env, plus(last, rp.chaseEvery, HOUR));
     const name = `district-plan:${idle}`;
-    const chases = await eventually(async () => {
+    const chases = await found(async () => {
       const n = (await notices(rolloutId, 'CHASE')).filter((x) => x.key.includes(`:${name}:chase-`));
       return n.length === rp.maxChases ? n : undefined;
     }, 'all chases');
@@ -460,18 +451,18 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     expect(await dueOf(`district-plan:${other}`)).toMatchObject({ dueAt: otherDue.toISOString(), offset: '1个月' });
     expect((await dueOf('lead-plan')).dueAt).toBe(dueAfter(startedAt, rp.leadPlanWithin).toISOString());
     // The 实施意见 names the district's own term.
-    const start = await eventually(async () => (await notices(rolloutId, 'START'))[0], 'start notice');
+    const start = await found(async () => (await notices(rolloutId, 'START'))[0], 'start notice');
     const ownName = (await deps.db.unit.findUniqueOrThrow({ where: { id: own } })).name;
     expect(start.body).toContain(`按照区县实施细则（第二十一条）：${ownName}在2个月内报送实施意见和实施方案`);
 
     const chasesOf = async (d: string) => (await notices(rolloutId, 'CHASE')).filter((x) => x.key.includes(`:district-plan:${d}:chase-`));
     // Past the city's deadline: the other district is chased, the district with its own rules is not.
     await sleepUntil(env, new Date(otherDue.getTime() + HOUR));
-    await eventually(async () => (await chasesOf(other)).length === 1, 'the other district chased');
+    await found(async () => (await chasesOf(other)).length === 1, 'the other district chased');
     expect(await chasesOf(own)).toHaveLength(0);
     // Past its own deadline and two chase intervals more: chased exactly once, as its policy says.
     await sleepUntil(env, plus(plus(ownDue, rp.chaseEvery), rp.chaseEvery, HOUR));
-    const ownChases = await eventually(async () => {
+    const ownChases = await found(async () => {
       const n = await chasesOf(own);
       return n.length ? n : undefined;
     }, 'own district chased');
@@ -488,7 +479,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const workflowId = rolloutWorkflowId(rolloutId);
     const due = dueAfter(startedAt, rp.leadPlanWithin);
     await sleepUntil(env, new Date(due.getTime() + HOUR));
-    await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
+    await found(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-1` } }), 'first chase');
     const before = await handle.query(m.rolloutQuery);
     await terminateQuietly(env, workflowId);
     // Every timed duty sends exactly one notice whose step is the alarm key: the fired set is the notice steps.
@@ -497,7 +488,7 @@ describe('innovation experiences (time-skipping, 第十四条)', () => {
     const input: m.RolloutInput = { ...rolloutInput(rolloutId, DISTRICTS.slice(6, 7), false), carried };
     const resumed = await env.client.workflow.start(rolloutWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
     await sleepUntil(env, plus(due, rp.chaseEvery, HOUR));
-    await eventually(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-2` } }), 'second chase');
+    await found(() => deps.db.notice.findUnique({ where: { key: `${workflowId}:lead-plan:chase-2` } }), 'second chase');
     const v = await resumed.query(m.rolloutQuery);
     expect(v.startedAt).toBe(startedAt);
     expect(v.duties.find((d) => d.name === 'lead-plan')!.chases).toBe(2);
