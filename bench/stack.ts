@@ -85,6 +85,9 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** How long a child may take to print its ready line: tsx compiles on the fly, and a loaded machine is slow. */
+const READY_WITHIN_S = 120;
+
 /**
  * `node --import tsx <script>` as a process of its own (one process, so its pid is the
  * script's), ready once a line of its output matches `ready`. As deployed: the API and the
@@ -110,7 +113,20 @@ async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, 
     throw new Error(`${name} exited (${code}):\n${p.tail()}`);
   });
   exited.catch(() => undefined);
-  await Promise.race([readied, exited]);
+  // A child that neither gets ready nor exits (e.g. waiting for a server that never answers) must not hang the bench.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} not ready within ${READY_WITHIN_S} s:\n${p.tail()}`)), READY_WITHIN_S * 1000);
+  });
+  try {
+    await Promise.race([readied, exited, late]);
+  } catch (err) {
+    stopping = true;
+    await p.stop('SIGKILL', 5_000);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   return {
     pid: p.child.pid!,
     exited,
